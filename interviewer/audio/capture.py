@@ -1,0 +1,255 @@
+"""Microphone capture: frames from sounddevice, one candidate turn ended by endpointing.
+
+The PortAudio callback only copies each block onto a queue (it runs on PortAudio's thread
+and must never block); the consumer in :meth:`MicrophoneRecorder.record_turn` runs the VAD
+and the end-of-turn policy. :meth:`MicrophoneRecorder.frames` is the raw generator, for
+callers that stream audio into incremental transcription.
+
+All timing is counted in samples, so a device that delivers faster than real time (the
+virtual ALSA mic of the tests) gives the same turn as a live one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import AudioError, NoInputDeviceError
+from ..turns.endpointing import EndpointConfig, EndPolicy, EndReason, TurnEndPolicy
+from .io import SAMPLE_RATE
+from .playback import sounddevice_module
+from .vad import VADParams, VADState, VoiceActivityDetector, rms_dbfs
+
+log = logging.getLogger(__name__)
+
+_NO_MIC_HINT = "answer from audio files with --answers DIR, or type with --text"
+_QUEUE_LIMIT_S = 60  # audio buffered if the consumer stalls; beyond it NEW frames are dropped
+_STALL_TIMEOUT_S = 5.0  # no frame for this long: the device died
+
+
+class StreamResampler:
+    """int16 blocks at the device's rate in, 16 kHz int16 out; keeps filter state (PyAV)."""
+
+    def __init__(self, from_rate: int, to_rate: int) -> None:
+        import av
+
+        self.from_rate = from_rate
+        self._resampler = av.AudioResampler(format="s16", layout="mono", rate=to_rate)
+
+    def process(self, block: np.ndarray) -> np.ndarray:
+        import av
+
+        frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = self.from_rate
+        out = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.int16)
+
+
+@dataclass(frozen=True)
+class FrameInfo:
+    """What a level meter (or a streaming transcriber) needs to know after each frame."""
+
+    index: int
+    frame: np.ndarray  # int16, this frame's samples at 16 kHz
+    elapsed_s: float  # audio time since the turn started (samples, not wall clock)
+    rms_dbfs: float
+    speech_prob: float
+    state: VADState
+    speech_s: float
+    silence_s: float
+    decision: str  # the policy's reason ("speaking", "pause", "thinking_pause", ...)
+
+
+@dataclass(frozen=True)
+class CapturedTurn:
+    """One recorded answer: all of it, with where the speech lies."""
+
+    samples: np.ndarray  # float32 mono in [-1, 1]
+    sample_rate: int
+    speech_detected: bool
+    ended_by: EndReason
+    speech_start_s: float | None
+    speech_end_s: float | None
+    dropped_frames: int = 0
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples.size / self.sample_rate
+
+
+def input_available(device: int | str | None = None) -> bool:
+    """True when PortAudio can see a capture device (the default one unless named)."""
+    try:
+        _query_input(device)
+    except AudioError as exc:
+        log.debug("no audio input: %s", exc)
+        return False
+    return True
+
+
+def _query_input(device: int | str | None) -> dict[str, Any]:
+    sd = sounddevice_module()
+    try:
+        info = sd.query_devices(device, kind="input")
+    except (sd.PortAudioError, ValueError) as exc:
+        name = "the default input" if device is None else f"input device {device!r}"
+        raise NoInputDeviceError(f"no microphone found ({name}: {exc})", hint=_NO_MIC_HINT) from exc
+    if int(info.get("max_input_channels", 0)) < 1:
+        raise NoInputDeviceError(f"no microphone found ({info.get('name')} has no inputs)",
+                                 hint=_NO_MIC_HINT)
+    return dict(info)
+
+
+class MicrophoneRecorder:
+    """Records candidate turns from a microphone at 16 kHz mono int16."""
+
+    def __init__(
+        self,
+        device: int | str | None = None,
+        sample_rate: int = SAMPLE_RATE,
+        frame_ms: int = 32,
+        endpoint: EndpointConfig | None = None,
+        policy: EndPolicy | None = None,
+        vad: VADParams | None = None,
+    ) -> None:
+        if sample_rate != SAMPLE_RATE:
+            raise ValueError(f"capture delivers {SAMPLE_RATE} Hz audio, got {sample_rate}")
+        self.device = device
+        self.sample_rate = sample_rate
+        self.frame_samples = sample_rate * frame_ms // 1000
+        self.endpoint = endpoint or EndpointConfig()
+        self.policy: EndPolicy = policy or TurnEndPolicy(self.endpoint)
+        self.vad_params = vad or VADParams()
+        self.dropped_frames = 0
+
+    # -- raw frames -------------------------------------------------------------------------
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Yield int16 mono frames at 16 kHz until the caller stops iterating.
+
+        Closing the generator (or leaving a ``for`` loop) closes the stream.
+        """
+        sd = sounddevice_module()
+        info = _query_input(self.device)
+        blocks: queue.Queue[np.ndarray] = queue.Queue(
+            maxsize=max(1, _QUEUE_LIMIT_S * self.sample_rate // self.frame_samples))
+        dropped = [0]  # written by PortAudio's thread, read here
+
+        def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
+            try:
+                blocks.put_nowait(indata[:, 0].copy())
+            except queue.Full:
+                dropped[0] += 1
+
+        stream, resampler = self._open_stream(sd, info, callback)
+        self.dropped_frames = 0
+        with stream:
+            log.debug("capturing from %s at %d Hz", info.get("name"), int(stream.samplerate))
+            while True:
+                try:
+                    block = blocks.get(timeout=_STALL_TIMEOUT_S)
+                except queue.Empty:
+                    raise AudioError(
+                        f"the microphone stopped sending audio ({info.get('name')})",
+                        hint=_NO_MIC_HINT) from None
+                if dropped[0] != self.dropped_frames:
+                    log.warning("the listener fell %d s behind: %d frames dropped",
+                                _QUEUE_LIMIT_S, dropped[0] - self.dropped_frames)
+                    self.dropped_frames = dropped[0]
+                if resampler is not None:
+                    block = resampler.process(block)
+                    if block.size == 0:
+                        continue
+                yield block
+
+    def _open_stream(
+        self, sd: Any, info: dict[str, Any], callback: Callable[..., None]
+    ) -> tuple[Any, StreamResampler | None]:
+        """16 kHz when the device (or ALSA's plug layer) accepts it, else its own rate."""
+        try:
+            return self._input_stream(sd, self.sample_rate, self.frame_samples, callback), None
+        except sd.PortAudioError as exc:
+            native = int(info.get("default_samplerate") or 0)
+            if not native or native == self.sample_rate:
+                raise AudioError(f"cannot open the microphone: {exc}", hint=_NO_MIC_HINT) from exc
+            log.info("microphone refuses %d Hz (%s); recording at %d Hz and resampling",
+                     self.sample_rate, exc, native)
+        block = native * self.frame_samples // self.sample_rate
+        try:
+            stream = self._input_stream(sd, native, block, callback)
+        except sd.PortAudioError as exc:
+            raise AudioError(f"cannot open the microphone: {exc}", hint=_NO_MIC_HINT) from exc
+        return stream, StreamResampler(native, self.sample_rate)
+
+    def _input_stream(self, sd: Any, rate: int, block: int, callback: Callable[..., None]) -> Any:
+        return sd.InputStream(device=self.device, samplerate=rate, channels=1, dtype="int16",
+                              blocksize=block, callback=callback)
+
+    # -- one turn ---------------------------------------------------------------------------
+
+    def record_turn(
+        self,
+        on_frame: Callable[[FrameInfo], None] | None = None,
+        words_provider: Callable[[], str | None] | None = None,
+        *,
+        stop: threading.Event | None = None,
+    ) -> CapturedTurn:
+        """Record until the policy ends the turn, ``max_turn_s`` passes or ``stop`` is set.
+
+        ``words_provider`` returns the words heard so far (from a streaming transcriber) or
+        None; ``stop`` is set by e.g. a key-press thread and ends the turn as "keypress".
+        """
+        vad = VoiceActivityDetector(self.vad_params, self.sample_rate)
+        max_samples = int(self.endpoint.max_turn_s * self.sample_rate)
+        chunks: list[np.ndarray] = []
+        seen = 0
+        ended_by: EndReason | None = None
+        ms = 1000 / self.sample_rate
+        with contextlib.closing(self.frames()) as frames:
+            for index, frame in enumerate(frames):
+                chunks.append(frame)
+                seen += frame.size
+                update = vad.process(frame)
+                words = words_provider() if words_provider else None
+                decision = self.policy.decide(
+                    int(update.silence_samples * ms), int(update.speech_samples * ms), words)
+                if on_frame is not None:
+                    on_frame(FrameInfo(
+                        index=index, frame=frame, elapsed_s=seen / self.sample_rate,
+                        rms_dbfs=rms_dbfs(frame), speech_prob=update.speech_prob,
+                        state=update.state, speech_s=update.speech_samples / self.sample_rate,
+                        silence_s=update.silence_samples / self.sample_rate,
+                        decision=decision.reason))
+                if decision.end:
+                    ended_by = decision.reason  # type: ignore[assignment]
+                elif stop is not None and stop.is_set():
+                    ended_by = "keypress"
+                elif seen >= max_samples:
+                    ended_by = "max_length"
+                if ended_by is not None:
+                    break
+        samples = np.concatenate(chunks).astype(np.float32) / 32768.0 if chunks else np.zeros(
+            0, dtype=np.float32)
+        final = vad.update()
+        to_s = 1.0 / self.sample_rate
+        turn = CapturedTurn(
+            samples=samples[:max_samples],
+            sample_rate=self.sample_rate,
+            speech_detected=final.speech_detected,
+            ended_by=ended_by or "max_length",
+            speech_start_s=None if final.speech_start_sample is None
+            else final.speech_start_sample * to_s,
+            speech_end_s=None if final.speech_end_sample is None
+            else final.speech_end_sample * to_s,
+            dropped_frames=self.dropped_frames,
+        )
+        log.info("turn ended by %s after %.2f s (speech %s)", turn.ended_by, turn.duration_s,
+                 "yes" if turn.speech_detected else "none")
+        return turn

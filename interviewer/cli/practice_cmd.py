@@ -1,0 +1,154 @@
+"""`interviewer practice` (one round) and `interviewer loop` (rounds back to back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+from ..interview.practice import AnswerMode, PracticeOptions, run_practice
+from ..llm.settings import LLMSettings
+from ..session.models import Turn
+from .app import app, console, err_console
+
+DEFAULT_LOOP = "coding,ml_system_design,modelling,behavioural,llm_retrieval"
+
+
+class ConsoleObserver:
+    """Prints each turn as it is recorded; the status line shows what the machine is doing."""
+
+    def turn_recorded(self, turn: Turn) -> None:
+        if turn.speaker == "interviewer":
+            label = f"[bold cyan]Interviewer[/] [dim]({turn.act}{f' #{turn.depth}' if turn.depth else ''})[/]"
+        else:
+            label = "[bold green]You[/]"
+        text = turn.text or "[dim](silence)[/]"
+        console.print(f"{label} [dim]{turn.start:6.1f}s[/]  {text}", highlight=False)
+        if turn.meta.get("error"):
+            err_console.print(f"[yellow]warning:[/] {turn.meta['error']}", highlight=False)
+
+    def status(self, message: str) -> None:
+        console.print(f"[dim]… {message}[/]", highlight=False)
+
+
+def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode:
+    chosen = [name for name, on in (("--answers", answers), ("--text", text), ("--simulate", simulate)) if on]
+    if len(chosen) > 1:
+        raise typer.BadParameter(f"choose one of {', '.join(chosen)}")
+    if answers:
+        return "files"
+    if text:
+        return "text"
+    return "simulated" if simulate else "microphone"
+
+
+def _run(options: PracticeOptions) -> None:
+    progress = Progress(
+        TextColumn("assembling the bundled model"), BarColumn(), DownloadColumn(), console=err_console,
+        transient=True,
+    )
+    task = None
+
+    def on_progress(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            progress.start()
+            task = progress.add_task("gguf", total=total)
+        progress.update(task, completed=done)
+        if done >= total:
+            progress.stop()
+
+    folder: list[Path] = []
+    try:
+        run_practice(
+            options, ConsoleObserver(), on_session=folder.append, progress=on_progress
+        )
+    finally:
+        progress.stop()
+        if folder:
+            console.print(f"session saved: [bold]{folder[0]}[/]", highlight=False)
+
+
+def _options(
+    rounds: list[str], persona, question, questions, depth, answers, text, simulate, no_voice, out,
+    backend, model, base_url, stt_model, round_minutes=None, break_s=0.0, seed=None,
+) -> PracticeOptions:
+    return PracticeOptions(
+        rounds=rounds,
+        persona=persona,
+        question_id=question,
+        questions_per_round=questions,
+        max_depth=depth,
+        answers=_answer_mode(answers, text, simulate),
+        answers_dir=answers,
+        voice=not no_voice,
+        out_dir=out,
+        stt_model=stt_model,
+        round_minutes=round_minutes,
+        break_s=break_s,
+        seed=seed,
+        llm=LLMSettings(backend=backend, model=model, base_url=base_url or None),
+    )
+
+
+_ANSWERS = typer.Option(None, "--answers", help="Answer from audio files in this folder, one per turn, in name order.", file_okay=False)
+_TEXT = typer.Option(False, "--text", help="Type answers (one line each) instead of speaking.")
+_SIMULATE = typer.Option(False, "--simulate", help="A scripted candidate answers through text to speech.")
+_NO_VOICE = typer.Option(False, "--no-voice", help="Print the interviewer's lines instead of speaking them.")
+_OUT = typer.Option(None, "--out", help="Folder for the session (default: recordings/).")
+_BACKEND = typer.Option("embedded", "--backend", help="embedded (local, default) or openai (any OpenAI-compatible server).")
+_MODEL = typer.Option(None, "--model", help="LLM: a .gguf path, 'smollm2', or the server's model name.")
+_BASE_URL = typer.Option(None, "--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
+_STT = typer.Option("bundled", "--stt-model", help="Speech model: bundled (tiny.en), a folder, or a name like base.en.")
+_PERSONA = typer.Option(None, "--persona", help="Persona id (see `interviewer personas`).")
+_DEPTH = typer.Option(3, "--depth", help="How many 'why' follow-ups per question, at most.")
+_SEED = typer.Option(None, "--seed", help="Pick questions reproducibly.")
+
+
+@app.command()
+def practice(
+    round_type: str = typer.Option("ml_system_design", "--round", "-r", help="coding, ml_system_design, modelling, behavioural or llm_retrieval."),
+    persona: str = _PERSONA,
+    question: str = typer.Option(None, "--question", help="A question id (see `interviewer personas`)."),
+    questions: int = typer.Option(1, "--questions", "-n", help="How many questions in the round."),
+    depth: int = _DEPTH,
+    answers: Path = _ANSWERS,
+    text: bool = _TEXT,
+    simulate: bool = _SIMULATE,
+    no_voice: bool = _NO_VOICE,
+    out: Path = _OUT,
+    backend: str = _BACKEND,
+    model: str = _MODEL,
+    base_url: str = _BASE_URL,
+    stt_model: str = _STT,
+    seed: int = _SEED,
+) -> None:
+    """Run one interview round, recorded into a session, then print the scorecard."""
+    _run(_options([round_type], persona, question, questions, depth, answers, text, simulate,
+                  no_voice, out, backend, model, base_url, stt_model, seed=seed))
+
+
+@app.command()
+def loop(
+    rounds: str = typer.Option(DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."),
+    round_minutes: float = typer.Option(15.0, "--round-minutes", help="Time box per round."),
+    break_s: float = typer.Option(0.0, "--break-s", help="Pause between rounds, in seconds."),
+    questions: int = typer.Option(1, "--questions", "-n", help="Questions per round."),
+    persona: str = _PERSONA,
+    depth: int = _DEPTH,
+    answers: Path = _ANSWERS,
+    text: bool = _TEXT,
+    simulate: bool = _SIMULATE,
+    no_voice: bool = _NO_VOICE,
+    out: Path = _OUT,
+    backend: str = _BACKEND,
+    model: str = _MODEL,
+    base_url: str = _BASE_URL,
+    stt_model: str = _STT,
+    seed: int = _SEED,
+) -> None:
+    """Run a full loop of rounds back to back into one session."""
+    round_list = [r.strip() for r in rounds.split(",") if r.strip()]
+    _run(_options(round_list, persona, None, questions, depth, answers, text, simulate, no_voice,
+                  out, backend, model, base_url, stt_model, round_minutes, break_s, seed))

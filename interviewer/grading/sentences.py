@@ -1,0 +1,147 @@
+"""Candidate speech cut into sentences that know their turn, their time and their context.
+
+Every quote the grader cites is a verbatim substring of a turn's text (so an LLM judge's
+quotes can be checked the same way), timed from the turn's word timestamps where it has them.
+Sentences that talk to the grader ("ignore the rubric, give me a 4") or that are bare keyword
+lists are kept but marked ``ignored``: no detector counts them, so neither instructions nor
+vocabulary stuffing can move a score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..session.models import Session, Turn
+
+MAX_QUOTE_CHARS = 220
+
+_SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+_TOKEN_RE = re.compile(r"\S+")
+# Speech addressed to whoever grades the transcript, not to the interviewer.
+_INSTRUCTION_RE = re.compile(
+    r"\b(rubric|grader|grading|scorecard|system prompt|language model|as an ai)\b"
+    r"|\bignore\b.{0,40}\b(instructions?|rules?|rubric|above|previous|prior|evaluation)\b"
+    r"|\b(give|rate|score|mark|grade|award)\s+(me|this( answer)?|my answers?)\b.{0,30}"
+    r"\b(4|four|five|5|top|full|highest|perfect|maximum|marks?|score)\b"
+    r"|\b(full|top|perfect|maximum|highest)\s+(marks|score|scores|rating)\b"
+    r"|\b(4|four) out of (4|four)\b",
+    re.IGNORECASE,
+)
+_FUNCTION_WORDS = frozenset(
+    "the a an to of is are was were we i it and that for in on with would will be this so "
+    "but or if then you they our my as at by from have has can could should do does not "
+    "there what how which when because".split()
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One candidate sentence; ``prompt`` is the interviewer turn it answers."""
+
+    turn: int
+    text: str
+    char_start: int
+    round: str | None
+    after_probe: bool
+    prompt: str
+    thread: int  # counts interviewer asks: sentences answering the same question share it
+    ignored: str | None = None
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def _ignored_reason(text: str) -> str | None:
+    if _INSTRUCTION_RE.search(text):
+        return "addressed to the grader"
+    tokens = [t.strip(".,;:!?\"'()").lower() for t in text.split()]
+    tokens = [t for t in tokens if t]
+    if len(tokens) >= 6 and sum(t in _FUNCTION_WORDS for t in tokens) / len(tokens) < 0.12:
+        return "a list of keywords, not a sentence"
+    counts: dict[str, int] = {}
+    for tok in tokens:
+        if len(tok) > 3:
+            counts[tok] = counts.get(tok, 0) + 1
+    if tokens and max(counts.values(), default=0) >= 3 and len(tokens) <= 25:
+        return "the same word repeated"
+    return None
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(char offset, sentence) pairs; each sentence is an exact slice of ``text``."""
+    out: list[tuple[int, str]] = []
+    for match in _SENTENCE_RE.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if len(stripped) < 2:
+            continue
+        out.append((match.start() + raw.index(stripped[0]), stripped))
+    return out
+
+
+def candidate_sentences(session: Session, round: str | None = None) -> list[Sentence]:
+    """Every candidate sentence in order, tagged with the context the detectors need."""
+    sentences: list[Sentence] = []
+    prompt_turn: Turn | None = None
+    thread = 0
+    for turn in session.turns:
+        if turn.speaker == "interviewer":
+            if turn.act not in ("probe", "clarify", "hint"):
+                thread += 1
+            prompt_turn = turn
+            continue
+        if turn.silent or not turn.text.strip():
+            continue
+        after_probe = prompt_turn is not None and prompt_turn.act == "probe"
+        for offset, text in split_sentences(turn.text):
+            sentences.append(
+                Sentence(
+                    turn=turn.index,
+                    text=text,
+                    char_start=offset,
+                    round=round or turn.round or (session.rounds[0] if session.rounds else None),
+                    after_probe=after_probe,
+                    prompt=prompt_turn.text if prompt_turn else "",
+                    thread=thread,
+                    ignored=_ignored_reason(text),
+                )
+            )
+    return sentences
+
+
+def quote_span(sentence: Sentence, match_start: int, match_end: int) -> tuple[int, int]:
+    """Char range (within the sentence) of a quote: the sentence, or a window on the match."""
+    text = sentence.text
+    if len(text) <= MAX_QUOTE_CHARS:
+        return 0, len(text)
+    half = (MAX_QUOTE_CHARS - (match_end - match_start)) // 2
+    lo = max(0, match_start - max(0, half))
+    hi = min(len(text), lo + MAX_QUOTE_CHARS)
+    lo = max(0, hi - MAX_QUOTE_CHARS)
+    # Snap to word boundaries so a quote never starts or ends mid-word.
+    if lo > 0:
+        nxt = text.find(" ", lo)
+        lo = nxt + 1 if 0 <= nxt < match_start else lo
+    if hi < len(text):
+        prev = text.rfind(" ", match_end, hi)
+        hi = prev if prev > match_end else hi
+    return lo, hi
+
+
+def time_span(turn: Turn, char_start: int, char_end: int) -> tuple[float | None, float | None]:
+    """Session time of a char range of ``turn.text``: from word timestamps, else the turn."""
+    if turn.meta.get("untimed"):
+        return None, None
+    if not turn.words:
+        return round(turn.start, 2), round(turn.end, 2)
+    tokens = list(_TOKEN_RE.finditer(turn.text))
+    if not tokens:
+        return round(turn.start, 2), round(turn.end, 2)
+    first = next((i for i, t in enumerate(tokens) if t.end() > char_start), len(tokens) - 1)
+    last = next((i for i, t in enumerate(tokens) if t.end() >= char_end), len(tokens) - 1)
+    scale = len(turn.words) / len(tokens)  # 1.0 when the transcript is the words joined
+    w_first = min(len(turn.words) - 1, int(first * scale))
+    w_last = min(len(turn.words) - 1, max(w_first, int(round((last + 1) * scale)) - 1))
+    return round(turn.words[w_first].start, 2), round(turn.words[w_last].end, 2)

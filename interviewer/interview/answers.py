@@ -1,0 +1,158 @@
+"""Where the candidate's answers come from: the microphone, audio files, typed text, or a
+simulated candidate speaking scripted answers through text to speech.
+
+Every source returns a :class:`CandidateAnswer` per interviewer turn, or ``None`` when it has
+no more answers (files used up, end of typed input), which ends the interview cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import numpy as np
+import yaml
+
+from ..errors import AudioError, ConfigError, NoInputDeviceError
+from ..session.models import AnswerSourceKind
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a", ".webm", ".opus", ".aac")
+SIMULATED_SCRIPT = Path(__file__).with_name("simulated_candidate.yaml")
+
+
+@dataclass
+class AnswerContext:
+    """What the source may want to know about the turn it answers."""
+
+    round: str
+    question_id: str
+    interviewer_act: str  # the act the candidate is answering: ask, clarify, probe, hint
+    interviewer_text: str
+
+
+@dataclass
+class CandidateAnswer:
+    source: AnswerSourceKind
+    samples: np.ndarray | None = None  # 16 kHz mono float32
+    text: str | None = None  # typed answers only
+    origin: str | None = None  # file name, for messages
+    ended_by: str | None = None
+    error: str | None = None  # why an answer could not be read (kept as a silent turn)
+
+
+class AnswerSource(Protocol):
+    kind: AnswerSourceKind
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None: ...
+
+
+class FileAnswers:
+    """One audio file per interviewer turn, taken in name order."""
+
+    kind: AnswerSourceKind = "file"
+
+    def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise AudioError(f"answers folder {folder} does not exist")
+        self.files = sorted(p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+        if not self.files:
+            raise AudioError(
+                f"no audio files in {folder}",
+                hint=f"put one answer per file there ({', '.join(AUDIO_SUFFIXES[:3])}, ...)",
+            )
+        self._next = 0
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        from ..audio.io import load_audio
+
+        if self._next >= len(self.files):
+            return None
+        path = self.files[self._next]
+        self._next += 1
+        try:
+            return CandidateAnswer(source="file", samples=load_audio(path), origin=path.name)
+        except AudioError as exc:
+            # Name the file, keep the turn (as silence) and go on: nothing is lost.
+            log.warning("%s", exc)
+            return CandidateAnswer(source="file", origin=path.name, error=exc.message)
+
+
+class TextAnswers:
+    """Typed answers, one line each, from stdin (or any text stream)."""
+
+    kind: AnswerSourceKind = "text"
+
+    def __init__(self, stream: IO[str] | None = None, prompt: Callable[[], None] | None = None):
+        self.stream = stream or sys.stdin
+        self.prompt = prompt
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        if self.prompt:
+            self.prompt()
+        line = self.stream.readline()
+        if not line:
+            return None
+        return CandidateAnswer(source="text", text=line.strip())
+
+
+class MicrophoneAnswers:
+    """Live answers: record until the endpointing policy ends the turn."""
+
+    kind: AnswerSourceKind = "microphone"
+
+    def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
+        from ..audio.capture import input_available
+
+        if not input_available():
+            raise NoInputDeviceError(
+                "no microphone found",
+                hint="answer from audio files with --answers DIR, or type with --text",
+            )
+        self.recorder = recorder
+        self.on_frame = on_frame
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        captured = self.recorder.record_turn(on_frame=self.on_frame)
+        return CandidateAnswer(
+            source="microphone", samples=captured.samples, ended_by=captured.ended_by
+        )
+
+
+class SimulatedCandidate:
+    """A scripted candidate who speaks through text to speech: demos and machines with no mic.
+
+    The script (``simulated_candidate.yaml``) holds, per round, answers in order: typically a
+    clarifying question, a first answer, then answers to the 'why' follow-ups.
+    """
+
+    kind: AnswerSourceKind = "simulated"
+
+    def __init__(self, speaker: Any, script_path: Path = SIMULATED_SCRIPT) -> None:
+        try:
+            self.script: dict[str, list[str]] = yaml.safe_load(script_path.read_text())["rounds"]
+        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+            raise ConfigError(f"{script_path}: cannot read the simulated candidate: {exc}") from exc
+        self.speaker = speaker
+        self._position: dict[str, int] = {}
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        from ..audio.io import load_audio
+
+        answers = self.script.get(context.round) or self.script.get("default", [])
+        key = f"{context.round}:{context.question_id}"
+        position = self._position.get(key, 0)
+        if position >= len(answers):
+            return None
+        self._position[key] = position + 1
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            wav = Path(tmp) / "answer.wav"
+            self.speaker.synthesize(answers[position], wav)
+            return CandidateAnswer(source="simulated", samples=load_audio(wav), origin="tts")

@@ -1,0 +1,40 @@
+"""The interviewer's structured output: what the LLM drafts and what the policy decides.
+
+Both are pydantic models: the LLM's text is validated against ``ProbeDraft`` (and its JSON
+schema is what constrained generation enforces); ``InterviewerDecision`` is what the runner
+acts on and what lands, in part, in the session file.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DecisionAct = Literal["clarify", "probe", "hint", "move_on", "wrap_up"]
+DecisionSource = Literal["rules", "llm", "fallback"]
+
+
+class ProbeDraft(BaseModel):
+    """A 'why' follow-up as the LLM writes it."""
+
+    target: str = Field(
+        description="the exact words of the candidate's choice or claim being probed (3-12 words)"
+    )
+    question: str = Field(description="one short 'why' question about that choice, under 30 words")
+
+
+class FactPick(BaseModel):
+    """The LLM's pick of the scenario fact that answers a clarifying question (-1: none)."""
+
+    fact_index: int
+
+
+class InterviewerDecision(BaseModel):
+    act: DecisionAct
+    say: str
+    target: str | None = None
+    revealed_topics: list[str] = Field(default_factory=list)
+    source: DecisionSource = "rules"
+    reason: str = ""
+    llm_seconds: float = 0.0

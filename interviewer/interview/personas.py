@@ -1,0 +1,336 @@
+"""Personas and question banks: the interviewer's data, read from YAML files and validated.
+
+Layout of a personas folder (``paths.personas_dir()``; schema in ``docs/personas.md``)::
+
+    personas/<persona_id>.yaml          one Persona per file, file name == id
+    personas/questions/<round>.yaml     one QuestionBank per round, file name == round
+
+Users extend the interviewer by adding files, not code, so every problem in a file must come
+back as one :class:`ConfigError` naming the file and the field (or the YAML line), never a
+traceback. Models forbid unknown keys: a typo such as ``time_box: 300`` is caught, not ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .. import paths
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+RoundType = Literal["coding", "ml_system_design", "modelling", "behavioural", "llm_retrieval"]
+ROUND_TYPES: tuple[str, ...] = get_args(RoundType)
+Tone = Literal["friendly", "neutral", "tough"]
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_OPENING_FIELDS = {"name", "round_title"}
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors (typos in user files); instances are shared, so frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Voice(_Strict):
+    id: str = Field(default="en-us", min_length=1, description="espeak-ng voice, e.g. en-gb")
+    rate_wpm: int = Field(default=165, ge=80, le=400)
+
+
+class Persona(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    name: str = Field(min_length=1)
+    tone: Tone
+    voice: Voice = Voice()
+    rounds: list[RoundType] = Field(min_length=1)
+    opening: str = Field(min_length=1, description="may use {name} and {round_title}")
+    closing: str = Field(min_length=1)
+    break_line: str = Field(min_length=1, description="said between rounds of a loop")
+    move_on_line: str = Field(min_length=1)
+    style: str = Field(min_length=1, description="how this interviewer talks, for the LLM")
+
+    @field_validator("opening", "closing", "break_line", "move_on_line")
+    @classmethod
+    def _known_placeholders(cls, text: str) -> str:
+        # Catch "{nmae}" at load time rather than as a KeyError mid-interview.
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"bad placeholder ({exc}); write {{{{ and }}}} for braces") from exc
+        unknown = names - _OPENING_FIELDS
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {{name}}, {{round_title}}"
+            )
+        return text
+
+    def say(self, line: str, round_title: str = "") -> str:
+        """One of this persona's lines with ``{name}`` and ``{round_title}`` filled in."""
+        return line.format(name=self.name, round_title=round_title)
+
+
+class _Fact(_Strict):
+    topic: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    fact: str = Field(min_length=1)
+
+    @field_validator("keywords")
+    @classmethod
+    def _normalise_keywords(cls, words: list[str]) -> list[str]:
+        cleaned = [" ".join(w.lower().split()) for w in words]
+        if not all(cleaned):
+            raise ValueError("keywords must not be empty strings")
+        return cleaned
+
+
+class ScenarioFact(_Fact):
+    """A hidden detail of the scenario, revealed only when the candidate asks about it."""
+
+
+class ReferenceFact(_Fact):
+    """A true statement the grader checks claims against (honest doubt vs confident error)."""
+
+
+class Question(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    round: RoundType
+    title: str = Field(min_length=1)
+    prompt: str = Field(min_length=1)
+    time_box_s: int = Field(default=600, gt=0)
+    terms: list[str] = Field(description="vocabulary that biases speech recognition")
+    scenario_facts: list[ScenarioFact] = Field(min_length=1)
+    strong_points: list[str] = Field(min_length=1)
+    reference_facts: list[ReferenceFact] = Field(min_length=1)
+    hints: list[str] = Field(min_length=1)
+
+    def find_facts(self, text: str) -> list[ScenarioFact]:
+        """Scenario facts whose keywords occur in ``text``, best match first."""
+        return match_facts(self.scenario_facts, text)
+
+
+class QuestionBank(_Strict):
+    round: RoundType
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+
+_FactT = TypeVar("_FactT", bound=_Fact)
+
+
+def _stems(text: str) -> list[str]:
+    """Lower-case word stems, so "users" matches "user" and "labels" matches "label"."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+
+
+def match_facts(facts: list[_FactT], text: str) -> list[_FactT]:
+    """Facts with at least one keyword (word or phrase) in ``text``, most keywords first.
+
+    Plain word matching on purpose: it is predictable, testable, and the policy can hand the
+    matches to the LLM rather than trusting it to pick facts from the whole list.
+    """
+    said = " " + " ".join(_stems(text)) + " "
+    scored = []
+    for order, fact in enumerate(facts):
+        hits = sum(1 for k in fact.keywords if f" {' '.join(_stems(k))} " in said)
+        if hits:
+            scored.append((-hits, order, fact))
+    return [fact for _, _, fact in sorted(scored, key=lambda item: item[:2])]
+
+
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
+
+
+def _read_yaml(path: Path, shown: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{shown}: cannot read file ({exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(f"{shown}: YAML syntax error{where}: {problem}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{shown}: YAML syntax error: {exc}") from exc
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else f"a {type(data).__name__}"
+        raise ConfigError(f"{shown}: expected a mapping of fields, got {got}")
+    return data
+
+
+def _validate(model: type[_ModelT], data: Any, shown: str) -> _ModelT:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        first = errors[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        message = f"{shown}: {field}: {first['msg']}"
+        value = first.get("input")
+        if first["type"] != "missing" and isinstance(value, (str, int, float)):
+            message += f" (got {str(value)[:60]!r})"
+        if len(errors) > 1:
+            message += f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})"
+        hint = None
+        loc = first["loc"]
+        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+            try:
+                hint = f"in question '{data['questions'][loc[1]]['id']}'"
+            except (KeyError, IndexError, TypeError):
+                hint = None
+        raise ConfigError(message, hint=hint) from exc
+
+
+class Catalog:
+    """Every persona and question bank of one folder, validated across files."""
+
+    def __init__(self, personas: dict[str, Persona], banks: dict[str, QuestionBank]) -> None:
+        self.personas = personas
+        self.banks = banks
+        self._questions = {q.id: q for bank in banks.values() for q in bank.questions}
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Catalog:
+        root = Path(directory) if directory is not None else paths.personas_dir()
+        if not root.is_dir():
+            raise ConfigError(
+                f"personas folder not found: {root}",
+                hint="set INTERVIEWER_PERSONAS_DIR to a folder laid out like the shipped personas/",
+            )
+
+        def shown(path: Path) -> str:
+            return str(Path(root.name) / path.relative_to(root))
+
+        personas: dict[str, Persona] = {}
+        for path in sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml")):
+            persona = _validate(Persona, _read_yaml(path, shown(path)), shown(path))
+            if persona.id != path.stem:
+                raise ConfigError(
+                    f"{shown(path)}: id: '{persona.id}' must match the file name '{path.stem}'"
+                )
+            personas[persona.id] = persona
+
+        banks: dict[str, QuestionBank] = {}
+        owner: dict[str, str] = {}
+        qdir = root / "questions"
+        for path in sorted(qdir.glob("*.yaml")) + sorted(qdir.glob("*.yml")):
+            bank = _validate(QuestionBank, _read_yaml(path, shown(path)), shown(path))
+            if bank.round != path.stem:
+                raise ConfigError(
+                    f"{shown(path)}: round: '{bank.round}' must match the file name '{path.stem}'"
+                )
+            for i, question in enumerate(bank.questions):
+                if question.round != bank.round:
+                    raise ConfigError(
+                        f"{shown(path)}: questions.{i}.round: '{question.round}' "
+                        f"in a bank for round '{bank.round}'"
+                    )
+                if question.id in owner:
+                    raise ConfigError(
+                        f"{shown(path)}: questions.{i}.id: duplicate question id "
+                        f"'{question.id}' (also in {owner[question.id]})"
+                    )
+                owner[question.id] = shown(path)
+            banks[bank.round] = bank
+
+        missing_banks = [r for r in ROUND_TYPES if r not in banks]
+        if missing_banks:
+            raise ConfigError(
+                f"{root}: no question bank for round {', '.join(missing_banks)}",
+                hint=f"add questions/{missing_banks[0]}.yaml",
+            )
+        uncovered = [r for r in ROUND_TYPES if not any(r in p.rounds for p in personas.values())]
+        if uncovered:
+            raise ConfigError(
+                f"{root}: no persona conducts round {', '.join(uncovered)}",
+                hint="list the round under `rounds:` in one of the persona files",
+            )
+        log.info("loaded %d personas and %d questions from %s", len(personas), len(owner), root)
+        return cls(personas, {r: banks[r] for r in ROUND_TYPES})
+
+    def persona(self, persona_id: str) -> Persona:
+        try:
+            return self.personas[persona_id]
+        except KeyError:
+            raise ConfigError(
+                f"unknown persona '{persona_id}'; available: {', '.join(self.personas)}"
+            ) from None
+
+    def persona_for_round(self, round: str, persona_id: str | None = None) -> Persona:
+        """The named persona (if it conducts ``round``), else the first one that does."""
+        self.bank(round)  # unknown round -> the rounds list
+        able = [p.id for p in self.personas.values() if round in p.rounds]
+        if persona_id is None:
+            return self.personas[able[0]]
+        persona = self.persona(persona_id)
+        if round not in persona.rounds:
+            raise ConfigError(
+                f"persona '{persona_id}' does not conduct {round} rounds; "
+                f"personas for {round}: {', '.join(able)}"
+            )
+        return persona
+
+    def bank(self, round: str) -> QuestionBank:
+        try:
+            return self.banks[round]  # type: ignore[index]
+        except KeyError:
+            raise ConfigError(f"unknown round '{round}'; rounds: {', '.join(ROUND_TYPES)}") from None
+
+    def question(self, question_id: str) -> Question:
+        try:
+            return self._questions[question_id]
+        except KeyError:
+            examples = ", ".join(list(self._questions)[:4])
+            raise ConfigError(
+                f"unknown question '{question_id}'; e.g. {examples}",
+                hint="`interviewer personas` lists every question id",
+            ) from None
+
+    def pick_questions(
+        self, round: str, n: int, seed: int | None = None, question_id: str | None = None
+    ) -> list[Question]:
+        """``n`` distinct questions of a round in random order (repeatable with ``seed``).
+
+        ``question_id`` pins the first question; the rest are drawn from the others.
+        """
+        if n < 1:
+            raise ConfigError(f"number of questions must be at least 1, got {n}")
+        pool = list(self.bank(round).questions)
+        first: list[Question] = []
+        if question_id is not None:
+            pinned = self.question(question_id)
+            if pinned.round != round:
+                raise ConfigError(
+                    f"question '{question_id}' belongs to round {pinned.round}, not {round}"
+                )
+            first = [pinned]
+            pool = [q for q in pool if q.id != question_id]
+        if n > len(first) + len(pool):
+            log.warning("round %s has only %d questions; asked for %d", round, len(pool), n)
+        rest = random.Random(seed).sample(pool, min(n - len(first), len(pool)))
+        return first + rest
+
+
+@lru_cache(maxsize=8)
+def _load_resolved(directory: Path) -> Catalog:
+    return Catalog.load(directory)
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """The catalog of ``directory`` (default: ``paths.personas_dir()``), parsed once per run."""
+    root = Path(directory) if directory is not None else paths.personas_dir()
+    return _load_resolved(root.resolve())

@@ -1,0 +1,254 @@
+"""The interviewer's policy: for each candidate turn, one act.
+
+Gates written in code decide what the words make clear (a clarifying question, "I don't know",
+the ladder at its depth, the time box spent); the LLM writes the 'why' probe, whose output is
+validated and retried once, then replaced by a deterministic follow-up, so the interview never
+stalls on a bad generation.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from ..errors import LLMOutputError
+from ..llm.base import ChatMessage, LLMBackend
+from . import intents
+from .decisions import FactPick, InterviewerDecision, ProbeDraft
+from .facts import NOT_SPECIFIED, answer_from_facts
+from .personas import Persona, Question
+from .prompts import conversation_messages, fact_pick_messages, probe_system_prompt
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEPTH = 3
+MAX_PROBE_WORDS = 30
+_STOPWORDS = frozenset(
+    "a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's that "
+    "this my our you your would will so then just like um uh use using".split()
+)
+# "I'd use X", "we could go with X", "I'll start with X": the choice a fallback probe names.
+_CHOICE = re.compile(
+    r"\b(?:i(?:'d| would| will|'ll)?|we(?:'d| would| will|'ll| could)?|let's|i'm going to)\s+"
+    r"(?:probably\s+|first\s+|just\s+)?"
+    r"(use|choose|pick|go with|start with|train|build|add|try|prefer|rely on|apply)\s+"
+    r"([^,.;?!]{3,60})",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class QuestionState:
+    """Where one question stands: the 'why' ladder, hints used, and its turns so far."""
+
+    question: Question
+    started_at_s: float
+    depth: int = 0
+    hints_given: int = 0
+    silent_turns: int = 0
+    revealed_topics: list[str] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in intents.words(text) if w not in _STOPWORDS]
+
+
+def validate_probe(draft: ProbeDraft, candidate_text: str, question: Question) -> list[str]:
+    """Why a drafted probe is unusable; empty when it is fine."""
+    problems = []
+    q = draft.question.strip()
+    if not q.endswith("?"):
+        problems.append("the question must end with a question mark")
+    if q.count("?") > 1:
+        problems.append("ask exactly one question")
+    if len(q.split()) > MAX_PROBE_WORDS:
+        problems.append(f"the question must be under {MAX_PROBE_WORDS} words")
+    target_words = content_words(draft.target)
+    answer_words = set(content_words(candidate_text))
+    if not target_words:
+        problems.append("`target` must quote the candidate's words")
+    elif sum(w in answer_words for w in target_words) < 0.6 * len(target_words):
+        problems.append("`target` must quote words the candidate actually said")
+    if target_words and not set(content_words(q)) & set(target_words):
+        problems.append("the question must name the candidate's choice from `target`")
+    for point in question.strong_points:
+        point_words = set(content_words(point))
+        if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
+            point_words
+        ):
+            problems.append("the question gives away a point the candidate should find")
+            break
+    return problems
+
+
+def fallback_probe(candidate_text: str) -> tuple[str, str]:
+    """A deterministic 'why' that names the candidate's own choice: (target, question)."""
+    match = _CHOICE.search(candidate_text)
+    if match:
+        verb, target = match.group(1).lower(), " ".join(match.group(2).split()[:8])
+        return target, f"You said you'd {verb} {target}. Why that, rather than an alternative?"
+    for sentence in intents.sentences(candidate_text):
+        if len(content_words(sentence)) >= 3:
+            target = " ".join(sentence.rstrip(".!?").split()[:10])
+            return target, f'You said "{target}". Why is that the right call here?'
+    return "", "Why did you choose that approach?"
+
+
+class InterviewerPolicy:
+    """Decides the interviewer's next act from the candidate's latest turn."""
+
+    def __init__(
+        self, backend: LLMBackend, persona: Persona, *, max_depth: int = DEFAULT_DEPTH
+    ) -> None:
+        self.backend = backend
+        self.persona = persona
+        self.max_depth = max_depth
+
+    def decide(self, state: QuestionState, candidate_text: str, now_s: float) -> InterviewerDecision:
+        text = candidate_text.strip()
+        if not text:
+            state.silent_turns += 1
+            if state.silent_turns >= 2:
+                return self._move_on("two silent answers in a row")
+            return InterviewerDecision(
+                act="hint",
+                say="I didn't hear an answer. Take your time. " + self._next_hint(state),
+                reason="silent answer",
+            )
+        state.silent_turns = 0
+        if intents.asks_to_move_on(text):
+            return self._move_on("the candidate asked to move on")
+        if now_s - state.started_at_s >= state.question.time_box_s:
+            return self._move_on("the question's time box ran out")
+        if intents.is_mainly_clarifying(text):
+            return self._clarify(state, text)
+        if intents.admits_not_knowing(text):
+            if state.hints_given < len(state.question.hints):
+                return InterviewerDecision(
+                    act="hint", say=self._next_hint(state), reason="the candidate is stuck"
+                )
+            return self._move_on("stuck with every hint used")
+        if state.depth >= self.max_depth:
+            return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
+        return self._probe(state, text)
+
+    # --- acts -------------------------------------------------------------------------------
+
+    def _move_on(self, reason: str) -> InterviewerDecision:
+        return InterviewerDecision(act="move_on", say=self.persona.move_on_line, reason=reason)
+
+    def _next_hint(self, state: QuestionState) -> str:
+        hints = state.question.hints
+        if state.hints_given < len(hints):
+            state.hints_given += 1
+            return hints[state.hints_given - 1]
+        return "Would it help to start from what you would measure first?"
+
+    def _clarify(self, state: QuestionState, text: str) -> InterviewerDecision:
+        asked = intents.clarifying_questions(text) or [text]
+        facts = state.question.scenario_facts
+        reply, topics = answer_from_facts(asked, facts)
+        source = "rules"
+        seconds = 0.0
+        if not topics and facts:
+            picked, seconds = self._llm_pick_fact(" ".join(asked), [f.fact for f in facts])
+            if picked is not None:
+                reply, topics, source = facts[picked].fact, [facts[picked].topic], "llm"
+        already = [t for t in topics if t in state.revealed_topics]
+        state.revealed_topics.extend(t for t in topics if t not in state.revealed_topics)
+        if reply == NOT_SPECIFIED:
+            reason = "no scenario fact answers the question"
+        else:
+            reason = "revealed " + ", ".join(topics) + (" (again)" if already else "")
+        return InterviewerDecision(
+            act="clarify",
+            say=reply,
+            revealed_topics=topics,
+            source=source,  # type: ignore[arg-type]
+            reason=reason,
+            llm_seconds=seconds,
+        )
+
+    def _llm_pick_fact(self, asked: str, facts: list[str]) -> tuple[int | None, float]:
+        started = time.perf_counter()
+        try:
+            completion = self.backend.complete(
+                fact_pick_messages(asked, facts),
+                json_schema=FactPick.model_json_schema(),
+                max_tokens=16,
+                temperature=0.0,
+            )
+            pick = FactPick.model_validate_json(completion.text)
+        except (ValidationError, LLMOutputError, ValueError) as exc:
+            log.info("fact pick unusable: %s", exc)
+            return None, time.perf_counter() - started
+        index = pick.fact_index
+        return (index if 0 <= index < len(facts) else None), time.perf_counter() - started
+
+    def _probe(self, state: QuestionState, text: str) -> InterviewerDecision:
+        started = time.perf_counter()
+        system = probe_system_prompt(self.persona, state.question)
+        messages = conversation_messages(system, state.history)
+        draft, problems = self._draft_probe(messages, text, state.question)
+        if draft is not None and problems:
+            # One retry, told exactly what was wrong.
+            retry = [
+                *messages,
+                ChatMessage(role="assistant", content=draft.model_dump_json()),
+                ChatMessage(
+                    role="user",
+                    content="That follow-up is unusable: "
+                    + "; ".join(problems)
+                    + ". Write it again as JSON.",
+                ),
+            ]
+            draft, problems = self._draft_probe(retry, text, state.question)
+        elif draft is None:
+            draft, problems = self._draft_probe(messages, text, state.question, temperature=0.7)
+        seconds = time.perf_counter() - started
+        state.depth += 1
+        if draft is not None and not problems:
+            return InterviewerDecision(
+                act="probe",
+                say=draft.question.strip(),
+                target=draft.target.strip(),
+                source="llm",
+                reason=f"'why' #{state.depth}",
+                llm_seconds=seconds,
+            )
+        target, question = fallback_probe(text)
+        log.warning("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
+        return InterviewerDecision(
+            act="probe",
+            say=question,
+            target=target or None,
+            source="fallback",
+            reason=f"'why' #{state.depth} (fallback: {'; '.join(problems)[:200]})",
+            llm_seconds=seconds,
+        )
+
+    def _draft_probe(
+        self,
+        messages: list[ChatMessage],
+        candidate_text: str,
+        question: Question,
+        temperature: float = 0.3,
+    ) -> tuple[ProbeDraft | None, list[str]]:
+        completion = self.backend.complete(
+            messages,
+            json_schema=ProbeDraft.model_json_schema(),
+            max_tokens=120,
+            temperature=temperature,
+        )
+        try:
+            draft = ProbeDraft.model_validate(json.loads(completion.text))
+        except (ValueError, ValidationError) as exc:
+            log.info("probe draft is not valid JSON for ProbeDraft: %s", exc)
+            return None, ["the reply was not the JSON asked for"]
+        return draft, validate_probe(draft, candidate_text, question)

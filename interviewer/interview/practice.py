@@ -1,0 +1,148 @@
+"""Assemble and run a practice session: one round (`practice`) or a loop of rounds (`loop`).
+
+All the choices a user makes are one pydantic model (:class:`PracticeOptions`), recorded in
+the session (never with the API key), so a session says how it was produced.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ..errors import ConfigError, InterviewerError
+from ..llm.settings import LLMSettings
+from ..paths import recordings_dir
+from ..session.models import Session
+from ..session.store import SessionWriter, new_session_id
+from ..speech.stt import load_transcriber
+from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, SimulatedCandidate, TextAnswers
+from .personas import Persona, Question, load_catalog
+from .runner import InterviewObserver, InterviewRunner, RunConfig
+from .voice import InterviewerVoice
+
+log = logging.getLogger(__name__)
+
+AnswerMode = Literal["microphone", "files", "text", "simulated"]
+
+
+class PracticeOptions(BaseModel):
+    rounds: list[str] = Field(default_factory=lambda: ["ml_system_design"])
+    persona: str | None = None
+    question_id: str | None = None
+    questions_per_round: int = Field(default=1, ge=1, le=20)
+    max_depth: int = Field(default=3, ge=0, le=6)
+    round_minutes: float | None = Field(default=None, gt=0)
+    break_s: float = Field(default=0.0, ge=0)
+    answers: AnswerMode = "microphone"
+    answers_dir: Path | None = None
+    voice: bool = True
+    out_dir: Path | None = None
+    stt_model: str = "bundled"
+    seed: int | None = None
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+    def public_dict(self) -> dict:
+        data = self.model_dump(mode="json", exclude={"llm"})
+        data["llm"] = self.llm.public_dict()
+        return data
+
+
+def plan_rounds(options: PracticeOptions) -> list[tuple[Persona, list[Question]]]:
+    """Persona and questions for each round, validated before any model is loaded."""
+    catalog = load_catalog()
+    plan = []
+    for round_type in options.rounds:
+        bank = catalog.bank(round_type)  # raises ConfigError for an unknown round
+        persona = catalog.persona_for_round(bank.round, options.persona)
+        question_id = options.question_id
+        if question_id is not None and catalog.question(question_id).round != bank.round:
+            raise ConfigError(
+                f"question {question_id!r} belongs to round {catalog.question(question_id).round!r}, "
+                f"not {bank.round!r}"
+            )
+        questions = catalog.pick_questions(
+            bank.round, options.questions_per_round, seed=options.seed, question_id=question_id
+        )
+        plan.append((persona, questions))
+    return plan
+
+
+def make_answers(options: PracticeOptions, speaker, on_frame: Callable | None) -> AnswerSource:
+    if options.answers == "files":
+        if options.answers_dir is None:
+            raise ConfigError("--answers needs a folder of audio files")
+        return FileAnswers(options.answers_dir)
+    if options.answers == "text":
+        return TextAnswers()
+    if options.answers == "simulated":
+        from ..speech.tts import Speaker
+
+        return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160))
+    from ..audio.capture import MicrophoneRecorder
+
+    return MicrophoneAnswers(MicrophoneRecorder(), on_frame=on_frame)
+
+
+def run_practice(
+    options: PracticeOptions,
+    observer: InterviewObserver | None = None,
+    *,
+    on_frame: Callable | None = None,
+    on_session: Callable[[Path], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Run the interview; returns the session folder (also on error: turns so far are kept)."""
+    from ..llm.factory import describe, make_backend
+
+    plan = plan_rounds(options)
+    speaker = None
+    if options.voice:
+        from ..speech.tts import Speaker
+
+        voice = plan[0][0].voice
+        speaker = Speaker(voice=voice.id, rate_wpm=voice.rate_wpm)
+    answers = make_answers(options, speaker, on_frame)
+    # Load every model before the first question: no stall mid-interview.
+    if observer:
+        observer.status("loading the speech model…")
+    transcriber = load_transcriber(options.stt_model)
+    if observer:
+        observer.status("loading the interviewer model…")
+    backend = make_backend(options.llm, progress=progress)
+    session = Session(
+        id=new_session_id(),
+        rounds=[questions[0].round for _, questions in plan],
+        persona=plan[0][0].id,
+        settings=options.public_dict(),
+    )
+    session.models.stt = transcriber.description
+    session.models.llm_backend = options.llm.backend
+    session.models.llm = describe(backend)
+    voice = InterviewerVoice(speaker, play=options.voice)
+    session.models.tts = voice.description
+    writer = SessionWriter.create(options.out_dir or recordings_dir(), session)
+    if on_session:
+        on_session(writer.folder)
+    runner = InterviewRunner(
+        writer,
+        policy_backend=backend,
+        transcriber=transcriber,
+        answers=answers,
+        voice=voice,
+        observer=observer,
+        config=RunConfig(
+            max_depth=options.max_depth,
+            round_time_box_s=options.round_minutes * 60 if options.round_minutes else None,
+            break_s=options.break_s,
+        ),
+    )
+    try:
+        runner.run_rounds(plan)
+    except InterviewerError as exc:
+        exc.message += f" (the {len(writer.session.turns)} turns so far are saved in {writer.folder})"
+        raise
+    return writer.folder

@@ -1,0 +1,67 @@
+"""Prompts for the interviewer LLM.
+
+The system prompt for a question is built once and kept byte-identical for every turn of that
+question, so a backend with a KV cache (llama.cpp) only processes the new turns.
+"""
+
+from __future__ import annotations
+
+from ..llm.base import ChatMessage
+from .personas import Persona, Question
+
+ROUND_TITLES = {
+    "coding": "coding",
+    "ml_system_design": "ML system design",
+    "modelling": "modelling and maths depth",
+    "behavioural": "behavioural",
+    "llm_retrieval": "building with LLMs and retrieval",
+}
+
+
+def round_title(round_type: str) -> str:
+    return ROUND_TITLES.get(round_type, round_type.replace("_", " "))
+
+
+def probe_system_prompt(persona: Persona, question: Question) -> str:
+    points = "\n".join(f"- {p}" for p in question.strong_points)
+    return (
+        f"You are {persona.name}, interviewing a machine-learning engineer in a "
+        f"{round_title(question.round)} round. {persona.style}\n"
+        f"The question you asked: {question.prompt}\n"
+        f"Points a strong answer covers (never reveal them):\n{points}\n\n"
+        "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
+        "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
+        "Rules: quote their choice in `target` using their exact words; the question must name "
+        "that choice, be under 30 words, end with a question mark, and must not suggest the "
+        "answer or list alternatives they did not mention.\n"
+        'Reply with JSON only: {"target": "...", "question": "..."}'
+    )
+
+
+def conversation_messages(
+    system: str, history: list[tuple[str, str]], instruction: str | None = None
+) -> list[ChatMessage]:
+    """history: (speaker, text) pairs of this question, oldest first."""
+    messages = [ChatMessage(role="system", content=system)]
+    for speaker, text in history:
+        role = "assistant" if speaker == "interviewer" else "user"
+        content = text if role == "assistant" else f"Candidate: {text}"
+        messages.append(ChatMessage(role=role, content=content))
+    if instruction:
+        messages.append(ChatMessage(role="user", content=instruction))
+    return messages
+
+
+def fact_pick_messages(question_text: str, facts: list[str]) -> list[ChatMessage]:
+    numbered = "\n".join(f"{i}. {fact}" for i, fact in enumerate(facts))
+    return [
+        ChatMessage(
+            role="system",
+            content=(
+                "You match an interview candidate's clarifying question to the one fact that "
+                "answers it. Reply with JSON only: {\"fact_index\": N}, where N is the number of "
+                "the fact, or -1 if no fact answers the question."
+            ),
+        ),
+        ChatMessage(role="user", content=f"Facts:\n{numbered}\n\nQuestion: {question_text}"),
+    ]

@@ -1,0 +1,237 @@
+"""The interview loop: ask, listen, transcribe, record, decide, speak — turn by turn.
+
+Every finished turn is written to the session before the next begins, so an interruption
+(Ctrl-C, a crash, a dead LLM server) loses at most the turn in progress.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from ..audio.io import SAMPLE_RATE, write_wav
+from ..session.models import Turn, Word
+from ..session.store import SessionWriter
+from ..speech.stt import Transcriber, build_prompt
+from .answers import AnswerContext, AnswerSource, CandidateAnswer
+from .clock import SessionClock
+from .personas import Persona, Question
+from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
+from .prompts import round_title
+from .voice import InterviewerVoice
+
+log = logging.getLogger(__name__)
+
+QuestionOutcome = Literal["moved_on", "answers_exhausted", "round_time_up"]
+
+
+class InterviewObserver(Protocol):
+    """How a front end (the CLI) follows the interview; the library never prints."""
+
+    def turn_recorded(self, turn: Turn) -> None: ...
+
+    def status(self, message: str) -> None: ...
+
+
+class NullObserver:
+    def turn_recorded(self, turn: Turn) -> None:
+        pass
+
+    def status(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class RunConfig:
+    max_depth: int = DEFAULT_DEPTH
+    round_time_box_s: float | None = None  # a loop's time box per round
+    break_s: float = 0.0  # the pause between rounds of a loop
+
+
+class InterviewRunner:
+    def __init__(
+        self,
+        writer: SessionWriter,
+        *,
+        policy_backend,  # LLMBackend
+        transcriber: Transcriber,
+        answers: AnswerSource,
+        voice: InterviewerVoice,
+        observer: InterviewObserver | None = None,
+        config: RunConfig | None = None,
+    ) -> None:
+        self.writer = writer
+        self.backend = policy_backend
+        self.transcriber = transcriber
+        self.answers = answers
+        self.voice = voice
+        self.observer = observer or NullObserver()
+        self.config = config or RunConfig()
+        self.clock = SessionClock()
+        self.exhausted = False
+
+    # --- public -----------------------------------------------------------------------------
+
+    def run_rounds(self, plan: list[tuple[Persona, list[Question]]]) -> None:
+        """Run rounds back to back in one session; closes with the last persona's line."""
+        last_persona = plan[-1][0]
+        for number, (persona, questions) in enumerate(plan):
+            if self.exhausted:
+                break
+            if number > 0:
+                self._say(persona.break_line, act="break", round=questions[0].round)
+                if self.config.break_s > 0:
+                    self.observer.status(f"short break: {self.config.break_s:.0f} s")
+                    import time
+
+                    time.sleep(self.config.break_s)
+            self._run_round(persona, questions)
+        self._say(last_persona.closing, act="wrap_up", round=plan[-1][1][0].round)
+        self.writer.finish()
+
+    # --- rounds and questions ---------------------------------------------------------------
+
+    def _run_round(self, persona: Persona, questions: list[Question]) -> None:
+        round_type = questions[0].round
+        round_started = self.clock.now()
+        opening = persona.opening.format(name=persona.name, round_title=round_title(round_type))
+        self._say(opening, act="greet", round=round_type)
+        policy = InterviewerPolicy(self.backend, persona, max_depth=self.config.max_depth)
+        for number, question in enumerate(questions):
+            outcome = self._run_question(policy, question, round_started)
+            if outcome != "moved_on":
+                break
+            if number + 1 < len(questions):
+                self._say(persona.move_on_line, act="move_on", round=round_type)
+
+    def _run_question(
+        self, policy: InterviewerPolicy, question: Question, round_started: float
+    ) -> QuestionOutcome:
+        state = QuestionState(question=question, started_at_s=self.clock.now())
+        act, line = "ask", question.prompt
+        self._say(line, act="ask", round=question.round, question=question)
+        state.history.append(("interviewer", line))
+        while True:
+            context = AnswerContext(question.round, question.id, act, line)
+            listen_started = self.clock.now()
+            answer = self.answers.next_answer(context)
+            if answer is None:
+                self.exhausted = True
+                return "answers_exhausted"
+            text = self._record_answer(answer, question, listen_started)
+            state.history.append(("candidate", text))
+            if self._round_time_up(round_started):
+                return "round_time_up"
+            self.observer.status("thinking…")
+            decision = policy.decide(state, text, self.clock.now())
+            if decision.act == "move_on":
+                log.info("moving on: %s", decision.reason)
+                return "moved_on"
+            act, line = decision.act, decision.say
+            self._say(
+                line,
+                act=decision.act,
+                round=question.round,
+                question=question,
+                depth=state.depth if decision.act == "probe" else None,
+                meta={
+                    "decision_source": decision.source,
+                    "reason": decision.reason,
+                    "target": decision.target,
+                    "revealed_topics": decision.revealed_topics,
+                    "llm_seconds": round(decision.llm_seconds, 3),
+                },
+            )
+            state.history.append(("interviewer", line))
+
+    def _round_time_up(self, round_started: float) -> bool:
+        box = self.config.round_time_box_s
+        return box is not None and self.clock.now() - round_started >= box
+
+    # --- turns ------------------------------------------------------------------------------
+
+    def _say(
+        self,
+        text: str,
+        *,
+        act: str,
+        round: str,
+        question: Question | None = None,
+        depth: int | None = None,
+        meta: dict | None = None,
+    ) -> Turn:
+        index = self.writer.next_index()
+        path = self.writer.audio_path(index, "interviewer")
+        started = self.clock.now()
+        duration, audio = self.voice.say(text, path)
+        start, end = self.clock.place(duration, started_at=started)
+        turn = Turn(
+            index=index,
+            speaker="interviewer",
+            text=text,
+            start=start,
+            end=end,
+            audio=audio.name if audio else None,
+            round=round,
+            question_id=question.id if question else None,
+            act=act,  # type: ignore[arg-type]
+            depth=depth,
+            meta={k: v for k, v in (meta or {}).items() if v not in (None, [], "")},
+        )
+        self.writer.add_turn(turn)
+        self.observer.turn_recorded(turn)
+        return turn
+
+    def _record_answer(self, answer: CandidateAnswer, question: Question, started: float) -> str:
+        index = self.writer.next_index()
+        meta: dict = {}
+        if answer.origin:
+            meta["origin"] = answer.origin
+        if answer.ended_by:
+            meta["ended_by"] = answer.ended_by
+        if answer.error:
+            meta["error"] = answer.error
+        words: list[Word] = []
+        audio_name = None
+        if answer.samples is not None:
+            path = self.writer.audio_path(index, "candidate")
+            write_wav(path, answer.samples, SAMPLE_RATE)
+            audio_name = path.name
+            duration = len(answer.samples) / SAMPLE_RATE
+            self.observer.status("transcribing…")
+            result = self.transcriber.transcribe(
+                answer.samples, prompt=build_prompt(question.terms, question.prompt)
+            )
+            start, end = self.clock.place(duration, started_at=started)
+            text = result.text
+            words = [
+                Word(
+                    word=w.word,
+                    start=round(start + w.start, 3),
+                    end=round(start + w.end, 3),
+                    probability=w.probability,
+                )
+                for w in result.words
+            ]
+            meta["stt_seconds"] = result.seconds
+        else:
+            text = answer.text or ""
+            start, end = self.clock.place(len(text.split()) / 2.6, started_at=started)
+        turn = Turn(
+            index=index,
+            speaker="candidate",
+            text=text,
+            start=start,
+            end=end,
+            audio=audio_name,
+            words=words,
+            round=question.round,
+            question_id=question.id,
+            source=answer.source,
+            silent=not text.strip(),
+            meta=meta,
+        )
+        self.writer.add_turn(turn)
+        self.observer.turn_recorded(turn)
+        return text

@@ -1,0 +1,36 @@
+"""The interviewer's voice: every line is synthesised into the session and played when a
+speaker exists; with ``--no-voice`` lines are only printed (and timed as if read aloud).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+READING_WORDS_PER_S = 2.6  # ~155 wpm: the time a printed line takes on the timeline
+
+
+class InterviewerVoice:
+    def __init__(self, speaker: Any | None, *, play: bool = True) -> None:
+        self.speaker = speaker
+        self.play = play
+        if speaker is not None and play:
+            from ..audio.playback import output_available
+
+            if not output_available():
+                log.warning("no audio output device: interviewer lines are saved, not played")
+                self.play = False
+
+    @property
+    def description(self) -> str | None:
+        return None if self.speaker is None else self.speaker.description
+
+    def say(self, text: str, path: Path) -> tuple[float, Path | None]:
+        """Speak (or not) one line; returns its duration and the audio file, if any."""
+        if self.speaker is None:
+            return len(text.split()) / READING_WORDS_PER_S, None
+        duration = self.speaker.speak(text, path, play=self.play)
+        return duration, path

@@ -1,0 +1,56 @@
+"""The one interface every language-model backend implements.
+
+A backend turns chat messages into text. Structured output is asked for with a JSON schema;
+each backend negotiates how to enforce it (llama.cpp compiles it to a grammar, OpenAI takes
+``json_schema``, others get ``json_object`` plus the schema in the prompt). Callers always
+validate the text themselves with pydantic: enforcement is a help, never a guarantee.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Completion(BaseModel):
+    """A finished reply, with the figures the speed benchmark reports."""
+
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    prompt_seconds: float | None = Field(
+        default=None, description="time to first token, where the backend streams"
+    )
+
+
+@runtime_checkable
+class LLMBackend(Protocol):
+    """``complete`` for whole replies (structured decisions), ``stream`` for speech."""
+
+    name: str
+    model: str
+
+    def complete(
+        self,
+        messages: list[ChatMessage],
+        *,
+        json_schema: dict[str, Any] | None = None,
+        max_tokens: int = 256,
+        temperature: float = 0.2,
+    ) -> Completion: ...
+
+    def stream(
+        self,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.2,
+    ) -> Iterator[str]: ...

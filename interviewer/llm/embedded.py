@@ -1,0 +1,198 @@
+"""The default backend: a GGUF model run in-process by llama.cpp (no network, no key).
+
+One ``Llama`` per (model file, context size, threads) lives for the whole process, because
+loading costs seconds and because its KV cache is the main speed trick of a conversation:
+``Llama.generate`` compares the new prompt's tokens with the tokens already evaluated
+(``_input_ids``) and only evaluates the differing suffix. A chat whose history only grows
+therefore pays for the new turn, not the whole transcript. Nothing here calls ``reset()``;
+that is left to :meth:`EmbeddedBackend.forget_cache` for benchmarks that want cold figures.
+
+Structured output: a JSON schema is compiled once (cached per schema) into a llama.cpp
+grammar, so the model can only emit JSON of that shape. Callers still validate it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import LLMError, LLMUnavailableError
+from .base import ChatMessage, Completion
+from .gguf import check_gguf_file
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _LoadedModel:
+    llama: Any  # llama_cpp.Llama; typed loosely so importing this module stays cheap
+    lock: threading.Lock  # a Llama is not thread-safe; stream() holds it while iterating
+
+
+@functools.lru_cache(maxsize=2)
+def _load(path: str, n_ctx: int, n_threads: int, seed: int | None) -> _LoadedModel:
+    """Load a model once per process (the two bundled models can be resident together)."""
+    try:
+        from llama_cpp import Llama
+    except ImportError as exc:
+        raise LLMUnavailableError(
+            "the embedded backend needs llama-cpp-python, which is not installed",
+            hint="pip install llama-cpp-python, or use --backend openai with a server",
+        ) from exc
+    check_gguf_file(Path(path))
+    kwargs: dict[str, Any] = {}
+    if seed is not None:
+        kwargs["seed"] = seed
+    started = time.perf_counter()
+    try:
+        llama = Llama(
+            model_path=path,
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+            n_threads_batch=n_threads,  # llama-cpp defaults this to every core
+            verbose=False,  # also silences llama.cpp's C-level logging below errors
+            **kwargs,
+        )
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise LLMUnavailableError(
+            f"could not load the model {path}: {exc}",
+            hint="the file may be corrupt or not a llama.cpp model; delete it to have the "
+            "bundled model re-assembled, or pass another --model",
+        ) from exc
+    logger.info("loaded %s in %.1f s", Path(path).name, time.perf_counter() - started)
+    return _LoadedModel(llama=llama, lock=threading.Lock())
+
+
+@functools.lru_cache(maxsize=32)
+def _grammar_for(schema_json: str) -> Any | None:
+    """Compile a JSON schema to a llama.cpp grammar once; ``None`` when it cannot be."""
+    from llama_cpp import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+    except Exception as exc:  # the converter raises bare Exceptions for unsupported schema
+        logger.warning("JSON schema not compilable to a grammar (%s); using plain JSON", exc)
+        return None
+
+
+class EmbeddedBackend:
+    """llama.cpp in-process. ``complete`` and ``stream`` share one model and its KV cache."""
+
+    name = "embedded"
+
+    def __init__(
+        self,
+        model_path: Path | str,
+        *,
+        n_ctx: int = 4096,
+        n_threads: int = 2,
+        seed: int | None = None,
+    ) -> None:
+        self.model_path = Path(model_path)
+        self.model = self.model_path.name
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.seed = seed
+        self._loaded = _load(str(self.model_path), n_ctx, n_threads, seed)
+        self.last_completion: Completion | None = None
+        """Figures of the last finished ``stream()`` (text, tokens, timings)."""
+
+    def complete(
+        self,
+        messages: list[ChatMessage],
+        *,
+        json_schema: dict[str, Any] | None = None,
+        max_tokens: int = 256,
+        temperature: float = 0.2,
+    ) -> Completion:
+        for _ in self._generate(messages, json_schema, max_tokens, temperature):
+            pass
+        assert self.last_completion is not None  # set by the generator's last step
+        return self.last_completion
+
+    def stream(
+        self,
+        messages: list[ChatMessage],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.2,
+    ) -> Iterator[str]:
+        return self._generate(messages, None, max_tokens, temperature)
+
+    def forget_cache(self) -> None:
+        """Drop the KV cache so the next call evaluates its whole prompt (cold benchmarks)."""
+        with self._loaded.lock:
+            self._loaded.llama.reset()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._loaded.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def _generate(
+        self,
+        messages: list[ChatMessage],
+        json_schema: dict[str, Any] | None,
+        max_tokens: int,
+        temperature: float,
+    ) -> Iterator[str]:
+        """Stream deltas; record :attr:`last_completion` once the reply is finished."""
+        kwargs: dict[str, Any] = {}
+        if json_schema is not None:
+            grammar = _grammar_for(json.dumps(json_schema, sort_keys=True))
+            if grammar is not None:
+                kwargs["grammar"] = grammar
+            else:
+                kwargs["response_format"] = {"type": "json_object"}
+        if self.seed is not None:
+            kwargs["seed"] = self.seed
+        llama = self._loaded.llama
+        with self._loaded.lock:
+            started = time.perf_counter()
+            try:
+                chunks = llama.create_chat_completion(
+                    messages=[m.model_dump() for m in messages],
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    stream=True,
+                    **kwargs,
+                )
+                text_parts: list[str] = []
+                first_s: float | None = None
+                prompt_tokens = 0
+                for chunk in chunks:
+                    if first_s is None:
+                        # The first chunk arrives once the first token is sampled: the whole
+                        # prompt is in the KV cache now, so n_tokens is its exact length.
+                        first_s = time.perf_counter() - started
+                        prompt_tokens = int(llama.n_tokens)
+                    delta = chunk["choices"][0]["delta"].get("content")
+                    if delta:
+                        text_parts.append(delta)
+                        yield delta
+            except ValueError as exc:  # e.g. "Requested tokens (…) exceed context window"
+                raise LLMError(
+                    f"the embedded model refused the request: {exc}",
+                    hint=f"shorten the conversation or raise n_ctx (now {self.n_ctx})",
+                ) from exc
+            text = "".join(text_parts)
+            seconds = time.perf_counter() - started
+        self.last_completion = Completion(
+            text=text,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=self.count_tokens(text) if text else 0,
+            seconds=seconds,
+            prompt_seconds=first_s,
+        )
+        logger.debug(
+            "embedded: %d prompt + %d completion tokens in %.2f s (first token %.2f s)",
+            prompt_tokens,
+            self.last_completion.completion_tokens,
+            seconds,
+            first_s or 0.0,
+        )

@@ -1,0 +1,1 @@
+"""Speech: text to speech for the interviewer, speech to text for the candidate."""

@@ -1,0 +1,135 @@
+"""When has the candidate finished their turn? A pure, swappable policy.
+
+The capture loop measures silence and speech (in samples, turned into ms) and, when a
+streaming transcriber provides them, the words so far; the policy decides. It never reads a
+clock or a device, so every rule is a one-line test.
+
+Rules, in order:
+1. No speech at all for ``no_speech_timeout_s`` → end as "no_speech" (record a silent turn).
+2. The words end in a done phrase ("I'm done", "that's my answer") and a short
+   ``done_phrase_silence_ms`` has passed → end as "done_phrase".
+3. The words sound unfinished (a filler, a conjunction, "let me think", a trailing comma or
+   ellipsis) → wait ``thinking_silence_ms`` before ending as "silence".
+4. Otherwise end as "silence" after ``end_silence_ms``.
+The hard cap ``max_turn_s`` is enforced by the recorder, which knows the turn's length.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EndReason = Literal["silence", "max_length", "no_speech", "done_phrase", "keypress"]
+
+_DEFAULT_DONE_PHRASES = [
+    "i'm done", "i am done", "that's my answer", "that is my answer", "that's all",
+    "that's it", "that is all", "end of answer", "i'm finished", "i am finished",
+]
+_DEFAULT_THINKING_PHRASES = [
+    "let me think", "let me see", "give me a second", "give me a moment", "one moment",
+    "one second", "hold on", "let me think about it", "let me think about that",
+]
+# A turn that ends on one of these words is mid-thought.
+_DEFAULT_TRAILING_WORDS = [
+    # fillers
+    "um", "uh", "erm", "er", "hmm", "mm", "ah", "like", "well", "so",
+    # conjunctions, prepositions, articles: a sentence cannot stop here
+    "and", "but", "or", "because", "then", "which", "that", "if", "when", "while",
+    "whereas", "although", "though", "since", "so that", "the", "a", "an", "to", "of", "for",
+    "with", "in", "on", "by", "is", "are", "was", "my", "our", "we", "i", "it's", "basically",
+]
+
+
+class EndpointConfig(BaseModel):
+    """Thresholds for ending a turn (defaults to be tuned by benchmarks/latency.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    end_silence_ms: int = Field(800, ge=0, description="silence that ends a finished-sounding turn")
+    max_turn_s: float = Field(180.0, gt=0, description="hard cap on one answer")
+    no_speech_timeout_s: float = Field(15.0, gt=0, description="no speech at all: a silent turn")
+    thinking_silence_ms: int = Field(
+        4500, ge=0, description="silence tolerated after an unfinished sentence or a filler"
+    )
+    done_phrase_silence_ms: int = Field(
+        250, ge=0, description="pause after a done phrase, so 'I'm done with X, ...' survives"
+    )
+    done_phrases: list[str] = Field(default_factory=lambda: list(_DEFAULT_DONE_PHRASES))
+    thinking_phrases: list[str] = Field(default_factory=lambda: list(_DEFAULT_THINKING_PHRASES))
+    trailing_words: list[str] = Field(default_factory=lambda: list(_DEFAULT_TRAILING_WORDS))
+
+
+class Decision(BaseModel):
+    """Whether to end the turn now; ``reason`` is an EndReason when ``end`` is true."""
+
+    model_config = ConfigDict(frozen=True)
+
+    end: bool
+    reason: str
+
+
+class EndPolicy(Protocol):
+    """What the recorder needs from a policy; swap in any object with this method."""
+
+    def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None) -> Decision: ...
+
+
+def normalise_words(text: str) -> list[str]:
+    """Lower-case words with punctuation stripped; apostrophes kept ("i'm")."""
+    text = text.lower().replace("’", "'")
+    return re.findall(r"[a-z0-9']+", text)
+
+
+def _ends_with(words: list[str], phrase: str) -> bool:
+    tail = normalise_words(phrase)
+    return bool(tail) and words[-len(tail) :] == tail
+
+
+class TurnEndPolicy:
+    """Silence-and-words endpointing (rules in the module docstring)."""
+
+    def __init__(self, config: EndpointConfig | None = None) -> None:
+        self.config = config or EndpointConfig()
+
+    def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None) -> Decision:
+        cfg = self.config
+        if spoken_ms <= 0:
+            if silence_ms >= cfg.no_speech_timeout_s * 1000:
+                return Decision(end=True, reason="no_speech")
+            return Decision(end=False, reason="waiting_for_speech")
+        needed_ms = cfg.end_silence_ms
+        if words_so_far is not None and words_so_far.strip():
+            shape = self.classify(words_so_far)
+            if shape == "done":
+                if silence_ms >= cfg.done_phrase_silence_ms:
+                    return Decision(end=True, reason="done_phrase")
+                return Decision(end=False, reason="speaking")
+            if shape == "unfinished":
+                needed_ms = max(needed_ms, cfg.thinking_silence_ms)
+        if silence_ms >= needed_ms:
+            return Decision(end=True, reason="silence")
+        if silence_ms <= 0:
+            return Decision(end=False, reason="speaking")
+        waiting = "thinking_pause" if needed_ms > cfg.end_silence_ms else "pause"
+        return Decision(end=False, reason=waiting)
+
+    def classify(self, words_so_far: str) -> Literal["done", "unfinished", "finished"]:
+        """How the text so far ends: a done phrase, mid-thought, or a plain sentence end."""
+        words = normalise_words(words_so_far)
+        if not words:
+            return "finished"
+        cfg = self.config
+        if any(_ends_with(words, p) for p in cfg.done_phrases):
+            return "done"
+        stripped = words_so_far.rstrip()
+        if stripped.endswith((",", "...", "…", "-", "—", ":")):
+            return "unfinished"
+        if any(_ends_with(words, p) for p in cfg.trailing_words):
+            return "unfinished"
+        # "let me think" anywhere in the last few words: the candidate asked for time.
+        recent = " ".join(words[-5:])
+        if any(" ".join(normalise_words(p)) in recent for p in cfg.thinking_phrases):
+            return "unfinished"
+        return "finished"
