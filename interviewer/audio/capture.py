@@ -30,7 +30,7 @@ from .vad import VADParams, VADState, VoiceActivityDetector, rms_dbfs
 log = logging.getLogger(__name__)
 
 _NO_MIC_HINT = "answer from audio files with --answers DIR, or type with --text"
-_QUEUE_LIMIT_S = 60  # audio buffered if the consumer stalls; beyond it NEW frames are dropped
+_QUEUE_LIMIT_S = 60.0  # audio buffered if the consumer stalls; beyond it new frames drop
 _STALL_TIMEOUT_S = 5.0  # no frame for this long: the device died
 
 
@@ -131,22 +131,25 @@ class MicrophoneRecorder:
 
     # -- raw frames -------------------------------------------------------------------------
 
-    def frames(self) -> Iterator[np.ndarray]:
+    def frames(self, buffer_s: float = _QUEUE_LIMIT_S) -> Iterator[np.ndarray]:
         """Yield int16 mono frames at 16 kHz until the caller stops iterating.
 
+        Up to ``buffer_s`` of audio waits for a slow consumer; past that, new frames are
+        dropped and counted in ``dropped_frames`` when the consumer reaches the gap.
         Closing the generator (or leaving a ``for`` loop) closes the stream.
         """
         sd = sounddevice_module()
         info = _query_input(self.device)
-        blocks: queue.Queue[np.ndarray] = queue.Queue(
-            maxsize=max(1, _QUEUE_LIMIT_S * self.sample_rate // self.frame_samples))
-        dropped = [0]  # written by PortAudio's thread, read here
+        blocks: queue.Queue[tuple[np.ndarray, int]] = queue.Queue(
+            maxsize=max(1, int(buffer_s * self.sample_rate) // self.frame_samples))
+        gap = [0]  # frames dropped since the last one queued; PortAudio's thread only
 
         def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
             try:
-                blocks.put_nowait(indata[:, 0].copy())
+                blocks.put_nowait((indata[:, 0].copy(), gap[0]))
+                gap[0] = 0
             except queue.Full:
-                dropped[0] += 1
+                gap[0] += 1
 
         stream, resampler = self._open_stream(sd, info, callback)
         self.dropped_frames = 0
@@ -154,15 +157,15 @@ class MicrophoneRecorder:
             log.debug("capturing from %s at %d Hz", info.get("name"), int(stream.samplerate))
             while True:
                 try:
-                    block = blocks.get(timeout=_STALL_TIMEOUT_S)
+                    block, dropped_before = blocks.get(timeout=_STALL_TIMEOUT_S)
                 except queue.Empty:
                     raise AudioError(
                         f"the microphone stopped sending audio ({info.get('name')})",
                         hint=_NO_MIC_HINT) from None
-                if dropped[0] != self.dropped_frames:
-                    log.warning("the listener fell %d s behind: %d frames dropped",
-                                _QUEUE_LIMIT_S, dropped[0] - self.dropped_frames)
-                    self.dropped_frames = dropped[0]
+                if dropped_before:
+                    self.dropped_frames += dropped_before
+                    log.warning("the listener fell %.0f s behind: %d frames of audio lost",
+                                buffer_s, dropped_before)
                 if resampler is not None:
                     block = resampler.process(block)
                     if block.size == 0:
@@ -212,7 +215,9 @@ class MicrophoneRecorder:
         seen = 0
         ended_by: EndReason | None = None
         ms = 1000 / self.sample_rate
-        with contextlib.closing(self.frames()) as frames:
+        # Buffer a whole turn: a device faster than real time must not lose frames.
+        buffer_s = max(_QUEUE_LIMIT_S, self.endpoint.max_turn_s + 5)
+        with contextlib.closing(self.frames(buffer_s)) as frames:
             for index, frame in enumerate(frames):
                 chunks.append(frame)
                 seen += frame.size

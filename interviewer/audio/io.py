@@ -71,14 +71,17 @@ def write_wav(
     """Write mono 16-bit PCM WAV atomically; float input is clipped to [-1, 1]."""
     target = Path(path)
     data = np.clip(to_float32(samples), -1.0, 1.0)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    tmp_name: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+        os.close(fd)
         sf.write(tmp_name, data, sample_rate, subtype="PCM_16", format="WAV")
         os.replace(tmp_name, target)
     except (OSError, sf.SoundFileError, RuntimeError) as exc:
-        Path(tmp_name).unlink(missing_ok=True)
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
         raise AudioError(f"cannot write audio file {target}: {exc}") from exc
     log.debug("wrote %s (%.2f s)", target, data.size / sample_rate)
     return target

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 # Importing a command module registers its commands on ``app``.
 from . import models_cmd, practice_cmd, sessions_cmd, transcribe_cmd  # noqa: F401
+from . import grade_cmd  # noqa: F401
+from . import report_cmd  # noqa: F401
+from . import personas_cmd  # noqa: F401
 from .app import app, run
 
 

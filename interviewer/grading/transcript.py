@@ -27,7 +27,8 @@ EXPECTED_FORMAT = (
     "one turn per line, starting with a speaker label, e.g.\n"
     "    Interviewer: How would you design a feed ranking system?\n"
     "    Candidate: How many users do we expect, and what latency budget do we have?\n"
-    "optionally a first line '# round: ml_system_design' and '[mm:ss]' stamps before labels"
+    "optionally a first line '# round: ml_system_design', and a start time such as 01:23 in "
+    "square brackets before a label"
 )
 
 _INTERVIEWER_LABELS = {"interviewer", "int", "q", "question", "i"}

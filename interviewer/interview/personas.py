@@ -37,9 +37,12 @@ _OPENING_FIELDS = {"name", "round_title"}
 
 
 class _Strict(BaseModel):
-    """Unknown keys are errors (typos in user files); instances are shared, so frozen."""
+    """Unknown keys are errors (typos in user files); instances are shared, so frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Numbers become strings where text is expected: YAML reads ``keywords: [p99, 512]`` as an int.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class Voice(_Strict):
@@ -288,7 +291,9 @@ class Catalog:
         try:
             return self.banks[round]  # type: ignore[index]
         except KeyError:
-            raise ConfigError(f"unknown round '{round}'; rounds: {', '.join(ROUND_TYPES)}") from None
+            raise ConfigError(
+                f"unknown round '{round}'; rounds: {', '.join(ROUND_TYPES)}"
+            ) from None
 
     def question(self, question_id: str) -> Question:
         try:

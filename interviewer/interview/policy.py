@@ -153,7 +153,7 @@ class InterviewerPolicy:
     def _clarify(self, state: QuestionState, text: str) -> InterviewerDecision:
         asked = intents.clarifying_questions(text) or [text]
         facts = state.question.scenario_facts
-        reply, topics = answer_from_facts(asked, facts)
+        reply, topics = answer_from_facts(asked, state.question)
         source = "rules"
         seconds = 0.0
         if not topics and facts:

@@ -58,14 +58,11 @@ def plan_rounds(options: PracticeOptions) -> list[tuple[Persona, list[Question]]
     for round_type in options.rounds:
         bank = catalog.bank(round_type)  # raises ConfigError for an unknown round
         persona = catalog.persona_for_round(bank.round, options.persona)
-        question_id = options.question_id
-        if question_id is not None and catalog.question(question_id).round != bank.round:
-            raise ConfigError(
-                f"question {question_id!r} belongs to round {catalog.question(question_id).round!r}, "
-                f"not {bank.round!r}"
-            )
         questions = catalog.pick_questions(
-            bank.round, options.questions_per_round, seed=options.seed, question_id=question_id
+            bank.round,
+            options.questions_per_round,
+            seed=options.seed,
+            question_id=options.question_id,
         )
         plan.append((persona, questions))
     return plan

@@ -80,14 +80,14 @@ class InterviewRunner:
             if self.exhausted:
                 break
             if number > 0:
-                self._say(persona.break_line, act="break", round=questions[0].round)
+                self._say(persona.say(persona.break_line), act="break", round=questions[0].round)
                 if self.config.break_s > 0:
                     self.observer.status(f"short break: {self.config.break_s:.0f} s")
                     import time
 
                     time.sleep(self.config.break_s)
             self._run_round(persona, questions)
-        self._say(last_persona.closing, act="wrap_up", round=plan[-1][1][0].round)
+        self._say(last_persona.say(last_persona.closing), act="wrap_up", round=plan[-1][1][0].round)
         self.writer.finish()
 
     # --- rounds and questions ---------------------------------------------------------------
@@ -95,15 +95,14 @@ class InterviewRunner:
     def _run_round(self, persona: Persona, questions: list[Question]) -> None:
         round_type = questions[0].round
         round_started = self.clock.now()
-        opening = persona.opening.format(name=persona.name, round_title=round_title(round_type))
-        self._say(opening, act="greet", round=round_type)
+        self._say(persona.say(persona.opening, round_title(round_type)), act="greet", round=round_type)
         policy = InterviewerPolicy(self.backend, persona, max_depth=self.config.max_depth)
         for number, question in enumerate(questions):
             outcome = self._run_question(policy, question, round_started)
             if outcome != "moved_on":
                 break
             if number + 1 < len(questions):
-                self._say(persona.move_on_line, act="move_on", round=round_type)
+                self._say(persona.say(persona.move_on_line), act="move_on", round=round_type)
 
     def _run_question(
         self, policy: InterviewerPolicy, question: Question, round_started: float

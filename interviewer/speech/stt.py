@@ -93,6 +93,32 @@ def _check_model_folder(folder: Path) -> None:
         )
 
 
+def collapse_repetition_loops(
+    words: list[TranscribedWord], *, max_ngram: int = 3, max_repeats: int = 2
+) -> list[TranscribedWord]:
+    """Drop the runaway repeats Whisper produces when a prompt biases it ("NDCG, NDCG, NDCG...").
+
+    An n-gram (n <= ``max_ngram``) repeated back to back more than ``max_repeats`` times is cut
+    to ``max_repeats`` copies: people do say "no, no", nobody says a term six times in a row.
+    """
+    def key(w: TranscribedWord) -> str:
+        return w.word.lower().strip(".,!?;:")
+
+    out: list[TranscribedWord] = []
+    for word in words:
+        out.append(word)
+        for n in range(1, max_ngram + 1):
+            span = n * (max_repeats + 1)
+            if len(out) < span:
+                continue
+            tail = [key(w) for w in out[-span:]]
+            gram = tail[:n]
+            if all(tail[i * n : (i + 1) * n] == gram for i in range(max_repeats + 1)):
+                del out[-n:]
+                break
+    return out
+
+
 def default_threads() -> int:
     # CTranslate2 defaults to 4 threads, which oversubscribes small machines.
     return max(1, os.cpu_count() or 1)
@@ -166,7 +192,7 @@ class Transcriber:
                 segments = list(segments)
             except (RuntimeError, ValueError) as exc:
                 raise AudioError(f"transcription failed: {exc}") from exc
-        words = [
+        words = collapse_repetition_loops([
             TranscribedWord(
                 word=w.word.strip(),
                 start=round(float(w.start), 3),
@@ -176,8 +202,8 @@ class Transcriber:
             for segment in segments
             for w in (segment.words or [])
             if w.word.strip()
-        ]
-        text = " ".join(s.text.strip() for s in segments if s.text.strip())
+        ])
+        text = " ".join(w.word for w in words)
         return Transcription(
             text=text,
             duration=round(float(info.duration), 3),

@@ -87,6 +87,14 @@ def _ends_with(words: list[str], phrase: str) -> bool:
     return bool(tail) and words[-len(tail) :] == tail
 
 
+def _find_last(words: list[str], phrase: list[str]) -> int | None:
+    """Index where ``phrase`` last occurs in ``words``, or None."""
+    for start in range(len(words) - len(phrase), -1, -1):
+        if phrase and words[start : start + len(phrase)] == phrase:
+            return start
+    return None
+
+
 class TurnEndPolicy:
     """Silence-and-words endpointing (rules in the module docstring)."""
 
@@ -128,8 +136,12 @@ class TurnEndPolicy:
             return "unfinished"
         if any(_ends_with(words, p) for p in cfg.trailing_words):
             return "unfinished"
-        # "let me think" anywhere in the last few words: the candidate asked for time.
-        recent = " ".join(words[-5:])
-        if any(" ".join(normalise_words(p)) in recent for p in cfg.thinking_phrases):
-            return "unfinished"
+        # "let me think" in the last sentence, with little said after it: asked for time.
+        sentences = [x for x in re.split(r"[.!?]+", stripped) if normalise_words(x)]
+        last_sentence = normalise_words(sentences[-1]) if sentences else words
+        for phrase in cfg.thinking_phrases:
+            tail = normalise_words(phrase)
+            at = _find_last(last_sentence, tail)
+            if at is not None and len(last_sentence) - at - len(tail) <= 5:
+                return "unfinished"
         return "finished"

@@ -1,0 +1,33 @@
+"""`interviewer grade`: score a session or a transcript against a rubric, with evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from ..grading import grade_target
+from ..report import render_scorecard
+from .app import app, console
+
+
+@app.command()
+def grade(
+    target: str = typer.Argument(
+        ..., help="A session folder, a session.json, a plain-text transcript with "
+        "'Interviewer:'/'Candidate:' labels, or a JSON list of turns.", show_default=False),
+    round: str | None = typer.Option(
+        None, "--round", "-r", help="Round type: coding, ml_system_design, modelling, "
+        "behavioural, llm_retrieval (default: as recorded, else inferred)."),
+    rubric: Path | None = typer.Option(None, "--rubric", help="A rubric YAML file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
+) -> None:
+    """Grade a transcript offline: every score cites the candidate's words and their time."""
+    card, folder = grade_target(target, round=round, rubric_path=rubric)
+    if as_json:
+        typer.echo(json.dumps(card.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    console.print(render_scorecard(card))
+    if folder is not None:
+        console.print(f"[dim]saved {folder / 'scorecard.json'}[/]")

@@ -1,0 +1,327 @@
+"""Detectors: observable behaviours found in candidate sentences, each hit a citable quote.
+
+Pure functions over :class:`Sentence` lists, no model, so the same transcript always yields
+the same hits. Ignored sentences (instructions to the grader, keyword lists) are skipped by
+every detector. The vocabulary lives here rather than in the rubric on purpose: a rubric
+chooses thresholds and weights, not what counts as a behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .sentences import Sentence
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A behaviour seen in one sentence; ``tag`` refines the kind (a topic, a trade-off axis)."""
+
+    kind: str
+    sentence: Sentence
+    start: int
+    end: int
+    tag: str = ""
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _live(sentences: Iterable[Sentence]) -> Iterable[Sentence]:
+    return (s for s in sentences if s.ignored is None)
+
+
+def _find(kind: str, rx: re.Pattern[str], sentences: Iterable[Sentence], tag: str = "") -> list[Hit]:
+    hits = []
+    for s in _live(sentences):
+        m = rx.search(s.text)
+        if m:
+            hits.append(Hit(kind, s, m.start(), m.end(), tag))
+    return hits
+
+
+# --- clarifying questions -------------------------------------------------------------------
+_QUESTION_LEAD = _rx(
+    r"^(?:(?:so|and|okay|ok|um|uh|first|just|also|right)[,]?\s+){0,3}"
+    r"(?:can i assume|could i assume|do we|does the|does it|is the|are the|is there|are there"
+    r"|how many|how much|how big|how large|how fast|what is the|what's the|what are the"
+    r"|should i|should we|will the|what kind|which|do i|are we|is it)\b"
+)
+CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
+    "scale": _rx(r"\b(users?|requests?|qps|queries per second|traffic|scale|volume|how many"
+                 r"|how much|size|how large|how big|throughput|items|catalog|million|billion"
+                 r"|documents|rows|length|long)\b"),
+    "latency": _rx(r"\b(latency|milliseconds|ms|real[- ]?time|response time|how fast|sla|slo"
+                   r"|deadline|online|offline|batch|fast)\b"),
+    "data": _rx(r"\b(data|labels?|labell?ed|features?|training set|inputs?|logs|annotat\w*"
+                r"|format|schema|sorted|duplicates?|negative|null|empty|range|characters"
+                r"|unicode|corpus|history|ground truth|integers?|strings?|values?)\b"),
+    "success": _rx(r"\b(metrics?|success|succeed|measure|measured|kpi|goal|objective"
+                   r"|optimi[sz]e for|business|evaluat\w*|good look like|care about)\b"),
+    "constraints": _rx(r"\b(constraints?|memory|budget|cost|hardware|gpus?|edge cases?|assume"
+                       r"|allowed|librar(y|ies)|in place|privacy|compliance|fit in|limits?)\b"),
+}
+
+
+def is_question(text: str) -> bool:
+    stripped = text.strip()
+    if stripped.lower().startswith(("why", "how about we")):
+        return False  # rhetorical "why ...? because ..." is reasoning, not a question
+    return stripped.endswith("?") or bool(_QUESTION_LEAD.search(stripped))
+
+
+def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
+    """Candidate questions about the problem (not answers to a probe), tagged by topic."""
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    for s in _live(sentences):
+        if s.after_probe or not is_question(s.text):
+            continue
+        key = " ".join(re.findall(r"\w+", s.lower))
+        if key in seen:
+            continue
+        for topic, rx in CLARIFY_TOPICS.items():
+            m = rx.search(s.text)
+            if m:
+                seen.add(key)
+                hits.append(Hit("question", s, m.start(), m.end(), topic))
+                break
+    return hits
+
+
+# --- thinking aloud ---------------------------------------------------------------------------
+REASONING = _rx(r"\b(because|since|so that|which means|that means|therefore|the reason"
+                r"|in order to|given that|this is why|that's why|which is why)\b")
+OPTIONS = _rx(r"\b(one option|another option|the other option|alternatively|an alternative"
+              r"|another approach|one approach|a simpler approach|brute[- ]force|we could also"
+              r"|i could either|we could either|either\b.{3,60}\bor|option (a|b|one|two)"
+              r"|first idea|compared to|compare)\b")
+REJECTION = _rx(r"\b(rather than|instead of|i wouldn't|i would not|i'd avoid|i would avoid"
+                r"|rule (that|it|this) out|ruled out|won't work|wouldn't work|doesn't work"
+                r"|the problem with|the issue with|the downside of|too slow|too expensive"
+                r"|i'd rather|i would rather|not worth)\b")
+ASSUMPTION = _rx(r"\b(i'll assume|i will assume|i'm assuming|i am assuming|assuming|let's assume"
+                 r"|let me assume|my assumption|i assume|suppose|presumably)\b")
+ANNOUNCED_PAUSE = _rx(r"\b(let me think|let me take a (second|moment|minute)|give me a (second"
+                      r"|moment|minute|sec)|one (second|moment|sec)|bear with me|let me jot"
+                      r"|let me write|thinking about|let me work|let me consider|let me check)\b")
+
+
+def thinking_markers(sentences: list[Sentence]) -> list[Hit]:
+    hits: list[Hit] = []
+    for kind, rx in (("reasoning", REASONING), ("options", OPTIONS),
+                     ("rejection", REJECTION), ("assumption", ASSUMPTION)):
+        hits += _find(kind, rx, sentences)
+    return hits
+
+
+# --- honesty ---------------------------------------------------------------------------------
+ADMISSION = _rx(r"\b(i'm not (100% |completely |entirely |totally )?(sure|certain)"
+                r"|i am not (sure|certain)|not sure|i don't know|i do not know|i'm not familiar"
+                r"|i haven't (used|worked|seen|tried|done)|i have not (used|worked|seen|tried)"
+                r"|i'?d (have|need) to (check|look|verify|read)|i would (have|need) to (check"
+                r"|look|verify)|i don't remember|i can't remember|i don't recall"
+                r"|i might be wrong|i could be wrong|if i remember (correctly|right)"
+                r"|i'm guessing|my guess is|i'm not an expert|off the top of my head|i'm unsure"
+                r"|edge of (my|what i)|not something i('ve| have) (used|done|worked))")
+REASONED = _rx(r"\b(because|since|but i'?d|but i would|but my|but from|but what i|my guess"
+               r"|i'd reason|i would reason|first principles|what i do know|i would expect"
+               r"|i'd expect|intuitively|i'd estimate|i would estimate|i'd probably|probably"
+               r"|i'd check|i would check|i'd test|i would test|i'd measure|i would measure"
+               r"|reason (about|through)|my understanding)\b")
+ABSOLUTE = _rx(r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
+               r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
+               r"|impossible|trust me|everyone knows|it just works|always works|never fails"
+               r"|zero risk|no downside|no downsides|perfectly|i'm (completely |totally |100% )?"
+               r"(sure|certain|positive)(?! if)|always|never)\b")
+
+
+def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
+    """Admissions (marked reasoned when a reason follows) and absolute claims."""
+    hits: list[Hit] = []
+    live = list(_live(sentences))
+    for i, s in enumerate(live):
+        admit = ADMISSION.search(s.text)
+        if admit:
+            nxt = live[i + 1] if i + 1 < len(live) and live[i + 1].turn == s.turn else None
+            tail = s.text[admit.end():] + " " + (nxt.text if nxt else "")
+            kind = "admission_reasoned" if REASONED.search(tail) else "admission"
+            hits.append(Hit(kind, s, admit.start(), admit.end()))
+            continue  # "I've never used it" is an admission, not an absolute claim
+        claim = ABSOLUTE.search(s.text)
+        if claim and claim.group(0).lower() in ("always", "never") and not s.after_probe:
+            claim = None  # "we always move the left pointer" describes code, not a bluff
+        if claim:
+            kind = "absolute_probed" if s.after_probe else "absolute"
+            hits.append(Hit(kind, s, claim.start(), claim.end()))
+    return hits
+
+
+# --- trade-offs ------------------------------------------------------------------------------
+def _axes(a: str, b: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    return _rx(rf"\b({a})"), _rx(rf"\b({b})")
+
+
+TRADEOFF_AXES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "latency_vs_accuracy": _axes(r"latency|speed|fast|faster|slow|slower|response time"
+                                 r"|inference time", r"accura|quality|precise|better results"
+                                 r"|relevan|ranking quality|recall"),
+    "batch_vs_realtime": _axes(r"batch|offline|precomput|nightly|daily", r"real[- ]?time"
+                               r"|online|streaming|fresh"),
+    "cost_vs_quality": _axes(r"cost|cheap|expensive|compute|budget|gpus?\b|bigger model"
+                             r"|larger model|smaller model", r"quality|accura|better|performance"
+                             r"|capab"),
+    "precision_vs_recall": _axes(r"precision|false positives?", r"recall|false negatives?"),
+    "memory_vs_speed": _axes(r"memory|space|storage|ram\b", r"time\b|speed|fast|lookup|runtime"),
+    "bias_vs_variance": _axes(r"bias|underfit|simpler model|simple model",
+                              r"variance|overfit|complex model|capacity"),
+    "freshness_vs_cost": _axes(r"fresh|stale|up to date|recency", r"cost|latency|compute"
+                               r"|complex|load"),
+    "simplicity_vs_power": _axes(r"simple|simpler|simplicity|maintain|interpretab|explainab",
+                                 r"flexib|powerful|accura|performance|expressive"),
+    "context_vs_noise": _axes(r"chunk size|top[- ]?k|context window|context length|more chunks"
+                              r"|more context|bigger chunks|larger chunks",
+                              r"latency|cost|recall|noise|relevan|precision|tokens"),
+    "explore_vs_exploit": _axes(r"explor", r"exploit"),
+}
+CONTRAST = _rx(r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of|trade[- ]?offs?"
+               r"|in exchange|on the other hand|although|though|downside|upside|the price"
+               r"|sacrific\w*|costs? us|comes with|gives up|give up|balance|worse|lower|higher"
+               r"|less|more)\b")
+GENERIC_TRADEOFF = _rx(r"\b(trade[- ]?offs?|pros and cons|on the other hand|at the cost of"
+                       r"|at the expense of)\b")
+TRADEOFF_PROMPT = _rx(r"\b(trade[- ]?offs?|pros and cons|downsides?|cost of|what would you lose"
+                      r"|what do you give up)\b")
+
+
+def tradeoffs(sentences: list[Sentence]) -> list[Hit]:
+    """One hit per distinct trade-off axis, plus generic trade-off talk; tag = axis."""
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    for s in _live(sentences):
+        contrast = CONTRAST.search(s.text)
+        kind = "tradeoff_prompted" if TRADEOFF_PROMPT.search(s.prompt) else "tradeoff"
+        found = False
+        if contrast:
+            for axis, (a, b) in TRADEOFF_AXES.items():
+                ma, mb = a.search(s.text), b.search(s.text)
+                if ma and mb and ma.start() != mb.start() and axis not in seen:
+                    seen.add(axis)
+                    hits.append(Hit(kind, s, min(ma.start(), mb.start()),
+                                    max(ma.end(), mb.end()), axis))
+                    found = True
+        generic = GENERIC_TRADEOFF.search(s.text)
+        if generic and not found and "general" not in seen:
+            seen.add("general")
+            hits.append(Hit(kind, s, generic.start(), generic.end(), "general"))
+    return hits
+
+
+# --- metrics ---------------------------------------------------------------------------------
+OFFLINE_METRIC = _rx(r"\b(auc|roc|precision|recall|f1|f-score|log[- ]?loss|cross[- ]entropy"
+                     r"|(measure|track|report|evaluate|look at|use|compute)\w*\b.{0,25}accuracy"
+                     r"|accuracy (on|of) the"
+                     r"|ndcg|mrr|map@\d*|mean average precision|recall@\s?\w+|precision@\s?\w+"
+                     r"|hit rate|rmse|mae|mse|mape|bleu|rouge|perplexity|calibration|brier"
+                     r"|faithfulness|groundedness|exact match|offline (metrics?|evaluation|eval)"
+                     r"|held[- ]out|validation set|test set|r squared)\b")
+ONLINE_METRIC = _rx(r"\b(ctr|click[- ]?through( rate)?|conversions?|conversion rate"
+                    r"|(measure|track|monitor|metric|online)\w*\b.{0,25}engagement|engagement (rate|metrics?)"
+                    r"|retention|dwell time|revenue|a/?b tests?|a/?b testing|online (metrics?"
+                    r"|experiments?|evaluation)|watch time|session length|churn|user satisfaction|thumbs (up|down)|deflection|resolution rate"
+                    r"|canary|shadow (mode|traffic)|interleaving|purchases?|bookings?)\b")
+MISALIGNMENT = _rx(r"\b(proxy|misalign\w*|goodhart|do(es)?n'?t (always |necessarily )?"
+                   r"(correlate|translate|line up|match|move)|not (always |necessarily )?"
+                   r"(correlate|translate|aligned)|disagree|mismatch|gap between|diverge)\b")
+
+
+def metric_mentions(sentences: list[Sentence]) -> list[Hit]:
+    hits = _find("offline_metric", OFFLINE_METRIC, sentences)
+    hits += _find("online_metric", ONLINE_METRIC, sentences)
+    for s in _live(sentences):
+        m = MISALIGNMENT.search(s.text)
+        talks_both = re.search(r"\boffline\b", s.lower) and re.search(r"\bonline\b", s.lower)
+        both_kinds = OFFLINE_METRIC.search(s.text) and ONLINE_METRIC.search(s.text)
+        if m and (talks_both or both_kinds or "proxy" in s.lower):
+            hits.append(Hit("misalignment", s, m.start(), m.end()))
+    return hits
+
+
+# --- complexity ------------------------------------------------------------------------------
+COMPLEXITY = _rx(r"(\bbig[- ]o\b(\s+of)?\s+[\w ]{1,14}|\bo\s*\(\s*[^)]{1,20}\)|\bo of \w+( log \w+"
+                 r"| squared)?|\blinear (time|space|memory)|\bquadratic\b|\blogarithmic\b"
+                 r"|\bconstant (time|space|extra space|memory)|\bn log n\b|\bn squared\b"
+                 r"|\bexponential time\b|\blinear\b(?= in\b))")
+SPACE_WORDS = _rx(r"\b(space|memory|extra|storage|auxiliary)\b")
+TIME_WORDS = _rx(r"\b(time|runtime|run time|runs in|operations|steps)\b")
+COMPLEXITY_WHY = _rx(r"\b(because|since|each|every|once|per|sort|sorting|loop|nested|hash"
+                     r"|heap|visit|pass|iterate|binary search|recursion|stack)\b")
+
+
+def complexity_statements(sentences: list[Sentence]) -> list[Hit]:
+    """Complexity claims tagged ``time`` or ``space`` from the words around each one."""
+    hits: list[Hit] = []
+    for s in _live(sentences):
+        for m in COMPLEXITY.finditer(s.text):
+            window = s.text[max(0, m.start() - 30): m.end() + 25]
+            tag = "space" if SPACE_WORDS.search(window) and not (
+                TIME_WORDS.search(s.text[max(0, m.start() - 12): m.end() + 8])) else "time"
+            kind = "complexity_justified" if COMPLEXITY_WHY.search(s.text) else "complexity"
+            hits.append(Hit(kind, s, m.start(), m.end(), tag))
+    return hits
+
+
+# --- STAR structure --------------------------------------------------------------------------
+STAR_PARTS: dict[str, re.Pattern[str]] = {
+    "situation": _rx(r"\b(at my (last|previous|current|old|first) (job|company|role|team|employer)"
+                     r"|when i was (at|working|on|leading)|we were|our team|the team was|back in"
+                     r"|last year|a few years ago|the situation|in my previous|at (a|my) startup"
+                     r"|i was working on|we had a|there was a|i joined)\b"),
+    "task": _rx(r"\b(my (job|task|role|responsibility|goal) was|i was (responsible|asked|tasked"
+                r"|in charge)|i needed to|i had to|the goal was|we needed to|i owned"
+                r"|i was supposed to|our goal was|the task was|it was my job)\b"),
+    "action": _rx(r"\b(i (decided|built|wrote|proposed|set up|talked|spoke|led|ran|implemented"
+                  r"|created|designed|organi[sz]ed|scheduled|reached out|sat down|introduced"
+                  r"|added|changed|started|reviewed|analy[sz]ed|measured|migrated|automated"
+                  r"|refactored|convinced|negotiated|escalated|paired|documented|prototyped|met"
+                  r"|pushed|rewrote|fixed|investigated|dug|traced|split|wrote up|drafted"
+                  r"|trained|replaced))\b|\bwhat i did\b"),
+    "result": _rx(r"\b(as a result|in the end|the result|the outcome|resulted in|it (reduced|cut"
+                  r"|improved|increased|saved|dropped)|we (reduced|cut|improved|increased|saved"
+                  r"|shipped|launched|went from|hit|reached)|which (reduced|cut|improved|increased"
+                  r"|saved|meant)|ended up|eventually|since then|afterwards)\b"),
+}
+_NUMBER_WORD = (r"(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty"
+                r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)")
+MEASURED = _rx(rf"(\d+(\.\d+)?\s*(%|percent|x\b|times|ms|milliseconds|seconds|minutes|hours|days"
+               rf"|weeks|points|pp\b|k\b|users|dollars|customers|pages|tickets|incidents)"
+               rf"|\$\d|\bfrom \S+ (\S+ )?to \d|\bby half\b|\bhalved\b|\bdoubled\b|\btripled\b"
+               rf"|\b{_NUMBER_WORD}[- ]fold\b|\b{_NUMBER_WORD} (percent|times|hours|minutes"
+               rf"|days|weeks|seconds)\b)")
+
+
+def star_parts(sentences: list[Sentence]) -> list[Hit]:
+    hits: list[Hit] = []
+    for part, rx in STAR_PARTS.items():
+        hits += _find(part, rx, sentences)
+    for s in _live(sentences):
+        m = MEASURED.search(s.text)
+        if m and STAR_PARTS["result"].search(s.text) or m and re.search(
+                r"\b(reduc|cut|improv|increas|sav|drop|went|grew|fell|lower|raise)", s.lower):
+            hits.append(Hit("measured_result", s, m.start(), m.end()))
+    return hits
+
+
+# --- delivery --------------------------------------------------------------------------------
+FILLER = _rx(r"\b(um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|you know(?!\s+(what|how|that|the|if|when"
+             r"|where|why|whether))|i mean(?=,)|like(?=,)|basically|literally)\b")
+
+
+def fillers(sentences: list[Sentence]) -> list[Hit]:
+    hits: list[Hit] = []
+    for s in _live(sentences):
+        hits += [Hit("filler", s, m.start(), m.end()) for m in FILLER.finditer(s.text)]
+    return hits

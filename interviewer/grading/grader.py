@@ -1,0 +1,208 @@
+"""Grade a session against a rubric: offline, deterministic, every score cited.
+
+    grade_session(session, rubric=None, round=None) -> Scorecard
+
+The pipeline is: candidate sentences (``sentences.py``) -> detector hits (``evidence.py``) ->
+a level per dimension (``scorers.py``) -> a :class:`Scorecard`. An LLM judge, when asked for,
+only refines that scorecard (``judge.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import SessionError
+from ..session.models import Session
+from ..session.store import atomic_write_text
+from .evidence import ANNOUNCED_PAUSE, FILLER
+from .rubric import ROUND_TYPES, Rubric, load_rubric
+from .scorecard import (
+    SCORECARD_FILE,
+    DeliveryStats,
+    DimensionScore,
+    Evidence,
+    PractiseItem,
+    Scorecard,
+)
+from .scorers import SCORERS, Context
+from .sentences import candidate_sentences
+from .transcript import normalise_round, read_target
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LONG_SILENCE_S = 5.0
+PRACTISE_ITEMS = 3
+
+# Interviewer wording that tells which round a foreign transcript is (ours carry turn.round).
+_ROUND_CUES: dict[str, re.Pattern[str]] = {
+    "behavioural": re.compile(r"tell me about a time|a time when|describe a situation|conflict"
+                              r"|disagree|proud|feedback|stakeholder|mistake|failure", re.I),
+    "coding": re.compile(r"write a function|implement|array|linked list|algorithm|given a list"
+                         r"|integers?|string|complexity|return the|binary tree|code", re.I),
+    "ml_system_design": re.compile(r"design (a|an|the)|system|recommend|ranking|feed|pipeline"
+                                   r"|serving|at scale|architecture", re.I),
+    "modelling": re.compile(r"\bmodel\b|features?|loss|overfit|train|class imbalance"
+                            r"|regulari[sz]|validation|evaluate", re.I),
+    "llm_retrieval": re.compile(r"\bllm|retrieval|\brag\b|embedding|vector|prompt|hallucinat"
+                                r"|chunk|language model|reranker", re.I),
+}
+
+
+def infer_round(session: Session) -> str | None:
+    """The round whose cues the interviewer's lines match most; None when nothing matches."""
+    text = " ".join(t.text for t in session.turns if t.speaker == "interviewer")
+    counts = {name: len(rx.findall(text)) for name, rx in _ROUND_CUES.items()}
+    best = max(counts, key=lambda name: (counts[name], -ROUND_TYPES.index(name)))
+    return best if counts[best] else None
+
+
+def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliveryStats, list[Evidence]]:
+    """Pace, fillers and silences from word timestamps (text-only figures where there are none)."""
+
+    cand = [t for t in session.turns if t.speaker == "candidate" and not t.silent]
+    inter = [t for t in session.turns if t.speaker == "interviewer"]
+    timed = any(t.words for t in cand)
+    stats = DeliveryStats(timed=timed, long_silence_s=long_silence_s)
+    stats.candidate_words = sum(len(t.text.split()) for t in cand)
+    stats.interviewer_words = sum(len(t.text.split()) for t in inter)
+    stats.filler_count = sum(len(FILLER.findall(t.text)) for t in cand)
+    silences: list[Evidence] = []
+    if not timed:
+        return stats, silences
+    speaking_s = 0.0
+    for turn in cand:
+        if not turn.words:
+            continue
+        speaking_s += max(0.0, turn.words[-1].end - turn.words[0].start)
+        for i in range(1, len(turn.words)):
+            gap = turn.words[i].start - turn.words[i - 1].end
+            before = " ".join(w.word.strip() for w in turn.words[max(0, i - 6): i])
+            if gap >= long_silence_s and not ANNOUNCED_PAUSE.search(before):
+                after = " ".join(w.word.strip() for w in turn.words[i: i + 4])
+                silences.append(Evidence(
+                    quote=f"{before} … {after}", turn=turn.index,
+                    start=round(turn.words[i - 1].end, 2), end=round(turn.words[i].start, 2),
+                    kind="long_silence"))
+    stats.long_silences = len(silences) + sum(1 for t in session.turns
+                                              if t.speaker == "candidate" and t.silent)
+    stats.candidate_speaking_s = round(speaking_s, 2)
+    stats.interviewer_speaking_s = round(sum(t.duration for t in inter), 2)
+    if speaking_s > 0:
+        minutes = speaking_s / 60
+        words = sum(len(t.words) for t in cand)
+        stats.words_per_min = round(words / minutes, 1)
+        stats.fillers_per_min = round(stats.filler_count / minutes, 2)
+    return stats, silences
+
+
+def _notes(session: Session, ignored: int) -> list[str]:
+    notes: list[str] = []
+    if not session.complete:
+        notes.append(f"The session was not finished: graded the {len(session.turns)} turn(s) "
+                     "that were saved.")
+    silent = sum(1 for t in session.turns if t.speaker == "candidate" and t.silent)
+    if silent:
+        notes.append(f"{silent} candidate turn(s) had no speech in them.")
+    if session.turns and session.turns[-1].speaker == "interviewer" and session.turns[-1].act in (
+            "ask", "probe", "clarify", "hint"):
+        notes.append("The last question has no answer.")
+    if ignored:
+        notes.append(f"{ignored} candidate sentence(s) were not counted (instructions to the "
+                     "grader or bare keyword lists).")
+    return notes
+
+
+def grade_session(session: Session, rubric: Rubric | None = None,
+                  round: str | None = None) -> Scorecard:
+    """Score every rubric dimension from evidence in the candidate's own words."""
+    rubric = rubric or load_rubric()
+    round = normalise_round(round)
+    notes: list[str] = []
+    if not round and not any(t.round for t in session.turns) and not session.rounds:
+        round = infer_round(session) or "ml_system_design"
+        notes.append(f"Round type not recorded: graded as {round} (pass --round to choose).")
+    sentences = candidate_sentences(session, round)
+    try:
+        silence_s = rubric.dimension("delivery").param("long_silence_s", DEFAULT_LONG_SILENCE_S)
+    except KeyError:
+        silence_s = DEFAULT_LONG_SILENCE_S
+    stats, silences = delivery_stats(session, silence_s)
+    turns = {t.index: t for t in session.turns}
+    rounds = sorted({s.round for s in sentences if s.round}, key=ROUND_TYPES.index)
+    dims: dict[str, DimensionScore] = {}
+    for dim in rubric.dimensions:
+        mine = [s for s in sentences if s.round in dim.applies_to]
+        my_turns = {s.turn for s in mine}
+        ctx = Context(session, mine, stats, [e for e in silences if e.turn in my_turns], turns)
+        base = DimensionScore(id=dim.id, name=dim.name, weight=dim.weight)
+        if not mine:
+            base.not_observed_reason = (f"Does not apply to {', '.join(rounds) or 'this round'}."
+                                        if sentences else "The candidate said nothing.")
+        elif ctx.words() < dim.param("min_words", 0):
+            base.not_observed_reason = (f"The candidate said only {ctx.words()} words here: too "
+                                        "little to judge.")
+        else:
+            verdict = SCORERS[dim.scorer_id](dim, ctx)
+            base.score = verdict.score
+            base.evidence = verdict.evidence
+            base.rationale = verdict.rationale
+            base.not_observed_reason = verdict.not_observed_reason
+            if verdict.score is not None:
+                base.level_name = rubric.level_names.get(verdict.score)
+        dims[dim.id] = base
+    ignored = [s for s in sentences if s.ignored]
+    card = Scorecard(session_id=session.id, rubric_id=rubric.id, rubric_version=rubric.version,
+                     rounds=rounds, dimensions=dims, stats=stats,
+                     notes=notes + _notes(session, len(ignored)),
+                     ignored_quotes=[Evidence(quote=s.text, turn=s.turn, kind=s.ignored or "")
+                                     for s in ignored])
+    finish(card, rubric)
+    return card
+
+
+def finish(card: Scorecard, rubric: Rubric) -> None:
+    """Overall score and what to practise next, from the dimension scores (re-run after a judge)."""
+    observed = [(d.score, d.weight) for d in card.dimensions.values() if d.score is not None]
+    if observed:
+        card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
+        card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
+    order = {d.id: i for i, d in enumerate(rubric.dimensions)}
+    weak = sorted((d for d in card.dimensions.values() if d.score is not None and d.score < 4),
+                  key=lambda d: (d.score, -d.weight, order.get(d.id, 0)))
+    card.practise_next = []
+    for d in weak[:PRACTISE_ITEMS]:
+        dim = rubric.dimension(d.id)
+        card.practise_next.append(PractiseItem(
+            dimension=d.id, name=d.name, score=d.score or 1, advice=dim.practise.strip(),
+            next_level=dim.anchors[(d.score or 1) + 1]))
+
+
+def save_scorecard(folder: Path, card: Scorecard) -> Path:
+    path = folder / SCORECARD_FILE
+    atomic_write_text(path, card.model_dump_json(indent=2))
+    return path
+
+
+def load_scorecard(folder: Path) -> Scorecard | None:
+    path = folder / SCORECARD_FILE
+    if not path.is_file():
+        return None
+    try:
+        return Scorecard.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError) as exc:
+        raise SessionError(f"cannot read {path}: {exc}",
+                           hint="re-grade with `interviewer grade`") from exc
+
+
+def grade_target(target: str | Path, round: str | None = None,
+                 rubric_path: str | Path | None = None) -> tuple[Scorecard, Path | None]:
+    """``interviewer grade``: read a folder or transcript file, grade, save into a folder."""
+    session, folder = read_target(target, round=round)
+    card = grade_session(session, load_rubric(rubric_path), round=round)
+    if folder is not None:
+        save_scorecard(folder, card)
+    return card, folder

@@ -1,0 +1,156 @@
+"""Real microphone capture: sounddevice/PortAudio records from a virtual ALSA device.
+
+Each test runs the recorder in a subprocess whose ALSA_CONFIG_PATH makes a raw file the
+default capture device (see audio_helpers). The device is faster than real time, so every
+expectation is in samples (32 ms frames), never wall-clock time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from audio_helpers import (
+    capture_in_subprocess,
+    no_devices_env,
+    no_mic_env,
+    read_wav_int16,
+    run_python,
+    silence,
+    synth_samples,
+    to_int16,
+    virtual_mic_env,
+    write_raw_s16,
+)
+
+pytestmark = pytest.mark.slow
+
+SR = 16000
+FRAME_S = 512 / SR
+ANSWER = "I would start with a logistic regression baseline and measure recall at ten."
+
+
+@pytest.fixture(scope="module")
+def answer(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    return synth_samples(ANSWER, tmp_path_factory.mktemp("answer"))
+
+
+def mic(tmp_path: Path, *parts: np.ndarray) -> dict[str, str]:
+    raw = write_raw_s16(np.concatenate(parts), tmp_path / "mic.raw")
+    return virtual_mic_env(raw, tmp_path)
+
+
+def test_turn_ends_on_silence_after_speech(tmp_path: Path, answer: np.ndarray) -> None:
+    signal = np.concatenate([silence(0.5), answer, silence(2.0, noise_dbfs=-60)])
+    env = mic(tmp_path, signal)
+    out = tmp_path / "turn.wav"
+    turn = capture_in_subprocess(env, out)
+
+    assert turn["ended_by"] == "silence"
+    assert turn["speech_detected"]
+    assert turn["dropped_frames"] == 0
+    assert set(turn["states"]) == {"quiet", "starting", "speaking", "stopping"}
+    speech_end_in_file = 0.5 + answer.size / SR
+    assert 0.5 <= turn["speech_start_s"] <= 0.8
+    assert speech_end_in_file - 0.6 <= turn["speech_end_s"] <= speech_end_in_file + FRAME_S
+    # The turn stops 800 ms (end_silence_ms) after the last speech, to the frame.
+    assert turn["duration_s"] - turn["speech_end_s"] == pytest.approx(0.8, abs=FRAME_S)
+    # What was recorded is, sample for sample, what the device delivered.
+    recorded = read_wav_int16(out)
+    expected = to_int16(signal)[: recorded.size]
+    assert recorded.size == round(turn["duration_s"] * SR)
+    np.testing.assert_array_equal(recorded, expected)
+
+
+def test_end_silence_is_configurable(tmp_path: Path, answer: np.ndarray) -> None:
+    env = mic(tmp_path, answer, silence(3.0))
+    turn = capture_in_subprocess(env, tmp_path / "t.wav", endpoint={"end_silence_ms": 2000})
+    assert turn["ended_by"] == "silence"
+    assert turn["duration_s"] - turn["speech_end_s"] == pytest.approx(2.0, abs=FRAME_S)
+
+
+def test_no_speech_ends_as_silent_turn(tmp_path: Path) -> None:
+    env = mic(tmp_path, silence(2.0, noise_dbfs=-55))  # then the null device's zeros
+    turn = capture_in_subprocess(env, tmp_path / "t.wav")
+    assert turn["ended_by"] == "no_speech"
+    assert not turn["speech_detected"]
+    assert turn["speech_start_s"] is None
+    assert turn["duration_s"] == pytest.approx(15.0, abs=FRAME_S)  # no_speech_timeout_s
+
+
+def test_max_turn_length_cuts_a_long_answer(tmp_path: Path, answer: np.ndarray) -> None:
+    env = mic(tmp_path, answer, answer, answer)
+    turn = capture_in_subprocess(env, tmp_path / "t.wav", endpoint={"max_turn_s": 3.0})
+    assert turn["ended_by"] == "max_length"
+    assert turn["speech_detected"]
+    assert turn["duration_s"] == pytest.approx(3.0, abs=1 / SR)
+    assert read_wav_int16(tmp_path / "t.wav").size == 3 * SR
+
+
+def test_thinking_pause_waits_when_words_sound_unfinished(
+    tmp_path: Path, answer: np.ndarray
+) -> None:
+    """Words that end mid-thought stretch the allowed pause (issue 5's hook)."""
+    signal = [answer, silence(2.5), answer, silence(6.0)]
+    plain = capture_in_subprocess(mic(tmp_path, *signal), tmp_path / "a.wav")
+    assert plain["ended_by"] == "silence"
+    assert plain["duration_s"] < answer.size / SR + 1.0 + FRAME_S  # cut off in the pause
+
+    thinking = capture_in_subprocess(
+        mic(tmp_path, *signal), tmp_path / "b.wav", words="so, um, let me think"
+    )
+    assert thinking["ended_by"] == "silence"
+    assert thinking["speech_end_s"] > 2 * answer.size / SR  # heard the second half
+    assert thinking["duration_s"] - thinking["speech_end_s"] == pytest.approx(4.5, abs=FRAME_S)
+
+
+def test_done_phrase_ends_the_turn_quickly(tmp_path: Path, answer: np.ndarray) -> None:
+    env = mic(tmp_path, answer, silence(3.0))
+    turn = capture_in_subprocess(env, tmp_path / "t.wav", words="and that's my answer.")
+    assert turn["ended_by"] == "done_phrase"
+    assert turn["duration_s"] - turn["speech_end_s"] == pytest.approx(0.25, abs=FRAME_S)
+
+
+def test_stop_event_ends_the_turn_as_keypress(tmp_path: Path, answer: np.ndarray) -> None:
+    env = mic(tmp_path, answer, silence(2.0))
+    turn = capture_in_subprocess(env, tmp_path / "t.wav", stop_after_frames=20)
+    assert turn["ended_by"] == "keypress"
+    assert turn["frames"] == 20
+    assert turn["duration_s"] == pytest.approx(20 * FRAME_S)
+
+
+def test_frames_generator_yields_the_device_audio(tmp_path: Path, answer: np.ndarray) -> None:
+    signal = np.concatenate([answer, silence(1.0)])
+    env = mic(tmp_path, signal)
+    code = (
+        "import numpy as np, sys\n"
+        "from interviewer.audio.capture import MicrophoneRecorder\n"
+        "frames = MicrophoneRecorder().frames()\n"
+        "got = [next(frames) for _ in range(40)]\n"
+        "frames.close()\n"
+        "assert all(f.dtype == np.int16 and f.shape == (512,) for f in got)\n"
+        "np.concatenate(got).tofile(sys.argv[1])\n"
+    )
+    out = tmp_path / "frames.raw"
+    proc = run_python(env, code, str(out))
+    assert proc.returncode == 0, proc.stderr
+    np.testing.assert_array_equal(np.fromfile(out, dtype=np.int16), to_int16(signal)[: 40 * 512])
+
+
+def test_no_microphone_gives_a_clear_error(tmp_path: Path) -> None:
+    for env in (no_mic_env(tmp_path), no_devices_env(tmp_path)):
+        result = capture_in_subprocess(env, tmp_path / "t.wav")
+        assert result["error"] == "NoInputDeviceError"
+        assert result["message"].startswith("no microphone found")
+        assert "--answers" in result["hint"] and "--text" in result["hint"]
+        proc = run_python(
+            env, "from interviewer.audio import input_available; print(input_available())"
+        )
+        assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_input_available_with_the_virtual_mic(tmp_path: Path) -> None:
+    env = mic(tmp_path, silence(0.1))
+    proc = run_python(env, "from interviewer.audio import input_available; print(input_available())")
+    assert proc.stdout.strip() == "True", proc.stderr

@@ -1,0 +1,110 @@
+"""End-of-turn policy: pure rules over silence, speech and the words so far."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from interviewer.turns import Decision, EndpointConfig, TurnEndPolicy
+from interviewer.turns.endpointing import normalise_words
+
+policy = TurnEndPolicy()
+
+
+def test_silence_after_speech_ends_at_end_silence_ms() -> None:
+    assert policy.decide(799, 2000, None) == Decision(end=False, reason="pause")
+    assert policy.decide(800, 2000, None) == Decision(end=True, reason="silence")
+    assert policy.decide(0, 2000, None) == Decision(end=False, reason="speaking")
+
+
+def test_no_speech_times_out_as_silent_turn() -> None:
+    assert policy.decide(14_999, 0, None).end is False
+    assert policy.decide(14_999, 0, None).reason == "waiting_for_speech"
+    assert policy.decide(15_000, 0, None) == Decision(end=True, reason="no_speech")
+    # Words without speech (a transcriber hallucinating on noise) do not end the turn early.
+    assert policy.decide(5_000, 0, "i'm done").end is False
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I would use a two tower model and",
+        "the main reason is, um",
+        "So the answer is... hmm",
+        "we could shard the index by",
+        "Let me think.",
+        "let me think about that for a second",
+        "I'd pick precision because",
+        "First,",
+    ],
+)
+def test_unfinished_words_wait_for_thinking_silence(words: str) -> None:
+    assert policy.classify(words) == "unfinished"
+    assert policy.decide(3_000, 4_000, words) == Decision(end=False, reason="thinking_pause")
+    assert policy.decide(4_500, 4_000, words) == Decision(end=True, reason="silence")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I would use a two tower model.",
+        "Recall at ten is the metric I would track",
+        "It depends on the latency budget.",
+    ],
+)
+def test_finished_sentences_end_after_the_short_silence(words: str) -> None:
+    assert policy.classify(words) == "finished"
+    assert policy.decide(800, 4_000, words) == Decision(end=True, reason="silence")
+
+
+@pytest.mark.parametrize(
+    "words", ["So yes, that's my answer.", "and I'm done", "I think that's it", "I am done!"]
+)
+def test_done_phrase_ends_at_once(words: str) -> None:
+    assert policy.classify(words) == "done"
+    assert policy.decide(250, 4_000, words) == Decision(end=True, reason="done_phrase")
+    assert policy.decide(100, 4_000, words).end is False  # still mid-breath
+
+
+def test_done_phrase_only_counts_at_the_end() -> None:
+    words = "I'm done with the baseline, now the ranking stage"
+    assert policy.classify(words) == "finished"
+    assert policy.decide(300, 4_000, words).end is False
+
+
+def test_empty_or_missing_words_fall_back_to_silence_only() -> None:
+    for words in (None, "", "   "):
+        assert policy.decide(800, 1_000, words) == Decision(end=True, reason="silence")
+
+
+def test_thresholds_and_phrases_are_configurable() -> None:
+    custom = TurnEndPolicy(EndpointConfig(end_silence_ms=300, thinking_silence_ms=1_000,
+                                          done_phrases=["over to you"], no_speech_timeout_s=2))
+    assert custom.decide(300, 500, "fine.").end
+    assert custom.decide(999, 500, "and").end is False
+    assert custom.decide(1_000, 500, "and").end
+    assert custom.decide(300, 500, "Over to you.").reason == "done_phrase"
+    assert custom.classify("that's my answer") == "finished"
+    assert custom.decide(2_000, 0, None).reason == "no_speech"
+
+
+def test_config_rejects_bad_values() -> None:
+    with pytest.raises(ValidationError):
+        EndpointConfig(end_silence_ms=-1)
+    with pytest.raises(ValidationError):
+        EndpointConfig(max_turn_s=0)
+    with pytest.raises(ValidationError):
+        EndpointConfig(end_silence=800)  # a typo is an error, not ignored
+
+
+def test_normalise_words() -> None:
+    assert normalise_words("I’m DONE, really!") == ["i'm", "done", "really"]
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Let me think. The answer is recall.", "Let me think about it. OK. Recall at ten."],
+)
+def test_thinking_phrase_followed_by_an_answer_is_finished(words: str) -> None:
+    assert policy.classify(words) == "finished"
+    assert policy.decide(800, 4_000, words).end

@@ -1,0 +1,128 @@
+"""The embedded backend, for real: Qwen2.5-Coder-1.5B (the default) and SmolLM2-135M."""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+import pytest
+from llm_helpers import qwen_backend, smollm2_backend  # noqa: F401  (fixtures)
+from pydantic import BaseModel, Field
+
+from interviewer.errors import LLMUnavailableError
+from interviewer.llm.base import ChatMessage, LLMBackend
+from interviewer.llm.embedded import EmbeddedBackend
+
+pytestmark = [pytest.mark.slow, pytest.mark.llm]
+
+
+class FollowUp(BaseModel):
+    act: Literal["probe", "hint", "move_on"]
+    question: str = Field(min_length=3)
+
+
+SYSTEM = (
+    "You are an ML-engineering interviewer. Decide the next act and write one short follow-up "
+    "question. Answer only with JSON with keys act (probe, hint or move_on) and question."
+)
+CANDIDATE = (
+    "For the feed ranking system I would retrieve candidates with a two-tower model and rank "
+    "them with gradient boosted trees, because the trees are cheap to serve."
+)
+
+
+def _messages(candidate: str = CANDIDATE) -> list[ChatMessage]:
+    return [
+        ChatMessage(role="system", content=SYSTEM),
+        ChatMessage(role="user", content=candidate),
+    ]
+
+
+def test_backend_satisfies_the_protocol(qwen_backend: EmbeddedBackend) -> None:
+    assert isinstance(qwen_backend, LLMBackend)
+    assert qwen_backend.name == "embedded"
+    assert qwen_backend.model.endswith(".gguf")
+
+
+def test_complete_with_schema_validates(qwen_backend: EmbeddedBackend) -> None:
+    completion = qwen_backend.complete(
+        _messages(), json_schema=FollowUp.model_json_schema(), max_tokens=120
+    )
+    decision = FollowUp.model_validate_json(completion.text)
+    assert decision.question.strip()
+    assert completion.prompt_tokens > 20
+    assert completion.completion_tokens > 3
+    assert completion.seconds > 0
+    assert completion.prompt_seconds is not None
+    assert 0 < completion.prompt_seconds <= completion.seconds
+
+
+def test_stream_yields_deltas_that_join_to_the_reply(qwen_backend: EmbeddedBackend) -> None:
+    messages = [
+        ChatMessage(role="system", content="You are a friendly interviewer."),
+        ChatMessage(role="user", content="Ask me one question about overfitting."),
+    ]
+    deltas = list(qwen_backend.stream(messages, max_tokens=60))
+    assert len(deltas) >= 5
+    assert all(isinstance(d, str) and d for d in deltas)
+    finished = qwen_backend.last_completion
+    assert finished is not None
+    assert finished.text == "".join(deltas)
+    assert len(finished.text.split()) >= 4
+    assert finished.prompt_tokens > 10 and finished.completion_tokens > 3
+
+
+def test_kv_cache_prefix_is_reused_between_calls(smollm2_backend: EmbeddedBackend) -> None:
+    """A second prompt that extends the first must not re-evaluate the shared prefix.
+
+    Checked on token counts the cache reports, not on timing (speed lives in benchmarks/).
+    """
+    llama = smollm2_backend._loaded.llama
+    history = " ".join(f"Point {i}: the candidate discussed feature stores." for i in range(60))
+    first = _messages(history)
+    smollm2_backend.forget_cache()
+    smollm2_backend.complete(first, max_tokens=4, temperature=0.0)
+    cached_after_first = llama.n_tokens
+    longer = [*first, ChatMessage(role="assistant", content="Go on."),
+              ChatMessage(role="user", content="And what about latency?")]  # fmt: skip
+    evaluated: list[int] = []
+    original_eval = llama.eval
+
+    def counting_eval(tokens):  # type: ignore[no-untyped-def]
+        evaluated.append(len(tokens))
+        return original_eval(tokens)
+
+    llama.eval = counting_eval
+    try:
+        completion = smollm2_backend.complete(longer, max_tokens=4, temperature=0.0)
+    finally:
+        del llama.eval
+    prompt_evaluated = evaluated[0]
+    assert completion.prompt_tokens > 600
+    assert cached_after_first > 600
+    # Only the new turn (a few dozen tokens) was evaluated, not the 600+ token history.
+    assert prompt_evaluated < completion.prompt_tokens - 500
+
+
+def test_same_model_is_loaded_once() -> None:
+    from llm_helpers import smollm2_model_path
+
+    a = EmbeddedBackend(smollm2_model_path(), n_ctx=4096, n_threads=2, seed=1234)
+    b = EmbeddedBackend(smollm2_model_path(), n_ctx=4096, n_threads=2, seed=1234)
+    assert a._loaded is b._loaded
+
+
+def test_corrupt_model_file_gives_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\x00" * 4096)  # right magic, garbage inside
+    started = time.monotonic()
+    with pytest.raises(LLMUnavailableError) as info:
+        EmbeddedBackend(bad, n_threads=1)
+    assert "could not load" in info.value.message
+    assert info.value.hint
+    assert time.monotonic() - started < 30
+
+
+def test_missing_model_file_gives_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(LLMUnavailableError, match="not found"):
+        EmbeddedBackend(tmp_path / "nope.gguf", n_threads=1)

@@ -1,0 +1,150 @@
+"""Text to speech through real pyttsx3 on espeak-ng."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from audio_helpers import no_mic_env, run_python
+
+from interviewer.audio.io import load_audio
+from interviewer.errors import TTSError
+from interviewer.speech.tts import Speaker
+
+LINES = [
+    "Welcome. Let's start with a machine learning system design question.",
+    "How would you build a recommendation system for a news site?",
+    "Why did you choose that loss function?",
+    "What happens when the feature distribution drifts after launch?",
+    "Thanks, that's all for today.",
+]
+
+
+def words_per_minute(text: str, seconds: float) -> float:
+    return len(text.split()) / seconds * 60
+
+
+def test_synthesize_writes_a_plausible_wav(tmp_path: Path) -> None:
+    speaker = Speaker()
+    path = tmp_path / "q.wav"
+    duration_s = speaker.synthesize(LINES[1], path)
+    info = sf.info(str(path))
+    assert info.format == "WAV" and info.channels == 1 and info.subtype == "PCM_16"
+    assert duration_s == pytest.approx(info.frames / info.samplerate)
+    # espeak-ng at 165 wpm (plus its sentence-end pause) lands between 100 and 220 wpm.
+    assert 100 < words_per_minute(LINES[1], duration_s) < 220
+    samples = load_audio(path)
+    assert np.abs(samples).max() > 0.1  # sound, not silence
+    assert speaker.last_synthesis_s is not None and speaker.last_synthesis_s > 0
+    assert [p.name for p in tmp_path.iterdir()] == ["q.wav"]  # no temp files left
+
+
+def test_many_lines_in_one_process(tmp_path: Path) -> None:
+    speaker = Speaker()
+    durations = [speaker.synthesize(line, tmp_path / f"{i}.wav") for i, line in
+                 enumerate(LINES * 4)]
+    assert all(d > 0.5 for d in durations)
+    # The same text gives the same audio length every time: no state leaks between lines.
+    for i in range(len(LINES)):
+        assert len({round(durations[i + k * len(LINES)], 2) for k in range(4)}) == 1
+    # Longer text, longer audio.
+    assert durations[1] > durations[4]
+
+
+def test_rate_changes_duration(tmp_path: Path) -> None:
+    slow = Speaker(rate_wpm=120).synthesize(LINES[0], tmp_path / "slow.wav")
+    fast = Speaker(rate_wpm=260).synthesize(LINES[0], tmp_path / "fast.wav")
+    assert slow > 1.5 * fast
+
+
+def test_voices_are_resolved_and_described(tmp_path: Path) -> None:
+    for voice in ("en-us", "en-gb", "en-us+f3"):
+        speaker = Speaker(voice=voice)
+        assert speaker.description == f"pyttsx3/espeak-ng {voice} 165wpm"
+        assert speaker.synthesize("Hello there.", tmp_path / f"{voice}.wav") > 0.3
+    us = load_audio(tmp_path / "en-us.wav")
+    female = load_audio(tmp_path / "en-us+f3.wav")
+    assert us.size != female.size or not np.allclose(us, female)
+
+
+def test_bogus_voice_is_a_clear_error() -> None:
+    with pytest.raises(TTSError, match="unknown text-to-speech voice 'zz-nonsense'") as info:
+        Speaker(voice="zz-nonsense")
+    assert "espeak-ng --voices" in (info.value.hint or "")
+
+
+def test_bad_rate_and_empty_text_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(TTSError, match="rate"):
+        Speaker(rate_wpm=5)
+    with pytest.raises(TTSError, match="empty"):
+        Speaker().synthesize("   ", tmp_path / "x.wav")
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_driver_chatter_does_not_reach_stdout(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="interviewer.speech.tts"):
+        Speaker().synthesize("Quiet please.", tmp_path / "q.wav")
+    assert capsys.readouterr().out == ""
+    assert "Audio saved to" in caplog.text
+
+
+def test_synthesis_from_another_thread(tmp_path: Path) -> None:
+    """The streaming pipeline speaks from a worker thread while the main thread listens."""
+    speaker = Speaker()
+    results: list[float] = []
+    workers = [threading.Thread(target=lambda i=i: results.append(
+        speaker.synthesize(LINES[2], tmp_path / f"t{i}.wav"))) for i in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert len(results) == 3 and len({round(r, 3) for r in results}) == 1
+
+
+def test_speak_without_play_only_writes(tmp_path: Path) -> None:
+    assert Speaker().speak(LINES[2], tmp_path / "s.wav", play=False) > 0.5
+    assert (tmp_path / "s.wav").exists()
+
+
+@pytest.mark.slow
+def test_speak_plays_through_the_default_output(tmp_path: Path) -> None:
+    """Real playback: PortAudio plays into an ALSA file sink, which we read back."""
+    sink = tmp_path / "played.raw"
+    env = no_mic_env(tmp_path, playback_raw=sink)
+    code = (
+        "import sys\n"
+        "from interviewer.speech.tts import Speaker\n"
+        "from interviewer.audio import output_available\n"
+        "assert output_available()\n"
+        "print(Speaker().speak(sys.argv[1], sys.argv[2], play=True))\n"
+    )
+    proc = run_python(env, code, LINES[2], str(tmp_path / "s.wav"))
+    assert proc.returncode == 0, proc.stderr
+    duration_s = float(proc.stdout.strip().splitlines()[-1])
+    played = np.fromfile(sink, dtype="<i2")
+    rate = sf.info(str(tmp_path / "s.wav")).samplerate
+    assert played.size >= duration_s * rate * 0.95
+    assert np.abs(played).max() > 3000
+
+
+@pytest.mark.slow
+def test_missing_espeak_library_is_a_tts_error(tmp_path: Path) -> None:
+    """Simulates an absent libespeak-ng by blocking its ctypes wrapper's import."""
+    code = (
+        "import sys\n"
+        "sys.modules['pyttsx3.drivers._espeak'] = None\n"
+        "from interviewer.errors import TTSError\n"
+        "from interviewer.speech.tts import Speaker\n"
+        "try:\n"
+        "    Speaker()\n"
+        "except TTSError as exc:\n"
+        "    print(exc.hint)\n"
+    )
+    proc = run_python(dict(__import__("os").environ), code)
+    assert proc.stdout.strip() == "apt-get install espeak-ng", proc.stderr
