@@ -31,21 +31,26 @@ SHARED_SPEECH_DIR = REPO_ROOT.parent / "shared" / "data" / "speech"
 SAMPLE_RATE = 16000
 
 
-def synth_wav(text: str, path: str | os.PathLike[str], voice: str = "en-us",
-              speed_wpm: int = 160) -> Path:
+def synth_wav(
+    text: str, path: str | os.PathLike[str], voice: str = "en-us", speed_wpm: int = 160
+) -> Path:
     """Speak ``text`` with the espeak-ng command line into a WAV (22,050 Hz, as espeak writes)."""
     exe = shutil.which("espeak-ng")
     if exe is None:
         raise RuntimeError("espeak-ng is not installed (apt-get install espeak-ng)")
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([exe, "-v", voice, "-s", str(speed_wpm), "-w", str(target), text],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [exe, "-v", voice, "-s", str(speed_wpm), "-w", str(target), text],
+        check=True,
+        capture_output=True,
+    )
     return target
 
 
-def synth_samples(text: str, tmp_path: Path, voice: str = "en-us",
-                  speed_wpm: int = 160) -> np.ndarray:
+def synth_samples(
+    text: str, tmp_path: Path, voice: str = "en-us", speed_wpm: int = 160
+) -> np.ndarray:
     """espeak-ng speech as 16 kHz mono float32."""
     from interviewer.audio.io import load_audio
 
@@ -133,8 +138,14 @@ def no_devices_env(tmp_path: Path) -> dict[str, str]:
 
 def run_python(env: dict[str, str], code: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh interpreter (so PortAudio sees ``env``'s ALSA config)."""
-    return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _env_with_alsa_config(conf: Path) -> dict[str, str]:

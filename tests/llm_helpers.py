@@ -5,17 +5,23 @@
   into a per-test temp dir, so the 1.1 GB assembly happens once per machine.
 - ``embedded_backend("qwen" | "smollm2")``: a loaded :class:`EmbeddedBackend` (2 threads).
 - ``llama_server(model_path)``: a context manager that runs ``python -m llama_cpp.server`` on a
-  free loopback port and yields its OpenAI base URL (``http://127.0.0.1:PORT/v1``).
+  free loopback port and yields a :class:`LlamaServer` (``.base_url`` is
+  ``http://127.0.0.1:PORT/v1``; ``.kill()`` simulates a crash).
+- ``shared_llama_server("smollm2" | "qwen")``: one such server per test process.
 
-Use the fixtures below by importing their names into a test module, e.g.
-``from llm_helpers import qwen_backend`` (pytest puts ``tests/`` on sys.path).
+Plain cached functions rather than fixtures, so a test module wraps them in its own
+fixture (``@pytest.fixture def qwen(): return embedded_backend("qwen")``) without ruff's
+F811 on imported fixture names. ``import llm_helpers`` works because pytest puts ``tests/``
+on sys.path (there is no tests/__init__.py).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,9 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-import pytest
-from platformdirs import user_cache_dir
-
+from interviewer import paths
 from interviewer.llm.embedded import EmbeddedBackend
 from interviewer.llm.gguf import QWEN_CODER_1_5B, assemble_split_model
 from interviewer.llm.gguf import smollm2_model_path as _smollm2_model_path
@@ -40,8 +44,10 @@ SERVER_START_TIMEOUT_S = 120.0
 
 
 def model_cache_dir() -> Path:
-    """Shared across test runs; independent of any fixture that redirects INTERVIEWER_*_DIR."""
-    return Path(os.environ.get("INTERVIEWER_TEST_MODEL_CACHE") or user_cache_dir("interviewer"))
+    """The cache the CLI uses too (INTERVIEWER_CACHE_DIR or the user cache), so the 1.1 GB
+    model is assembled once per machine; INTERVIEWER_TEST_MODEL_CACHE overrides it for tests."""
+    override = os.environ.get("INTERVIEWER_TEST_MODEL_CACHE")
+    return Path(override) if override else paths.cache_dir()
 
 
 @functools.lru_cache(maxsize=1)
@@ -117,6 +123,7 @@ def llama_server(model_path: Path, *, n_ctx: int = 4096) -> Iterator[LlamaServer
         yield server
     finally:
         server.stop()
+        shutil.rmtree(log_dir, ignore_errors=True)
 
 
 def _wait_until_ready(server: LlamaServer) -> None:
@@ -134,28 +141,12 @@ def _wait_until_ready(server: LlamaServer) -> None:
     raise RuntimeError(f"llama_cpp.server did not start in time:\n{server.log_tail()}")
 
 
-# ---- pytest fixtures (import the names you use into your test module) ----
-
-
-@pytest.fixture(scope="session")
-def qwen_backend() -> EmbeddedBackend:
-    return embedded_backend("qwen")
-
-
-@pytest.fixture(scope="session")
-def smollm2_backend() -> EmbeddedBackend:
-    return embedded_backend("smollm2")
-
-
-@pytest.fixture(scope="session")
-def smollm2_server() -> Iterator[LlamaServer]:
-    """One SmolLM2 server shared by a session's plumbing tests (do not kill it)."""
-    with llama_server(smollm2_model_path()) as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def qwen_server() -> Iterator[LlamaServer]:
-    """The default model behind a loopback server (slower to start: 1.1 GB)."""
-    with llama_server(qwen_model_path()) as server:
-        yield server
+@functools.lru_cache(maxsize=2)
+def shared_llama_server(which: Literal["qwen", "smollm2"] = "smollm2") -> LlamaServer:
+    """One server per model per test process, stopped at exit. Tests must not kill it
+    (start a private one with :func:`llama_server` for that)."""
+    path = qwen_model_path() if which == "qwen" else smollm2_model_path()
+    context = llama_server(path)
+    server = context.__enter__()
+    atexit.register(context.__exit__, None, None, None)
+    return server

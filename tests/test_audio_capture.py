@@ -152,5 +152,7 @@ def test_no_microphone_gives_a_clear_error(tmp_path: Path) -> None:
 
 def test_input_available_with_the_virtual_mic(tmp_path: Path) -> None:
     env = mic(tmp_path, silence(0.1))
-    proc = run_python(env, "from interviewer.audio import input_available; print(input_available())")
+    proc = run_python(
+        env, "from interviewer.audio import input_available; print(input_available())"
+    )
     assert proc.stdout.strip() == "True", proc.stderr

@@ -78,8 +78,14 @@ def test_empty_or_missing_words_fall_back_to_silence_only() -> None:
 
 
 def test_thresholds_and_phrases_are_configurable() -> None:
-    custom = TurnEndPolicy(EndpointConfig(end_silence_ms=300, thinking_silence_ms=1_000,
-                                          done_phrases=["over to you"], no_speech_timeout_s=2))
+    custom = TurnEndPolicy(
+        EndpointConfig(
+            end_silence_ms=300,
+            thinking_silence_ms=1_000,
+            done_phrases=["over to you"],
+            no_speech_timeout_s=2,
+        )
+    )
     assert custom.decide(300, 500, "fine.").end
     assert custom.decide(999, 500, "and").end is False
     assert custom.decide(1_000, 500, "and").end

@@ -6,7 +6,7 @@ import time
 from typing import Literal
 
 import pytest
-from llm_helpers import qwen_backend, smollm2_backend  # noqa: F401  (fixtures)
+from llm_helpers import embedded_backend, smollm2_model_path
 from pydantic import BaseModel, Field
 
 from interviewer.errors import LLMUnavailableError
@@ -29,6 +29,16 @@ CANDIDATE = (
     "For the feed ranking system I would retrieve candidates with a two-tower model and rank "
     "them with gradient boosted trees, because the trees are cheap to serve."
 )
+
+
+@pytest.fixture
+def qwen_backend() -> EmbeddedBackend:
+    return embedded_backend("qwen")
+
+
+@pytest.fixture
+def smollm2_backend() -> EmbeddedBackend:
+    return embedded_backend("smollm2")
 
 
 def _messages(candidate: str = CANDIDATE) -> list[ChatMessage]:
@@ -105,8 +115,6 @@ def test_kv_cache_prefix_is_reused_between_calls(smollm2_backend: EmbeddedBacken
 
 
 def test_same_model_is_loaded_once() -> None:
-    from llm_helpers import smollm2_model_path
-
     a = EmbeddedBackend(smollm2_model_path(), n_ctx=4096, n_threads=2, seed=1234)
     b = EmbeddedBackend(smollm2_model_path(), n_ctx=4096, n_threads=2, seed=1234)
     assert a._loaded is b._loaded

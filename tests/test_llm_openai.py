@@ -7,7 +7,13 @@ import time
 from typing import Literal
 
 import pytest
-from llm_helpers import LlamaServer, free_port, llama_server, smollm2_model_path, smollm2_server  # noqa: F401
+from llm_helpers import (
+    LlamaServer,
+    free_port,
+    llama_server,
+    shared_llama_server,
+    smollm2_model_path,
+)
 from pydantic import BaseModel
 
 from interviewer.errors import LLMError, LLMUnavailableError
@@ -15,6 +21,11 @@ from interviewer.llm.base import ChatMessage, LLMBackend
 from interviewer.llm.openai_backend import OpenAIBackend
 
 pytestmark = [pytest.mark.slow]
+
+
+@pytest.fixture
+def smollm2_server() -> LlamaServer:
+    return shared_llama_server("smollm2")
 
 
 class Decision(BaseModel):
@@ -44,9 +55,7 @@ def test_plain_completion(smollm2_server: LlamaServer) -> None:
 
 def test_structured_output_auto_uses_json_object_with_schema(smollm2_server: LlamaServer) -> None:
     backend = OpenAIBackend("smollm2", smollm2_server.base_url)
-    completion = backend.complete(
-        MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80
-    )
+    completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
     Decision.model_validate_json(completion.text)  # the grammar forced the enum and keys
     assert backend.structured_mode == "json_object"
 
@@ -56,9 +65,7 @@ def test_rejected_json_schema_form_falls_back_once(smollm2_server: LlamaServer) 
     the backend steps down to json_object+schema and remembers it."""
     backend = OpenAIBackend("smollm2", smollm2_server.base_url)
     backend._wire_modes = ["json_schema", "json_object", "prompt", "plain"]
-    completion = backend.complete(
-        MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80
-    )
+    completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
     Decision.model_validate_json(completion.text)
     assert backend.structured_mode == "json_object"
 
@@ -75,9 +82,7 @@ def test_explicit_unsupported_mode_is_a_clear_error(smollm2_server: LlamaServer)
 
 def test_prompt_mode_puts_the_schema_in_the_prompt(smollm2_server: LlamaServer) -> None:
     backend = OpenAIBackend("smollm2", smollm2_server.base_url, json_mode="prompt")
-    completion = backend.complete(
-        MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80
-    )
+    completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
     # json_object mode guarantees JSON syntax, not the schema: a 135M model may miss keys.
     import json
 
@@ -87,9 +92,7 @@ def test_prompt_mode_puts_the_schema_in_the_prompt(smollm2_server: LlamaServer) 
 def test_streaming(smollm2_server: LlamaServer) -> None:
     backend = OpenAIBackend("smollm2", smollm2_server.base_url)
     deltas = list(
-        backend.stream(
-            [ChatMessage(role="user", content="List three colours.")], max_tokens=40
-        )
+        backend.stream([ChatMessage(role="user", content="List three colours.")], max_tokens=40)
     )
     assert len(deltas) >= 3
     assert backend.last_completion is not None
@@ -99,9 +102,7 @@ def test_streaming(smollm2_server: LlamaServer) -> None:
 
 def test_dead_server_fails_fast_after_bounded_retries() -> None:
     port = free_port()  # nothing listens there
-    backend = OpenAIBackend(
-        "smollm2", f"http://127.0.0.1:{port}/v1", timeout_s=5, max_retries=2
-    )
+    backend = OpenAIBackend("smollm2", f"http://127.0.0.1:{port}/v1", timeout_s=5, max_retries=2)
     started = time.monotonic()
     with pytest.raises(LLMUnavailableError) as info:
         backend.complete(MESSAGES, max_tokens=10)

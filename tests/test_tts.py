@@ -45,20 +45,29 @@ def test_synthesize_writes_a_plausible_wav(tmp_path: Path) -> None:
 
 def test_many_lines_in_one_process(tmp_path: Path) -> None:
     speaker = Speaker()
-    durations = [speaker.synthesize(line, tmp_path / f"{i}.wav") for i, line in
-                 enumerate(LINES * 4)]
+    durations = [
+        speaker.synthesize(line, tmp_path / f"{i}.wav") for i, line in enumerate(LINES * 4)
+    ]
     assert all(d > 0.5 for d in durations)
-    # The same text gives the same audio length every time: no state leaks between lines.
+    # The same text gives the same audio length every time (espeak-ng jitters by ~25 ms):
+    # no state leaks from one line into the next.
     for i in range(len(LINES)):
-        assert len({round(durations[i + k * len(LINES)], 2) for k in range(4)}) == 1
+        same_text = [durations[i + k * len(LINES)] for k in range(4)]
+        assert max(same_text) - min(same_text) < 0.06
     # Longer text, longer audio.
     assert durations[1] > durations[4]
 
 
-def test_rate_changes_duration(tmp_path: Path) -> None:
-    slow = Speaker(rate_wpm=120).synthesize(LINES[0], tmp_path / "slow.wav")
-    fast = Speaker(rate_wpm=260).synthesize(LINES[0], tmp_path / "fast.wav")
-    assert slow > 1.5 * fast
+def test_rate_changes_between_lines(tmp_path: Path) -> None:
+    """Alternating rates in one process: each line gets its own speaker's rate."""
+    speakers = {rate: Speaker(rate_wpm=rate) for rate in (120, 165, 260)}
+    durations: dict[int, list[float]] = {rate: [] for rate in speakers}
+    for i, rate in enumerate([120, 260, 165, 260, 120, 165, 260, 120]):
+        durations[rate].append(speakers[rate].synthesize(LINES[0], tmp_path / f"{i}.wav"))
+    mid, fast = max(durations[165]), max(durations[260])
+    assert min(durations[120]) > 1.2 * mid and min(durations[165]) > 1.2 * fast
+    for rate, seen in durations.items():
+        assert max(seen) - min(seen) < 0.1, (rate, seen)
 
 
 def test_voices_are_resolved_and_described(tmp_path: Path) -> None:
@@ -85,9 +94,9 @@ def test_bad_rate_and_empty_text_are_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "x.wav").exists()
 
 
-def test_driver_chatter_does_not_reach_stdout(tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str],
-                                              caplog: pytest.LogCaptureFixture) -> None:
+def test_driver_chatter_does_not_reach_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.DEBUG, logger="interviewer.speech.tts"):
         Speaker().synthesize("Quiet please.", tmp_path / "q.wav")
     assert capsys.readouterr().out == ""
@@ -98,13 +107,17 @@ def test_synthesis_from_another_thread(tmp_path: Path) -> None:
     """The streaming pipeline speaks from a worker thread while the main thread listens."""
     speaker = Speaker()
     results: list[float] = []
-    workers = [threading.Thread(target=lambda i=i: results.append(
-        speaker.synthesize(LINES[2], tmp_path / f"t{i}.wav"))) for i in range(3)]
+    workers = [
+        threading.Thread(
+            target=lambda i=i: results.append(speaker.synthesize(LINES[2], tmp_path / f"t{i}.wav"))
+        )
+        for i in range(3)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=30)
-    assert len(results) == 3 and len({round(r, 3) for r in results}) == 1
+    assert len(results) == 3 and max(results) - min(results) < 0.06
 
 
 def test_speak_without_play_only_writes(tmp_path: Path) -> None:

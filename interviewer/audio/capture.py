@@ -102,8 +102,9 @@ def _query_input(device: int | str | None) -> dict[str, Any]:
         name = "the default input" if device is None else f"input device {device!r}"
         raise NoInputDeviceError(f"no microphone found ({name}: {exc})", hint=_NO_MIC_HINT) from exc
     if int(info.get("max_input_channels", 0)) < 1:
-        raise NoInputDeviceError(f"no microphone found ({info.get('name')} has no inputs)",
-                                 hint=_NO_MIC_HINT)
+        raise NoInputDeviceError(
+            f"no microphone found ({info.get('name')} has no inputs)", hint=_NO_MIC_HINT
+        )
     return dict(info)
 
 
@@ -141,7 +142,8 @@ class MicrophoneRecorder:
         sd = sounddevice_module()
         info = _query_input(self.device)
         blocks: queue.Queue[tuple[np.ndarray, int]] = queue.Queue(
-            maxsize=max(1, int(buffer_s * self.sample_rate) // self.frame_samples))
+            maxsize=max(1, int(buffer_s * self.sample_rate) // self.frame_samples)
+        )
         gap = [0]  # frames dropped since the last one queued; PortAudio's thread only
 
         def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
@@ -161,11 +163,15 @@ class MicrophoneRecorder:
                 except queue.Empty:
                     raise AudioError(
                         f"the microphone stopped sending audio ({info.get('name')})",
-                        hint=_NO_MIC_HINT) from None
+                        hint=_NO_MIC_HINT,
+                    ) from None
                 if dropped_before:
                     self.dropped_frames += dropped_before
-                    log.warning("the listener fell %.0f s behind: %d frames of audio lost",
-                                buffer_s, dropped_before)
+                    log.warning(
+                        "the listener fell %.0f s behind: %d frames of audio lost",
+                        buffer_s,
+                        dropped_before,
+                    )
                 if resampler is not None:
                     block = resampler.process(block)
                     if block.size == 0:
@@ -182,8 +188,12 @@ class MicrophoneRecorder:
             native = int(info.get("default_samplerate") or 0)
             if not native or native == self.sample_rate:
                 raise AudioError(f"cannot open the microphone: {exc}", hint=_NO_MIC_HINT) from exc
-            log.info("microphone refuses %d Hz (%s); recording at %d Hz and resampling",
-                     self.sample_rate, exc, native)
+            log.info(
+                "microphone refuses %d Hz (%s); recording at %d Hz and resampling",
+                self.sample_rate,
+                exc,
+                native,
+            )
         block = native * self.frame_samples // self.sample_rate
         try:
             stream = self._input_stream(sd, native, block, callback)
@@ -192,8 +202,14 @@ class MicrophoneRecorder:
         return stream, StreamResampler(native, self.sample_rate)
 
     def _input_stream(self, sd: Any, rate: int, block: int, callback: Callable[..., None]) -> Any:
-        return sd.InputStream(device=self.device, samplerate=rate, channels=1, dtype="int16",
-                              blocksize=block, callback=callback)
+        return sd.InputStream(
+            device=self.device,
+            samplerate=rate,
+            channels=1,
+            dtype="int16",
+            blocksize=block,
+            callback=callback,
+        )
 
     # -- one turn ---------------------------------------------------------------------------
 
@@ -224,14 +240,22 @@ class MicrophoneRecorder:
                 update = vad.process(frame)
                 words = words_provider() if words_provider else None
                 decision = self.policy.decide(
-                    int(update.silence_samples * ms), int(update.speech_samples * ms), words)
+                    int(update.silence_samples * ms), int(update.speech_samples * ms), words
+                )
                 if on_frame is not None:
-                    on_frame(FrameInfo(
-                        index=index, frame=frame, elapsed_s=seen / self.sample_rate,
-                        rms_dbfs=rms_dbfs(frame), speech_prob=update.speech_prob,
-                        state=update.state, speech_s=update.speech_samples / self.sample_rate,
-                        silence_s=update.silence_samples / self.sample_rate,
-                        decision=decision.reason))
+                    on_frame(
+                        FrameInfo(
+                            index=index,
+                            frame=frame,
+                            elapsed_s=seen / self.sample_rate,
+                            rms_dbfs=rms_dbfs(frame),
+                            speech_prob=update.speech_prob,
+                            state=update.state,
+                            speech_s=update.speech_samples / self.sample_rate,
+                            silence_s=update.silence_samples / self.sample_rate,
+                            decision=decision.reason,
+                        )
+                    )
                 if decision.end:
                     ended_by = decision.reason  # type: ignore[assignment]
                 elif stop is not None and stop.is_set():
@@ -240,8 +264,11 @@ class MicrophoneRecorder:
                     ended_by = "max_length"
                 if ended_by is not None:
                     break
-        samples = np.concatenate(chunks).astype(np.float32) / 32768.0 if chunks else np.zeros(
-            0, dtype=np.float32)
+        samples = (
+            np.concatenate(chunks).astype(np.float32) / 32768.0
+            if chunks
+            else np.zeros(0, dtype=np.float32)
+        )
         final = vad.update()
         to_s = 1.0 / self.sample_rate
         turn = CapturedTurn(
@@ -249,12 +276,18 @@ class MicrophoneRecorder:
             sample_rate=self.sample_rate,
             speech_detected=final.speech_detected,
             ended_by=ended_by or "max_length",
-            speech_start_s=None if final.speech_start_sample is None
+            speech_start_s=None
+            if final.speech_start_sample is None
             else final.speech_start_sample * to_s,
-            speech_end_s=None if final.speech_end_sample is None
+            speech_end_s=None
+            if final.speech_end_sample is None
             else final.speech_end_sample * to_s,
             dropped_frames=self.dropped_frames,
         )
-        log.info("turn ended by %s after %.2f s (speech %s)", turn.ended_by, turn.duration_s,
-                 "yes" if turn.speech_detected else "none")
+        log.info(
+            "turn ended by %s after %.2f s (speech %s)",
+            turn.ended_by,
+            turn.duration_s,
+            "yes" if turn.speech_detected else "none",
+        )
         return turn

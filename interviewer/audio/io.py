@@ -74,8 +74,7 @@ def write_wav(
     tmp_name: str | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         sf.write(tmp_name, data, sample_rate, subtype="PCM_16", format="WAV")
         os.replace(tmp_name, target)

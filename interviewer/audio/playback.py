@@ -54,7 +54,9 @@ def play(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
         raise AudioError(f"audio playback failed: {exc}") from exc
 
 
-def play_file(path: str | os.PathLike[str], start_s: float = 0.0, end_s: float | None = None) -> None:
+def play_file(
+    path: str | os.PathLike[str], start_s: float = 0.0, end_s: float | None = None
+) -> None:
     """Play ``path`` from ``start_s`` to ``end_s`` (seconds of the file); blocks."""
     try:
         sample_rate = sf.info(str(path)).samplerate

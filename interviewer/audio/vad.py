@@ -45,8 +45,9 @@ class VADParams(BaseModel):
     """Tuning of the state machine (the end of a *turn* is the endpointing policy's call)."""
 
     threshold: float = Field(0.5, ge=0.0, le=1.0, description="speech if probability >= this")
-    neg_threshold: float = Field(0.35, ge=0.0, le=1.0,
-                                 description="while speaking, silence only below this")
+    neg_threshold: float = Field(
+        0.35, ge=0.0, le=1.0, description="while speaking, silence only below this"
+    )
     start_ms: int = Field(96, ge=0, description="speech needed to enter SPEAKING")
     stop_ms: int = Field(300, ge=0, description="silence needed to fall back to QUIET")
 
@@ -83,7 +84,9 @@ class SileroSpeechProbability:
     def __call__(self, window: np.ndarray) -> float:
         chunk = window.reshape(1, WINDOW_SAMPLES).astype(np.float32, copy=False)
         batch = np.concatenate([self._context, chunk], axis=1)
-        out, self._h, self._c = self._session.run(None, {"input": batch, "h": self._h, "c": self._c})
+        out, self._h, self._c = self._session.run(
+            None, {"input": batch, "h": self._h, "c": self._c}
+        )
         self._context = chunk[:, -_CONTEXT_SAMPLES:]
         return float(np.ravel(out)[0])
 
@@ -184,10 +187,7 @@ class VoiceActivityDetector:
         return self.update()
 
     def update(self) -> VADUpdate:
-        if self._speech_end is None:
-            silence = self._seen
-        else:
-            silence = self._seen - self._speech_end
+        silence = self._seen if self._speech_end is None else self._seen - self._speech_end
         return VADUpdate(
             state=self.state,
             speech_prob=self._last_prob,

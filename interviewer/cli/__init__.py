@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import models_cmd, practice_cmd, sessions_cmd, transcribe_cmd  # noqa: F401
 from . import grade_cmd  # noqa: F401
 from . import report_cmd  # noqa: F401
+from . import replay_cmd  # noqa: F401
 from . import personas_cmd  # noqa: F401
 from .app import app, run
 

@@ -131,7 +131,7 @@ REASONED = _rx(r"\b(because|since|but i'?d|but i would|but my|but from|but what 
                r"|i'd reason|i would reason|first principles|what i do know|i would expect"
                r"|i'd expect|intuitively|i'd estimate|i would estimate|i'd probably|probably"
                r"|i'd check|i would check|i'd test|i would test|i'd measure|i would measure"
-               r"|reason (about|through)|my understanding)\b")
+               r"|reason\w*|my understanding)\b")
 ABSOLUTE = _rx(r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
                r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
                r"|impossible|trust me|everyone knows|it just works|always works|never fails"
@@ -261,14 +261,33 @@ COMPLEXITY_WHY = _rx(r"\b(because|since|each|every|once|per|sort|sorting|loop|ne
                      r"|heap|visit|pass|iterate|binary search|recursion|stack)\b")
 
 
+def _time_or_space(text: str, start: int, end: int) -> str:
+    """'time' or 'space': the match's own words, else the nearest qualifier (after first)."""
+    own = text[start:end]
+    if SPACE_WORDS.search(own):
+        return "space"
+    if TIME_WORDS.search(own):
+        return "time"
+    lead = re.search(r"\b(time|space|memory)( complexity)?( is| of| would be| will be)?\s*$",
+                     text[max(0, start - 30): start], re.IGNORECASE)
+    if lead:
+        return "time" if lead.group(1).lower() == "time" else "space"
+    best: tuple[int, str] = (10_000, "time")
+    for rx, tag in ((SPACE_WORDS, "space"), (TIME_WORDS, "time")):
+        after = rx.search(text, end, min(len(text), end + 20))
+        if after:
+            best = min(best, (after.start() - end, tag))
+        for before in rx.finditer(text, max(0, start - 30), start):
+            best = min(best, (start - before.end() + 5, tag))
+    return best[1]
+
+
 def complexity_statements(sentences: list[Sentence]) -> list[Hit]:
     """Complexity claims tagged ``time`` or ``space`` from the words around each one."""
     hits: list[Hit] = []
     for s in _live(sentences):
         for m in COMPLEXITY.finditer(s.text):
-            window = s.text[max(0, m.start() - 30): m.end() + 25]
-            tag = "space" if SPACE_WORDS.search(window) and not (
-                TIME_WORDS.search(s.text[max(0, m.start() - 12): m.end() + 8])) else "time"
+            tag = _time_or_space(s.text, m.start(), m.end())
             kind = "complexity_justified" if COMPLEXITY_WHY.search(s.text) else "complexity"
             hits.append(Hit(kind, s, m.start(), m.end(), tag))
     return hits

@@ -62,10 +62,12 @@ def admits_not_knowing(text: str) -> bool:
     lowered = text.lower()
     if _ASKS_ADVICE.search(lowered):
         return True
-    if not _DONT_KNOW.search(lowered):
-        return False
-    # A short turn that admits not knowing is stuck; a long one that hedges one detail is not.
-    return len(words(text)) <= 40 or lowered.count("not sure") + lowered.count("know") >= 2
+    # A short turn that admits not knowing is stuck; a long answer that hedges one detail is
+    # not, unless it ends on the admission.
+    if len(words(text)) <= 40:
+        return bool(_DONT_KNOW.search(lowered))
+    last = sentences(lowered)[-1] if sentences(lowered) else lowered
+    return bool(_DONT_KNOW.search(last))
 
 
 def asks_to_move_on(text: str) -> bool:

