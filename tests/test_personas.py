@@ -355,12 +355,11 @@ def test_models_are_frozen(catalog: Catalog) -> None:
 # --- the command ------------------------------------------------------------------------------
 
 
-def test_cli_lists_personas_and_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_lists_personas_and_questions() -> None:
     from typer.testing import CliRunner
 
     from interviewer.cli.app import app
 
-    monkeypatch.setenv("COLUMNS", "200")
     result = CliRunner().invoke(app, ["personas", "--round", "ml_system_design"])
     assert result.exit_code == 0, result.output
     assert "Ada Okafor" in result.output and "sd-recsys-video" in result.output

@@ -1,0 +1,154 @@
+"""`interviewer practice` end to end, as a user runs it: real subprocesses, real faster-whisper,
+real espeak-ng speech, the real embedded interviewer model."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from audio_helpers import no_mic_env, synth_wav
+from llm_helpers import free_port
+from shared_data import REPO_ROOT
+
+from interviewer.session import load_session
+
+pytestmark = [pytest.mark.slow]
+
+QUESTION = "sd-recsys-video"
+SPOKEN_ANSWERS = [
+    "Before I start, how many daily active users do we have, and what is the latency budget?",
+    "Okay, um, I would use a two tower model for candidate generation, and then a gradient "
+    "boosted ranker trained on watch time. Offline I'd measure recall at k and NDCG.",
+    "Because the two tower model lets us precompute the video embeddings and use approximate "
+    "nearest neighbour search, so retrieval stays fast.",
+    "Honestly, I don't know.",
+]
+
+
+def interviewer(*args: str, env: dict[str, str] | None = None, timeout: float = 900, stdin=None):
+    return subprocess.run(
+        [sys.executable, "-m", "interviewer", *args],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=timeout,
+        env=env or os.environ.copy(), input=stdin,
+    )
+
+
+@pytest.fixture(scope="module")
+def answers_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("answers")
+    for n, text in enumerate(SPOKEN_ANSWERS, start=1):
+        synth_wav(text, folder / f"{n:02d}.wav", voice="en-us" if n % 2 else "en-gb")
+    return folder
+
+
+def only_session(out: Path) -> Path:
+    folders = [p for p in out.iterdir() if (p / "session.json").exists()]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+@pytest.mark.llm
+def test_practice_from_audio_files_records_every_turn(answers_dir, tmp_path):
+    out = tmp_path / "sessions"
+    proc = interviewer(
+        "practice", "--round", "ml_system_design", "--question", QUESTION,
+        "--answers", str(answers_dir), "--no-voice", "--out", str(out),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    session = load_session(only_session(out))
+    assert session.complete and session.rounds == ["ml_system_design"]
+    acts = [t.act for t in session.turns if t.speaker == "interviewer"]
+    assert acts[:2] == ["greet", "ask"] and acts[-1] == "wrap_up"
+    by_index = {t.index: t for t in session.turns}
+    candidate = session.candidate_turns()
+    assert len(candidate) == len(SPOKEN_ANSWERS)
+
+    # 1. The clarifying question is answered with the bank's own facts, nothing invented.
+    clarify = by_index[candidate[0].index + 1]
+    assert clarify.act == "clarify"
+    assert "50 million daily active users" in clarify.text and "200 ms" in clarify.text
+    # 2. The named choice gets a "why" about it.
+    probe = by_index[candidate[1].index + 1]
+    assert probe.act == "probe" and probe.depth == 1 and probe.text.endswith("?")
+    # 3. "I don't know" gets a hint, not another why.
+    assert by_index[candidate[3].index + 1].act == "hint"
+
+    for turn in candidate:
+        assert (only_session(out) / turn.audio).is_file()
+        assert turn.words and turn.start <= turn.words[0].start <= turn.words[-1].end <= turn.end + 0.5
+    assert "two tower" in candidate[1].text.lower()
+    # The timeline never overlaps.
+    for before, after in zip(session.turns, session.turns[1:]):
+        assert before.end <= after.start + 1e-6
+    settings = json.dumps(session.settings)
+    assert "api_key" not in settings
+
+
+def test_no_microphone_is_a_clear_error(tmp_path):
+    proc = interviewer("practice", "--no-voice", "--out", str(tmp_path), env=no_mic_env(tmp_path))
+    assert proc.returncode == 2
+    assert "no microphone found" in proc.stderr and "--answers" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_round_and_persona_are_clear_errors(tmp_path):
+    proc = interviewer("practice", "--round", "astrology", "--text", "--out", str(tmp_path))
+    assert proc.returncode == 2 and "astrology" in proc.stderr and "Traceback" not in proc.stderr
+    proc = interviewer("practice", "--persona", "nobody", "--text", "--out", str(tmp_path))
+    assert proc.returncode == 2 and "nobody" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_dead_llm_server_keeps_the_turns_so_far(tmp_path):
+    port = free_port()  # nothing listens there
+    typed = "How many users do we have?\nI would use a two tower model for retrieval.\n"
+    proc = interviewer(
+        "practice", "--text", "--no-voice", "--question", QUESTION, "--out", str(tmp_path),
+        "--backend", "openai", "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "any",
+        stdin=typed, timeout=300,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "127.0.0.1" in proc.stderr and "Traceback" not in proc.stderr
+    session = load_session(only_session(tmp_path))
+    assert not session.complete
+    assert [t.speaker for t in session.turns][-1] == "candidate"
+    assert len(session.candidate_turns()) == 2 and session.turns[3].act == "clarify"
+
+
+def test_killed_mid_session_the_folder_loads_with_every_finished_turn(answers_dir, tmp_path):
+    many = tmp_path / "many"
+    many.mkdir()
+    for n in range(12):  # long enough that the kill lands mid-interview
+        (many / f"{n:02d}.wav").write_bytes((answers_dir / "02.wav").read_bytes())
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interviewer", "practice", "--answers", str(many), "--no-voice",
+         "--question", QUESTION, "--out", str(out), "--model", "smollm2"],
+        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            files = list(out.glob("*/session.json")) if out.exists() else []
+            if files and len(json.loads(files[0].read_text())["turns"]) >= 5:
+                break
+            assert process.poll() is None, "practice ended before it could be killed"
+            time.sleep(0.2)
+        else:
+            pytest.fail("practice did not record 5 turns in time")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    session = load_session(only_session(out))
+    assert not session.complete and len(session.turns) >= 5
+    for turn in session.turns:
+        if turn.audio:
+            assert (only_session(out) / turn.audio).is_file()
+    assert not list(only_session(out).glob(".*.tmp"))  # no half-written file left behind
