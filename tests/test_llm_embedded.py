@@ -134,3 +134,32 @@ def test_corrupt_model_file_gives_clear_error(tmp_path) -> None:  # type: ignore
 def test_missing_model_file_gives_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(LLMUnavailableError, match="not found"):
         EmbeddedBackend(tmp_path / "nope.gguf", n_threads=1)
+
+
+def test_prefill_while_the_candidate_talks(smollm2_backend: EmbeddedBackend) -> None:
+    """Prefilling the partial answer leaves only the last words to evaluate at turn end."""
+    llama = smollm2_backend._loaded.llama
+    sentence = (
+        "I would shard the feature store by user id and keep a small online cache "
+        "of the hottest embeddings close to the ranker, then "
+    )
+    words = (sentence * 8).split()
+    partial = " ".join(words[:-6])
+    full = " ".join(words)
+    smollm2_backend.forget_cache()
+    cached = smollm2_backend.prefill(_messages(partial))
+    assert cached > 100
+    evaluated: list[int] = []
+    original_eval = llama.eval
+
+    def counting_eval(tokens):  # type: ignore[no-untyped-def]
+        evaluated.append(len(tokens))
+        return original_eval(tokens)
+
+    llama.eval = counting_eval
+    try:
+        completion = smollm2_backend.complete(_messages(full), max_tokens=4, temperature=0.0)
+    finally:
+        del llama.eval
+    assert completion.prompt_tokens > cached
+    assert evaluated[0] < 30  # the six new words and the turn's closing tokens

@@ -116,7 +116,7 @@ def test_dead_server_fails_fast_after_bounded_retries() -> None:
 
 def test_server_killed_mid_conversation() -> None:
     with llama_server(smollm2_model_path()) as server:
-        backend = OpenAIBackend("smollm2", server.base_url, timeout_s=10, max_retries=1)
+        backend = OpenAIBackend("smollm2", server.base_url, timeout_s=60, max_retries=1)
         assert backend.complete(MESSAGES, max_tokens=10).text
         # Killed while streaming a long reply...
         deltas = backend.stream(

@@ -48,6 +48,10 @@ def test_openai_defaults_come_from_the_environment(clean_env: pytest.MonkeyPatch
     assert settings.base_url == "http://127.0.0.1:9/v1"
     assert settings.api_key is not None and settings.api_key.get_secret_value() == SECRET
     assert settings.resolved_model() == "qwen-local"
+    # A CLI passes None for options not given: that still means "from the environment".
+    explicit_none = LLMSettings(backend="openai", model=None, base_url=None, api_key=None)
+    assert explicit_none.base_url == "http://127.0.0.1:9/v1"
+    assert explicit_none.api_key is not None
     clean_env.delenv("INTERVIEWER_OPENAI_MODEL")
     assert LLMSettings(backend="openai").resolved_model() == "gpt-4o-mini"
 

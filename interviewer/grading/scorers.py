@@ -41,7 +41,7 @@ class Context:
         return self.cite(ev.Hit(kind, s, 0, len(s.text)))
 
     def words(self) -> int:
-        return sum(len(s.text.split()) for s in self.sentences if s.ignored is None)
+        return sum(len(s.clean.split()) for s in self.sentences if s.ignored is None)
 
 
 @dataclass
@@ -83,17 +83,18 @@ def _missing(ctx: Context, what: str) -> Verdict:
 
 def clarifying_questions(dim: Dimension, ctx: Context) -> Verdict:
     hits = ev.clarifying_questions(ctx.sentences)
-    topics = sorted({h.tag for h in hits})
+    topics = sorted({h.tag for h in hits} - {"other"})
     if not hits:
         return _missing(ctx, "No clarifying question before solving")
-    if len(hits) >= 3 and len(topics) >= dim.param("level4_topics", 3):
+    asked = len({(h.sentence.turn, h.sentence.char_start, h.group) for h in hits})
+    if asked >= 3 and len(topics) >= dim.param("level4_topics", 3):
         score = 4
-    elif len(hits) >= 2 and len(topics) >= dim.param("level3_topics", 2):
+    elif asked >= 2 and len(topics) >= dim.param("level3_topics", 2):
         score = 3
     else:
         score = 2
-    return Verdict(score, _pick(ctx, hits),
-                   f"{len(hits)} clarifying question(s) about {', '.join(topics)}.")
+    about = ", ".join(topics) if topics else "the problem, none on scale, latency, data or success"
+    return Verdict(score, _pick(ctx, hits), f"{asked} clarifying question(s) about {about}.")
 
 
 def thinking_aloud(dim: Dimension, ctx: Context) -> Verdict:
@@ -229,6 +230,8 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
         bands = (dim.param("fillers_per_min_good", 2), dim.param("fillers_per_min_ok", 5),
                  dim.param("fillers_per_min_weak", 10))
         penalty += sum(rate >= b for b in bands)
+        if rate >= dim.param("fillers_per_min_poor", 20):
+            penalty += 2  # a filler every few words is enough on its own for the lowest level
         notes.append(f"{rate:.1f} fillers a minute" + ("" if st.timed else " (estimated)"))
     if st.words_per_min is not None:
         wpm = st.words_per_min

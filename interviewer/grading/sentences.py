@@ -20,7 +20,7 @@ _SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _TOKEN_RE = re.compile(r"\S+")
 # Speech addressed to whoever grades the transcript, not to the interviewer.
 _INSTRUCTION_RE = re.compile(
-    r"\b(rubric|grader|grading|scorecard|system prompt|language model|as an ai)\b"
+    r"\b(rubric|grader|scorecard)\b"
     r"|\bignore\b.{0,40}\b(instructions?|rules?|rubric|above|previous|prior|evaluation)\b"
     r"|\b(give|rate|score|mark|grade|award)\s+(me|this( answer)?|my answers?)\b.{0,30}"
     r"\b(4|four|five|5|top|full|highest|perfect|maximum|marks?|score)\b"
@@ -31,7 +31,8 @@ _INSTRUCTION_RE = re.compile(
 _FUNCTION_WORDS = frozenset(
     "the a an to of is are was were we i it and that for in on with would will be this so "
     "but or if then you they our my as at by from have has can could should do does not "
-    "there what how which when because".split()
+    "there what how which when because i'll i'd i'm it's that's we'd we'll don't they're "
+    "its their them me us".split()
 )
 
 
@@ -47,10 +48,50 @@ class Sentence:
     prompt: str
     thread: int  # counts interviewer asks: sentences answering the same question share it
     ignored: str | None = None
+    clean: str = ""  # the text with fillers taken out: what the detectors read
+    clean_index: tuple[int, ...] = ()  # clean char i is text char clean_index[i]
 
     @property
     def lower(self) -> str:
-        return self.text.lower()
+        return self.clean.lower()
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """A (start, end) range of ``clean`` as the same range of ``text``."""
+        if not self.clean_index:
+            return start, end
+        last = min(max(start, end - 1), len(self.clean_index) - 1)
+        return self.clean_index[min(start, len(self.clean_index) - 1)], self.clean_index[last] + 1
+
+
+# "um", "uh", "like," ...: removed before detection so "I, uh, set up" reads "I set up".
+_SOFT_FILLER_RE = re.compile(
+    r",?\s*\b(?:um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|like(?=,)|you know(?=,))\b,?", re.IGNORECASE
+)
+
+
+def strip_fillers(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` without fillers, and for each kept char its index in ``text``."""
+    chars: list[str] = []
+    index: list[int] = []
+
+    def keep(ch: str, at: int) -> None:
+        if ch.isspace() and (not chars or chars[-1] == " "):
+            return
+        chars.append(" " if ch.isspace() else ch)
+        index.append(at)
+
+    pos = 0
+    for m in _SOFT_FILLER_RE.finditer(text):
+        for i in range(pos, m.start()):
+            keep(text[i], i)
+        keep(" ", m.start())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        keep(text[i], i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        index.pop()
+    return "".join(chars), tuple(index)
 
 
 def _ignored_reason(text: str) -> str | None:
@@ -58,13 +99,14 @@ def _ignored_reason(text: str) -> str | None:
         return "addressed to the grader"
     tokens = [t.strip(".,;:!?\"'()").lower() for t in text.split()]
     tokens = [t for t in tokens if t]
-    if len(tokens) >= 6 and sum(t in _FUNCTION_WORDS for t in tokens) / len(tokens) < 0.12:
+    if len(tokens) >= 8 and sum(t in _FUNCTION_WORDS for t in tokens) / len(tokens) < 0.06:
         return "a list of keywords, not a sentence"
     counts: dict[str, int] = {}
     for tok in tokens:
         if len(tok) > 3:
             counts[tok] = counts.get(tok, 0) + 1
-    if tokens and max(counts.values(), default=0) >= 3 and len(tokens) <= 25:
+    top = max(counts.values(), default=0)
+    if top >= 4 and top / len(tokens) >= 0.2:
         return "the same word repeated"
     return None
 
@@ -96,6 +138,7 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
             continue
         after_probe = prompt_turn is not None and prompt_turn.act == "probe"
         for offset, text in split_sentences(turn.text):
+            clean, clean_index = strip_fillers(text)
             sentences.append(
                 Sentence(
                     turn=turn.index,
@@ -105,7 +148,9 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
                     after_probe=after_probe,
                     prompt=prompt_turn.text if prompt_turn else "",
                     thread=thread,
-                    ignored=_ignored_reason(text),
+                    ignored=_ignored_reason(clean),
+                    clean=clean,
+                    clean_index=clean_index,
                 )
             )
     return sentences

@@ -126,6 +126,28 @@ class EmbeddedBackend:
     ) -> Iterator[str]:
         return self._generate(messages, None, max_tokens, temperature)
 
+    def prefill(self, messages: list[ChatMessage]) -> int:
+        """Evaluate ``messages`` into the KV cache now, while the candidate is still talking.
+
+        Call it with the conversation so far (the candidate's partial answer as the last user
+        message); the reply, asked for when they stop, then evaluates only the words that came
+        after. Returns the number of prompt tokens now cached.
+        """
+        llama = self._loaded.llama
+        with self._loaded.lock:
+            try:
+                # One sampled token is the cheapest way through the chat template; it is
+                # never evaluated, so the cache holds exactly the prompt.
+                llama.create_chat_completion(
+                    messages=[m.model_dump() for m in messages], max_tokens=1, temperature=0.0
+                )
+            except ValueError as exc:
+                raise LLMError(
+                    f"the embedded model refused the request: {exc}",
+                    hint=f"shorten the conversation or raise n_ctx (now {self.n_ctx})",
+                ) from exc
+            return int(llama.n_tokens)
+
     def forget_cache(self) -> None:
         """Drop the KV cache so the next call evaluates its whole prompt (cold benchmarks)."""
         with self._loaded.lock:

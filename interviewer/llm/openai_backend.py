@@ -19,6 +19,7 @@ logged, and never part of a message.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import logging
@@ -140,7 +141,13 @@ class OpenAIBackend:
         return self._wire_modes[0]
 
     def close(self) -> None:
+        """Close pooled connections (also done on garbage collection)."""
         self._client.close()
+
+    def __del__(self) -> None:
+        # Without this, keep-alive sockets of a dropped backend surface as ResourceWarnings.
+        with contextlib.suppress(Exception):
+            self._client.close()
 
     # ---- the LLMBackend interface ----
 

@@ -49,6 +49,17 @@ class LLMSettings(BaseModel):
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
 
+    # A CLI passes None for an option not given; that must still mean "use the environment".
+    @field_validator("base_url", mode="after")
+    @classmethod
+    def _base_url_from_env(cls, value: str | None) -> str | None:
+        return value or _env("OPENAI_BASE_URL")
+
+    @field_validator("api_key", mode="after")
+    @classmethod
+    def _api_key_from_env(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value and value.get_secret_value() else _env_secret("OPENAI_API_KEY")
+
     def resolved_model(self) -> str:
         """The model name with the per-backend default filled in."""
         if self.model:

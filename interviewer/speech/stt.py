@@ -102,7 +102,7 @@ def collapse_repetition_loops(
     to ``max_repeats`` copies: people do say "no, no", nobody says a term six times in a row.
     """
     def key(w: TranscribedWord) -> str:
-        return w.word.lower().strip(".,!?;:")
+        return w.word.lower().strip(" .,!?;:")
 
     out: list[TranscribedWord] = []
     for word in words:
@@ -192,9 +192,11 @@ class Transcriber:
                 segments = list(segments)
             except (RuntimeError, ValueError) as exc:
                 raise AudioError(f"transcription failed: {exc}") from exc
-        words = collapse_repetition_loops([
+        # Whisper's words carry their own leading space ("two", "-tower"): joining them as
+        # they come keeps hyphenated and split words intact.
+        raw = collapse_repetition_loops([
             TranscribedWord(
-                word=w.word.strip(),
+                word=w.word,
                 start=round(float(w.start), 3),
                 end=round(float(w.end), 3),
                 probability=round(float(w.probability), 4),
@@ -203,7 +205,8 @@ class Transcriber:
             for w in (segment.words or [])
             if w.word.strip()
         ])
-        text = " ".join(w.word for w in words)
+        text = "".join(w.word for w in raw).strip()
+        words = [w.model_copy(update={"word": w.word.strip()}) for w in raw]
         return Transcription(
             text=text,
             duration=round(float(info.duration), 3),
