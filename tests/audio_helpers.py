@@ -104,7 +104,29 @@ def virtual_mic_env(raw_or_wav_path: str | os.PathLike[str], tmp_path: Path) -> 
         '  format "raw"\n'
         "}\n"
     )
-    return _env_with_alsa_config(conf)
+    env = _env_with_alsa_config(conf)
+    env["INTERVIEWER_TEST_MIC_RAW"] = str(raw.resolve())  # read by tests only
+    return env
+
+
+def replace_mic_audio(raw_path: str | os.PathLike[str], samples: np.ndarray) -> Path:
+    """Give the virtual mic new audio for its NEXT stream (e.g. the next turn).
+
+    The ``file`` plugin opens ``infile`` each time a capture stream opens, so every turn
+    (MicrophoneRecorder opens one stream per turn) reads the file from its start. Replacing
+    the file between turns gives each turn its own answer. Atomic: an open stream keeps
+    reading the old file.
+    """
+    target = Path(raw_path)
+    tmp = target.with_name(target.name + ".tmp")
+    write_raw_s16(samples, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def mic_raw_path(env: dict[str, str]) -> Path:
+    """The raw file a :func:`virtual_mic_env` environment's microphone reads."""
+    return Path(env["INTERVIEWER_TEST_MIC_RAW"])
 
 
 def no_mic_env(tmp_path: Path, playback_raw: Path | None = None) -> dict[str, str]:

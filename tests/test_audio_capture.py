@@ -7,12 +7,14 @@ expectation is in samples (32 ms frames), never wall-clock time.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from audio_helpers import (
     capture_in_subprocess,
+    mic_raw_path,
     no_devices_env,
     no_mic_env,
     read_wav_int16,
@@ -156,3 +158,44 @@ def test_input_available_with_the_virtual_mic(tmp_path: Path) -> None:
         env, "from interviewer.audio import input_available; print(input_available())"
     )
     assert proc.stdout.strip() == "True", proc.stderr
+
+
+def test_each_turn_reads_its_own_answer(tmp_path: Path, answer: np.ndarray) -> None:
+    """One recorder, two turns: the virtual mic's file is swapped between them."""
+    second = synth_samples("Latency matters more than recall here.", tmp_path)
+    env = mic(tmp_path, answer, silence(1.5))
+    np.save(tmp_path / "second.npy", np.concatenate([second, silence(1.5)]))
+    code = (
+        "import json, sys, numpy as np\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from audio_helpers import replace_mic_audio\n"
+        "from interviewer.audio.capture import MicrophoneRecorder\n"
+        "rec = MicrophoneRecorder()\n"
+        "first = rec.record_turn()\n"
+        "replace_mic_audio(sys.argv[1], np.load(sys.argv[2]))\n"
+        "second = rec.record_turn()\n"
+        "print(json.dumps([first.speech_end_s, second.speech_end_s]))\n"
+    )
+    proc = run_python(env, code, str(mic_raw_path(env)), str(tmp_path / "second.npy"))
+    assert proc.returncode == 0, proc.stderr
+    first_end, second_end = json.loads(proc.stdout)
+    assert first_end == pytest.approx(answer.size / SR, abs=0.6)
+    assert second_end == pytest.approx(second.size / SR, abs=0.6)
+    assert abs(first_end - second_end) > 0.3  # really a different answer
+
+
+def test_realtime_pacing_replays_at_speaking_pace(tmp_path: Path, answer: np.ndarray) -> None:
+    """realtime=True (benchmarks): the turn takes at least as long as its audio."""
+    env = mic(tmp_path, answer, silence(1.0))
+    code = (
+        "import json, time\n"
+        "from interviewer.audio.capture import MicrophoneRecorder\n"
+        "start = time.monotonic()\n"
+        "turn = MicrophoneRecorder(realtime=True).record_turn()\n"
+        "print(json.dumps([turn.duration_s, time.monotonic() - start, turn.ended_by]))\n"
+    )
+    proc = run_python(env, code)
+    assert proc.returncode == 0, proc.stderr
+    audio_s, wall_s, ended_by = json.loads(proc.stdout)
+    assert ended_by == "silence"
+    assert wall_s >= audio_s - 2 * FRAME_S  # never faster than real time (no upper bound)

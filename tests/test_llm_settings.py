@@ -140,3 +140,47 @@ def test_retry_gives_up_within_bounds() -> None:
     with pytest.raises(ConnectionError):
         call_with_retries(fail, policy=RetryPolicy(), is_transient=lambda e: False, sleep=sleep)
     assert calls[0] == 1
+
+
+def test_structured_output_request_shapes_per_mode() -> None:
+    """Pure logic: what each negotiated mode puts on the wire (the loopback tests cover the
+    modes a llama.cpp server accepts; OpenAI's own json_schema form is checked here)."""
+    schema = {"type": "object", "properties": {"act": {"type": "string"}}}
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]
+    openai_backend = OpenAIBackend("gpt-4o-mini", None, api_key=SECRET)
+    assert openai_backend.structured_mode == "json_schema"
+    request = openai_backend._request(messages, schema, "json_schema", 10, 0.0)
+    assert request["response_format"] == {
+        "type": "json_schema",
+        "json_schema": {"name": "reply", "schema": schema, "strict": False},
+    }
+    local = OpenAIBackend("m", "http://localhost:8000/v1")
+    assert local.structured_mode == "json_object"
+    request = local._request(messages, schema, "json_object", 10, 0.0)
+    assert request["response_format"] == {"type": "json_object", "schema": schema}
+    assert request["messages"] == messages
+    request = local._request(messages, schema, "prompt", 10, 0.0)
+    assert request["response_format"] == {"type": "json_object"}
+    assert '"act"' in request["messages"][0]["content"]
+    assert request["messages"][0]["content"].startswith("Be brief.")
+    request = local._request(messages, schema, "plain", 10, 0.0)
+    assert "response_format" not in request
+    assert '"act"' in request["messages"][0]["content"]
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:8080/v1", True),
+        ("http://localhost:11434/v1", True),
+        ("http://192.168.1.20:8000/v1", True),
+        ("http://[::1]:8000/v1", True),
+        ("http://gpu-box.local:8000/v1", True),
+        ("https://api.openai.com/v1", False),
+        ("https://llm.example.com/v1", False),
+    ],
+)
+def test_local_hosts_are_recognised(url: str, local: bool) -> None:
+    from interviewer.llm.openai_backend import is_local_host
+
+    assert is_local_host(url) is local

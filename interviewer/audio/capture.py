@@ -15,6 +15,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -119,7 +120,11 @@ class MicrophoneRecorder:
         endpoint: EndpointConfig | None = None,
         policy: EndPolicy | None = None,
         vad: VADParams | None = None,
+        realtime: bool = False,
     ) -> None:
+        """``realtime=True`` hands out frames no faster than real time: for replaying a
+        file-backed (virtual) microphone at speaking pace in benchmarks. A live mic is
+        real-time already, so it changes nothing there."""
         if sample_rate != SAMPLE_RATE:
             raise ValueError(f"capture delivers {SAMPLE_RATE} Hz audio, got {sample_rate}")
         self.device = device
@@ -128,6 +133,7 @@ class MicrophoneRecorder:
         self.endpoint = endpoint or EndpointConfig()
         self.policy: EndPolicy = policy or TurnEndPolicy(self.endpoint)
         self.vad_params = vad or VADParams()
+        self.realtime = realtime
         self.dropped_frames = 0
 
     # -- raw frames -------------------------------------------------------------------------
@@ -155,6 +161,8 @@ class MicrophoneRecorder:
 
         stream, resampler = self._open_stream(sd, info, callback)
         self.dropped_frames = 0
+        yielded = 0
+        started = time.monotonic()
         with stream:
             log.debug("capturing from %s at %d Hz", info.get("name"), int(stream.samplerate))
             while True:
@@ -176,6 +184,11 @@ class MicrophoneRecorder:
                     block = resampler.process(block)
                     if block.size == 0:
                         continue
+                if self.realtime:
+                    ahead_s = yielded / self.sample_rate - (time.monotonic() - started)
+                    if ahead_s > 0:
+                        time.sleep(ahead_s)
+                yielded += block.size
                 yield block
 
     def _open_stream(

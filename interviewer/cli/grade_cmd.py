@@ -22,9 +22,15 @@ def grade(
         "behavioural, llm_retrieval (default: as recorded, else inferred)."),
     rubric: Path | None = typer.Option(None, "--rubric", help="A rubric YAML file."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
+    judge: str | None = typer.Option(
+        None, "--judge", help="Let an LLM refine the scores and write a summary: 'embedded' or "
+        "'openai' (uses OPENAI_BASE_URL / OPENAI_API_KEY). Its quotes are checked against the "
+        "transcript and it can move a score by one level at most."),
+    judge_model: str | None = typer.Option(None, "--judge-model", help="Model for --judge."),
 ) -> None:
     """Grade a transcript offline: every score cites the candidate's words and their time."""
-    card, folder = grade_target(target, round=round, rubric_path=rubric)
+    card, folder = grade_target(target, round=round, rubric_path=rubric, judge=judge,
+                                judge_model=judge_model)
     if as_json:
         typer.echo(json.dumps(card.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return

@@ -68,6 +68,21 @@ def _run(options: PracticeOptions) -> None:
         progress.stop()
         if folder:
             console.print(f"session saved: [bold]{folder[0]}[/]", highlight=False)
+    _print_scorecard(folder[0])
+
+
+def _print_scorecard(folder: Path) -> None:
+    """Grade the finished session (offline, evidence-based), save and show the scorecard."""
+    from ..grading import grade_target
+    from ..report.terminal import render_scorecard
+
+    scorecard, _ = grade_target(folder)
+    console.print(render_scorecard(scorecard))
+    console.print(
+        f"full report: interviewer report {folder} -o report.html   "
+        f"replay: interviewer replay {folder}",
+        highlight=False,
+    )
 
 
 def _options(

@@ -199,10 +199,24 @@ def load_scorecard(folder: Path) -> Scorecard | None:
 
 
 def grade_target(target: str | Path, round: str | None = None,
-                 rubric_path: str | Path | None = None) -> tuple[Scorecard, Path | None]:
-    """``interviewer grade``: read a folder or transcript file, grade, save into a folder."""
+                 rubric_path: str | Path | None = None, judge: str | None = None,
+                 judge_model: str | None = None) -> tuple[Scorecard, Path | None]:
+    """``interviewer grade``: read a folder or transcript file, grade, save into a folder.
+
+    ``judge`` ("embedded" or "openai") lets that LLM backend refine the scorecard.
+    """
     session, folder = read_target(target, round=round)
-    card = grade_session(session, load_rubric(rubric_path), round=round)
+    rubric = load_rubric(rubric_path)
+    card = grade_session(session, rubric, round=round)
+    if judge:
+        from ..errors import ConfigError
+        from ..llm import LLMSettings, make_backend
+        from .judge import refine
+
+        if judge not in ("embedded", "openai"):
+            raise ConfigError(f"unknown judge backend {judge!r}", hint="use embedded or openai")
+        backend = make_backend(LLMSettings(backend=judge, model=judge_model))  # type: ignore[arg-type]
+        card = refine(card, session, rubric, backend)
     if folder is not None:
         save_scorecard(folder, card)
     return card, folder

@@ -83,6 +83,7 @@ class Scorecard(_Model):
     practise_next: list[PractiseItem] = Field(default_factory=list)
     stats: DeliveryStats = Field(default_factory=DeliveryStats)
     notes: list[str] = Field(default_factory=list, description="e.g. what was missing")
+    narrative: str | None = Field(default=None, description="an LLM judge's summary, if asked for")
     ignored_quotes: list[Evidence] = Field(
         default_factory=list, description="candidate sentences no detector counted, and why"
     )

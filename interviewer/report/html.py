@@ -180,6 +180,8 @@ def build_html(session: Session, card: Scorecard, rubric: Rubric | None = None,
         f"<br><span class=meta>Next level: {escape(p.next_level)}</span></li>"
         for p in card.practise_next) or "<li>Nothing below the top level: keep it up.</li>"
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in card.notes)
+    if card.narrative:
+        notes += f"<p><em>{escape(card.narrative)}</em></p>"
     st = card.stats
     figures = [f"{st.candidate_words} words spoken"]
     if st.words_per_min is not None:

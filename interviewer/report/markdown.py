@@ -22,6 +22,8 @@ def build_markdown(session: Session, card: Scorecard, rubric: Rubric | None = No
     else:
         lines.append("**Overall: not enough evidence for an overall score**")
     lines += [f"> {note}" for note in card.notes]
+    if card.narrative:
+        lines += ["", card.narrative]
     lines += ["", "## What to practise next", ""]
     for i, item in enumerate(card.practise_next, 1):
         lines.append(f"{i}. **{item.name}** ({item.score}/4): {item.advice}  ")

@@ -34,6 +34,8 @@ def render_scorecard(card: Scorecard, max_quotes: int = 2) -> RenderableType:
     if card.overall is not None:
         parts.append(Text.from_markup(
             f"[bold]Overall:[/] {card.overall:.1f}/4 ({escape(card.overall_level_name or '')})"))
+    if card.narrative:
+        parts.append(Text(card.narrative, style="italic"))
     if card.practise_next:
         lines = Text("Practise next:", style="bold")
         for item in card.practise_next:
