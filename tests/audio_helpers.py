@@ -132,19 +132,26 @@ def mic_raw_path(env: dict[str, str]) -> Path:
 def no_mic_env(tmp_path: Path, playback_raw: Path | None = None) -> dict[str, str]:
     """Environment with a playback-only default device: speakers, but no microphone.
 
-    Played audio goes to ``playback_raw`` (raw S16_LE at the stream's rate) when given,
-    else to /dev/null. (An ALSA config with no devices at all makes PortAudio abort.)
+    Played audio is appended to ``playback_raw`` (raw S16_LE mono... at each stream's rate;
+    every stream's audio, one after another) when given, else goes to /dev/null. (An ALSA config with no devices at all makes PortAudio abort.)
     """
-    sink = playback_raw.resolve() if playback_raw is not None else "/dev/null"
+    # Every playback stream re-opens the sink; a pipe to ``cat >>`` appends instead of
+    # truncating, so the file holds everything played, in order.
+    sink = f"| cat >> '{playback_raw.resolve()}'" if playback_raw is not None else "/dev/null"
     conf = tmp_path / "speakers-only.asoundrc"
+    # The plug layer fixes the sink's sample format (PortAudio would pick float32 otherwise).
     conf.write_text(
         "pcm.!default {\n"
         "  type asym\n"
         "  playback.pcm {\n"
-        "    type file\n"
-        "    slave.pcm { type null }\n"
-        f'    file "{sink}"\n'
-        '    format "raw"\n'
+        "    type plug\n"
+        "    slave.format S16_LE\n"
+        "    slave.pcm {\n"
+        "      type file\n"
+        "      slave.pcm { type null }\n"
+        f'      file "{sink}"\n'
+        '      format "raw"\n'
+        "    }\n"
         "  }\n"
         "}\n"
     )

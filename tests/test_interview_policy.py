@@ -153,3 +153,12 @@ def test_fallback_probe_names_the_choice_without_dangling_words():
     target, text = fallback_probe("So we could try gradient boosting and the, um")
     assert target == "gradient boosting and the, um".split(" and")[0]
     assert text.startswith("You said you'd try gradient boosting.")
+
+
+def test_repeated_clarifying_question_is_answered_as_a_repeat_and_bounded(question):
+    backend, policy, state = make(question, [])
+    first = policy.decide(state, "How many users do we have?", 1)
+    again = policy.decide(state, "How many users do we have?", 2)
+    assert not first.say.startswith("As I mentioned") and again.say.startswith("As I mentioned")
+    acts = [policy.decide(state, "How many users do we have?", 3).act for _ in range(20)]
+    assert acts[-1] == "move_on" and acts.count("clarify") < 12

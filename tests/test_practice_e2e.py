@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from audio_helpers import no_mic_env, synth_wav
+from audio_helpers import no_mic_env, silence, synth_samples, synth_wav, virtual_mic_env, write_raw_s16
 from llm_helpers import free_port
 from shared_data import REPO_ROOT
 
@@ -152,3 +152,27 @@ def test_killed_mid_session_the_folder_loads_with_every_finished_turn(answers_di
         if turn.audio:
             assert (only_session(out) / turn.audio).is_file()
     assert not list(only_session(out).glob(".*.tmp"))  # no half-written file left behind
+
+
+def test_practice_through_a_virtual_microphone(tmp_path):
+    """Real sounddevice capture from a virtual ALSA device: the endpointing ends the turn.
+
+    The ALSA file plugin replays its file from the start each time the device opens, so this
+    runs a one-answer interview (--depth 0: after the answer the interviewer moves on)."""
+    import numpy as np
+
+    answer = synth_samples("I would use a two tower model for candidate generation.", tmp_path)
+    raw = write_raw_s16(np.concatenate([silence(0.6), answer, silence(3.0)]), tmp_path / "mic.raw")
+    out = tmp_path / "out"
+    proc = interviewer(
+        "practice", "--no-voice", "--question", QUESTION, "--depth", "0", "--model", "smollm2",
+        "--out", str(out), env=virtual_mic_env(raw, tmp_path),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    session = load_session(only_session(out))
+    [turn] = session.candidate_turns()
+    assert turn.source == "microphone" and turn.meta["ended_by"] == "silence"
+    assert "two tower" in turn.text.lower().replace("-", " ")
+    # The turn ended on the silence after the answer, not at the end of the file.
+    assert turn.duration < len(answer) / 16000 + 0.6 + 2.5
+    assert session.complete

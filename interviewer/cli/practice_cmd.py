@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
@@ -15,10 +16,35 @@ from .app import app, console, err_console
 DEFAULT_LOOP = "coding,ml_system_design,modelling,behavioural,llm_retrieval"
 
 
+class MicMeter:
+    """A live level meter while the microphone records, so the user knows it is listening."""
+
+    def __init__(self) -> None:
+        from ..audio.meter import LevelMeter
+
+        self.meter = LevelMeter()
+        self.live: Live | None = None
+
+    def on_frame(self, info) -> None:
+        if self.live is None:
+            self.live = Live(self.meter, console=console, refresh_per_second=12, transient=True)
+            self.live.start()
+        self.meter.update(info)
+
+    def stop(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+
 class ConsoleObserver:
     """Prints each turn as it is recorded; the status line shows what the machine is doing."""
 
+    def __init__(self, meter: MicMeter) -> None:
+        self.meter = meter
+
     def turn_recorded(self, turn: Turn) -> None:
+        self.meter.stop()
         if turn.speaker == "interviewer":
             label = f"[bold cyan]Interviewer[/] [dim]({turn.act}{f' #{turn.depth}' if turn.depth else ''})[/]"
         else:
@@ -29,6 +55,7 @@ class ConsoleObserver:
             err_console.print(f"[yellow]warning:[/] {turn.meta['error']}", highlight=False)
 
     def status(self, message: str) -> None:
+        self.meter.stop()
         console.print(f"[dim]… {message}[/]", highlight=False)
 
 
@@ -60,11 +87,17 @@ def _run(options: PracticeOptions) -> None:
             progress.stop()
 
     folder: list[Path] = []
+    meter = MicMeter()
     try:
         run_practice(
-            options, ConsoleObserver(), on_session=folder.append, progress=on_progress
+            options,
+            ConsoleObserver(meter),
+            on_frame=meter.on_frame,
+            on_session=folder.append,
+            progress=on_progress,
         )
     finally:
+        meter.stop()
         progress.stop()
         if folder:
             console.print(f"session saved: [bold]{folder[0]}[/]", highlight=False)

@@ -27,6 +27,8 @@ from .prompts import conversation_messages, fact_pick_messages, probe_system_pro
 log = logging.getLogger(__name__)
 
 DEFAULT_DEPTH = 3
+# However the candidate answers, a question ends after this many of their turns.
+MAX_CANDIDATE_TURNS = 12
 MAX_PROBE_WORDS = 30
 _STOPWORDS = frozenset(
     "a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's that "
@@ -51,6 +53,7 @@ class QuestionState:
     depth: int = 0
     hints_given: int = 0
     silent_turns: int = 0
+    candidate_turns: int = 0
     revealed_topics: list[str] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text)
 
@@ -131,6 +134,9 @@ class InterviewerPolicy:
 
     def decide(self, state: QuestionState, candidate_text: str, now_s: float) -> InterviewerDecision:
         text = candidate_text.strip()
+        state.candidate_turns += 1
+        if state.candidate_turns > MAX_CANDIDATE_TURNS:
+            return self._move_on(f"{MAX_CANDIDATE_TURNS} answers on one question")
         if not text:
             state.silent_turns += 1
             if state.silent_turns >= 2:
@@ -179,12 +185,14 @@ class InterviewerPolicy:
             picked, seconds = self._llm_pick_fact(" ".join(asked), [f.fact for f in facts])
             if picked is not None:
                 reply, topics, source = facts[picked].fact, [facts[picked].topic], "llm"
-        already = [t for t in topics if t in state.revealed_topics]
+        repeated = bool(topics) and all(t in state.revealed_topics for t in topics)
         state.revealed_topics.extend(t for t in topics if t not in state.revealed_topics)
         if reply == NOT_SPECIFIED:
             reason = "no scenario fact answers the question"
         else:
-            reason = "revealed " + ", ".join(topics) + (" (again)" if already else "")
+            reason = "revealed " + ", ".join(topics) + (" (again)" if repeated else "")
+        if repeated:
+            reply = f"As I mentioned: {reply}"
         return InterviewerDecision(
             act="clarify",
             say=reply,

@@ -1,0 +1,362 @@
+"""Incremental speech to text: transcribe a growing answer while the candidate speaks.
+
+Whisper cannot stream, so a background worker re-runs it on the *uncommitted* part of the
+answer whenever ``min_step_s`` of new audio has arrived (or a pause has just started):
+
+    audio   |======== committed ========|----- window of this pass -----|
+                                        ^ commit_sample                 ^ buffer end
+    words    w1 w2 ... wk (stable)      | wk+1 ... (end > end - margin: tentative)
+
+Whisper revises its last words when it hears more, so only words that end more than
+``stable_margin_s`` before the buffer end are committed. The commit point then moves to the
+quietest instant between the last committed word and the next one (never inside a word), and
+the next pass starts there with the committed text as context. Work per pass is bounded by
+the window (about margin + step + the model's latency), never by the answer's length.
+
+When the candidate stops, :meth:`IncrementalTranscriber.finish` transcribes only the tail
+after the commit point, or nothing at all when the pass kicked at the start of the final pause
+already covered every voiced sample.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import AudioError, InterviewerError
+from .stt import (
+    FILLER_PROMPT,
+    MAX_PROMPT_WORDS,
+    Transcriber,
+    TranscribedWord,
+    Transcription,
+    collapse_repetition_loops,
+)
+
+if TYPE_CHECKING:
+    from ..audio.capture import FrameInfo
+
+log = logging.getLogger(__name__)
+
+_VOICE_DBFS = -42.0  # feed()-only callers: a frame louder than this counts as voice
+_PAUSE_KICK_S = 0.25  # silence after speech that triggers a pass (words fresh for the policy)
+_FINAL_PAD_S = 0.15  # a pass must extend this far past the last voice to be reused by finish()
+_CONTEXT_WORDS = 50  # committed words given to Whisper as the prompt's tail
+_CUT_SEARCH_S = 0.08  # how far into the neighbouring words the quiet cut point may fall
+_ENERGY_WINDOW_S = 0.02
+
+
+@dataclass
+class IncrementalStats:
+    """What the worker did, for tests and benchmarks (audio seconds, not wall time)."""
+
+    passes: int = 0
+    transcribed_audio_s: float = 0.0  # summed over background passes
+    max_window_s: float = 0.0  # the longest window one pass transcribed
+    finish_audio_s: float = 0.0  # audio finish() itself transcribed (the tail)
+    finish_reused_pass: bool = False  # finish() reused the pause pass instead of transcribing
+    failed_passes: int = 0
+
+
+def join_words(words: list[TranscribedWord]) -> str:
+    """Words back into text; Whisper's "-tower" or "'s" pieces attach to the word before."""
+    out = ""
+    for w in words:
+        piece = w.word.strip()
+        if not piece:
+            continue
+        glue = out and not piece.startswith(("-", "'", ",", ".", "?", "!", ";", ":"))
+        out += (" " if glue else "") + piece
+    return out
+
+
+class IncrementalTranscriber:
+    """Transcribes a growing answer on a background thread while the candidate speaks.
+
+    Feed it frames (``feed`` or, from the capture loop, ``on_frame``); read ``words_so_far``
+    for the end-of-turn policy and ``stable_text`` for the LLM prefill; call ``finish`` when
+    the turn ends. Use one instance per turn.
+    """
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        prompt: str | None = None,
+        *,
+        min_step_s: float = 1.0,
+        stable_margin_s: float = 1.5,
+        sample_rate: int = 16000,
+        on_stable: Callable[[str], None] | None = None,
+    ) -> None:
+        if sample_rate != 16000:
+            raise ValueError(f"Whisper transcribes 16 kHz audio, got {sample_rate} Hz")
+        if min_step_s <= 0 or stable_margin_s < 0:
+            raise ValueError("min_step_s must be > 0 and stable_margin_s >= 0")
+        self._transcriber = transcriber
+        self._prompt = prompt if prompt is not None else FILLER_PROMPT
+        self.sample_rate = sample_rate
+        self._step = int(min_step_s * sample_rate)
+        self._margin = int(stable_margin_s * sample_rate)
+        self._kick_after = int(_PAUSE_KICK_S * sample_rate)
+        self._on_stable = on_stable
+        self.stats = IncrementalStats()
+
+        self._cond = threading.Condition()
+        self._audio = np.zeros(30 * sample_rate, dtype=np.float32)
+        self._total = 0  # samples fed
+        self._commit = 0  # first sample not covered by committed words
+        self._committed: list[TranscribedWord] = []  # times relative to the turn's start
+        self._tentative: list[TranscribedWord] = []
+        self._pass_end = 0  # buffer end seen by the last pass (failed ones included)
+        self._heard = 0  # buffer end seen by the last pass that produced ``_tentative``
+        self._voice_end = 0  # end of the last voiced audio
+        self._vad_seen = False  # on_frame gave us the capture VAD: trust it over energy
+        self._kick = False
+        self._busy = False
+        self._stopping = False
+        self._broken = False  # the worker died: finish() transcribes everything uncommitted
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="incremental-stt", daemon=True)
+        self._thread.start()
+
+    # -- input (capture thread) ------------------------------------------------------------
+
+    def feed(self, frame: np.ndarray) -> None:
+        """Append one frame (int16 or float32, 16 kHz). Cheap; never waits for the model."""
+        data = _as_float32(frame)
+        voiced = None if self._vad_seen else _rms_dbfs(data) > _VOICE_DBFS
+        self._append(data, voiced)
+
+    def on_frame(self, info: FrameInfo) -> None:
+        """``record_turn(on_frame=...)``: feed the frame, using the capture's VAD for pauses."""
+        self._vad_seen = True
+        data = _as_float32(info.frame)
+        with self._cond:
+            self._append_locked(data, None)
+            if info.speech_s > 0:
+                voice_end = int(round((info.elapsed_s - info.silence_s) * self.sample_rate))
+                self._voice_end = max(self._voice_end, min(voice_end, self._total))
+            self._maybe_kick_locked()
+
+    def _append(self, data: np.ndarray, voiced: bool | None) -> None:
+        with self._cond:
+            self._append_locked(data, voiced)
+            self._maybe_kick_locked()
+
+    def _append_locked(self, data: np.ndarray, voiced: bool | None) -> None:
+        if self._closed:
+            raise RuntimeError("IncrementalTranscriber is finished; start a new one per turn")
+        end = self._total + data.size
+        if end > self._audio.size:
+            grown = np.zeros(max(end, 2 * self._audio.size), dtype=np.float32)
+            grown[: self._total] = self._audio[: self._total]
+            self._audio = grown
+        self._audio[self._total : end] = data
+        self._total = end
+        if voiced:
+            self._voice_end = end
+        if self._due_locked():
+            self._cond.notify_all()
+
+    def _maybe_kick_locked(self) -> None:
+        """A pause just started after words no pass has heard: transcribe them now."""
+        if self._voice_end > self._pass_end and self._total - self._voice_end >= self._kick_after:
+            if not self._kick:
+                self._kick = True
+                self._cond.notify_all()
+
+    # -- output (any thread) ---------------------------------------------------------------
+
+    def words_so_far(self) -> str:
+        """Committed plus tentative words: what the end-of-turn policy reads."""
+        with self._cond:
+            return join_words(self._committed + self._tentative)
+
+    def stable_text(self) -> str:
+        """Committed words only (they never change): what the LLM prefill reads."""
+        with self._cond:
+            return join_words(self._committed)
+
+    def wait_idle(self, timeout_s: float | None = None) -> bool:
+        """Block until no pass is running or due; False on timeout. For tests and benchmarks:
+        calling it after every frame makes the passes deterministic (a model that keeps up)."""
+        with self._cond:
+            return self._cond.wait_for(
+                lambda: self._broken or self._stopping or not (self._busy or self._due_locked()),
+                timeout_s,
+            )
+
+    # -- the worker ------------------------------------------------------------------------
+
+    def _due_locked(self) -> bool:
+        if self._total <= self._pass_end or self._broken:
+            return False
+        return self._kick or self._total - self._pass_end >= self._step
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._stopping or self._due_locked())
+                if self._stopping:
+                    return
+                self._busy, self._kick = True, False
+                start, end = self._commit, self._total
+                window = self._audio[start:end].copy()
+                prompt = self._context_prompt_locked()
+            try:
+                result = self._transcribe(window, prompt, start) if window.size else []
+            except InterviewerError as exc:
+                log.warning("incremental pass failed (%s); the tail will be retried", exc)
+                with self._cond:
+                    self.stats.failed_passes += 1
+                    self._pass_end, self._busy = end, False
+                    self._cond.notify_all()
+                continue
+            except Exception:
+                log.exception("incremental transcription stopped; finish() will catch up")
+                with self._cond:
+                    self._broken, self._busy, self._heard = True, False, 0
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                self.stats.passes += 1
+                self.stats.transcribed_audio_s += window.size / self.sample_rate
+                self.stats.max_window_s = max(self.stats.max_window_s, window.size / self.sample_rate)
+                fresh = self._apply_locked(result, start, end)
+                self._busy = False
+                self._cond.notify_all()
+            if fresh and self._on_stable is not None:
+                try:
+                    self._on_stable(fresh)
+                except Exception:
+                    log.exception("on_stable callback failed")
+
+    def _transcribe(self, window: np.ndarray, prompt: str, start: int) -> list[TranscribedWord]:
+        """Words of one window, shifted to turn time."""
+        offset = start / self.sample_rate
+        result = self._transcriber.transcribe(window, prompt=prompt)
+        return [
+            w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
+            for w in result.words
+        ]
+
+    def _context_prompt_locked(self) -> str:
+        context = [w.word for w in self._committed[-_CONTEXT_WORDS:]]
+        return " ".join((self._prompt.split() + context)[-MAX_PROMPT_WORDS:])
+
+    def _apply_locked(self, words: list[TranscribedWord], start: int, end: int) -> str:
+        """Commit the stable prefix of a pass, move the cut, keep the rest as tentative."""
+        sr = self.sample_rate
+        limit = (end - self._margin) / sr
+        stable = 0
+        while stable < len(words) and words[stable].end <= limit:
+            stable += 1
+        if stable:
+            last = words[stable - 1]
+            after = words[stable].start if stable < len(words) else min(last.end + 0.3, limit)
+            cut = self._quiet_point(last.start, last.end, after, start, end)
+        elif not words and end - start > self._margin:
+            cut = end - self._margin  # silence (or nothing Whisper can read): skip past it
+        else:
+            cut = start
+        self._committed.extend(words[:stable])
+        self._tentative = words[stable:]
+        self._commit = max(self._commit, cut)
+        self._pass_end = self._heard = end
+        return join_words(words[:stable])
+
+    def _quiet_point(self, word_start: float, word_end: float, next_start: float, lo: int, hi: int) -> int:
+        """The quietest sample between two words: Whisper's word edges are only roughly right."""
+        sr = self.sample_rate
+        first = max(lo, int((max(word_start + 0.05, word_end - _CUT_SEARCH_S)) * sr))
+        last = min(hi, int((max(next_start, word_end) + _CUT_SEARCH_S) * sr))
+        win = int(_ENERGY_WINDOW_S * sr)
+        if last - first <= win:
+            return max(lo, min(hi, int(((word_end + next_start) / 2) * sr)))
+        segment = self._audio[first:last]
+        energy = np.convolve(np.square(segment, dtype=np.float64), np.ones(win), mode="valid")
+        return first + int(np.argmin(energy)) + win // 2
+
+    # -- the end of the turn ---------------------------------------------------------------
+
+    def finish(self, timeout_s: float | None = None) -> Transcription:
+        """Stop the worker and transcribe only the uncommitted tail; the whole turn's words.
+
+        Word times are relative to the turn's start; ``seconds`` is the time finish() took
+        (what the candidate waits for). Raises AudioError when the pass in flight outlasts
+        ``timeout_s`` or the tail cannot be transcribed.
+        """
+        started = time.perf_counter()
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join(timeout_s)
+        if self._thread.is_alive():
+            raise AudioError(
+                f"speech-to-text did not finish within {timeout_s} s",
+                hint="the answer's audio is kept; transcribe it again from the recording",
+            )
+        with self._cond:
+            self._closed = True
+            sr = self.sample_rate
+            total, start = self._total, self._commit
+            # The pass kicked when the final pause began heard every voiced sample: its
+            # tentative words are the tail's transcript, and the candidate waits for nothing.
+            reuse = self._heard > 0 and (
+                self._heard == total or self._heard >= self._voice_end + int(_FINAL_PAD_S * sr)
+            )
+            tail = self._audio[start:total].copy()
+            prompt = self._context_prompt_locked()
+            committed = list(self._committed)
+            tentative = list(self._tentative)
+        if reuse:
+            tail_words = tentative
+            self.stats.finish_reused_pass = True
+        elif tail.size:
+            tail_words = self._transcribe(tail, prompt, start)
+            self.stats.finish_audio_s = round(tail.size / sr, 3)
+        else:
+            tail_words = []
+        words = collapse_repetition_loops(committed + tail_words)
+        with self._cond:
+            self._committed, self._tentative = words, []
+        return Transcription(
+            text=join_words(words),
+            duration=round(total / sr, 3),
+            words=words,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+
+    def close(self) -> None:
+        """Stop the worker without a final pass (the turn was abandoned)."""
+        with self._cond:
+            self._stopping = True
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join()
+
+    def __enter__(self) -> IncrementalTranscriber:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_float32(frame: np.ndarray) -> np.ndarray:
+    data = np.asarray(frame).reshape(-1)
+    if data.dtype == np.int16:
+        return data.astype(np.float32) / 32768.0
+    return data.astype(np.float32, copy=False)
+
+
+def _rms_dbfs(data: np.ndarray) -> float:
+    if data.size == 0:
+        return -100.0
+    rms = float(np.sqrt(np.mean(np.square(data, dtype=np.float64))))
+    return 20.0 * float(np.log10(rms)) if rms > 0 else -100.0
