@@ -125,7 +125,8 @@ def check_pairs(folder: Path) -> list[dict[str, Any]]:
         moved_right = {"up": b > a, "down": b < a, "same": b == a}[direction]
         others = [d for d in before if d != dim and before[d] != after[d]]
         results.append({"name": pair["name"], "dimension": dim, "direction": direction,
-                        "before": before[dim], "after": after[dim], "ok": moved_right and not others,
+                        "before": before[dim], "after": after[dim],
+                        "ok": moved_right and not others,
                         "others_moved": others})
     return results
 
@@ -150,7 +151,10 @@ def ten_minute_session(devset: list[tuple[str, str, dict[str, int | None]]]) -> 
     return Session(id="ten-minutes", turns=turns)
 
 
-def timing(devset: list[tuple[str, str, dict[str, int | None]]], repeats: int = 20) -> dict[str, float]:
+Labelled = list[tuple[str, str, dict[str, int | None]]]
+
+
+def timing(devset: Labelled, repeats: int = 20) -> dict[str, float]:
     session = ten_minute_session(devset)
     rubric = load_rubric()
     grade_session(session, rubric)  # warm up regex caches
@@ -172,7 +176,8 @@ def print_set(title: str, report: dict[str, Any]) -> None:
         qwk = "n/a" if row["qwk"] is None else f"{row['qwk']:.2f}"
         exact = "n/a" if row["exact"] is None else f"{row['exact']:.0%}"
         adj = "n/a" if row["adjacent"] is None else f"{row['adjacent']:.0%}"
-        print(f"{dim:22} {row['n']:>3} {qwk:>6} {exact:>6} {adj:>6}  {row['not_observed_agreement']}")
+        nobs = row["not_observed_agreement"]
+        print(f"{dim:22} {row['n']:>3} {qwk:>6} {exact:>6} {adj:>6}  {nobs}")
     if report["pairs"]:
         ok = sum(p["ok"] for p in report["pairs"])
         print(f"controlled pairs: {ok}/{len(report['pairs'])} moved only the targeted dimension")
@@ -204,8 +209,8 @@ def main() -> int:
         report = agreement(devset)
         report["pairs"] = check_pairs(folder)
         title_file = folder / "README.md"
-        title = title_file.read_text(encoding="utf-8").splitlines()[0].strip() if title_file.is_file() \
-            else folder.name
+        title = (title_file.read_text(encoding="utf-8").splitlines()[0].strip()
+                 if title_file.is_file() else folder.name)
         results["sets"][str(folder.relative_to(REPO_ROOT) if folder.is_relative_to(REPO_ROOT)
                             else folder)] = report
         print_set(title, report)

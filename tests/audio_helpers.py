@@ -132,8 +132,9 @@ def mic_raw_path(env: dict[str, str]) -> Path:
 def no_mic_env(tmp_path: Path, playback_raw: Path | None = None) -> dict[str, str]:
     """Environment with a playback-only default device: speakers, but no microphone.
 
-    Played audio is appended to ``playback_raw`` (raw S16_LE mono... at each stream's rate;
-    every stream's audio, one after another) when given, else goes to /dev/null. (An ALSA config with no devices at all makes PortAudio abort.)
+    Played audio is appended to ``playback_raw`` (raw S16_LE mono at each stream's rate;
+    every stream's audio, one after another) when given, else goes to /dev/null.
+    (An ALSA config with no devices at all makes PortAudio abort: use no_devices_env.)
     """
     # Every playback stream re-opens the sink; a pipe to ``cat >>`` appends instead of
     # truncating, so the file holds everything played, in order.

@@ -30,7 +30,8 @@ def timed_session(
             for i, token in enumerate(text.split()):
                 if index in pauses and pauses[index][0] == i:
                     clock += pauses[index][1]
-                words.append(Word(word=" " + token, start=round_(clock), end=round_(clock + per_word * 0.9)))
+                words.append(Word(word=" " + token, start=round_(clock),
+                                  end=round_(clock + per_word * 0.9)))
                 clock += per_word
         else:
             clock += len(text.split()) * 60.0 / 160.0

@@ -17,7 +17,8 @@ from interviewer.session.models import Session, Turn, Word
 from interviewer.session.store import SessionWriter
 
 SCRIPT: list[tuple[str, str, str]] = [
-    ("interviewer", "ask", "Write a function that finds two numbers in a list that add up to a target."),
+    ("interviewer", "ask",
+     "Write a function that finds two numbers in a list that add up to a target."),
     ("candidate", "", "Can I assume the list fits in memory? Are the values integers? "
                       "I will use a hash map because a lookup is constant time. "
                       "That gives linear time and linear space."),
@@ -59,3 +60,96 @@ def recorded_session(tmp_path: Path) -> Path:
     target = tmp_path / "recorded"
     shutil.copytree(_build(), target)
     return target
+
+
+# --- a tiny Chrome DevTools Protocol client (stdlib only) -----------------------------------
+# Enough of RFC 6455 to drive one page: text frames, client-side masking, no fragmentation.
+
+class CDPPage:
+    """One browser tab driven over the DevTools websocket."""
+
+    def __init__(self, ws_url: str, timeout_s: float = 30.0) -> None:
+        import base64
+        import os as _os
+        import socket
+        from urllib.parse import urlparse
+
+        url = urlparse(ws_url)
+        self._sock = socket.create_connection((url.hostname, url.port), timeout=timeout_s)
+        key = base64.b64encode(_os.urandom(16)).decode()
+        self._sock.sendall(
+            f"GET {url.path} HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            .encode())
+        reply = b""
+        while b"\r\n\r\n" not in reply:
+            chunk = self._sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("DevTools closed the websocket handshake")
+            reply += chunk
+        if b" 101 " not in reply.split(b"\r\n", 1)[0]:
+            raise ConnectionError(reply.decode(errors="replace"))
+        self._buffer = reply.split(b"\r\n\r\n", 1)[1]
+        self._next_id = 0
+
+    def _recv_exact(self, n: int) -> bytes:
+        while len(self._buffer) < n:
+            chunk = self._sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("DevTools closed the websocket")
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+    def _send(self, text: str) -> None:
+        import os as _os
+        import struct
+
+        payload = text.encode()
+        header = bytearray([0x81])
+        if len(payload) < 126:
+            header.append(0x80 | len(payload))
+        elif len(payload) < 65536:
+            header += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", len(payload))
+        mask = _os.urandom(4)
+        self._sock.sendall(bytes(header) + mask +
+                           bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def _recv(self) -> str:
+        import struct
+
+        first, second = self._recv_exact(2)
+        length = second & 0x7F
+        if length == 126:
+            length = struct.unpack(">H", self._recv_exact(2))[0]
+        elif length == 127:
+            length = struct.unpack(">Q", self._recv_exact(8))[0]
+        payload = self._recv_exact(length)
+        return payload.decode(errors="replace") if first & 0x0F == 1 else ""
+
+    def call(self, method: str, **params: object) -> dict:
+        import json
+
+        self._next_id += 1
+        self._send(json.dumps({"id": self._next_id, "method": method, "params": params}))
+        while True:
+            text = self._recv()
+            if not text:
+                continue
+            message = json.loads(text)
+            if message.get("id") == self._next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression: str) -> object:
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True,
+                           awaitPromise=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def close(self) -> None:
+        self._sock.close()

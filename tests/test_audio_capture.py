@@ -144,7 +144,7 @@ def test_no_microphone_gives_a_clear_error(tmp_path: Path) -> None:
     for env in (no_mic_env(tmp_path), no_devices_env(tmp_path)):
         result = capture_in_subprocess(env, tmp_path / "t.wav")
         assert result["error"] == "NoInputDeviceError"
-        assert result["message"].startswith("no microphone found")
+        assert result["message"] == "no microphone found"
         assert "--answers" in result["hint"] and "--text" in result["hint"]
         proc = run_python(
             env, "from interviewer.audio import input_available; print(input_available())"
@@ -199,3 +199,17 @@ def test_realtime_pacing_replays_at_speaking_pace(tmp_path: Path, answer: np.nda
     audio_s, wall_s, ended_by = json.loads(proc.stdout)
     assert ended_by == "silence"
     assert wall_s >= audio_s - 2 * FRAME_S  # never faster than real time (no upper bound)
+
+
+def test_unknown_named_device_is_a_clear_error(tmp_path: Path) -> None:
+    env = mic(tmp_path, silence(0.1))
+    code = (
+        "from interviewer.audio import MicrophoneRecorder\n"
+        "from interviewer.errors import NoInputDeviceError\n"
+        "try:\n"
+        "    MicrophoneRecorder(device='USB headset 42').record_turn()\n"
+        "except NoInputDeviceError as exc:\n"
+        "    print(exc.message)\n"
+    )
+    proc = run_python(env, code)
+    assert proc.stdout.startswith("no microphone found: input device 'USB headset 42'"), proc.stderr

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (transcripts are kept one turn per line)
 """The evidence-based grader on text: scores, citations, not-observed, injection, padding."""
 
 from __future__ import annotations
@@ -249,3 +250,37 @@ def test_fillers_lower_delivery_from_timestamps() -> None:
                                           ("candidate", um + " " + answer)]))
     assert filled.stats.fillers_per_min and filled.stats.fillers_per_min > 5
     assert filled.dimensions["delivery"].score < clean.dimensions["delivery"].score
+
+
+def test_empty_session_and_interviewer_only_session_are_not_observed(tmp_path: Path) -> None:
+    from interviewer.session.models import Session, Turn
+
+    SessionWriter(tmp_path / "empty", Session(id="empty"))
+    card, _ = grade_target(tmp_path / "empty", round="coding")
+    assert all(d.score is None for d in card.dimensions.values())
+    assert any("not finished" in n for n in card.notes)
+    only_q = Session(id="q", turns=[Turn(index=0, speaker="interviewer", text="Sort a list.",
+                                         start=0, end=2, act="ask", round="coding")])
+    SessionWriter(tmp_path / "q", only_q).finish()
+    card, _ = grade_target(tmp_path / "q")
+    assert card.dimensions["complexity"].not_observed_reason == "The candidate said nothing."
+    assert any("no answer" in n for n in card.notes)
+
+
+def test_cli_reports_a_bad_rubric_as_one_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\nname: X\ndimensions:\n  - id: honesty\n    name: Honesty\n"
+                   "    applies_to: [coding]\n    scorer: mind_reading\n"
+                   "    anchors: {1: a, 2: b, 3: c, 4: d}\n")
+    transcript = tmp_path / "t.txt"
+    transcript.write_text(DESIGN)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from interviewer.cli import main; main()", "grade",
+         str(transcript), "--rubric", str(bad)],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 2
+    assert "bad.yaml: dimensions[0] (honesty)" in proc.stderr and "mind_reading" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (transcripts are kept one turn per line)
 """The optional LLM judge: quotes verified, scores clamped, failures harmless.
 
 Scripted-backend tests cover the rules (pure logic); one test runs the real embedded model.

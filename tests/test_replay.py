@@ -49,9 +49,9 @@ def test_words_follow_their_timestamps(tmp_path: Path) -> None:
         now[0] = 0.0
         replayer.play_turn(turn, lambda text: shown.append((now[0], text)))
     words = [(t, w) for t, w in shown if w != "Sort a list."]
-    assert [w for _, w in words] == "I would use merge sort here".split()
+    assert [w for _, w in words] == ["I", "would", "use", "merge", "sort", "here"]
     turn = session.turns[1]
-    for (t, _), word in zip(words, turn.words):
+    for (t, _), word in zip(words, turn.words, strict=True):
         assert t == pytest.approx(word.start - turn.start)  # each word appears when it is heard
     assert len(player.started) == 2 and player.waited == 2
 
@@ -97,7 +97,8 @@ def test_replay_without_any_device_falls_back_to_text(tmp_path: Path) -> None:
     env["INTERVIEWER_RECORDINGS_DIR"] = str(folder.parent)
     proc = _run(env, "replay", "last")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.strip().splitlines() == ["no audio output device: showing the transcript only"]
+    notice = "no audio output device: showing the transcript only"
+    assert proc.stderr.strip().splitlines() == [notice]
     assert "Traceback" not in proc.stderr
     assert "hash map" in proc.stdout and "Why is a hash map" in proc.stdout
     proc = _run(env, "replay", str(folder), "--turn", "9")

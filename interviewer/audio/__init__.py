@@ -4,7 +4,7 @@ Heavy or device-touching imports (faster-whisper, sounddevice) happen inside fun
 importing this package is cheap and works on machines without PortAudio.
 """
 
-from .capture import CapturedTurn, FrameInfo, MicrophoneRecorder, input_available
+from .capture import CapturedTurn, FrameInfo, MicrophoneRecorder, TurnDetector, input_available
 from .io import SAMPLE_RATE, audio_duration_s, load_audio, write_wav
 from .playback import output_available, play, play_file
 from .vad import VADParams, VADState, VoiceActivityDetector
@@ -14,6 +14,7 @@ __all__ = [
     "CapturedTurn",
     "FrameInfo",
     "MicrophoneRecorder",
+    "TurnDetector",
     "VADParams",
     "VADState",
     "VoiceActivityDetector",

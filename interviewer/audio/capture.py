@@ -100,8 +100,11 @@ def _query_input(device: int | str | None) -> dict[str, Any]:
     try:
         info = sd.query_devices(device, kind="input")
     except (sd.PortAudioError, ValueError) as exc:
-        name = "the default input" if device is None else f"input device {device!r}"
-        raise NoInputDeviceError(f"no microphone found ({name}: {exc})", hint=_NO_MIC_HINT) from exc
+        log.debug("PortAudio has no input device %r: %s", device, exc)
+        message = "no microphone found"
+        if device is not None:
+            message += f": input device {device!r} ({exc})"
+        raise NoInputDeviceError(message, hint=_NO_MIC_HINT) from exc
     if int(info.get("max_input_channels", 0)) < 1:
         raise NoInputDeviceError(
             f"no microphone found ({info.get('name')} has no inputs)", hint=_NO_MIC_HINT
@@ -238,65 +241,19 @@ class MicrophoneRecorder:
         ``words_provider`` returns the words heard so far (from a streaming transcriber) or
         None; ``stop`` is set by e.g. a key-press thread and ends the turn as "keypress".
         """
-        vad = VoiceActivityDetector(self.vad_params, self.sample_rate)
-        max_samples = int(self.endpoint.max_turn_s * self.sample_rate)
-        chunks: list[np.ndarray] = []
-        seen = 0
-        ended_by: EndReason | None = None
-        ms = 1000 / self.sample_rate
+        detector = TurnDetector(self.endpoint, self.policy, self.vad_params, self.sample_rate)
         # Buffer a whole turn: a device faster than real time must not lose frames.
         buffer_s = max(_QUEUE_LIMIT_S, self.endpoint.max_turn_s + 5)
         with contextlib.closing(self.frames(buffer_s)) as frames:
-            for index, frame in enumerate(frames):
-                chunks.append(frame)
-                seen += frame.size
-                update = vad.process(frame)
-                words = words_provider() if words_provider else None
-                decision = self.policy.decide(
-                    int(update.silence_samples * ms), int(update.speech_samples * ms), words
-                )
+            for frame in frames:
+                info = detector.push(frame, words_provider() if words_provider else None)
                 if on_frame is not None:
-                    on_frame(
-                        FrameInfo(
-                            index=index,
-                            frame=frame,
-                            elapsed_s=seen / self.sample_rate,
-                            rms_dbfs=rms_dbfs(frame),
-                            speech_prob=update.speech_prob,
-                            state=update.state,
-                            speech_s=update.speech_samples / self.sample_rate,
-                            silence_s=update.silence_samples / self.sample_rate,
-                            decision=decision.reason,
-                        )
-                    )
-                if decision.end:
-                    ended_by = decision.reason  # type: ignore[assignment]
-                elif stop is not None and stop.is_set():
-                    ended_by = "keypress"
-                elif seen >= max_samples:
-                    ended_by = "max_length"
-                if ended_by is not None:
+                    on_frame(info)
+                if detector.ended_by is None and stop is not None and stop.is_set():
+                    detector.end("keypress")
+                if detector.ended_by is not None:
                     break
-        samples = (
-            np.concatenate(chunks).astype(np.float32) / 32768.0
-            if chunks
-            else np.zeros(0, dtype=np.float32)
-        )
-        final = vad.update()
-        to_s = 1.0 / self.sample_rate
-        turn = CapturedTurn(
-            samples=samples[:max_samples],
-            sample_rate=self.sample_rate,
-            speech_detected=final.speech_detected,
-            ended_by=ended_by or "max_length",
-            speech_start_s=None
-            if final.speech_start_sample is None
-            else final.speech_start_sample * to_s,
-            speech_end_s=None
-            if final.speech_end_sample is None
-            else final.speech_end_sample * to_s,
-            dropped_frames=self.dropped_frames,
-        )
+        turn = detector.turn(dropped_frames=self.dropped_frames)
         log.info(
             "turn ended by %s after %.2f s (speech %s)",
             turn.ended_by,
@@ -304,3 +261,85 @@ class MicrophoneRecorder:
             "yes" if turn.speech_detected else "none",
         )
         return turn
+
+
+class TurnDetector:
+    """VAD + end-of-turn policy over pushed frames: the device-free heart of record_turn.
+
+    Push int16 (or float) frames with the words heard so far; after each push, ``ended_by``
+    says whether and why the turn is over. Benchmarks and tests replay arrays through it
+    exactly as the microphone path does.
+    """
+
+    def __init__(
+        self,
+        endpoint: EndpointConfig | None = None,
+        policy: EndPolicy | None = None,
+        vad: VADParams | None = None,
+        sample_rate: int = SAMPLE_RATE,
+    ) -> None:
+        self.endpoint = endpoint or EndpointConfig()
+        self.policy: EndPolicy = policy or TurnEndPolicy(self.endpoint)
+        self.sample_rate = sample_rate
+        self.vad = VoiceActivityDetector(vad, sample_rate)
+        self.max_samples = int(self.endpoint.max_turn_s * sample_rate)
+        self.ended_by: EndReason | None = None
+        self._chunks: list[np.ndarray] = []
+        self._seen = 0
+
+    def push(self, frame: np.ndarray, words: str | None = None) -> FrameInfo:
+        """Add one frame; decide whether the turn has ended (sets ``ended_by``)."""
+        if self.ended_by is not None:
+            raise RuntimeError(f"the turn already ended ({self.ended_by})")
+        frame = frame if frame.dtype == np.int16 else _to_int16(frame)
+        self._chunks.append(frame)
+        index = len(self._chunks) - 1
+        self._seen += frame.size
+        update = self.vad.process(frame)
+        ms = 1000 / self.sample_rate
+        decision = self.policy.decide(
+            int(update.silence_samples * ms), int(update.speech_samples * ms), words
+        )
+        if decision.end:
+            self.ended_by = decision.reason  # type: ignore[assignment]
+        elif self._seen >= self.max_samples:
+            self.ended_by = "max_length"
+        return FrameInfo(
+            index=index,
+            frame=frame,
+            elapsed_s=self._seen / self.sample_rate,
+            rms_dbfs=rms_dbfs(frame),
+            speech_prob=update.speech_prob,
+            state=update.state,
+            speech_s=update.speech_samples / self.sample_rate,
+            silence_s=update.silence_samples / self.sample_rate,
+            decision=decision.reason,
+        )
+
+    def end(self, reason: EndReason) -> None:
+        """End the turn from outside (a key press)."""
+        self.ended_by = reason
+
+    def turn(self, dropped_frames: int = 0) -> CapturedTurn:
+        """Everything pushed so far (capped at ``max_turn_s``) as a CapturedTurn."""
+        if self._chunks:
+            samples = np.concatenate(self._chunks).astype(np.float32) / 32768.0
+        else:
+            samples = np.zeros(0, dtype=np.float32)
+        final = self.vad.update()
+        to_s = 1.0 / self.sample_rate
+        start, end = final.speech_start_sample, final.speech_end_sample
+        return CapturedTurn(
+            samples=samples[: self.max_samples],
+            sample_rate=self.sample_rate,
+            speech_detected=final.speech_detected,
+            ended_by=self.ended_by or "max_length",
+            speech_start_s=None if start is None else start * to_s,
+            speech_end_s=None if end is None else end * to_s,
+            dropped_frames=dropped_frames,
+        )
+
+
+def _to_int16(samples: np.ndarray) -> np.ndarray:
+    data = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 32767 / 32768)
+    return (data * 32768).astype(np.int16)

@@ -20,7 +20,8 @@ def report(
     embed_audio: bool = typer.Option(
         False, "--embed-audio", help="Carry the recordings inside the HTML page (bigger file)."),
     rubric: Path | None = typer.Option(None, "--rubric", help="Grade with this rubric file."),
-    regrade: bool = typer.Option(False, "--regrade", help="Grade again even if a scorecard exists."),
+    regrade: bool = typer.Option(
+        False, "--regrade", help="Grade again even if a scorecard exists."),
 ) -> None:
     """Write the report: scorecard, evidence you can click to hear, charts, full transcript."""
     path, _ = write_report(session, fmt=fmt.lower(), out=out, embed_audio=embed_audio,

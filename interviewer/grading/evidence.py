@@ -41,7 +41,8 @@ def _hit(kind: str, s: Sentence, start: int, end: int, tag: str = "", group: int
     return Hit(kind, s, lo, hi, tag, group)
 
 
-def _find(kind: str, rx: re.Pattern[str], sentences: Iterable[Sentence], tag: str = "") -> list[Hit]:
+def _find(kind: str, rx: re.Pattern[str], sentences: Iterable[Sentence],
+          tag: str = "") -> list[Hit]:
     hits = []
     for s in _live(sentences):
         m = rx.search(s.clean)
@@ -58,7 +59,8 @@ _QUESTION_LEAD = _rx(
     r"|should i|should we|will the|what kind|which|do i|are we|is it)\b"
 )
 CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
-    "scale": _rx(r"\b(users?|requests?|qps|queries per second|traffic|scale|volume|how many|how often"
+    "scale": _rx(r"\b(users?|requests?|qps|queries per second|traffic|scale|volume|how many"
+                 r"|how often"
                  r"|how much|size|how large|how big|throughput|items|catalog|million|billion"
                  r"|documents|rows|length|long)\b"),
     "latency": _rx(r"\b(latency|milliseconds|ms|real[- ]?time|response time|how fast|sla|slo"
@@ -78,7 +80,8 @@ CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
 }
 
 
-_CLAUSE_SPLIT = _rx(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?=(?:how|what|what's|do|does|is|are|can|could"
+_CLAUSE_SPLIT = _rx(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+                   r"(?=(?:how|what|what's|do|does|is|are|can|could"
                    r"|will|would|should|which|who|where|when)\b)")
 
 
@@ -112,7 +115,7 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
         if _CHECK_IN.search(s.clean):
             continue
         bounds = [0] + [m.start() for m in _CLAUSE_SPLIT.finditer(s.clean)] + [len(s.clean)]
-        for group, (lo, hi) in enumerate(zip(bounds, bounds[1:])):
+        for group, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             found = False
             for topic, rx in CLARIFY_TOPICS.items():
                 m = rx.search(s.clean, lo, hi)
@@ -221,7 +224,8 @@ TRADEOFF_AXES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                                  r"|relevan|ranking quality|recall|miss(es|ed)?\b|errors?\b"),
     "batch_vs_realtime": _axes(r"batch|precomput|nightly|daily|monthly|weekly",
                                r"real[- ]?time|streaming|fresh|on demand|per request"
-                               r"|immediately|instantly|as soon as|when (a|the|each) \w+ is created"),
+                               r"|immediately|instantly|as soon as"
+                               r"|when (a|the|each) \w+ is created"),
     "cost_vs_quality": _axes(r"cost|cheap|expensive|compute|budget|gpus?\b|bigger model"
                              r"|larger model|smaller model", r"quality|accura|better|performance"
                              r"|capab|stronger"),
@@ -290,9 +294,11 @@ OFFLINE_METRIC = _rx(r"\b(auc|roc|precision|recall|f1|f-score|log[- ]?loss|cross
                      r"|cross[- ]validation|mean (absolute|squared)( percentage)? error"
                      r"|root mean squared error)\b")
 ONLINE_METRIC = _rx(r"\b(ctr|click[- ]?through( rate)?|conversions?|conversion rate"
-                    r"|(measure|track|monitor|metric|online)\w*\b.{0,25}engagement|engagement (rate|metrics?)"
+                    r"|(measure|track|monitor|metric|online)\w*\b.{0,25}engagement"
+                    r"|engagement (rate|metrics?)"
                     r"|retention|dwell time|revenue|a/?b tests?|a/?b testing|online (metrics?"
-                    r"|experiments?|evaluation)|watch time|session length|churn|user satisfaction|thumbs (up|down)|deflection|resolution rate"
+                    r"|experiments?|evaluation)|watch time|session length|churn"
+                    r"|user satisfaction|thumbs (up|down)|deflection|resolution rate"
                     r"|canary|shadow (mode|traffic)|interleaving|purchases?|bookings?"
                     r"|in production|after launch|once (it's |it is )?live|live traffic"
                     r"|complaints?|surveys?)\b")
@@ -379,7 +385,8 @@ STAR_PARTS: dict[str, re.Pattern[str]] = {
                   r"|trained|replaced|cut|reused|\w+ed))\b|\bwhat i did\b"),
     "result": _rx(r"\b(as a result|in the end|the result|the outcome|resulted in|it (reduced|cut"
                   r"|improved|increased|saved|dropped)|we (reduced|cut|improved|increased|saved"
-                  r"|shipped|launched|went from|hit|reached|handled)|which (reduced|cut|improved|increased"
+                  r"|shipped|launched|went from|hit|reached|handled)"
+                  r"|which (reduced|cut|improved|increased"
                   r"|saved|meant)|ended up|eventually|since then|afterwards|(saved|reduced"
                   r"|improved|increased|dropped|decreased|halved|doubled|grew)\b)"),
 }

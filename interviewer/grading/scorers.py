@@ -154,7 +154,8 @@ def tradeoffs(dim: Dimension, ctx: Context) -> Verdict:
         score = 3
     else:
         score = 2
-    rationale = f"{len(axes)} distinct trade-off(s): {', '.join(a.replace('_', ' ') for a in axes)}."
+    named = ", ".join(a.replace("_", " ") for a in axes)
+    rationale = f"{len(axes)} distinct trade-off(s): {named}."
     if not volunteered and score > 2:
         score = 2
         rationale += " All of them only when asked about trade-offs."
@@ -184,10 +185,8 @@ def complexity(dim: Dimension, ctx: Context) -> Verdict:
     tags = {h.tag for h in hits}
     distinct_time = {h.sentence.text[h.start:h.end].lower() for h in hits if h.tag == "time"}
     justified = any(h.kind == "complexity_justified" for h in hits) or len(distinct_time) >= 2
-    if tags == {"time", "space"}:
-        score = 4 if justified else 3
-    else:
-        score = 2
+    both = tags == {"time", "space"}
+    score = (4 if justified else 3) if both else 2
     said = " and ".join(sorted(tags))
     rationale = f"States {said} complexity" + (", with where it comes from." if justified
                                                and score == 4 else ".")

@@ -28,12 +28,13 @@ _INSTRUCTION_RE = re.compile(
     r"|\b(4|four) out of (4|four)\b",
     re.IGNORECASE,
 )
-_FUNCTION_WORDS = frozenset(
+_FUNCTION_WORD_LIST = (
     "the a an to of is are was were we i it and that for in on with would will be this so "
     "but or if then you they our my as at by from have has can could should do does not "
     "there what how which when because i'll i'd i'm it's that's we'd we'll don't they're "
-    "its their them me us".split()
+    "its their them me us"
 )
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
 
 @dataclass(frozen=True)

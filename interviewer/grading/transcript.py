@@ -97,7 +97,8 @@ def _finish_times(turns: list[Turn]) -> None:
         turn.end = min(guess, nxt) if nxt is not None and nxt > turn.start else guess
 
 
-def parse_text_transcript(text: str, source: str = "transcript", round: str | None = None) -> Session:
+def parse_text_transcript(text: str, source: str = "transcript",
+                          round: str | None = None) -> Session:
     """Plain text with speaker labels into a Session (see :data:`EXPECTED_FORMAT`)."""
     turns: list[Turn] = []
     file_round: str | None = None
@@ -192,7 +193,7 @@ def parse_json_transcript(raw: Any, source: str, round: str | None = None) -> Se
             stamp = f"[{int(loose.start) // 60:02d}:{int(loose.start) % 60:02d}] "
         lines.append(f"{stamp}{label}: {' '.join(loose.text.split())}")
     session = parse_text_transcript("\n".join(lines), source, round=round)
-    for turn, item in zip(session.turns, items):
+    for turn, item in zip(session.turns, items, strict=True):
         loose = _LooseTurn.model_validate(item)
         if loose.start is not None:
             turn.start = loose.start

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -19,6 +19,7 @@ import yaml
 
 from ..errors import AudioError, ConfigError, NoInputDeviceError
 from ..session.models import AnswerSourceKind
+from ..speech.stt import Transcription
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,9 @@ class AnswerContext:
     question_id: str
     interviewer_act: str  # the act the candidate is answering: ask, clarify, probe, hint
     interviewer_text: str
+    stt_prompt: str | None = None  # biases recognition toward this question's vocabulary
+    # Live sources call this with the words heard so far (to warm the LLM's cache).
+    on_partial_text: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -44,6 +48,8 @@ class CandidateAnswer:
     origin: str | None = None  # file name, for messages
     ended_by: str | None = None
     error: str | None = None  # why an answer could not be read (kept as a silent turn)
+    transcription: Transcription | None = None  # set by sources that transcribe while listening
+    timings: dict[str, float | None] = field(default_factory=dict)
 
 
 class AnswerSource(Protocol):

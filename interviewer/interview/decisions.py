@@ -16,12 +16,16 @@ DecisionSource = Literal["rules", "llm", "fallback"]
 
 
 class ProbeDraft(BaseModel):
-    """A 'why' follow-up as the LLM writes it."""
+    """A 'why' follow-up as the LLM writes it.
 
+    ``question`` comes first so that, generated in field order, the words to be spoken are
+    complete before the (unspoken) ``target``.
+    """
+
+    question: str = Field(description="one short 'why' question about that choice, under 30 words")
     target: str = Field(
         description="the exact words of the candidate's choice or claim being probed (3-12 words)"
     )
-    question: str = Field(description="one short 'why' question about that choice, under 30 words")
 
 
 class FactPick(BaseModel):

@@ -218,10 +218,20 @@ class InterviewerPolicy:
         index = pick.fact_index
         return (index if 0 <= index < len(facts) else None), time.perf_counter() - started
 
+    def messages_for(
+        self, state: QuestionState, pending_answer: str | None = None
+    ) -> list[ChatMessage]:
+        """The probe prompt for this question so far (plus an answer still being spoken).
+
+        The same function builds the prompt that is prefilled while the candidate talks and
+        the one the probe is generated from, so their shared prefix is byte-identical.
+        """
+        history = state.history + ([("candidate", pending_answer)] if pending_answer else [])
+        return conversation_messages(probe_system_prompt(self.persona, state.question), history)
+
     def _probe(self, state: QuestionState, text: str) -> InterviewerDecision:
         started = time.perf_counter()
-        system = probe_system_prompt(self.persona, state.question)
-        messages = conversation_messages(system, state.history)
+        messages = self.messages_for(state)
         earlier = [t for speaker, t in state.history[1:] if speaker == "interviewer"]
         draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:

@@ -13,13 +13,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..errors import ConfigError, InterviewerError
+from ..errors import ConfigError, InterviewerError, NoInputDeviceError
 from ..llm.settings import LLMSettings
 from ..paths import recordings_dir
 from ..session.models import Session
 from ..session.store import SessionWriter, new_session_id
 from ..speech.stt import load_transcriber
 from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, SimulatedCandidate, TextAnswers
+from .live import LiveMicrophoneAnswers
 from .personas import Persona, Question, load_catalog
 from .runner import InterviewObserver, InterviewRunner, RunConfig
 from .voice import InterviewerVoice
@@ -42,6 +43,11 @@ class PracticeOptions(BaseModel):
     voice: bool = True
     out_dir: Path | None = None
     stt_model: str = "bundled"
+    # Microphone only: transcribe and warm the LLM while the candidate talks (issue 5).
+    streaming: bool = True
+    endpoint: dict[str, float | int] = Field(
+        default_factory=dict, description="EndpointConfig overrides, e.g. end_silence_ms"
+    )
     seed: int | None = None
     llm: LLMSettings = Field(default_factory=LLMSettings)
 
@@ -68,7 +74,9 @@ def plan_rounds(options: PracticeOptions) -> list[tuple[Persona, list[Question]]
     return plan
 
 
-def make_answers(options: PracticeOptions, speaker, on_frame: Callable | None) -> AnswerSource:
+def make_answers(
+    options: PracticeOptions, transcriber, on_frame: Callable | None
+) -> AnswerSource:
     if options.answers == "files":
         if options.answers_dir is None:
             raise ConfigError("--answers needs a folder of audio files")
@@ -80,8 +88,25 @@ def make_answers(options: PracticeOptions, speaker, on_frame: Callable | None) -
 
         return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160))
     from ..audio.capture import MicrophoneRecorder
+    from ..turns.endpointing import EndpointConfig
 
-    return MicrophoneAnswers(MicrophoneRecorder(), on_frame=on_frame)
+    recorder = MicrophoneRecorder(endpoint=EndpointConfig(**options.endpoint))
+    if options.streaming:
+        return LiveMicrophoneAnswers(recorder, transcriber, on_frame=on_frame)
+    return MicrophoneAnswers(recorder, on_frame=on_frame)
+
+
+def check_microphone(options: PracticeOptions) -> None:
+    """Fail before loading any model when the answers are to come from a missing mic."""
+    if options.answers != "microphone":
+        return
+    from ..audio.capture import input_available
+
+    if not input_available():
+        raise NoInputDeviceError(
+            "no microphone found",
+            hint="answer from audio files with --answers DIR, or type with --text",
+        )
 
 
 def run_practice(
@@ -102,11 +127,12 @@ def run_practice(
 
         voice = plan[0][0].voice
         speaker = Speaker(voice=voice.id, rate_wpm=voice.rate_wpm)
-    answers = make_answers(options, speaker, on_frame)
+    check_microphone(options)
     # Load every model before the first question: no stall mid-interview.
     if observer:
         observer.status("loading the speech model…")
     transcriber = load_transcriber(options.stt_model)
+    answers = make_answers(options, transcriber, on_frame)
     if observer:
         observer.status("loading the interviewer model…")
     backend = make_backend(options.llm, progress=progress)

@@ -7,6 +7,7 @@ Every finished turn is written to the session before the next begins, so an inte
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -16,6 +17,7 @@ from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, build_prompt
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock
+from .live import LiveMicrophoneAnswers, PrefillWorker
 from .personas import Persona, Question
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .prompts import round_title
@@ -80,14 +82,12 @@ class InterviewRunner:
             if self.exhausted:
                 break
             if number > 0:
-                self._say(persona.say(persona.break_line), act="break", round=questions[0].round)
+                self._say(persona.say(persona.break_line), act="break", round_type=questions[0].round)
                 if self.config.break_s > 0:
                     self.observer.status(f"short break: {self.config.break_s:.0f} s")
-                    import time
-
                     time.sleep(self.config.break_s)
             self._run_round(persona, questions)
-        self._say(last_persona.say(last_persona.closing), act="wrap_up", round=plan[-1][1][0].round)
+        self._say(last_persona.say(last_persona.closing), act="wrap_up", round_type=plan[-1][1][0].round)
         self.writer.finish()
 
     # --- rounds and questions ---------------------------------------------------------------
@@ -95,30 +95,40 @@ class InterviewRunner:
     def _run_round(self, persona: Persona, questions: list[Question]) -> None:
         round_type = questions[0].round
         round_started = self.clock.now()
-        self._say(persona.say(persona.opening, round_title(round_type)), act="greet", round=round_type)
+        self._say(persona.say(persona.opening, round_title(round_type)), act="greet", round_type=round_type)
         policy = InterviewerPolicy(self.backend, persona, max_depth=self.config.max_depth)
         for number, question in enumerate(questions):
             outcome = self._run_question(policy, question, round_started)
             if outcome != "moved_on":
                 break
             if number + 1 < len(questions):
-                self._say(persona.say(persona.move_on_line), act="move_on", round=round_type)
+                self._say(persona.say(persona.move_on_line), act="move_on", round_type=round_type)
 
     def _run_question(
         self, policy: InterviewerPolicy, question: Question, round_started: float
     ) -> QuestionOutcome:
         state = QuestionState(question=question, started_at_s=self.clock.now())
         act, line = "ask", question.prompt
-        self._say(line, act="ask", round=question.round, question=question)
+        self._say(line, act="ask", round_type=question.round, question=question)
         state.history.append(("interviewer", line))
+        stt_prompt = build_prompt(question.terms, question.prompt)
         while True:
-            context = AnswerContext(question.round, question.id, act, line)
+            prefill = self._prefill_worker(policy, state)
+            context = AnswerContext(
+                question.round, question.id, act, line, stt_prompt=stt_prompt,
+                on_partial_text=prefill.update if prefill else None,
+            )
             listen_started = self.clock.now()
-            answer = self.answers.next_answer(context)
+            try:
+                answer = self.answers.next_answer(context)
+            finally:
+                if prefill:
+                    prefill.close()
+            answered_at = time.perf_counter()
             if answer is None:
                 self.exhausted = True
                 return "answers_exhausted"
-            text = self._record_answer(answer, question, listen_started)
+            text = self._record_answer(answer, question, listen_started, stt_prompt)
             state.history.append(("candidate", text))
             if self._round_time_up(round_started):
                 return "round_time_up"
@@ -131,7 +141,7 @@ class InterviewRunner:
             self._say(
                 line,
                 act=decision.act,
-                round=question.round,
+                round_type=question.round,
                 question=question,
                 depth=state.depth if decision.act == "probe" else None,
                 meta={
@@ -141,8 +151,18 @@ class InterviewRunner:
                     "revealed_topics": decision.revealed_topics,
                     "llm_seconds": round(decision.llm_seconds, 3),
                 },
+                answered_at=answered_at,
             )
             state.history.append(("interviewer", line))
+
+    def _prefill_worker(
+        self, policy: InterviewerPolicy, state: QuestionState
+    ) -> PrefillWorker | None:
+        """Warm the LLM with the answer as it is spoken, where backend and source allow."""
+        prefill = getattr(self.backend, "prefill", None)
+        if prefill is None or not isinstance(self.answers, LiveMicrophoneAnswers):
+            return None
+        return PrefillWorker(prefill, lambda partial: policy.messages_for(state, partial))
 
     def _round_time_up(self, round_started: float) -> bool:
         box = self.config.round_time_box_s
@@ -155,15 +175,23 @@ class InterviewRunner:
         text: str,
         *,
         act: str,
-        round: str,
+        round_type: str,
         question: Question | None = None,
         depth: int | None = None,
         meta: dict | None = None,
+        answered_at: float | None = None,
     ) -> Turn:
         index = self.writer.next_index()
         path = self.writer.audio_path(index, "interviewer")
         started = self.clock.now()
-        duration, audio = self.voice.say(text, path)
+        meta = dict(meta or {})
+
+        def first_sample() -> None:
+            if answered_at is not None:
+                # From the end of the candidate's turn to the reply's first sample.
+                meta["reply_latency_s"] = round(time.perf_counter() - answered_at, 3)
+
+        duration, audio = self.voice.say(text, path, on_first_sample=first_sample)
         start, end = self.clock.place(duration, started_at=started)
         turn = Turn(
             index=index,
@@ -172,19 +200,21 @@ class InterviewRunner:
             start=start,
             end=end,
             audio=audio.name if audio else None,
-            round=round,
+            round=round_type,
             question_id=question.id if question else None,
             act=act,  # type: ignore[arg-type]
             depth=depth,
-            meta={k: v for k, v in (meta or {}).items() if v not in (None, [], "")},
+            meta={k: v for k, v in meta.items() if v not in (None, [], "")},
         )
         self.writer.add_turn(turn)
         self.observer.turn_recorded(turn)
         return turn
 
-    def _record_answer(self, answer: CandidateAnswer, question: Question, started: float) -> str:
+    def _record_answer(
+        self, answer: CandidateAnswer, question: Question, started: float, stt_prompt: str
+    ) -> str:
         index = self.writer.next_index()
-        meta: dict = {}
+        meta: dict = {k: v for k, v in answer.timings.items() if v is not None}
         if answer.origin:
             meta["origin"] = answer.origin
         if answer.ended_by:
@@ -198,10 +228,10 @@ class InterviewRunner:
             write_wav(path, answer.samples, SAMPLE_RATE)
             audio_name = path.name
             duration = len(answer.samples) / SAMPLE_RATE
-            self.observer.status("transcribing…")
-            result = self.transcriber.transcribe(
-                answer.samples, prompt=build_prompt(question.terms, question.prompt)
-            )
+            result = answer.transcription
+            if result is None:
+                self.observer.status("transcribing…")
+                result = self.transcriber.transcribe(answer.samples, prompt=stt_prompt)
             start, end = self.clock.place(duration, started_at=started)
             text = result.text
             words = [

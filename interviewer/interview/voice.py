@@ -5,6 +5,7 @@ speaker exists; with ``--no-voice`` lines are only printed (and timed as if read
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,23 @@ class InterviewerVoice:
     def description(self) -> str | None:
         return None if self.speaker is None else self.speaker.description
 
-    def say(self, text: str, path: Path) -> tuple[float, Path | None]:
-        """Speak (or not) one line; returns its duration and the audio file, if any."""
+    def say(
+        self, text: str, path: Path, on_first_sample: Callable[[], None] | None = None
+    ) -> tuple[float, Path | None]:
+        """Speak (or print) one line; returns its duration and the audio file, if any.
+
+        ``on_first_sample`` fires when the line's audio is ready and playback begins: the
+        moment the speed benchmark measures reply latency to.
+        """
         if self.speaker is None:
+            if on_first_sample:
+                on_first_sample()
             return len(text.split()) / READING_WORDS_PER_S, None
-        duration = self.speaker.speak(text, path, play=self.play)
+        duration = self.speaker.synthesize(text, path)
+        if on_first_sample:
+            on_first_sample()
+        if self.play:
+            from ..audio.playback import play_file
+
+            play_file(path)
         return duration, path

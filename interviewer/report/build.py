@@ -63,7 +63,8 @@ def render(session: Session, card: Scorecard, rubric: Rubric, fmt: str,
         return json.dumps({"session": {"id": session.id, "duration": session.duration,
                                        "complete": session.complete},
                            **card.model_dump(mode="json")}, indent=2, ensure_ascii=False)
-    raise InterviewerError(f"unknown report format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    raise InterviewerError(f"unknown report format {fmt!r}",
+                           hint=f"use one of {', '.join(FORMATS)}")
 
 
 def write_report(name: str, fmt: str = "html", out: Path | None = None,

@@ -85,7 +85,7 @@ def pace_chart(session: Session, wpm_low: float = 110, wpm_high: float = 170) ->
     points = [xy(p.mid_s, p.words_per_min) for p in paces]
     body.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
         CANDIDATE, " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
-    for p, (x, y) in zip(paces, points):
+    for p, (x, y) in zip(paces, points, strict=True):
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{CANDIDATE}">'
                     f"<title>turn {p.index} at {clock(p.mid_s)}: {p.words_per_min:.0f} "
                     f"words/min</title></circle>")
@@ -102,7 +102,7 @@ def fillers_chart(session: Session) -> str:
     plot_w, plot_h = WIDTH - PAD - 16, HEIGHT - 2 * PAD
     bar_w = plot_w / len(turns)
     body = [_axis(y_max, "fillers", "candidate turn")]
-    for i, (turn, n) in enumerate(zip(turns, counts)):
+    for i, (turn, n) in enumerate(zip(turns, counts, strict=True)):
         h = n / y_max * plot_h
         x = PAD + i * bar_w + bar_w * 0.15
         body.append(f'<rect x="{x:.1f}" y="{HEIGHT - PAD - h:.1f}" width="{bar_w * 0.7:.1f}" '

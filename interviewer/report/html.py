@@ -43,7 +43,7 @@ button.quote .t{font-style:normal;color:#1d4ed8;margin-right:6px}
 .chart{max-width:100%;margin:6px 0 16px;background:#fff}
 #dock{position:fixed;left:0;right:0;bottom:0;background:#f9fafb;border-top:1px solid #e5e7eb;
 padding:8px 20px;display:flex;gap:12px;align-items:center}#dock audio{flex:1}
-.note{color:#92400e}
+.note{color:#92400e}figure{margin:0 0 8px}figcaption{margin-top:8px}
 """
 
 _SCRIPT = """
@@ -71,8 +71,9 @@ if(location.hash==='#selftest'){window.addEventListener('load',()=>{
   const report=(how)=>{out.textContent=JSON.stringify({how:how,src:player.getAttribute('src'),
     currentTime:player.currentTime,expected:parseFloat(q.dataset.offset),turn:q.dataset.turn,
     readyState:player.readyState,duration:player.duration});};
-  player.addEventListener('seeking',()=>report('seeking'),{once:true});
-  setTimeout(()=>{if(!out.textContent)report('timeout');},2000);
+  const expected=parseFloat(q.dataset.offset);
+  const check=(ev)=>{if(Math.abs(player.currentTime-expected)<0.05)report(ev.type);};
+  player.addEventListener('seeking',check);player.addEventListener('seeked',check);
   player.addEventListener('error',()=>{out.textContent=JSON.stringify({error:'media error '+
     (player.error&&player.error.code)});},{once:true});
   q.click();
@@ -155,8 +156,8 @@ def _transcript(session: Session, links: AudioLinks) -> str:
                  "</span> ") if timed else ""
         if turn.words and timed:
             text = " ".join(
-                f'<span class="w"{_seek_attrs(turn, w.start, links)}>{escape(w.word.strip())}</span>'
-                for w in turn.words)
+                f'<span class="w"{_seek_attrs(turn, w.start, links)}>'
+                f"{escape(w.word.strip())}</span>" for w in turn.words)
         else:
             text = escape(turn.text) if turn.text else "<em>(no speech)</em>"
         who = "Interviewer" if turn.speaker == "interviewer" else "You"
@@ -190,17 +191,25 @@ def build_html(session: Session, card: Scorecard, rubric: Rubric | None = None,
         figures.append(f"{st.fillers_per_min:.1f} fillers/min")
     if st.timed:
         figures.append(f"{st.long_silences} long unannounced silence(s)")
-    chart_html = "".join(c for c in (
-        charts.pace_chart(session), charts.fillers_chart(session),
-        charts.talk_ratio_chart(card), charts.timeline_chart(session, card)) if c)
+    chart_html = "".join(
+        f'<figure><figcaption class="meta">{caption}</figcaption>{svg}</figure>'
+        for caption, svg in (
+            ("Pace: your words per minute, turn by turn (green: conversational)",
+             charts.pace_chart(session)),
+            ("Filler words per answer", charts.fillers_chart(session)),
+            ("Talk ratio", charts.talk_ratio_chart(card)),
+            ("Timeline: who spoke when; red marks a long unannounced silence",
+             charts.timeline_chart(session, card)),
+        ) if svg)
     first_src = next((s for s in (links.src(t) for t in session.turns) if s), "")
+    src_attr = f' src="{escape(first_src)}"' if first_src else ""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Interview report — {escape(session.id)}</title><style>{_CSS}</style></head>
 <body>
 <h1>Interview report</h1>
-<p class="meta">Session {escape(session.id)} · {escape(session.started_at.strftime('%Y-%m-%d %H:%M'))}
+<p class="meta">Session {escape(session.id)} · {session.started_at:%Y-%m-%d %H:%M}
  · {escape(', '.join(card.rounds) or 'round unknown')} · {clock(session.duration)} · rubric
  {escape(card.rubric_id)} v{card.rubric_version}</p>
 <p class="overall">Overall: {overall}</p>{notes}
@@ -209,7 +218,7 @@ def build_html(session: Session, card: Scorecard, rubric: Rubric | None = None,
 <h2>How it sounded</h2><p class="meta">{escape(' · '.join(figures))}</p>{chart_html}
 <h2>Transcript</h2>{_transcript(session, links)}
 <pre id="selftest" hidden></pre>
-<div id="dock"><audio id="player" controls preload="metadata"{f' src="{escape(first_src)}"' if first_src else ''}></audio>
+<div id="dock"><audio id="player" controls preload="metadata"{src_attr}></audio>
 <span id="now" class="meta"></span></div>
 <script>{_SCRIPT}</script>
 </body></html>

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,6 +50,8 @@ _FINAL_PAD_S = 0.15  # a pass must extend this far past the last voice to be reu
 _CONTEXT_WORDS = 50  # committed words given to Whisper as the prompt's tail
 _CUT_SEARCH_S = 0.08  # how far into the neighbouring words the quiet cut point may fall
 _ENERGY_WINDOW_S = 0.02
+_CUT_AT_SENTENCE_END = True
+_PAUSE_GAP_S = 0.3  # a gap between words this long is a clean place to cut
 
 
 @dataclass
@@ -62,6 +64,7 @@ class IncrementalStats:
     finish_audio_s: float = 0.0  # audio finish() itself transcribed (the tail)
     finish_reused_pass: bool = False  # finish() reused the pause pass instead of transcribing
     failed_passes: int = 0
+    cuts_s: list[float] = field(default_factory=list)  # where the commit point moved to
 
 
 def join_words(words: list[TranscribedWord]) -> str:
@@ -91,6 +94,8 @@ class IncrementalTranscriber:
         *,
         min_step_s: float = 1.0,
         stable_margin_s: float = 1.5,
+        max_window_s: float = 20.0,
+        left_context_s: float = 0.0,
         sample_rate: int = 16000,
         on_stable: Callable[[str], None] | None = None,
     ) -> None:
@@ -103,6 +108,8 @@ class IncrementalTranscriber:
         self.sample_rate = sample_rate
         self._step = int(min_step_s * sample_rate)
         self._margin = int(stable_margin_s * sample_rate)
+        self._max_window_s = max_window_s
+        self._left_context = int(left_context_s * sample_rate)
         self._kick_after = int(_PAUSE_KICK_S * sample_rate)
         self._on_stable = on_stable
         self.stats = IncrementalStats()
@@ -207,10 +214,9 @@ class IncrementalTranscriber:
                     return
                 self._busy, self._kick = True, False
                 start, end = self._commit, self._total
-                window = self._audio[start:end].copy()
-                prompt = self._context_prompt_locked()
+                window, prompt, window_start = self._window_locked(start, end)
             try:
-                result = self._transcribe(window, prompt, start) if window.size else []
+                result = self._transcribe(window, prompt, window_start, start) if end > start else []
             except InterviewerError as exc:
                 log.warning("incremental pass failed (%s); the tail will be retried", exc)
                 with self._cond:
@@ -237,28 +243,37 @@ class IncrementalTranscriber:
                 except Exception:
                     log.exception("on_stable callback failed")
 
-    def _transcribe(self, window: np.ndarray, prompt: str, start: int) -> list[TranscribedWord]:
-        """Words of one window, shifted to turn time."""
-        offset = start / self.sample_rate
+    def _window_locked(self, start: int, end: int) -> tuple[np.ndarray, str, int]:
+        """Audio from a little before the commit point (Whisper hears the run-up to the cut;
+        those words are dropped again) and a prompt of the committed words before that."""
+        window_start = max(0, start - self._left_context)
+        window = self._audio[window_start:end].copy()
+        heard_from_s = window_start / self.sample_rate
+        context = [w.word for w in self._committed if w.end <= heard_from_s][-_CONTEXT_WORDS:]
+        prompt = " ".join((self._prompt.split() + context)[-MAX_PROMPT_WORDS:])
+        return window, prompt, window_start
+
+    def _transcribe(
+        self, window: np.ndarray, prompt: str, window_start: int, start: int
+    ) -> list[TranscribedWord]:
+        """Words of one window after the commit point ``start``, in turn time."""
+        offset = window_start / self.sample_rate
+        start_s = start / self.sample_rate
         result = self._transcriber.transcribe(window, prompt=prompt)
-        return [
+        words = [
             w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
             for w in result.words
         ]
-
-    def _context_prompt_locked(self) -> str:
-        context = [w.word for w in self._committed[-_CONTEXT_WORDS:]]
-        return " ".join((self._prompt.split() + context)[-MAX_PROMPT_WORDS:])
+        # A word belongs to the side of the cut where most of it lies.
+        return [w for w in words if (w.start + w.end) / 2 >= start_s]
 
     def _apply_locked(self, words: list[TranscribedWord], start: int, end: int) -> str:
         """Commit the stable prefix of a pass, move the cut, keep the rest as tentative."""
         sr = self.sample_rate
-        limit = (end - self._margin) / sr
-        stable = 0
-        while stable < len(words) and words[stable].end <= limit:
-            stable += 1
+        stable = self._stable_prefix(words, self._tentative, (end - self._margin) / sr, (end - start) / sr)
         if stable:
             last = words[stable - 1]
+            limit = (end - self._margin) / sr
             after = words[stable].start if stable < len(words) else min(last.end + 0.3, limit)
             cut = self._quiet_point(last.start, last.end, after, start, end)
         elif not words and end - start > self._margin:
@@ -267,9 +282,35 @@ class IncrementalTranscriber:
             cut = start
         self._committed.extend(words[:stable])
         self._tentative = words[stable:]
-        self._commit = max(self._commit, cut)
+        if cut > self._commit:
+            self._commit = cut
+            self.stats.cuts_s.append(round(cut / sr, 3))
         self._pass_end = self._heard = end
         return join_words(words[:stable])
+
+    def _stable_prefix(
+        self, words: list[TranscribedWord], previous: list[TranscribedWord], limit_s: float, window_s: float
+    ) -> int:
+        """How many leading words to commit.
+
+        A word is stable when the previous pass said the same (Whisper agrees with itself
+        once it has heard past a word) and it ends ``stable_margin_s`` before the buffer end.
+        The cut goes at a sentence end or a pause, where the next window starts cleanly;
+        only a window past ``max_window_s`` is cut between any two stable words.
+        """
+        agreed = 0
+        while (
+            agreed < min(len(words), len(previous))
+            and _norm(words[agreed].word) == _norm(previous[agreed].word)
+            and words[agreed].end <= limit_s
+        ):
+            agreed += 1
+        for n in range(agreed, 0, -1):
+            gap = (words[n].start if n < len(words) else limit_s + self._margin / self.sample_rate) - words[n - 1].end
+            sentence_end = _CUT_AT_SENTENCE_END and words[n - 1].word.rstrip().endswith((".", "?", "!"))
+            if sentence_end or gap >= _PAUSE_GAP_S:
+                return n
+        return agreed if window_s >= self._max_window_s else 0
 
     def _quiet_point(self, word_start: float, word_end: float, next_start: float, lo: int, hi: int) -> int:
         """The quietest sample between two words: Whisper's word edges are only roughly right."""
@@ -311,15 +352,14 @@ class IncrementalTranscriber:
             reuse = self._heard > 0 and (
                 self._heard == total or self._heard >= self._voice_end + int(_FINAL_PAD_S * sr)
             )
-            tail = self._audio[start:total].copy()
-            prompt = self._context_prompt_locked()
+            tail, prompt, tail_start = self._window_locked(start, total)
             committed = list(self._committed)
             tentative = list(self._tentative)
         if reuse:
             tail_words = tentative
             self.stats.finish_reused_pass = True
-        elif tail.size:
-            tail_words = self._transcribe(tail, prompt, start)
+        elif total > start:
+            tail_words = self._transcribe(tail, prompt, tail_start, start)
             self.stats.finish_audio_s = round(tail.size / sr, 3)
         else:
             tail_words = []
@@ -346,6 +386,10 @@ class IncrementalTranscriber:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _norm(word: str) -> str:
+    return "".join(ch for ch in word.lower() if ch.isalnum() or ch == "'")
 
 
 def _as_float32(frame: np.ndarray) -> np.ndarray:

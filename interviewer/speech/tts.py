@@ -12,7 +12,7 @@ What the pyttsx3 2.99 espeak driver does, and how this module copes (read from i
   the driver module's ``print`` name is pointed at a debug logger.
 - After the first line a rate change only applies if set twice (observed on espeak-ng 1.51;
   see ``_run``); ``test_rate_changes_between_lines`` guards it.
-- About one line in 300 comes back as an empty WAV (espeak-ng reports the end of the
+- About one line in 100-300 comes back as an empty WAV (espeak-ng reports the end of the
   message without producing audio); every output is checked and re-synthesised (3 tries).
 - Driver errors (e.g. an unknown voice) are not raised, only sent to "error" listeners; we
   listen and raise TTSError. An unknown voice is rejected when the Speaker is built (listed
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 _INSTALL_HINT = "apt-get install espeak-ng"
 _LOCK = threading.Lock()
-# About 1 line in 300, espeak-ng ends an utterance with no audio at all (a single
+# About 1 line in 100-300, espeak-ng ends an utterance with no audio at all (a single
 # end-of-message callback and zero samples); synthesising again works.
 _ATTEMPTS = 3
 
@@ -126,7 +126,7 @@ class Speaker:
                 except TTSError as exc:
                     if attempt == _ATTEMPTS:
                         raise
-                    log.warning("espeak-ng returned no audio (%s); trying again", exc)
+                    log.info("espeak-ng returned no audio (%s); trying again", exc)
             self.last_synthesis_s = time.perf_counter() - started
             os.replace(tmp_name, target)
         finally:

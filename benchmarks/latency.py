@@ -1,0 +1,330 @@
+"""Conversation speed: reply latency and false cut-offs, streaming vs naive, in one run.
+
+Recorded answers (espeak-ng speech, some with 2-4 s thinking pauses) are replayed through the
+real capture path — sounddevice reading a virtual ALSA microphone, paced to real time — into
+the real interview runner: real faster-whisper, the real embedded LLM, real pyttsx3.
+
+  streaming  words-aware endpointing, incremental transcription while the candidate talks,
+             the LLM's KV cache prefilled with the answer as it is spoken
+  naive      wait for a fixed silence, transcribe the whole answer, generate the whole reply,
+             synthesise it
+
+Reply latency runs from the candidate's last spoken word to the first sample of the
+interviewer's reply (the follow-up itself; nothing is said to fill the gap).
+
+    .venv/bin/python benchmarks/latency.py [--json FILE] [--turns 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# PortAudio reads the ALSA configuration when sounddevice is imported: point it at a virtual
+# microphone before anything imports sounddevice.
+_WORK = Path(tempfile.mkdtemp(prefix="latency-bench-"))
+_MIC_RAW = _WORK / "mic.raw"
+_MIC_RAW.write_bytes(b"")
+(_WORK / "asoundrc").write_text(
+    "pcm.!default {\n  type file\n  slave.pcm { type null }\n  file \"/dev/null\"\n"
+    f'  infile "{_MIC_RAW}"\n  format "raw"\n}}\n'
+)
+os.environ["ALSA_CONFIG_PATH"] = str(_WORK / "asoundrc")
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from interviewer.audio.capture import MicrophoneRecorder  # noqa: E402
+from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
+from interviewer.interview.answers import AnswerContext, CandidateAnswer, MicrophoneAnswers  # noqa: E402
+from interviewer.interview.live import LiveMicrophoneAnswers  # noqa: E402
+from interviewer.interview.personas import load_catalog  # noqa: E402
+from interviewer.interview.runner import InterviewRunner, RunConfig  # noqa: E402
+from interviewer.interview.voice import InterviewerVoice  # noqa: E402
+from interviewer.llm.factory import make_backend  # noqa: E402
+from interviewer.llm.settings import LLMSettings  # noqa: E402
+from interviewer.session.models import Session  # noqa: E402
+from interviewer.session.store import SessionWriter  # noqa: E402
+from interviewer.speech.stt import load_transcriber  # noqa: E402
+from interviewer.speech.tts import Speaker  # noqa: E402
+from interviewer.turns.endpointing import EndpointConfig  # noqa: E402
+
+DATA = Path(__file__).with_name("data") / "latency_answers.yaml"
+SPEECH_DBFS = -40.0  # a sample louder than this is speech, for finding the last spoken word
+NOISE_DBFS = -62.0  # room noise under the pauses
+TAIL_SILENCE_S = 6.0
+
+
+@dataclass
+class SpokenAnswer:
+    """One answer as audio, and where its speech segments end (in samples)."""
+
+    kind: str
+    text: str
+    samples: np.ndarray
+    segment_ends: list[int]
+
+    @property
+    def last_word_s(self) -> float:
+        return self.segment_ends[-1] / SAMPLE_RATE
+
+
+def _speech_end(samples: np.ndarray) -> int:
+    level = 10 ** (SPEECH_DBFS / 20)
+    loud = np.flatnonzero(np.abs(samples) > level)
+    return int(loud[-1]) + 1 if loud.size else 0
+
+
+def build_answers(tmp: Path, limit: int) -> list[SpokenAnswer]:
+    """Synthesise each answer's segments and join them with the scripted pauses."""
+    rng = np.random.default_rng(0)
+    noise = 10 ** (NOISE_DBFS / 20)
+    answers = []
+    for n, item in enumerate(yaml.safe_load(DATA.read_text())["answers"][:limit]):
+        voice = ("en-us", "en-gb")[n % 2]
+        speaker = Speaker(voice=voice, rate_wpm=165)
+        parts: list[np.ndarray] = [np.zeros(int(0.3 * SAMPLE_RATE), np.float32)]
+        ends: list[int] = []
+        texts = []
+        for segment in item["say"]:
+            if isinstance(segment, (int, float)):
+                parts.append(np.zeros(int(segment * SAMPLE_RATE), np.float32))
+                continue
+            wav = tmp / f"seg-{n}-{len(ends)}.wav"
+            speaker.synthesize(segment, wav)
+            audio = load_audio(wav)
+            offset = sum(p.size for p in parts)
+            ends.append(offset + _speech_end(audio))
+            parts.append(audio)
+            texts.append(segment)
+        parts.append(np.zeros(int(TAIL_SILENCE_S * SAMPLE_RATE), np.float32))
+        samples = np.concatenate(parts)
+        samples = samples + rng.normal(0, noise, samples.size).astype(np.float32)
+        answers.append(SpokenAnswer(item["kind"], " ".join(texts), samples, ends))
+    return answers
+
+
+class PacedRecorder(MicrophoneRecorder):
+    """The real capture path, paced to real time (the virtual device delivers at once)."""
+
+    started_at: float = 0.0
+
+    def frames(self, buffer_s: float = 60.0):
+        sent = 0
+        for frame in super().frames(buffer_s):
+            if sent == 0:
+                self.started_at = time.perf_counter()
+            sent += frame.size
+            delay = self.started_at + sent / SAMPLE_RATE - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            yield frame
+
+
+@dataclass
+class TurnFigures:
+    kind: str
+    ended_by: str
+    cut_off: bool
+    end_wait_s: float  # from the last word heard to the end of the turn
+    reply_latency_s: float | None = None
+    act: str | None = None
+    final_stt_s: float | None = None
+
+
+@dataclass
+class Replay:
+    """Feeds the scripted answers, one per turn, through the virtual microphone."""
+
+    answers: list[SpokenAnswer]
+    source: object
+    recorder: PacedRecorder
+    turns: list[TurnFigures] = field(default_factory=list)
+    heard_until: list[float] = field(default_factory=list)  # perf_counter of each last word
+    position: int = 0
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        if self.position >= len(self.answers):
+            return None
+        answer = self.answers[self.position]
+        self.position += 1
+        pcm = np.clip(answer.samples * 32767, -32768, 32767).astype("<i2")
+        _MIC_RAW.write_bytes(pcm.tobytes())
+        result = self.source.next_answer(context)
+        turn_end = self.recorder.started_at + len(result.samples) / SAMPLE_RATE
+        heard = [end for end in answer.segment_ends if end <= len(result.samples)]
+        last_word = self.recorder.started_at + (heard[-1] if heard else 0) / SAMPLE_RATE
+        self.heard_until.append(last_word)
+        self.turns.append(
+            TurnFigures(
+                kind=answer.kind,
+                ended_by=result.ended_by or "",
+                cut_off=len(heard) < len(answer.segment_ends),
+                end_wait_s=round(turn_end - last_word, 3),
+                final_stt_s=result.timings.get("final_stt_s"),
+            )
+        )
+        return result
+
+    @property
+    def kind(self):
+        return self.source.kind
+
+
+class TimedVoice(InterviewerVoice):
+    """Real pyttsx3 synthesis; notes when each line's first sample is ready to play."""
+
+    def __init__(self, speaker: Speaker) -> None:
+        super().__init__(speaker, play=False)
+        self.first_samples: list[tuple[float, str]] = []
+
+    def say(self, text, path, on_first_sample=None):
+        def first() -> None:
+            self.first_samples.append((time.perf_counter(), text))
+            if on_first_sample:
+                on_first_sample()
+
+        return super().say(text, path, on_first_sample=first)
+
+
+def run_pipeline(name: str, answers, backend, transcriber, endpoint: EndpointConfig, out: Path):
+    catalog = load_catalog()
+    data = yaml.safe_load(DATA.read_text())
+    question = catalog.question(data["question"])
+    persona = catalog.persona_for_round(question.round)
+    recorder = PacedRecorder(endpoint=endpoint)
+    if name == "streaming":
+        source = LiveMicrophoneAnswers(recorder, transcriber)
+    else:
+        source = MicrophoneAnswers(recorder)
+    replay = Replay(answers, source, recorder)
+    voice = TimedVoice(Speaker(voice=persona.voice.id, rate_wpm=persona.voice.rate_wpm))
+    writer = SessionWriter.create(out, Session(id=f"bench-{name}", rounds=[question.round]))
+    runner = InterviewRunner(
+        writer, policy_backend=backend, transcriber=transcriber, answers=replay, voice=voice,
+        config=RunConfig(max_depth=len(answers) + 1),
+    )
+    if hasattr(backend, "forget_cache"):
+        backend.forget_cache()  # both pipelines start cold
+    runner.run_rounds([(persona, [question])])
+    # Pair each candidate turn with the interviewer line that followed it.
+    for figures, heard, turn in zip(
+        replay.turns, replay.heard_until, writer.session.candidate_turns()
+    ):
+        following = [t for t in writer.session.turns if t.index == turn.index + 1]
+        replies = [at for at, text in voice.first_samples if at > heard]
+        if following and replies:
+            figures.reply_latency_s = round(replies[0] - heard, 3)
+            figures.act = following[0].act
+    return replay.turns, writer.session
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summarise(turns: list[TurnFigures]) -> dict:
+    latencies = [t.reply_latency_s for t in turns if t.reply_latency_s is not None]
+    finished = [t.end_wait_s for t in turns if t.kind == "finished" and not t.cut_off]
+    return {
+        "reply_latency_p50_s": round(percentile(latencies, 0.5), 3),
+        "reply_latency_p95_s": round(percentile(latencies, 0.95), 3),
+        "false_cutoffs": sum(t.cut_off for t in turns if t.kind == "thinking"),
+        "thinking_turns": sum(t.kind == "thinking" for t in turns),
+        "turns": len(turns),
+        "max_wait_after_finished_answer_s": round(max(finished, default=float("nan")), 3),
+    }
+
+
+def llm_speed(backend) -> tuple[float, float]:
+    """Cold prompt and generation tokens per second on a fixed ~400-token prompt."""
+    from interviewer.llm.base import ChatMessage
+
+    text = " ".join(["The ranking service scores candidates with a gradient boosted model."] * 36)
+    messages = [ChatMessage(role="user", content=text + "\nSummarise this in one sentence.")]
+    backend.forget_cache()
+    done = backend.complete(messages, max_tokens=48, temperature=0.0)
+    prompt_tps = done.prompt_tokens / done.prompt_seconds
+    gen_tps = max(done.completion_tokens - 1, 1) / max(done.seconds - done.prompt_seconds, 1e-6)
+    return round(prompt_tps, 1), round(gen_tps, 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--turns", type=int, default=12, help="answers per pipeline (max 12)")
+    parser.add_argument("--model", default=None, help="embedded model (default: bundled Qwen)")
+    parser.add_argument("--end-silence-ms", type=int, default=EndpointConfig().end_silence_ms)
+    parser.add_argument(
+        "--thinking-silence-ms", type=int, default=EndpointConfig().thinking_silence_ms
+    )
+    parser.add_argument("--naive-silence-ms", type=int, default=800)
+    parser.add_argument("--pipelines", default="naive,streaming")
+    args = parser.parse_args(argv)
+
+    transcriber = load_transcriber(None)
+    backend = make_backend(LLMSettings(model=args.model))
+    answers = build_answers(_WORK, args.turns)
+    print(f"{len(answers)} answers, {sum(a.kind == 'thinking' for a in answers)} with thinking "
+          f"pauses; {sum(a.samples.size for a in answers) / SAMPLE_RATE:.0f} s of audio a pipeline")
+    results: dict[str, dict] = {}
+    sessions = {}
+    stt_rtf = []
+    for name in args.pipelines.split(","):
+        endpoint = (
+            EndpointConfig(end_silence_ms=args.end_silence_ms,
+                           thinking_silence_ms=args.thinking_silence_ms)
+            if name == "streaming"
+            else EndpointConfig(end_silence_ms=args.naive_silence_ms)
+        )
+        started = time.perf_counter()
+        turns, session = run_pipeline(name, answers, backend, transcriber, endpoint, _WORK / name)
+        results[name] = summarise(turns) | {"wall_s": round(time.perf_counter() - started, 1)}
+        results[name]["per_turn"] = [t.__dict__ for t in turns]
+        sessions[name] = session
+        if name == "naive":
+            for turn in session.candidate_turns():
+                if turn.meta.get("stt_seconds") and turn.duration:
+                    stt_rtf.append(turn.meta["stt_seconds"] / turn.duration)
+    prompt_tps, gen_tps = llm_speed(backend)
+    report: dict = {"pipelines": results}
+    if "naive" in results and "streaming" in results:
+        report["ratio_p50"] = round(
+            results["streaming"]["reply_latency_p50_s"] / results["naive"]["reply_latency_p50_s"], 3
+        )
+    report |= {
+        "stt_rtf": round(statistics.median(stt_rtf), 3) if stt_rtf else None,
+        "llm_prompt_tps": prompt_tps,
+        "llm_gen_tps": gen_tps,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "settings": vars(args) | {"json": str(args.json) if args.json else None},
+    }
+    print(f"\n{'pipeline':10} {'p50 s':>7} {'p95 s':>7} {'false cut-offs':>15} {'max wait s':>11} {'turns':>6}")
+    for name, r in results.items():
+        print(f"{name:10} {r['reply_latency_p50_s']:7.2f} {r['reply_latency_p95_s']:7.2f} "
+              f"{r['false_cutoffs']:>9}/{r['thinking_turns']:<5} "
+              f"{r['max_wait_after_finished_answer_s']:11.2f} {r['turns']:6}")
+    if "ratio_p50" in report:
+        print(f"\nstreaming p50 / naive p50 = {report['ratio_p50']:.2f}")
+    print(f"speech-to-text RTF {report['stt_rtf']}, LLM prompt {prompt_tps} tok/s, "
+          f"generation {gen_tps} tok/s, peak RSS {report['peak_rss_mb']} MB")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
