@@ -34,7 +34,7 @@ _WORK = Path(tempfile.mkdtemp(prefix="latency-bench-"))
 _MIC_RAW = _WORK / "mic.raw"
 _MIC_RAW.write_bytes(b"")
 (_WORK / "asoundrc").write_text(
-    "pcm.!default {\n  type file\n  slave.pcm { type null }\n  file \"/dev/null\"\n"
+    'pcm.!default {\n  type file\n  slave.pcm { type null }\n  file "/dev/null"\n'
     f'  infile "{_MIC_RAW}"\n  format "raw"\n}}\n'
 )
 os.environ["ALSA_CONFIG_PATH"] = str(_WORK / "asoundrc")
@@ -209,7 +209,11 @@ def run_pipeline(name: str, answers, backend, transcriber, endpoint: EndpointCon
     voice = TimedVoice(Speaker(voice=persona.voice.id, rate_wpm=persona.voice.rate_wpm))
     writer = SessionWriter.create(out, Session(id=f"bench-{name}", rounds=[question.round]))
     runner = InterviewRunner(
-        writer, policy_backend=backend, transcriber=transcriber, answers=replay, voice=voice,
+        writer,
+        policy_backend=backend,
+        transcriber=transcriber,
+        answers=replay,
+        voice=voice,
         config=RunConfig(max_depth=len(answers) + 1),
     )
     if hasattr(backend, "forget_cache"):
@@ -278,15 +282,18 @@ def main(argv: list[str] | None = None) -> int:
     transcriber = load_transcriber(None)
     backend = make_backend(LLMSettings(model=args.model))
     answers = build_answers(_WORK, args.turns)
-    print(f"{len(answers)} answers, {sum(a.kind == 'thinking' for a in answers)} with thinking "
-          f"pauses; {sum(a.samples.size for a in answers) / SAMPLE_RATE:.0f} s of audio a pipeline")
+    print(
+        f"{len(answers)} answers, {sum(a.kind == 'thinking' for a in answers)} with thinking "
+        f"pauses; {sum(a.samples.size for a in answers) / SAMPLE_RATE:.0f} s of audio a pipeline"
+    )
     results: dict[str, dict] = {}
     sessions = {}
     stt_rtf = []
     for name in args.pipelines.split(","):
         endpoint = (
-            EndpointConfig(end_silence_ms=args.end_silence_ms,
-                           thinking_silence_ms=args.thinking_silence_ms)
+            EndpointConfig(
+                end_silence_ms=args.end_silence_ms, thinking_silence_ms=args.thinking_silence_ms
+            )
             if name == "streaming"
             else EndpointConfig(end_silence_ms=args.naive_silence_ms)
         )
@@ -294,6 +301,13 @@ def main(argv: list[str] | None = None) -> int:
         turns, session = run_pipeline(name, answers, backend, transcriber, endpoint, _WORK / name)
         results[name] = summarise(turns) | {"wall_s": round(time.perf_counter() - started, 1)}
         results[name]["per_turn"] = [t.__dict__ for t in turns]
+        for t in turns:
+            print(
+                f"  {name:9} {t.kind:8} ended by {t.ended_by:11} cut off {t.cut_off!s:5} "
+                f"waited {t.end_wait_s:5.2f} s  reply {t.reply_latency_s} s ({t.act})"
+                f"  final stt {t.final_stt_s}",
+                flush=True,
+            )
         sessions[name] = session
         if name == "naive":
             for turn in session.candidate_turns():
@@ -312,15 +326,21 @@ def main(argv: list[str] | None = None) -> int:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "settings": vars(args) | {"json": str(args.json) if args.json else None},
     }
-    print(f"\n{'pipeline':10} {'p50 s':>7} {'p95 s':>7} {'false cut-offs':>15} {'max wait s':>11} {'turns':>6}")
+    print(
+        f"\n{'pipeline':10} {'p50 s':>7} {'p95 s':>7} {'false cut-offs':>15} {'max wait s':>11} {'turns':>6}"
+    )
     for name, r in results.items():
-        print(f"{name:10} {r['reply_latency_p50_s']:7.2f} {r['reply_latency_p95_s']:7.2f} "
-              f"{r['false_cutoffs']:>9}/{r['thinking_turns']:<5} "
-              f"{r['max_wait_after_finished_answer_s']:11.2f} {r['turns']:6}")
+        print(
+            f"{name:10} {r['reply_latency_p50_s']:7.2f} {r['reply_latency_p95_s']:7.2f} "
+            f"{r['false_cutoffs']:>9}/{r['thinking_turns']:<5} "
+            f"{r['max_wait_after_finished_answer_s']:11.2f} {r['turns']:6}"
+        )
     if "ratio_p50" in report:
         print(f"\nstreaming p50 / naive p50 = {report['ratio_p50']:.2f}")
-    print(f"speech-to-text RTF {report['stt_rtf']}, LLM prompt {prompt_tps} tok/s, "
-          f"generation {gen_tps} tok/s, peak RSS {report['peak_rss_mb']} MB")
+    print(
+        f"speech-to-text RTF {report['stt_rtf']}, LLM prompt {prompt_tps} tok/s, "
+        f"generation {gen_tps} tok/s, peak RSS {report['peak_rss_mb']} MB"
+    )
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
     return 0

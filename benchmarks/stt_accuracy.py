@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         for voice in args.voices.split(","):
             for speed in (int(s) for s in args.speeds.split(",")):
                 for answer in answers:
-                    wav = synthesise(answer["text"], Path(tmp) / f"{answer['id']}.wav", voice, speed)
+                    wav = synthesise(
+                        answer["text"], Path(tmp) / f"{answer['id']}.wav", voice, speed
+                    )
                     fillers_ref += filler_counts(answer["text"])
                     for mode, prompt_for in modes.items():
                         result = transcriber.transcribe(wav, prompt=prompt_for(answer))
@@ -94,18 +96,30 @@ def main(argv: list[str] | None = None) -> int:
                         fillers_hit[mode] += min(
                             filler_counts(result.text), filler_counts(answer["text"])
                         )
-    report: dict[str, object] = {"model": transcriber.description, "clips": len(results["no_prompt"]["wer"])}
-    print(f"model: {transcriber.description}   clips: {report['clips']} (espeak-ng, voices {args.voices}, speeds {args.speeds})")
+    report: dict[str, object] = {
+        "model": transcriber.description,
+        "clips": len(results["no_prompt"]["wer"]),
+    }
+    print(
+        f"model: {transcriber.description}   clips: {report['clips']} (espeak-ng, voices {args.voices}, speeds {args.speeds})"
+    )
     print(f"{'mode':28} {'WER':>7} {'filler recall':>14} {'RTF':>6}")
     for mode, figures in results.items():
         wer = statistics.mean(figures["wer"])
         recall = fillers_hit[mode] / fillers_ref if fillers_ref else 0.0
         rtf = statistics.median(figures["rtf"])
-        report[mode] = {"wer": round(wer, 4), "filler_recall": round(recall, 3), "rtf_median": round(rtf, 3)}
+        report[mode] = {
+            "wer": round(wer, 4),
+            "filler_recall": round(recall, 3),
+            "rtf_median": round(rtf, 3),
+        }
         print(f"{mode:28} {wer:7.1%} {recall:14.1%} {rtf:6.3f}")
     if JFK.exists():
         result = transcriber.transcribe(JFK)
-        jfk = {"wer": round(word_error_rate(JFK_TEXT, result.text), 4), "rtf": round(result.real_time_factor, 3)}
+        jfk = {
+            "wer": round(word_error_rate(JFK_TEXT, result.text), 4),
+            "rtf": round(result.real_time_factor, 3),
+        }
         report["jfk_real_speech"] = jfk
         print(f"{'jfk.flac (real speech)':28} {jfk['wer']:7.1%} {'':>14} {jfk['rtf']:6.3f}")
     if args.json:

@@ -19,5 +19,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
 def jfk_flac() -> Path:
     path = SHARED_SPEECH / "jfk.flac"
     if not path.exists():
-        pytest.skip(f"real speech sample not found at {path} (../shared is beside the checkout in CI)")
+        pytest.skip(
+            f"real speech sample not found at {path} (../shared is beside the checkout in CI)"
+        )
     return path

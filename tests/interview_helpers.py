@@ -18,7 +18,9 @@ class ScriptedBackend:
         self.replies = list(replies)
         self.requests: list[list[ChatMessage]] = []
 
-    def complete(self, messages, *, json_schema=None, max_tokens=256, temperature=0.2) -> Completion:
+    def complete(
+        self, messages, *, json_schema=None, max_tokens=256, temperature=0.2
+    ) -> Completion:
         self.requests.append(list(messages))
         if not self.replies:
             raise AssertionError("the policy asked the LLM more often than scripted")

@@ -103,7 +103,8 @@ def test_streamed_answer_matches_whole_answer_transcription(transcriber, thinkin
         before = [w for w in result.words if w.end <= cut + 0.1]
         after = [w for w in result.words if w.start >= cut - 0.1]
         assert len(before) + len(after) == len(result.words), f"a word straddles the cut at {cut}"
-        if before and after:
+        if before and after and after[0].start - before[-1].end < 0.3:
+            # The same word on both sides of a cut, back to back: heard twice.
             assert normalised_words(before[-1].word) != normalised_words(after[0].word), cut
     assert abs(len(result.words) - len(whole.words)) <= 3
 

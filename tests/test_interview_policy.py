@@ -58,7 +58,9 @@ def test_unanswerable_question_invites_an_assumption(question):
 
 def test_dont_know_gets_hints_in_order_then_moves_on(question):
     backend, policy, state = make(question, [])
-    said = [policy.decide(state, "Honestly, I don't know where to start.", 5) for _ in question.hints]
+    said = [
+        policy.decide(state, "Honestly, I don't know where to start.", 5) for _ in question.hints
+    ]
     assert [d.act for d in said] == ["hint"] * len(question.hints)
     assert [d.say for d in said] == question.hints
     assert policy.decide(state, "I'm still not sure, no idea.", 5).act == "move_on"
@@ -120,7 +122,10 @@ def test_silence_is_answered_then_moves_on(question):
 def test_repeated_probe_is_rejected(question):
     same = probe("two tower model", "Why a two tower model for candidate generation?")
     backend, policy, state = make(question, [same, same])
-    state.history += [("candidate", CHOICE), ("interviewer", "Why a two tower model for candidate generation?")]
+    state.history += [
+        ("candidate", CHOICE),
+        ("interviewer", "Why a two tower model for candidate generation?"),
+    ]
     decision = policy.decide(state, "Because the two tower model is fast.", 5)
     assert decision.source == "fallback"
 
@@ -131,8 +136,11 @@ def test_repeated_probe_is_rejected(question):
         ("How many users do we have?", True),
         ("what's the latency budget and how are labels collected", True),
         (CHOICE, False),
-        ("I'd use XGBoost. Does that make sense? Because the features are tabular and it handles "
-         "missing values well, and it's quick to train on a CPU cluster.", False),
+        (
+            "I'd use XGBoost. Does that make sense? Because the features are tabular and it "
+            "handles missing values well, and it's quick to train on a CPU cluster.",
+            False,
+        ),
     ],
 )
 def test_clarifying_detection(text, expected):
@@ -151,7 +159,7 @@ def test_admitting_vs_hedging():
 
 def test_fallback_probe_names_the_choice_without_dangling_words():
     target, text = fallback_probe("So we could try gradient boosting and the, um")
-    assert target == "gradient boosting and the, um".split(" and")[0]
+    assert target == ["gradient boosting", " the, um"][0]
     assert text.startswith("You said you'd try gradient boosting.")
 
 

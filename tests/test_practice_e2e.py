@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
-from audio_helpers import no_mic_env, silence, synth_samples, synth_wav, virtual_mic_env, write_raw_s16
+from audio_helpers import (
+    no_mic_env,
+    silence,
+    synth_samples,
+    synth_wav,
+    virtual_mic_env,
+    write_raw_s16,
+)
 from llm_helpers import free_port
 from shared_data import REPO_ROOT
 
@@ -34,8 +41,12 @@ SPOKEN_ANSWERS = [
 def interviewer(*args: str, env: dict[str, str] | None = None, timeout: float = 900, stdin=None):
     return subprocess.run(
         [sys.executable, "-m", "interviewer", *args],
-        capture_output=True, text=True, cwd=REPO_ROOT, timeout=timeout,
-        env=env or os.environ.copy(), input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=timeout,
+        env=env or os.environ.copy(),
+        input=stdin,
     )
 
 
@@ -57,8 +68,16 @@ def only_session(out: Path) -> Path:
 def test_practice_from_audio_files_records_every_turn(answers_dir, tmp_path):
     out = tmp_path / "sessions"
     proc = interviewer(
-        "practice", "--round", "ml_system_design", "--question", QUESTION,
-        "--answers", str(answers_dir), "--no-voice", "--out", str(out),
+        "practice",
+        "--round",
+        "ml_system_design",
+        "--question",
+        QUESTION,
+        "--answers",
+        str(answers_dir),
+        "--no-voice",
+        "--out",
+        str(out),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     session = load_session(only_session(out))
@@ -81,10 +100,12 @@ def test_practice_from_audio_files_records_every_turn(answers_dir, tmp_path):
 
     for turn in candidate:
         assert (only_session(out) / turn.audio).is_file()
-        assert turn.words and turn.start <= turn.words[0].start <= turn.words[-1].end <= turn.end + 0.5
+        assert (
+            turn.words and turn.start <= turn.words[0].start <= turn.words[-1].end <= turn.end + 0.5
+        )
     assert "two tower" in candidate[1].text.lower().replace("-", " ")
     # The timeline never overlaps.
-    for before, after in zip(session.turns, session.turns[1:]):
+    for before, after in zip(session.turns, session.turns[1:], strict=False):
         assert before.end <= after.start + 1e-6
     settings = json.dumps(session.settings)
     assert "api_key" not in settings
@@ -108,9 +129,21 @@ def test_dead_llm_server_keeps_the_turns_so_far(tmp_path):
     port = free_port()  # nothing listens there
     typed = "How many users do we have?\nI would use a two tower model for retrieval.\n"
     proc = interviewer(
-        "practice", "--text", "--no-voice", "--question", QUESTION, "--out", str(tmp_path),
-        "--backend", "openai", "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "any",
-        stdin=typed, timeout=300,
+        "practice",
+        "--text",
+        "--no-voice",
+        "--question",
+        QUESTION,
+        "--out",
+        str(tmp_path),
+        "--backend",
+        "openai",
+        "--base-url",
+        f"http://127.0.0.1:{port}/v1",
+        "--model",
+        "any",
+        stdin=typed,
+        timeout=300,
     )
     assert proc.returncode == 2, proc.stderr
     assert "127.0.0.1" in proc.stderr and "Traceback" not in proc.stderr
@@ -127,9 +160,24 @@ def test_killed_mid_session_the_folder_loads_with_every_finished_turn(answers_di
         (many / f"{n:02d}.wav").write_bytes((answers_dir / "02.wav").read_bytes())
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "interviewer", "practice", "--answers", str(many), "--no-voice",
-         "--question", QUESTION, "--out", str(out), "--model", "smollm2"],
-        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--answers",
+            str(many),
+            "--no-voice",
+            "--question",
+            QUESTION,
+            "--out",
+            str(out),
+            "--model",
+            "smollm2",
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 600
@@ -165,8 +213,17 @@ def test_practice_through_a_virtual_microphone(tmp_path):
     raw = write_raw_s16(np.concatenate([silence(0.6), answer, silence(3.0)]), tmp_path / "mic.raw")
     out = tmp_path / "out"
     proc = interviewer(
-        "practice", "--no-voice", "--question", QUESTION, "--depth", "0", "--model", "smollm2",
-        "--out", str(out), env=virtual_mic_env(raw, tmp_path),
+        "practice",
+        "--no-voice",
+        "--question",
+        QUESTION,
+        "--depth",
+        "0",
+        "--model",
+        "smollm2",
+        "--out",
+        str(out),
+        env=virtual_mic_env(raw, tmp_path),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     session = load_session(only_session(out))

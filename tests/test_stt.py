@@ -15,14 +15,13 @@ from interviewer.errors import AudioError, SpeechModelError
 from interviewer.speech.stt import build_prompt, load_transcriber, resolve_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from shared_data import JFK_TEXT, REPO_ROOT  # noqa: E402
 from stt_accuracy import (  # noqa: E402
     DATA,
     filler_counts,
     synthesise,
     word_error_rate,
 )
-
-from shared_data import JFK_TEXT, REPO_ROOT  # noqa: E402
 
 pytestmark = pytest.mark.slow
 ANSWERS = {a["id"]: a for a in yaml.safe_load(DATA.read_text())["answers"]}
@@ -50,7 +49,9 @@ def test_domain_prompt_beats_no_prompt_and_keeps_fillers(transcriber, tmp_path, 
     wav = synthesise(answer["text"], tmp_path / "a.wav", "en-us", 160)
     plain = transcriber.transcribe(wav, prompt="")
     biased = transcriber.transcribe(wav, prompt=build_prompt(answer["terms"]))
-    assert word_error_rate(answer["text"], biased.text) <= word_error_rate(answer["text"], plain.text)
+    assert word_error_rate(answer["text"], biased.text) <= word_error_rate(
+        answer["text"], plain.text
+    )
     assert word_error_rate(answer["text"], biased.text) < 0.25, biased.text
     assert filler_counts(biased.text) >= filler_counts(answer["text"]) - 1, biased.text
 
@@ -85,7 +86,10 @@ def test_transcribe_cli_json(jfk_flac, tmp_path):
     bad.write_bytes(b"not audio at all")
     proc = subprocess.run(
         [sys.executable, "-m", "interviewer", "transcribe", "--json", str(jfk_flac), str(bad)],
-        capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
     )
     assert proc.returncode == 2  # one file failed, and said so
     assert "corrupt.flac" in proc.stderr and "Traceback" not in proc.stderr
@@ -100,7 +104,10 @@ def test_transcribe_cli_json(jfk_flac, tmp_path):
 def _words(text: str):
     from interviewer.speech.stt import TranscribedWord
 
-    return [TranscribedWord(word=w, start=i, end=i + 0.5, probability=1.0) for i, w in enumerate(text.split())]
+    return [
+        TranscribedWord(word=w, start=i, end=i + 0.5, probability=1.0)
+        for i, w in enumerate(text.split())
+    ]
 
 
 def test_repetition_loops_are_collapsed_but_real_repeats_kept():

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 # Importing a command module registers its commands on ``app``.
-from . import models_cmd, practice_cmd, sessions_cmd, transcribe_cmd  # noqa: F401
-from . import grade_cmd  # noqa: F401
-from . import report_cmd  # noqa: F401
-from . import replay_cmd  # noqa: F401
-from . import personas_cmd  # noqa: F401
+from . import (  # noqa: F401
+    grade_cmd,  # noqa: F401
+    models_cmd,
+    personas_cmd,  # noqa: F401
+    practice_cmd,
+    replay_cmd,  # noqa: F401
+    report_cmd,  # noqa: F401
+    sessions_cmd,
+    transcribe_cmd,
+)
 from .app import app, run
 
 

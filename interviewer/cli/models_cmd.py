@@ -20,8 +20,11 @@ def models(
     """Show the embedded models; --prepare assembles the interviewer model before first use."""
     if prepare:
         with Progress(
-            TextColumn("assembling the bundled interviewer model"), BarColumn(), DownloadColumn(),
-            console=err_console, transient=True,
+            TextColumn("assembling the bundled interviewer model"),
+            BarColumn(),
+            DownloadColumn(),
+            console=err_console,
+            transient=True,
         ) as progress:
             task = progress.add_task("gguf", total=None)
             path = bundled_model_path(
@@ -32,7 +35,15 @@ def models(
         console.print(f"speech model ready: {stt}", highlight=False)
         return
     table = Table("role", "model", "where")
-    table.add_row("speech to text", "tiny.en (bundled)", str(bundled_model_dir() or "not installed"))
-    table.add_row("interviewer (default)", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "assembled on first use")
-    table.add_row("interviewer (quick)", "SmolLM2-135M-Instruct Q4_1 (--model smollm2)", str(smollm2_model_path()))
+    table.add_row(
+        "speech to text", "tiny.en (bundled)", str(bundled_model_dir() or "not installed")
+    )
+    table.add_row(
+        "interviewer (default)", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "assembled on first use"
+    )
+    table.add_row(
+        "interviewer (quick)",
+        "SmolLM2-135M-Instruct Q4_1 (--model smollm2)",
+        str(smollm2_model_path()),
+    )
     console.print(table)

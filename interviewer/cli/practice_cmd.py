@@ -46,7 +46,8 @@ class ConsoleObserver:
     def turn_recorded(self, turn: Turn) -> None:
         self.meter.stop()
         if turn.speaker == "interviewer":
-            label = f"[bold cyan]Interviewer[/] [dim]({turn.act}{f' #{turn.depth}' if turn.depth else ''})[/]"
+            depth = f" #{turn.depth}" if turn.depth else ""
+            label = f"[bold cyan]Interviewer[/] [dim]({turn.act}{depth})[/]"
         else:
             label = "[bold green]You[/]"
         text = turn.text or "[dim](silence)[/]"
@@ -60,7 +61,11 @@ class ConsoleObserver:
 
 
 def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode:
-    chosen = [name for name, on in (("--answers", answers), ("--text", text), ("--simulate", simulate)) if on]
+    chosen = [
+        name
+        for name, on in (("--answers", answers), ("--text", text), ("--simulate", simulate))
+        if on
+    ]
     if len(chosen) > 1:
         raise typer.BadParameter(f"choose one of {', '.join(chosen)}")
     if answers:
@@ -72,7 +77,10 @@ def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode
 
 def _run(options: PracticeOptions) -> None:
     progress = Progress(
-        TextColumn("assembling the bundled model"), BarColumn(), DownloadColumn(), console=err_console,
+        TextColumn("assembling the bundled model"),
+        BarColumn(),
+        DownloadColumn(),
+        console=err_console,
         transient=True,
     )
     task = None
@@ -119,8 +127,23 @@ def _print_scorecard(folder: Path) -> None:
 
 
 def _options(
-    rounds: list[str], persona, question, questions, depth, answers, text, simulate, no_voice, out,
-    backend, model, base_url, stt_model, round_minutes=None, break_s=0.0, seed=None,
+    rounds: list[str],
+    persona,
+    question,
+    questions,
+    depth,
+    answers,
+    text,
+    simulate,
+    no_voice,
+    out,
+    backend,
+    model,
+    base_url,
+    stt_model,
+    round_minutes=None,
+    break_s=0.0,
+    seed=None,
 ) -> PracticeOptions:
     return PracticeOptions(
         rounds=rounds,
@@ -140,15 +163,36 @@ def _options(
     )
 
 
-_ANSWERS = typer.Option(None, "--answers", help="Answer from audio files in this folder, one per turn, in name order.", file_okay=False)
+_ANSWERS = typer.Option(
+    None,
+    "--answers",
+    help="Answer from audio files in this folder, one per turn, in name order.",
+    file_okay=False,
+)
 _TEXT = typer.Option(False, "--text", help="Type answers (one line each) instead of speaking.")
-_SIMULATE = typer.Option(False, "--simulate", help="A scripted candidate answers through text to speech.")
-_NO_VOICE = typer.Option(False, "--no-voice", help="Print the interviewer's lines instead of speaking them.")
+_SIMULATE = typer.Option(
+    False, "--simulate", help="A scripted candidate answers through text to speech."
+)
+_NO_VOICE = typer.Option(
+    False, "--no-voice", help="Print the interviewer's lines instead of speaking them."
+)
 _OUT = typer.Option(None, "--out", help="Folder for the session (default: recordings/).")
-_BACKEND = typer.Option("embedded", "--backend", help="embedded (local, default) or openai (any OpenAI-compatible server).")
-_MODEL = typer.Option(None, "--model", help="LLM: a .gguf path, 'smollm2', or the server's model name.")
-_BASE_URL = typer.Option(None, "--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
-_STT = typer.Option("bundled", "--stt-model", help="Speech model: bundled (tiny.en), a folder, or a name like base.en.")
+_BACKEND = typer.Option(
+    "embedded",
+    "--backend",
+    help="embedded (local, default) or openai (any OpenAI-compatible server).",
+)
+_MODEL = typer.Option(
+    None, "--model", help="LLM: a .gguf path, 'smollm2', or the server's model name."
+)
+_BASE_URL = typer.Option(
+    None, "--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL)."
+)
+_STT = typer.Option(
+    "bundled",
+    "--stt-model",
+    help="Speech model: bundled (tiny.en), a folder, or a name like base.en.",
+)
 _PERSONA = typer.Option(None, "--persona", help="Persona id (see `interviewer personas`).")
 _DEPTH = typer.Option(3, "--depth", help="How many 'why' follow-ups per question, at most.")
 _SEED = typer.Option(None, "--seed", help="Pick questions reproducibly.")
@@ -156,9 +200,16 @@ _SEED = typer.Option(None, "--seed", help="Pick questions reproducibly.")
 
 @app.command()
 def practice(
-    round_type: str = typer.Option("ml_system_design", "--round", "-r", help="coding, ml_system_design, modelling, behavioural or llm_retrieval."),
+    round_type: str = typer.Option(
+        "ml_system_design",
+        "--round",
+        "-r",
+        help="coding, ml_system_design, modelling, behavioural or llm_retrieval.",
+    ),
     persona: str = _PERSONA,
-    question: str = typer.Option(None, "--question", help="A question id (see `interviewer personas`)."),
+    question: str = typer.Option(
+        None, "--question", help="A question id (see `interviewer personas`)."
+    ),
     questions: int = typer.Option(1, "--questions", "-n", help="How many questions in the round."),
     depth: int = _DEPTH,
     answers: Path = _ANSWERS,
@@ -173,13 +224,32 @@ def practice(
     seed: int = _SEED,
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
-    _run(_options([round_type], persona, question, questions, depth, answers, text, simulate,
-                  no_voice, out, backend, model, base_url, stt_model, seed=seed))
+    _run(
+        _options(
+            [round_type],
+            persona,
+            question,
+            questions,
+            depth,
+            answers,
+            text,
+            simulate,
+            no_voice,
+            out,
+            backend,
+            model,
+            base_url,
+            stt_model,
+            seed=seed,
+        )
+    )
 
 
 @app.command()
 def loop(
-    rounds: str = typer.Option(DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."),
+    rounds: str = typer.Option(
+        DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."
+    ),
     round_minutes: float = typer.Option(15.0, "--round-minutes", help="Time box per round."),
     break_s: float = typer.Option(0.0, "--break-s", help="Pause between rounds, in seconds."),
     questions: int = typer.Option(1, "--questions", "-n", help="Questions per round."),
@@ -198,5 +268,24 @@ def loop(
 ) -> None:
     """Run a full loop of rounds back to back into one session."""
     round_list = [r.strip() for r in rounds.split(",") if r.strip()]
-    _run(_options(round_list, persona, None, questions, depth, answers, text, simulate, no_voice,
-                  out, backend, model, base_url, stt_model, round_minutes, break_s, seed))
+    _run(
+        _options(
+            round_list,
+            persona,
+            None,
+            questions,
+            depth,
+            answers,
+            text,
+            simulate,
+            no_voice,
+            out,
+            backend,
+            model,
+            base_url,
+            stt_model,
+            round_minutes,
+            break_s,
+            seed,
+        )
+    )

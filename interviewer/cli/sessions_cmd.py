@@ -45,11 +45,15 @@ def sessions(
     table = Table("id", "started", "rounds", "turns", "length", "status")
     for row in rows:
         if "error" in row:
-            table.add_row(row["id"], "", "", "", "", f"[red]unreadable[/]")
+            table.add_row(row["id"], "", "", "", "", "[red]unreadable[/]")
             continue
         status = "complete" if row["complete"] else "[yellow]incomplete[/]"
         table.add_row(
-            row["id"], row["started_at"][:19].replace("T", " "), ", ".join(row["rounds"]),
-            str(row["turns"]), f"{row['duration_s'] / 60:.1f} min", status,
+            row["id"],
+            row["started_at"][:19].replace("T", " "),
+            ", ".join(row["rounds"]),
+            str(row["turns"]),
+            f"{row['duration_s'] / 60:.1f} min",
+            status,
         )
     console.print(table)

@@ -14,10 +14,15 @@ from .app import app, console, fail
 
 @app.command()
 def transcribe(
-    files: list[Path] = typer.Argument(..., help="Audio files (wav, flac, mp3, ...).", show_default=False),
+    files: list[Path] = typer.Argument(
+        ..., help="Audio files (wav, flac, mp3, ...).", show_default=False
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per file, per line."),
     model: str = typer.Option(
-        "bundled", "--model", "-m", help="bundled (tiny.en), a model folder, or a name like base.en."
+        "bundled",
+        "--model",
+        "-m",
+        help="bundled (tiny.en), a model folder, or a name like base.en.",
     ),
     terms: str = typer.Option("", "--terms", help="Comma-separated vocabulary to bias toward."),
 ) -> None:

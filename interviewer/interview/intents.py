@@ -11,13 +11,50 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 # Openers of a question put to the interviewer ("how many users do we have").
 _QUESTION_OPENERS = (
-    "how many", "how much", "how big", "how fast", "how often", "how long", "how do we",
-    "how are", "how is", "what is the", "what's the", "what are the", "what kind", "what type",
-    "what data", "what does", "what do we", "which", "do we", "does the", "is there", "are there",
-    "is it", "are we", "can i assume", "can we assume", "could you tell", "can you tell",
-    "should i", "should we", "may i ask", "could i ask", "can i ask", "what would",
-    "am i allowed", "is the", "are the", "do you", "what's our", "what is our", "who are",
+    "how many",
+    "how much",
+    "how big",
+    "how fast",
+    "how often",
+    "how long",
+    "how do we",
+    "how are",
+    "how is",
+    "what is the",
+    "what's the",
+    "what are the",
+    "what kind",
+    "what type",
+    "what data",
+    "what does",
+    "what do we",
+    "which",
+    "do we",
+    "does the",
+    "is there",
+    "are there",
+    "is it",
+    "are we",
+    "can i assume",
+    "can we assume",
+    "could you tell",
+    "can you tell",
+    "should i",
+    "should we",
+    "may i ask",
+    "could i ask",
+    "can i ask",
+    "what would",
+    "am i allowed",
+    "is the",
+    "are the",
+    "do you",
+    "what's our",
+    "what is our",
+    "who are",
 )
+# Words people say before the question itself: "so, um, how many users...".
+_LEAD_IN = re.compile(r"^(?:(?:so|okay|ok|and|um|uh|right|well|alright)\b[,\s]*)+")
 _ASKS_ADVICE = re.compile(r"\b(any|a) (hint|clue|pointer)s?\b|\bcan you help\b|\bgive me a hint\b")
 _DONT_KNOW = re.compile(
     r"\b(i )?(do not|don't|dont) (really )?(know|remember|recall)\b"
@@ -39,7 +76,7 @@ def clarifying_questions(text: str) -> list[str]:
     """Sentences in which the candidate asks the interviewer something."""
     found = []
     for sentence in sentences(text):
-        lowered = sentence.lower().lstrip("so, okay, ok, and, um, uh, ")
+        lowered = _LEAD_IN.sub("", sentence.lower())
         if sentence.endswith("?") or lowered.startswith(_QUESTION_OPENERS):
             found.append(sentence)
     return found

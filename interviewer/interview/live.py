@@ -29,8 +29,11 @@ class PrefillWorker:
     so a slow model never builds a backlog.
     """
 
-    def __init__(self, prefill: Callable[[list[ChatMessage]], object],
-                 build_messages: Callable[[str], list[ChatMessage]]) -> None:
+    def __init__(
+        self,
+        prefill: Callable[[list[ChatMessage]], object],
+        build_messages: Callable[[str], list[ChatMessage]],
+    ) -> None:
         self._prefill = prefill
         self._build = build_messages
         self._latest: str | None = None

@@ -31,8 +31,8 @@ DEFAULT_DEPTH = 3
 MAX_CANDIDATE_TURNS = 12
 MAX_PROBE_WORDS = 30
 _STOPWORDS = frozenset(
-    "a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's that "
-    "this my our you your would will so then just like um uh use using".split()
+    """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
+    that this my our you your would will so then just like um uh use using""".split()
 )
 # "I'd use X", "we could go with X", "I'll start with X": the choice a fallback probe names.
 _CHOICE = re.compile(
@@ -132,7 +132,9 @@ class InterviewerPolicy:
         self.persona = persona
         self.max_depth = max_depth
 
-    def decide(self, state: QuestionState, candidate_text: str, now_s: float) -> InterviewerDecision:
+    def decide(
+        self, state: QuestionState, candidate_text: str, now_s: float
+    ) -> InterviewerDecision:
         text = candidate_text.strip()
         state.candidate_turns += 1
         if state.candidate_turns > MAX_CANDIDATE_TURNS:

@@ -74,9 +74,7 @@ def plan_rounds(options: PracticeOptions) -> list[tuple[Persona, list[Question]]
     return plan
 
 
-def make_answers(
-    options: PracticeOptions, transcriber, on_frame: Callable | None
-) -> AnswerSource:
+def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | None) -> AnswerSource:
     if options.answers == "files":
         if options.answers_dir is None:
             raise ConfigError("--answers needs a folder of audio files")
@@ -166,6 +164,8 @@ def run_practice(
     try:
         runner.run_rounds(plan)
     except InterviewerError as exc:
-        exc.message += f" (the {len(writer.session.turns)} turns so far are saved in {writer.folder})"
+        exc.message += (
+            f" (the {len(writer.session.turns)} turns so far are saved in {writer.folder})"
+        )
         raise
     return writer.folder

@@ -59,7 +59,7 @@ def fact_pick_messages(question_text: str, facts: list[str]) -> list[ChatMessage
             role="system",
             content=(
                 "You match an interview candidate's clarifying question to the one fact that "
-                "answers it. Reply with JSON only: {\"fact_index\": N}, where N is the number of "
+                'answers it. Reply with JSON only: {"fact_index": N}, where N is the number of '
                 "the fact, or -1 if no fact answers the question."
             ),
         ),

@@ -82,12 +82,16 @@ class InterviewRunner:
             if self.exhausted:
                 break
             if number > 0:
-                self._say(persona.say(persona.break_line), act="break", round_type=questions[0].round)
+                self._say(
+                    persona.say(persona.break_line), act="break", round_type=questions[0].round
+                )
                 if self.config.break_s > 0:
                     self.observer.status(f"short break: {self.config.break_s:.0f} s")
                     time.sleep(self.config.break_s)
             self._run_round(persona, questions)
-        self._say(last_persona.say(last_persona.closing), act="wrap_up", round_type=plan[-1][1][0].round)
+        self._say(
+            last_persona.say(last_persona.closing), act="wrap_up", round_type=plan[-1][1][0].round
+        )
         self.writer.finish()
 
     # --- rounds and questions ---------------------------------------------------------------
@@ -95,7 +99,11 @@ class InterviewRunner:
     def _run_round(self, persona: Persona, questions: list[Question]) -> None:
         round_type = questions[0].round
         round_started = self.clock.now()
-        self._say(persona.say(persona.opening, round_title(round_type)), act="greet", round_type=round_type)
+        self._say(
+            persona.say(persona.opening, round_title(round_type)),
+            act="greet",
+            round_type=round_type,
+        )
         policy = InterviewerPolicy(self.backend, persona, max_depth=self.config.max_depth)
         for number, question in enumerate(questions):
             outcome = self._run_question(policy, question, round_started)
@@ -115,7 +123,11 @@ class InterviewRunner:
         while True:
             prefill = self._prefill_worker(policy, state)
             context = AnswerContext(
-                question.round, question.id, act, line, stt_prompt=stt_prompt,
+                question.round,
+                question.id,
+                act,
+                line,
+                stt_prompt=stt_prompt,
                 on_partial_text=prefill.update if prefill else None,
             )
             listen_started = self.clock.now()

@@ -3,4 +3,12 @@
 from .models import SCHEMA_VERSION, Session, Turn, Word
 from .store import SessionStore, SessionWriter, load_session
 
-__all__ = ["SCHEMA_VERSION", "Session", "SessionStore", "SessionWriter", "Turn", "Word", "load_session"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Session",
+    "SessionStore",
+    "SessionWriter",
+    "Turn",
+    "Word",
+    "load_session",
+]

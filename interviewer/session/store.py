@@ -29,7 +29,8 @@ SESSION_FILE = "session.json"
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename: readers see old or new, never half."""
+    """Write a temporary file in the same folder, then rename: readers see old or new, never
+    half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

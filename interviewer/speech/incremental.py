@@ -50,8 +50,11 @@ _FINAL_PAD_S = 0.15  # a pass must extend this far past the last voice to be reu
 _CONTEXT_WORDS = 50  # committed words given to Whisper as the prompt's tail
 _CUT_SEARCH_S = 0.08  # how far into the neighbouring words the quiet cut point may fall
 _ENERGY_WINDOW_S = 0.02
-_CUT_AT_SENTENCE_END = True
-_PAUSE_GAP_S = 0.3  # a gap between words this long is a clean place to cut
+# Every cut costs Whisper some context, so cut rarely: at a thinking pause, or at a sentence
+# end or short pause once the window has grown past this fraction of ``max_window_s``.
+_LONG_PAUSE_S = 1.0
+_PAUSE_GAP_S = 0.3
+_SETTLED_FRACTION = 0.5
 
 
 @dataclass
@@ -94,8 +97,7 @@ class IncrementalTranscriber:
         *,
         min_step_s: float = 1.0,
         stable_margin_s: float = 1.5,
-        max_window_s: float = 20.0,
-        left_context_s: float = 0.0,
+        max_window_s: float = 12.0,
         sample_rate: int = 16000,
         on_stable: Callable[[str], None] | None = None,
     ) -> None:
@@ -109,7 +111,6 @@ class IncrementalTranscriber:
         self._step = int(min_step_s * sample_rate)
         self._margin = int(stable_margin_s * sample_rate)
         self._max_window_s = max_window_s
-        self._left_context = int(left_context_s * sample_rate)
         self._kick_after = int(_PAUSE_KICK_S * sample_rate)
         self._on_stable = on_stable
         self.stats = IncrementalStats()
@@ -214,9 +215,9 @@ class IncrementalTranscriber:
                     return
                 self._busy, self._kick = True, False
                 start, end = self._commit, self._total
-                window, prompt, window_start = self._window_locked(start, end)
+                window, prompt = self._window_locked(start, end)
             try:
-                result = self._transcribe(window, prompt, window_start, start) if end > start else []
+                result = self._transcribe(window, prompt, start) if window.size else []
             except InterviewerError as exc:
                 log.warning("incremental pass failed (%s); the tail will be retried", exc)
                 with self._cond:
@@ -243,29 +244,24 @@ class IncrementalTranscriber:
                 except Exception:
                     log.exception("on_stable callback failed")
 
-    def _window_locked(self, start: int, end: int) -> tuple[np.ndarray, str, int]:
-        """Audio from a little before the commit point (Whisper hears the run-up to the cut;
-        those words are dropped again) and a prompt of the committed words before that."""
-        window_start = max(0, start - self._left_context)
-        window = self._audio[window_start:end].copy()
-        heard_from_s = window_start / self.sample_rate
-        context = [w.word for w in self._committed if w.end <= heard_from_s][-_CONTEXT_WORDS:]
-        prompt = " ".join((self._prompt.split() + context)[-MAX_PROMPT_WORDS:])
-        return window, prompt, window_start
+    def _window_locked(self, start: int, end: int) -> tuple[np.ndarray, str]:
+        """The audio after the commit point, and a prompt ending in the committed words.
 
-    def _transcribe(
-        self, window: np.ndarray, prompt: str, window_start: int, start: int
-    ) -> list[TranscribedWord]:
-        """Words of one window after the commit point ``start``, in turn time."""
-        offset = window_start / self.sample_rate
-        start_s = start / self.sample_rate
+        (Re-hearing a few seconds before the cut helps Whisper a little, but its word times
+        in that overlap move by more than a word between passes: words came out twice.)
+        """
+        context = [w.word for w in self._committed[-_CONTEXT_WORDS:]]
+        prompt = " ".join((self._prompt.split() + context)[-MAX_PROMPT_WORDS:])
+        return self._audio[start:end].copy(), prompt
+
+    def _transcribe(self, window: np.ndarray, prompt: str, start: int) -> list[TranscribedWord]:
+        """Words of the window that begins at sample ``start``, in turn time."""
+        offset = start / self.sample_rate
         result = self._transcriber.transcribe(window, prompt=prompt)
-        words = [
+        return [
             w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
             for w in result.words
         ]
-        # A word belongs to the side of the cut where most of it lies.
-        return [w for w in words if (w.start + w.end) / 2 >= start_s]
 
     def _apply_locked(self, words: list[TranscribedWord], start: int, end: int) -> str:
         """Commit the stable prefix of a pass, move the cut, keep the rest as tentative."""
@@ -305,10 +301,12 @@ class IncrementalTranscriber:
             and words[agreed].end <= limit_s
         ):
             agreed += 1
+        end_s = limit_s + self._margin / self.sample_rate
+        settled = window_s >= self._max_window_s * _SETTLED_FRACTION
         for n in range(agreed, 0, -1):
-            gap = (words[n].start if n < len(words) else limit_s + self._margin / self.sample_rate) - words[n - 1].end
-            sentence_end = _CUT_AT_SENTENCE_END and words[n - 1].word.rstrip().endswith((".", "?", "!"))
-            if sentence_end or gap >= _PAUSE_GAP_S:
+            gap = (words[n].start if n < len(words) else end_s) - words[n - 1].end
+            sentence_end = words[n - 1].word.rstrip().endswith((".", "?", "!"))
+            if gap >= _LONG_PAUSE_S or (settled and (sentence_end or gap >= _PAUSE_GAP_S)):
                 return n
         return agreed if window_s >= self._max_window_s else 0
 
@@ -352,14 +350,14 @@ class IncrementalTranscriber:
             reuse = self._heard > 0 and (
                 self._heard == total or self._heard >= self._voice_end + int(_FINAL_PAD_S * sr)
             )
-            tail, prompt, tail_start = self._window_locked(start, total)
+            tail, prompt = self._window_locked(start, total)
             committed = list(self._committed)
             tentative = list(self._tentative)
         if reuse:
             tail_words = tentative
             self.stats.finish_reused_pass = True
-        elif total > start:
-            tail_words = self._transcribe(tail, prompt, tail_start, start)
+        elif tail.size:
+            tail_words = self._transcribe(tail, prompt, start)
             self.stats.finish_audio_s = round(tail.size / sr, 3)
         else:
             tail_words = []

@@ -101,6 +101,7 @@ def collapse_repetition_loops(
     An n-gram (n <= ``max_ngram``) repeated back to back more than ``max_repeats`` times is cut
     to ``max_repeats`` copies: people do say "no, no", nobody says a term six times in a row.
     """
+
     def key(w: TranscribedWord) -> str:
         return w.word.lower().strip(" .,!?;:")
 
@@ -194,17 +195,19 @@ class Transcriber:
                 raise AudioError(f"transcription failed: {exc}") from exc
         # Whisper's words carry their own leading space ("two", "-tower"): joining them as
         # they come keeps hyphenated and split words intact.
-        raw = collapse_repetition_loops([
-            TranscribedWord(
-                word=w.word,
-                start=round(float(w.start), 3),
-                end=round(float(w.end), 3),
-                probability=round(float(w.probability), 4),
-            )
-            for segment in segments
-            for w in (segment.words or [])
-            if w.word.strip()
-        ])
+        raw = collapse_repetition_loops(
+            [
+                TranscribedWord(
+                    word=w.word,
+                    start=round(float(w.start), 3),
+                    end=round(float(w.end), 3),
+                    probability=round(float(w.probability), 4),
+                )
+                for segment in segments
+                for w in (segment.words or [])
+                if w.word.strip()
+            ]
+        )
         text = "".join(w.word for w in raw).strip()
         words = [w.model_copy(update={"word": w.word.strip()}) for w in raw]
         return Transcription(
