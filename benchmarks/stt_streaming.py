@@ -41,11 +41,15 @@ SAMPLE_RATE = 16000
 FRAME_SAMPLES = 512  # what the capture loop delivers (32 ms)
 TRAILING_SILENCE_S = 0.8  # the end-of-turn policy's silence before the turn ends
 THINKING = "Hmm, let me think."
-# Answers joined into long ones: (ids, pause after each piece in seconds).
+# Answers joined into long ones, by target length in seconds.
 COMPOSITIONS: dict[int, list[list[str]]] = {
-    10: [["behavioural"], ["bias-variance"], ["fraud"]],
-    20: [["complexity", "recsys"], ["fraud", "behavioural"], ["rag", "complexity"]],
-    30: [["recsys", "bias-variance", "complexity"], ["rag", "fraud"], ["behavioural", "recsys", "complexity"]],
+    10: [["complexity"], ["behavioural"], ["bias-variance"]],
+    20: [
+        ["complexity", "behavioural"],
+        ["bias-variance", "complexity"],
+        ["behavioural", "complexity"],
+    ],
+    30: [["rag", "fraud"], ["fraud", "recsys"], ["recsys", "rag"]],
 }
 PAUSE_S = 2.5
 
@@ -67,7 +71,9 @@ def load_answers() -> dict[str, dict]:
     return {a["id"]: a for a in yaml.safe_load(DATA.read_text())["answers"]}
 
 
-def compose_answer(pieces: list[str | float], tmp: Path, terms: list[str] | None = None, name: str = "answer") -> Answer:
+def compose_answer(
+    pieces: list[str | float], tmp: Path, terms: list[str] | None = None, name: str = "answer"
+) -> Answer:
     """Speech for each text piece (espeak-ng), silence for each number; a 0.3 s lead-in."""
     parts = [np.zeros(int(0.3 * SAMPLE_RATE), dtype=np.float32)]
     texts, spans = [], []
@@ -140,7 +146,12 @@ def feed_like_capture(
 
 
 def run_incremental(
-    transcriber: Transcriber, answer: Answer, *, real_time: bool = True, deterministic: bool = False, **options: float
+    transcriber: Transcriber,
+    answer: Answer,
+    *,
+    real_time: bool = True,
+    deterministic: bool = False,
+    **options: float,
 ) -> tuple[Transcription, IncrementalTranscriber]:
     inc = IncrementalTranscriber(transcriber, build_prompt(answer.terms), **options)
     feed_like_capture(inc, answer.samples, real_time=real_time, deterministic=deterministic)
@@ -158,7 +169,20 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for length, compositions in COMPOSITIONS.items():
-            figures: dict[str, list[float]] = {k: [] for k in ("dur", "whole_s", "finish_s", "tail_s", "reused", "whole_wer", "inc_wer", "inc_vs_whole", "passes")}
+            figures: dict[str, list[float]] = {
+                k: []
+                for k in (
+                    "dur",
+                    "whole_s",
+                    "finish_s",
+                    "tail_s",
+                    "reused",
+                    "whole_wer",
+                    "inc_wer",
+                    "inc_vs_whole",
+                    "passes",
+                )
+            }
             for ids in compositions[: args.repeats]:
                 answer = benchmark_answer(ids, Path(tmp))
                 prompt = build_prompt(answer.terms)
@@ -192,18 +216,26 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
     mode = "deterministic passes (ideal latency)" if args.fast else "real-time feed"
     print(f"model: {transcriber.description}   feed: {mode}")
-    print(
-        f"{'answer':>7} {'n':>2} {'whole s':>8} {'finish s':>9} {'max':>6} {'tail s':>7} {'reused':>6}"
-        f" {'passes':>6} {'WER whole':>9} {'WER inc':>8} {'inc~whole':>9}"
-    )
+    columns = [  # header, key, format
+        ("answer s", "duration_s", "8.1f"),
+        ("n", "answers", "2d"),
+        ("whole s", "whole_answer_s_p50", "8.3f"),
+        ("finish s", "finish_s_p50", "9.3f"),
+        ("max", "finish_s_max", "6.3f"),
+        ("tail s", "finish_tail_audio_s_mean", "7.2f"),
+        ("reused", "finish_reused_pause_pass", "6d"),
+        ("passes", "passes_mean", "6.1f"),
+        ("WER whole", "wer_whole", "9.1%"),
+        ("WER inc", "wer_incremental", "8.1%"),
+        ("inc~whole", "wer_incremental_vs_whole", "9.1%"),
+    ]
+    print(" ".join(f"{h:>{int(f.split('.')[0].rstrip('d'))}}" for h, _, f in columns))
     for r in rows:
-        print(
-            f"{r['duration_s']:6.1f}s {r['answers']:2d} {r['whole_answer_s_p50']:8.3f} {r['finish_s_p50']:9.3f}"
-            f" {r['finish_s_max']:6.3f} {r['finish_tail_audio_s_mean']:7.2f} {r['finish_reused_pause_pass']:6d}"
-            f" {r['passes_mean']:6.1f} {r['wer_whole']:9.1%} {r['wer_incremental']:8.1%} {r['wer_incremental_vs_whole']:9.1%}"
-        )
+        print(" ".join(format(r[k], f) for _, k, f in columns))
     if args.json:
-        args.json.write_text(json.dumps({"model": transcriber.description, "feed": mode, "rows": rows}, indent=2))
+        args.json.write_text(
+            json.dumps({"model": transcriber.description, "feed": mode, "rows": rows}, indent=2)
+        )
     return 0
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from audio_helpers import run_python, virtual_mic_env, write_raw_s16  # noqa: E402
 from stt_accuracy import normalised_words, word_error_rate  # noqa: E402
 from stt_streaming import (  # noqa: E402
     Answer,
@@ -24,14 +25,21 @@ from stt_streaming import (  # noqa: E402
     run_incremental,
 )
 
-from audio_helpers import run_python, virtual_mic_env, write_raw_s16  # noqa: E402
 from interviewer.speech.incremental import IncrementalTranscriber, join_words  # noqa: E402
 from interviewer.speech.stt import TranscribedWord, build_prompt, load_transcriber  # noqa: E402
 from interviewer.turns.endpointing import TurnEndPolicy  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-TERMS = ["two-tower", "embeddings", "nearest neighbour", "ranker", "recall at k", "NDCG", "A/B test"]
+TERMS = [
+    "two-tower",
+    "embeddings",
+    "nearest neighbour",
+    "ranker",
+    "recall at k",
+    "NDCG",
+    "A/B test",
+]
 THINKING_PIECES: list[str | float] = [
     "Um, so I would start with candidate generation, using a two tower model "
     "with embeddings in an approximate nearest neighbour index, and then",
@@ -76,13 +84,17 @@ def test_streamed_answer_matches_whole_answer_transcription(transcriber, thinkin
             at_pause["words"] = inc.words_so_far()
 
     inc = IncrementalTranscriber(transcriber, build_prompt(TERMS), on_stable=deltas.append)
-    feed_like_capture(inc, answer.samples, real_time=False, deterministic=True, after_frame=after_frame)
+    feed_like_capture(
+        inc, answer.samples, real_time=False, deterministic=True, after_frame=after_frame
+    )
     before_finish = inc.stable_text()
     result = inc.finish()
 
     whole_wer = word_error_rate(answer.text, whole.text)
     inc_wer = word_error_rate(answer.text, result.text)
-    assert inc_wer <= whole_wer + 0.06, f"incremental {inc_wer:.1%} vs whole {whole_wer:.1%}\n{result.text}"
+    assert inc_wer <= whole_wer + 0.06, (
+        f"incremental {inc_wer:.1%} vs whole {whole_wer:.1%}\n{result.text}"
+    )
     assert word_error_rate(whole.text, result.text) <= 0.2, (whole.text, result.text)
     assert_well_formed(result.words, answer.duration_s)
     assert result.duration == pytest.approx(answer.duration_s, abs=0.01)
@@ -92,8 +104,11 @@ def test_streamed_answer_matches_whole_answer_transcription(transcriber, thinkin
     assert TurnEndPolicy().classify(at_pause["words"]) == "unfinished"
 
     # Committed text only grows, arrives through on_stable, and is what the result starts with.
-    assert all(b.startswith(a) for a, b in zip(stable_seen, stable_seen[1:]))
-    assert join_words([TranscribedWord(word=d, start=0, end=0, probability=1) for d in deltas]) == before_finish
+    assert all(b.startswith(a) for a, b in zip(stable_seen, stable_seen[1:], strict=False))
+    assert (
+        join_words([TranscribedWord(word=d, start=0, end=0, probability=1) for d in deltas])
+        == before_finish
+    )
     assert result.text.startswith(before_finish) and before_finish
 
     # Work was bounded and cuts fell between words: nothing duplicated or lost at a cut.
@@ -121,27 +136,37 @@ def test_finish_transcribes_only_the_uncommitted_tail(transcriber, thinking_answ
     assert not inc.stats.finish_reused_pass
     assert 0.0 < inc.stats.finish_audio_s <= 12.0, inc.stats
     assert inc.stats.finish_audio_s < result.duration / 2
-    assert word_error_rate(answer.text, result.text) <= word_error_rate(answer.text, whole.text) + 0.06
+    assert (
+        word_error_rate(answer.text, result.text) <= word_error_rate(answer.text, whole.text) + 0.06
+    )
     assert_well_formed(result.words, result.duration)
 
 
 def test_free_running_worker_at_four_times_real_time(transcriber, tmp_path):
     """The background thread on its own schedule: whatever passes ran, the turn is complete."""
     answer = compose_answer(
-        ["So, uh, I would chunk the documents and embed them.", 1.5, "Then retrieve and rerank the passages."],
+        [
+            "So, uh, I would chunk the documents and embed them.",
+            1.5,
+            "Then retrieve and rerank the passages.",
+        ],
         tmp_path,
         ["chunking", "embeddings", "rerank"],
         "free",
     )
     whole = transcriber.transcribe(answer.samples, prompt=build_prompt(answer.terms))
     result, inc = run_incremental(transcriber, answer, real_time=False, deterministic=False)
-    assert word_error_rate(answer.text, result.text) <= word_error_rate(answer.text, whole.text) + 0.1
+    assert (
+        word_error_rate(answer.text, result.text) <= word_error_rate(answer.text, whole.text) + 0.1
+    )
     assert_well_formed(result.words, answer.duration_s)
 
 
 def test_silence_only_gives_an_empty_transcription(transcriber):
     inc = IncrementalTranscriber(transcriber)
-    noise = (np.random.default_rng(1).standard_normal(16000 * 4) * 10 ** (-60 / 20)).astype(np.float32)
+    noise = (np.random.default_rng(1).standard_normal(16000 * 4) * 10 ** (-60 / 20)).astype(
+        np.float32
+    )
     for start in range(0, noise.size, 512):
         inc.feed(noise[start : start + 512])
         inc.wait_idle()
@@ -161,7 +186,10 @@ def test_misuse_is_named(transcriber):
 
 
 def test_join_words_attaches_split_pieces():
-    words = [TranscribedWord(word=w, start=0, end=0, probability=1) for w in ["a", "two", "-tower", "model,", "it", "'s"]]
+    words = [
+        TranscribedWord(word=w, start=0, end=0, probability=1)
+        for w in ["a", "two", "-tower", "model,", "it", "'s"]
+    ]
     assert join_words(words) == "a two-tower model, it's"
 
 
@@ -203,7 +231,9 @@ def test_capture_path_feeds_the_policy_and_the_transcript(tmp_path, thinking_ans
     answer = thinking_answer
     speech_end = int(answer.spans_s[-1][1] * 16000)
     raw = write_raw_s16(answer.samples[:speech_end], tmp_path / "answer.raw")  # then zeros
-    proc = run_python(virtual_mic_env(raw, tmp_path), _CAPTURE_WITH_INCREMENTAL, json.dumps({"terms": TERMS}))
+    proc = run_python(
+        virtual_mic_env(raw, tmp_path), _CAPTURE_WITH_INCREMENTAL, json.dumps({"terms": TERMS})
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     # The 2.5 s and 3 s mid-answer pauses outlast the 0.8 s end silence: only the words
@@ -211,6 +241,9 @@ def test_capture_path_feeds_the_policy_and_the_transcript(tmp_path, thinking_ans
     assert out["ended_by"] == "silence"
     assert out["duration_s"] > answer.spans_s[-1][1], out
     assert word_error_rate(out["whole"], out["text"]) <= 0.2, out
-    assert word_error_rate(answer.text, out["text"]) <= word_error_rate(answer.text, out["whole"]) + 0.08, out
+    assert (
+        word_error_rate(answer.text, out["text"])
+        <= word_error_rate(answer.text, out["whole"]) + 0.08
+    ), out
     words = [TranscribedWord(**w) for w in out["words"]]
     assert_well_formed(words, out["duration_s"])

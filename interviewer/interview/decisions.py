@@ -18,13 +18,18 @@ DecisionSource = Literal["rules", "llm", "fallback"]
 class ProbeDraft(BaseModel):
     """A 'why' follow-up as the LLM writes it.
 
-    ``question`` comes first so that, generated in field order, the words to be spoken are
-    complete before the (unspoken) ``target``.
+    ``target`` comes first on purpose: asked for after the question, a 1.5B model reads
+    "target" as "the expected answer" and writes one (slow, and a give-away); asked for
+    first, it quotes the candidate, and the question then follows from the quote.
     """
 
-    question: str = Field(description="one short 'why' question about that choice, under 30 words")
     target: str = Field(
         description="the exact words of the candidate's choice or claim being probed (3-12 words)"
+    )
+    question: str = Field(
+        description="one short 'why' question about that choice, under 30 words",
+        # One question, ending at its question mark: constrained generation stops right there.
+        pattern=r"^[^?]{8,240}[?]$",
     )
 
 

@@ -31,10 +31,10 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
         f"Points a strong answer covers (never reveal them):\n{points}\n\n"
         "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
         "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
-        "Rules: the question must name that choice, be under 25 words, end with a question "
-        "mark, and must not suggest the answer or list alternatives they did not mention; "
-        "`target` quotes their choice in their exact words.\n"
-        'Reply with JSON only: {"question": "...", "target": "..."}'
+        "Rules: `target` quotes their choice in their exact words; the question must name "
+        "that choice, be under 25 words, end with a question mark, and must not suggest the "
+        "answer or list alternatives they did not mention.\n"
+        'Reply with JSON only: {"target": "...", "question": "..."}'
     )
 
 

@@ -166,7 +166,9 @@ class EmbeddedBackend:
         """Stream deltas; record :attr:`last_completion` once the reply is finished."""
         kwargs: dict[str, Any] = {}
         if json_schema is not None:
-            grammar = _grammar_for(json.dumps(json_schema, sort_keys=True))
+            # Key order is kept: the grammar makes the model write properties in the schema's
+            # order, and callers rely on it (sorting would reorder them alphabetically).
+            grammar = _grammar_for(json.dumps(json_schema))
             if grammar is not None:
                 kwargs["grammar"] = grammar
             else:

@@ -10,8 +10,9 @@ answer whenever ``min_step_s`` of new audio has arrived (or a pause has just sta
 Whisper revises its last words when it hears more, so only words that end more than
 ``stable_margin_s`` before the buffer end are committed. The commit point then moves to the
 quietest instant between the last committed word and the next one (never inside a word), and
-the next pass starts there with the committed text as context. Work per pass is bounded by
-the window (about margin + step + the model's latency), never by the answer's length.
+the next pass starts there with the committed text as context. Every cut costs Whisper
+context, so the window is cut at thinking pauses, or at sentence ends once it is settled;
+``max_window_s`` bounds the work of one pass, whatever the answer's length.
 
 When the candidate stops, :meth:`IncrementalTranscriber.finish` transcribes only the tail
 after the commit point, or nothing at all when the pass kicked at the start of the final pause
@@ -29,12 +30,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..audio.io import to_float32
+from ..audio.vad import rms_dbfs
 from ..errors import AudioError, InterviewerError
 from .stt import (
     FILLER_PROMPT,
     MAX_PROMPT_WORDS,
-    Transcriber,
     TranscribedWord,
+    Transcriber,
     Transcription,
     collapse_repetition_loops,
 )
@@ -55,6 +58,7 @@ _ENERGY_WINDOW_S = 0.02
 _LONG_PAUSE_S = 1.0
 _PAUSE_GAP_S = 0.3
 _SETTLED_FRACTION = 0.5
+_QUIET_BELOW_SPEECH_DB = 25.0  # a cut point this far below the speech level is between words
 
 
 @dataclass
@@ -68,6 +72,7 @@ class IncrementalStats:
     finish_reused_pass: bool = False  # finish() reused the pause pass instead of transcribing
     failed_passes: int = 0
     cuts_s: list[float] = field(default_factory=list)  # where the commit point moved to
+    pass_wall_s: list[float] = field(default_factory=list)  # how long each pass took
 
 
 def join_words(words: list[TranscribedWord]) -> str:
@@ -137,14 +142,14 @@ class IncrementalTranscriber:
 
     def feed(self, frame: np.ndarray) -> None:
         """Append one frame (int16 or float32, 16 kHz). Cheap; never waits for the model."""
-        data = _as_float32(frame)
-        voiced = None if self._vad_seen else _rms_dbfs(data) > _VOICE_DBFS
+        data = to_float32(frame)
+        voiced = None if self._vad_seen else rms_dbfs(data) > _VOICE_DBFS
         self._append(data, voiced)
 
     def on_frame(self, info: FrameInfo) -> None:
         """``record_turn(on_frame=...)``: feed the frame, using the capture's VAD for pauses."""
         self._vad_seen = True
-        data = _as_float32(info.frame)
+        data = to_float32(info.frame)
         with self._cond:
             self._append_locked(data, None)
             if info.speech_s > 0:
@@ -174,10 +179,10 @@ class IncrementalTranscriber:
 
     def _maybe_kick_locked(self) -> None:
         """A pause just started after words no pass has heard: transcribe them now."""
-        if self._voice_end > self._pass_end and self._total - self._voice_end >= self._kick_after:
-            if not self._kick:
-                self._kick = True
-                self._cond.notify_all()
+        unheard = self._voice_end > self._pass_end
+        if unheard and self._total - self._voice_end >= self._kick_after and not self._kick:
+            self._kick = True
+            self._cond.notify_all()
 
     # -- output (any thread) ---------------------------------------------------------------
 
@@ -205,7 +210,11 @@ class IncrementalTranscriber:
     def _due_locked(self) -> bool:
         if self._total <= self._pass_end or self._broken:
             return False
-        return self._kick or self._total - self._pass_end >= self._step
+        if self._kick:
+            return True
+        # In a long silence, passes only serve to commit the words still tentative.
+        pending = self._voice_end > self._pass_end or bool(self._tentative)
+        return pending and self._total - self._pass_end >= self._step
 
     def _run(self) -> None:
         while True:
@@ -216,6 +225,7 @@ class IncrementalTranscriber:
                 self._busy, self._kick = True, False
                 start, end = self._commit, self._total
                 window, prompt = self._window_locked(start, end)
+            pass_started = time.perf_counter()
             try:
                 result = self._transcribe(window, prompt, start) if window.size else []
             except InterviewerError as exc:
@@ -233,8 +243,11 @@ class IncrementalTranscriber:
                 return
             with self._cond:
                 self.stats.passes += 1
+                self.stats.pass_wall_s.append(round(time.perf_counter() - pass_started, 3))
                 self.stats.transcribed_audio_s += window.size / self.sample_rate
-                self.stats.max_window_s = max(self.stats.max_window_s, window.size / self.sample_rate)
+                self.stats.max_window_s = max(
+                    self.stats.max_window_s, window.size / self.sample_rate
+                )
                 fresh = self._apply_locked(result, start, end)
                 self._busy = False
                 self._cond.notify_all()
@@ -259,41 +272,39 @@ class IncrementalTranscriber:
         offset = start / self.sample_rate
         result = self._transcriber.transcribe(window, prompt=prompt)
         return [
-            w.model_copy(update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)})
+            w.model_copy(
+                update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)}
+            )
             for w in result.words
         ]
 
     def _apply_locked(self, words: list[TranscribedWord], start: int, end: int) -> str:
         """Commit the stable prefix of a pass, move the cut, keep the rest as tentative."""
-        sr = self.sample_rate
-        stable = self._stable_prefix(words, self._tentative, (end - self._margin) / sr, (end - start) / sr)
-        if stable:
-            last = words[stable - 1]
-            limit = (end - self._margin) / sr
-            after = words[stable].start if stable < len(words) else min(last.end + 0.3, limit)
-            cut = self._quiet_point(last.start, last.end, after, start, end)
-        elif not words and end - start > self._margin:
+        stable, cut = self._choose_cut(words, self._tentative, start, end)
+        if not stable and not words and end - start > self._margin:
             cut = end - self._margin  # silence (or nothing Whisper can read): skip past it
-        else:
-            cut = start
         self._committed.extend(words[:stable])
         self._tentative = words[stable:]
         if cut > self._commit:
             self._commit = cut
-            self.stats.cuts_s.append(round(cut / sr, 3))
+            self.stats.cuts_s.append(round(cut / self.sample_rate, 3))
         self._pass_end = self._heard = end
         return join_words(words[:stable])
 
-    def _stable_prefix(
-        self, words: list[TranscribedWord], previous: list[TranscribedWord], limit_s: float, window_s: float
-    ) -> int:
-        """How many leading words to commit.
+    def _choose_cut(
+        self, words: list[TranscribedWord], previous: list[TranscribedWord], start: int, end: int
+    ) -> tuple[int, int]:
+        """How many leading words to commit, and the sample to cut at (``start``: none).
 
         A word is stable when the previous pass said the same (Whisper agrees with itself
         once it has heard past a word) and it ends ``stable_margin_s`` before the buffer end.
-        The cut goes at a sentence end or a pause, where the next window starts cleanly;
-        only a window past ``max_window_s`` is cut between any two stable words.
+        Every cut costs Whisper context, so cut at a thinking pause, or at a sentence end or
+        short pause once the window is settled; only a window past ``max_window_s`` is cut
+        between any two stable words. Whisper's word times are rough, so a cut must also be
+        quiet in the audio itself.
         """
+        sr = self.sample_rate
+        end_s, limit_s = end / sr, (end - self._margin) / sr
         agreed = 0
         while (
             agreed < min(len(words), len(previous))
@@ -301,26 +312,53 @@ class IncrementalTranscriber:
             and words[agreed].end <= limit_s
         ):
             agreed += 1
-        end_s = limit_s + self._margin / self.sample_rate
+        if not agreed:
+            return 0, start
+        window_s = (end - start) / sr
         settled = window_s >= self._max_window_s * _SETTLED_FRACTION
+        loud_db = self._speech_level_db(start, end)
         for n in range(agreed, 0, -1):
-            gap = (words[n].start if n < len(words) else end_s) - words[n - 1].end
-            sentence_end = words[n - 1].word.rstrip().endswith((".", "?", "!"))
+            last = words[n - 1]
+            after = words[n].start if n < len(words) else min(last.end + 0.3, limit_s)
+            gap = (words[n].start if n < len(words) else end_s) - last.end
+            sentence_end = last.word.rstrip().endswith((".", "?", "!"))
             if gap >= _LONG_PAUSE_S or (settled and (sentence_end or gap >= _PAUSE_GAP_S)):
-                return n
-        return agreed if window_s >= self._max_window_s else 0
+                cut, level_db = self._quiet_point(last.start, last.end, after, start, end)
+                if level_db <= loud_db - _QUIET_BELOW_SPEECH_DB:
+                    return n, cut
+        if window_s >= self._max_window_s:
+            last = words[agreed - 1]
+            after = words[agreed].start if agreed < len(words) else min(last.end + 0.3, limit_s)
+            return agreed, self._quiet_point(last.start, last.end, after, start, end)[0]
+        return 0, start
 
-    def _quiet_point(self, word_start: float, word_end: float, next_start: float, lo: int, hi: int) -> int:
-        """The quietest sample between two words: Whisper's word edges are only roughly right."""
+    def _speech_level_db(self, start: int, end: int) -> float:
+        """How loud the speech in the window is (90th percentile of 20 ms frames)."""
+        win = int(_ENERGY_WINDOW_S * self.sample_rate)
+        count = (end - start) // win
+        if count < 1:
+            return -100.0
+        frames = self._audio[start : start + count * win].reshape(count, win)
+        rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+        return 20.0 * float(np.log10(max(float(np.percentile(rms, 90)), 1e-5)))
+
+    def _quiet_point(
+        self, word_start: float, word_end: float, next_start: float, lo: int, hi: int
+    ) -> tuple[int, float]:
+        """The quietest sample between two words, and its level in dBFS."""
         sr = self.sample_rate
+        win = int(_ENERGY_WINDOW_S * sr)
         first = max(lo, int((max(word_start + 0.05, word_end - _CUT_SEARCH_S)) * sr))
         last = min(hi, int((max(next_start, word_end) + _CUT_SEARCH_S) * sr))
-        win = int(_ENERGY_WINDOW_S * sr)
         if last - first <= win:
-            return max(lo, min(hi, int(((word_end + next_start) / 2) * sr)))
-        segment = self._audio[first:last]
-        energy = np.convolve(np.square(segment, dtype=np.float64), np.ones(win), mode="valid")
-        return first + int(np.argmin(energy)) + win // 2
+            mid = max(lo, min(hi - 1, int(((word_end + next_start) / 2) * sr)))
+            return mid, rms_dbfs(self._audio[max(0, mid - win // 2) : mid + win // 2])
+        energy = np.convolve(
+            np.square(self._audio[first:last], dtype=np.float64), np.ones(win), "valid"
+        )
+        at = int(np.argmin(energy))
+        level = 10.0 * float(np.log10(max(float(energy[at]) / win, 1e-10)))
+        return first + at + win // 2, level
 
     # -- the end of the turn ---------------------------------------------------------------
 
@@ -388,17 +426,3 @@ class IncrementalTranscriber:
 
 def _norm(word: str) -> str:
     return "".join(ch for ch in word.lower() if ch.isalnum() or ch == "'")
-
-
-def _as_float32(frame: np.ndarray) -> np.ndarray:
-    data = np.asarray(frame).reshape(-1)
-    if data.dtype == np.int16:
-        return data.astype(np.float32) / 32768.0
-    return data.astype(np.float32, copy=False)
-
-
-def _rms_dbfs(data: np.ndarray) -> float:
-    if data.size == 0:
-        return -100.0
-    rms = float(np.sqrt(np.mean(np.square(data, dtype=np.float64))))
-    return 20.0 * float(np.log10(rms)) if rms > 0 else -100.0
