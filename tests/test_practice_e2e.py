@@ -233,3 +233,27 @@ def test_practice_through_a_virtual_microphone(tmp_path):
     # The turn ended on the silence after the answer, not at the end of the file.
     assert turn.duration < len(answer) / 16000 + 0.6 + 2.5
     assert session.complete
+
+
+@pytest.mark.llm
+def test_loop_runs_rounds_back_to_back_into_one_session(tmp_path):
+    typed = "\n".join(
+        [
+            "I'd count the words with a hash map and keep a heap of size k, so O of n log k.",
+            "Because the heap never holds more than k items, it beats sorting all n.",
+            "The situation was a ranking model that regressed; I rolled back and added a check.",
+            "Because rolling back stopped the damage fastest, and the check caught it next time.",
+        ]
+    )
+    proc = interviewer(
+        "loop", "--rounds", "coding,behavioural", "--depth", "1", "--text", "--no-voice",
+        "--out", str(tmp_path), "--seed", "3", stdin=typed + "\n", timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    session = load_session(only_session(tmp_path))
+    assert session.complete and session.rounds == ["coding", "behavioural"]
+    acts = [(t.round, t.act) for t in session.turns if t.speaker == "interviewer"]
+    assert ("behavioural", "break") in acts and acts[-1][1] == "wrap_up"
+    assert [a for _, a in acts].count("probe") == 2
+    assert {t.round for t in session.candidate_turns()} == {"coding", "behavioural"}
+    assert "Scorecard" in proc.stdout
