@@ -28,8 +28,8 @@ class ProbeDraft(BaseModel):
     )
     question: str = Field(
         description="one short 'why' question about that choice, under 30 words",
-        # One question, ending at its question mark: constrained generation stops right there.
-        pattern=r"^[^?]{8,240}[?]$",
+        # One 'why' question, ending at its question mark: generation stops right there.
+        pattern=r"^(Why|What made you) [^?]{5,240}[?]$",
     )
 
 
