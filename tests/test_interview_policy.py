@@ -36,8 +36,8 @@ def make(question, replies, depth=3):
     return backend, policy, state
 
 
-def probe(target, text):
-    return json.dumps({"target": target, "question": text})
+def probe(text):
+    return json.dumps({"question": text})
 
 
 def test_clarifying_question_reveals_the_matching_fact_verbatim(question):
@@ -69,9 +69,9 @@ def test_dont_know_gets_hints_in_order_then_moves_on(question):
 
 def test_why_ladder_stops_at_its_depth(question):
     replies = [
-        probe("two tower model", "Why a two tower model for candidate generation?"),
-        probe("precompute item embeddings", "Why does precomputing item embeddings matter here?"),
-        probe("approximate nearest neighbour", "Why approximate nearest neighbour search?"),
+        probe("Why a two tower model for candidate generation?"),
+        probe("Why does precomputing item embeddings matter here?"),
+        probe("Why approximate nearest neighbour search?"),
     ]
     backend, policy, state = make(question, replies, depth=3)
     answers = [
@@ -96,13 +96,14 @@ def test_time_box_moves_on(question):
 
 def test_invalid_probe_is_retried_once_with_the_reason(question):
     replies = [
-        probe("blockchain ledger", "Why a blockchain?"),  # target not in the answer
-        probe("gradient boosted ranker", "Why a gradient boosted ranker rather than a deep model?"),
+        probe("Why a blockchain?"),  # target not in the answer
+        probe("Why a gradient boosted ranker rather than a deep model?"),
     ]
     backend, policy, state = make(question, replies)
     decision = policy.decide(state, CHOICE, 5)
     assert decision.source == "llm" and "gradient boosted ranker" in decision.say
-    assert "actually said" in backend.requests[1][-1].content
+    assert decision.target == "gradient boosted ranker"
+    assert "name a choice or claim from their last answer" in backend.requests[1][-1].content
 
 
 @pytest.mark.parametrize("garbage", ["", "not json at all", '{"question": 3}', "[1, 2]"])
@@ -120,7 +121,7 @@ def test_silence_is_answered_then_moves_on(question):
 
 
 def test_repeated_probe_is_rejected(question):
-    same = probe("two tower model", "Why a two tower model for candidate generation?")
+    same = probe("Why a two tower model for candidate generation?")
     backend, policy, state = make(question, [same, same])
     state.history += [
         ("candidate", CHOICE),
@@ -170,3 +171,9 @@ def test_repeated_clarifying_question_is_answered_as_a_repeat_and_bounded(questi
     assert not first.say.startswith("As I mentioned") and again.say.startswith("As I mentioned")
     acts = [policy.decide(state, "How many users do we have?", 3).act for _ in range(20)]
     assert acts[-1] == "move_on" and acts.count("clarify") < 12
+
+
+def test_probes_speak_to_the_candidate(question):
+    backend, policy, state = make(question, [probe("Why did the candidate choose a two tower model?")])
+    decision = policy.decide(state, CHOICE, 5)
+    assert decision.say == "Why did you choose a two tower model?"

@@ -235,13 +235,17 @@ class MicrophoneRecorder:
         words_provider: Callable[[], str | None] | None = None,
         *,
         stop: threading.Event | None = None,
+        policy: EndPolicy | None = None,
     ) -> CapturedTurn:
         """Record until the policy ends the turn, ``max_turn_s`` passes or ``stop`` is set.
 
         ``words_provider`` returns the words heard so far (from a streaming transcriber) or
-        None; ``stop`` is set by e.g. a key-press thread and ends the turn as "keypress".
+        None; ``stop`` is set by e.g. a key-press thread and ends the turn as "keypress";
+        ``policy`` replaces the recorder's end-of-turn policy for this turn only.
         """
-        detector = TurnDetector(self.endpoint, self.policy, self.vad_params, self.sample_rate)
+        detector = TurnDetector(
+            self.endpoint, policy or self.policy, self.vad_params, self.sample_rate
+        )
         # Buffer a whole turn: a device faster than real time must not lose frames.
         buffer_s = max(_QUEUE_LIMIT_S, self.endpoint.max_turn_s + 5)
         with contextlib.closing(self.frames(buffer_s)) as frames:

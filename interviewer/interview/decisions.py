@@ -16,18 +16,15 @@ DecisionSource = Literal["rules", "llm", "fallback"]
 
 
 class ProbeDraft(BaseModel):
-    """A 'why' follow-up as the LLM writes it.
+    """A 'why' follow-up as the LLM writes it: one question, nothing else.
 
-    ``target`` comes first on purpose: asked for after the question, a 1.5B model reads
-    "target" as "the expected answer" and writes one (slow, and a give-away); asked for
-    first, it quotes the candidate, and the question then follows from the quote.
+    What it is about (the candidate's words it names) is found in code, by matching the
+    question against the answer: asked to quote the candidate as well, a 1.5B model often
+    writes an essay in the quote field instead, which costs time and validates badly.
     """
 
-    target: str = Field(
-        description="the exact words of the candidate's choice or claim being probed (3-12 words)"
-    )
     question: str = Field(
-        description="one short 'why' question about that choice, under 30 words",
+        description="one short 'why' question about a choice or claim in the last answer",
         # One 'why' question, ending at its question mark: generation stops right there.
         pattern=r"^(Why|What made you) [^?]{5,240}[?]$",
     )

@@ -22,7 +22,12 @@ from . import intents
 from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
 from .personas import Persona, Question
-from .prompts import conversation_messages, fact_pick_messages, probe_system_prompt
+from .prompts import (
+    PROBE_INSTRUCTION,
+    conversation_messages,
+    fact_pick_messages,
+    probe_system_prompt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,34 @@ def content_words(text: str) -> list[str]:
     return [w for w in intents.words(text) if w not in _STOPWORDS]
 
 
+_THIRD_PERSON = re.compile(r"\bthe candidate('s)?\b", re.IGNORECASE)
+
+
+def second_person(question: str) -> str:
+    """'Why did the candidate choose X?' -> 'Why did you choose X?' (small models slip)."""
+    return _THIRD_PERSON.sub(lambda m: "your" if m.group(1) else "you", question)
+
+
+def shared_phrase(question: str, answer: str) -> str:
+    """The longest run of the answer's words that the question repeats: what it names."""
+    asked = intents.words(question)
+    said = intents.words(answer)
+    best: list[str] = []
+    for i in range(len(said)):
+        for j in range(len(asked)):
+            n = 0
+            while i + n < len(said) and j + n < len(asked) and said[i + n] == asked[j + n]:
+                n += 1
+            run = said[i : i + n]
+            if content_words(" ".join(run)) and len(run) > len(best):
+                best = run
+    while best and best[0] in _STOPWORDS:
+        best = best[1:]
+    while best and best[-1] in _STOPWORDS:
+        best = best[:-1]
+    return " ".join(best)
+
+
 def validate_probe(
     draft: ProbeDraft,
     candidate_text: str,
@@ -71,22 +104,16 @@ def validate_probe(
     """Why a drafted probe is unusable; empty when it is fine."""
     problems = []
     q = draft.question.strip()
-    if not q.endswith("?"):
-        problems.append("the question must end with a question mark")
-    if q.count("?") > 1:
-        problems.append("ask exactly one question")
+    if q.count("?") != 1 or not q.endswith("?"):
+        problems.append("ask exactly one question, ending with a question mark")
     if len(q.split()) > MAX_PROBE_WORDS:
         problems.append(f"the question must be under {MAX_PROBE_WORDS} words")
-    target_words = content_words(draft.target)
-    answer_words = set(content_words(candidate_text))
-    if not target_words:
-        problems.append("`target` must quote the candidate's words")
-    elif sum(w in answer_words for w in target_words) < 0.6 * len(target_words):
-        problems.append("`target` must quote words the candidate actually said")
-    if target_words and not set(content_words(q)) & set(target_words):
-        problems.append("the question must name the candidate's choice from `target`")
+    said = set(content_words(candidate_text))
+    named = set(content_words(q)) & said
+    if len(named) < min(2, len(said)):
+        problems.append("the question must name a choice or claim from their last answer")
     for point in question.strong_points:
-        point_words = set(content_words(point))
+        point_words = set(content_words(point)) - said
         if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
             point_words
         ):
@@ -221,19 +248,23 @@ class InterviewerPolicy:
         return (index if 0 <= index < len(facts) else None), time.perf_counter() - started
 
     def messages_for(
-        self, state: QuestionState, pending_answer: str | None = None
+        self, state: QuestionState, answer: str, *, finished: bool = True
     ) -> list[ChatMessage]:
-        """The probe prompt for this question so far (plus an answer still being spoken).
+        """The probe prompt: the question's brief and the candidate's latest answer only.
 
-        The same function builds the prompt that is prefilled while the candidate talks and
-        the one the probe is generated from, so their shared prefix is byte-identical.
+        A 1.5B model shown the ladder so far keeps re-asking its own previous question (or
+        probes the first answer); shown only the answer, it probes that answer. The same
+        function builds the prompt prefilled while the candidate talks (``finished=False``:
+        the answer so far) and the one the probe is generated from, so they share every
+        token up to where the partial answer stopped.
         """
-        history = state.history + ([("candidate", pending_answer)] if pending_answer else [])
-        return conversation_messages(probe_system_prompt(self.persona, state.question), history)
+        system = probe_system_prompt(self.persona, state.question)
+        instruction = PROBE_INSTRUCTION if finished else None
+        return conversation_messages(system, [("candidate", answer)], instruction)
 
     def _probe(self, state: QuestionState, text: str) -> InterviewerDecision:
         started = time.perf_counter()
-        messages = self.messages_for(state)
+        messages = self.messages_for(state, text)
         earlier = [t for speaker, t in state.history[1:] if speaker == "interviewer"]
         draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:
@@ -259,7 +290,7 @@ class InterviewerPolicy:
             return InterviewerDecision(
                 act="probe",
                 say=draft.question.strip(),
-                target=draft.target.strip(),
+                target=shared_phrase(draft.question, text) or None,
                 source="llm",
                 reason=f"'why' #{state.depth}",
                 llm_seconds=seconds,
@@ -291,6 +322,7 @@ class InterviewerPolicy:
         )
         try:
             draft = ProbeDraft.model_validate(json.loads(completion.text))
+            draft.question = second_person(draft.question)
         except (ValueError, ValidationError) as exc:
             log.info("probe draft is not valid JSON for ProbeDraft: %s", exc)
             return None, ["the reply was not the JSON asked for"]

@@ -31,24 +31,41 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
         f"Points a strong answer covers (never reveal them):\n{points}\n\n"
         "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
         "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
-        "Rules: `target` quotes their choice in their exact words; the question must name "
-        "that choice, be under 25 words, end with a question mark, and must not suggest the "
-        "answer or list alternatives they did not mention.\n"
-        'Reply with JSON only: {"target": "...", "question": "..."}'
+        "Rules: speak to the candidate as 'you'; the question must name that choice in their "
+        "own words, be under 25 "
+        "words, end with a question mark, and must not suggest the answer or list "
+        "alternatives they did not mention.\n"
+        'Reply with JSON only: {"question": "Why ...?"}'
     )
+
+
+# Appended after the conversation for each probe: small models otherwise keep probing the
+# first answer. Kept out of the history, so earlier turns render the same every time.
+PROBE_INSTRUCTION = (
+    "Ask 'why' about one specific choice or claim in this answer, naming it in the "
+    "candidate's words."
+)
 
 
 def conversation_messages(
     system: str, history: list[tuple[str, str]], instruction: str | None = None
 ) -> list[ChatMessage]:
-    """history: (speaker, text) pairs of this question, oldest first."""
+    """history: (speaker, text) pairs, oldest first. The instruction closes the last
+    candidate message (after their words), so a prompt prefilled with a partial answer
+    shares every token up to where the answer stopped."""
     messages = [ChatMessage(role="system", content=system)]
     for speaker, text in history:
-        role = "assistant" if speaker == "interviewer" else "user"
-        content = text if role == "assistant" else f"Candidate: {text}"
-        messages.append(ChatMessage(role=role, content=content))
+        if speaker == "interviewer":
+            messages.append(ChatMessage(role="assistant", content=text))
+        else:
+            messages.append(ChatMessage(role="user", content=f"Candidate: {text}"))
     if instruction:
-        messages.append(ChatMessage(role="user", content=instruction))
+        if messages[-1].role == "user":
+            messages[-1] = ChatMessage(
+                role="user", content=f"{messages[-1].content}\n\n({instruction})"
+            )
+        else:
+            messages.append(ChatMessage(role="user", content=instruction))
     return messages
 
 

@@ -174,7 +174,9 @@ class InterviewRunner:
         prefill = getattr(self.backend, "prefill", None)
         if prefill is None or not isinstance(self.answers, LiveMicrophoneAnswers):
             return None
-        return PrefillWorker(prefill, lambda partial: policy.messages_for(state, partial))
+        return PrefillWorker(
+            prefill, lambda partial: policy.messages_for(state, partial, finished=False)
+        )
 
     def _round_time_up(self, round_started: float) -> bool:
         box = self.config.round_time_box_s

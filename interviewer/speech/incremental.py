@@ -385,9 +385,7 @@ class IncrementalTranscriber:
             total, start = self._total, self._commit
             # The pass kicked when the final pause began heard every voiced sample: its
             # tentative words are the tail's transcript, and the candidate waits for nothing.
-            reuse = self._heard > 0 and (
-                self._heard == total or self._heard >= self._voice_end + int(_FINAL_PAD_S * sr)
-            )
+            reuse = self._heard > 0 and self._heard >= self._voice_end + int(_FINAL_PAD_S * sr)
             tail, prompt = self._window_locked(start, total)
             committed = list(self._committed)
             tentative = list(self._tentative)

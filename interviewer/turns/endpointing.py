@@ -17,6 +17,7 @@ The hard cap ``max_turn_s`` is enforced by the recorder, which knows the turn's 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -200,3 +201,28 @@ class TurnEndPolicy:
             if at is not None and len(last_sentence) - at - len(tail) <= 5:
                 return "unfinished"
         return "finished"
+
+
+class AwaitFreshWords:
+    """Wraps a words-aware policy for live transcription, which lags the audio a little.
+
+    When the inner policy would end the turn on silence but the transcript has not yet caught
+    up with the speech before the pause, the words it judged may be missing the trailing
+    "and…" or "um" that says the candidate is still thinking. Wait for them, up to the
+    thinking-pause allowance, rather than cut the candidate off.
+    """
+
+    def __init__(self, inner: TurnEndPolicy, words_are_fresh: Callable[[], bool]) -> None:
+        self.inner = inner
+        self.words_are_fresh = words_are_fresh
+
+    def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None) -> Decision:
+        decision = self.inner.decide(silence_ms, spoken_ms, words_so_far)
+        if (
+            decision.end
+            and decision.reason == "silence"
+            and silence_ms < self.inner.config.thinking_silence_ms
+            and not self.words_are_fresh()
+        ):
+            return Decision(end=False, reason="waiting_for_words")
+        return decision
