@@ -114,3 +114,20 @@ def test_normalise_words() -> None:
 def test_thinking_phrase_followed_by_an_answer_is_finished(words: str) -> None:
     assert policy.classify(words) == "finished"
     assert policy.decide(800, 4_000, words).end
+
+
+def test_await_fresh_words_holds_the_turn_until_the_transcript_catches_up():
+    from interviewer.turns.endpointing import AwaitFreshWords, EndpointConfig, TurnEndPolicy
+
+    fresh = {"value": False}
+    inner = TurnEndPolicy(EndpointConfig(end_silence_ms=600, thinking_silence_ms=3000))
+    policy = AwaitFreshWords(inner, lambda: fresh["value"])
+    # The words so far look finished, but they are stale: wait rather than cut off.
+    held = policy.decide(700, 5000, "I would use a two tower model.")
+    assert not held.end and held.reason == "waiting_for_words"
+    # Never past the thinking allowance, fresh or not.
+    assert policy.decide(3000, 5000, "I would use a two tower model.").end
+    fresh["value"] = True
+    assert policy.decide(700, 5000, "I would use a two tower model.").end
+    # Fresh words that end mid-thought keep waiting, as the inner policy says.
+    assert not policy.decide(700, 5000, "I would use a two tower model and").end

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from ..llm.base import ChatMessage
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
+from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
 from .answers import AnswerContext, CandidateAnswer
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,15 @@ class LiveMicrophoneAnswers:
         self.on_frame = on_frame
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        warm = context.on_partial_text
+
+        def on_stable(_newly_committed: str) -> None:
+            # The LLM is warmed with the whole answer so far, not the latest words alone.
+            if warm is not None:
+                warm(incremental.stable_text())
+
         incremental = IncrementalTranscriber(
-            self.transcriber, context.stt_prompt, on_stable=context.on_partial_text
+            self.transcriber, context.stt_prompt, on_stable=on_stable
         )
 
         def on_frame(info) -> None:
@@ -101,9 +109,11 @@ class LiveMicrophoneAnswers:
             if self.on_frame is not None:
                 self.on_frame(info)
 
+        # Judge the words only once the transcript has caught up with the speech.
+        policy = AwaitFreshWords(TurnEndPolicy(self.recorder.endpoint), incremental.caught_up)
         try:
             captured = self.recorder.record_turn(
-                on_frame=on_frame, words_provider=incremental.words_so_far
+                on_frame=on_frame, words_provider=incremental.words_so_far, policy=policy
             )
             ended = time.perf_counter()
             transcription = incremental.finish()

@@ -191,6 +191,12 @@ class IncrementalTranscriber:
         with self._cond:
             return join_words(self._committed + self._tentative)
 
+    def caught_up(self) -> bool:
+        """True once a finished pass has heard every voiced sample so far: the words the
+        end-of-turn policy reads then include the last thing said before the pause."""
+        with self._cond:
+            return self._broken or self._pass_end >= self._voice_end
+
     def stable_text(self) -> str:
         """Committed words only (they never change): what the LLM prefill reads."""
         with self._cond:
@@ -210,11 +216,7 @@ class IncrementalTranscriber:
     def _due_locked(self) -> bool:
         if self._total <= self._pass_end or self._broken:
             return False
-        if self._kick:
-            return True
-        # In a long silence, passes only serve to commit the words still tentative.
-        pending = self._voice_end > self._pass_end or bool(self._tentative)
-        return pending and self._total - self._pass_end >= self._step
+        return self._kick or self._total - self._pass_end >= self._step
 
     def _run(self) -> None:
         while True:
@@ -242,15 +244,22 @@ class IncrementalTranscriber:
                     self._cond.notify_all()
                 return
             with self._cond:
-                self.stats.passes += 1
-                self.stats.pass_wall_s.append(round(time.perf_counter() - pass_started, 3))
-                self.stats.transcribed_audio_s += window.size / self.sample_rate
-                self.stats.max_window_s = max(
-                    self.stats.max_window_s, window.size / self.sample_rate
-                )
-                fresh = self._apply_locked(result, start, end)
-                self._busy = False
-                self._cond.notify_all()
+                try:
+                    self.stats.passes += 1
+                    self.stats.pass_wall_s.append(round(time.perf_counter() - pass_started, 3))
+                    self.stats.transcribed_audio_s += window.size / self.sample_rate
+                    self.stats.max_window_s = max(
+                        self.stats.max_window_s, window.size / self.sample_rate
+                    )
+                    fresh = self._apply_locked(result, start, end)
+                except Exception:
+                    # Never leave the worker "busy" behind a dead thread: finish() catches up.
+                    log.exception("incremental transcription stopped; finish() will catch up")
+                    self._broken, self._heard = True, 0
+                    return
+                finally:
+                    self._busy = False
+                    self._cond.notify_all()
             if fresh and self._on_stable is not None:
                 try:
                     self._on_stable(fresh)
