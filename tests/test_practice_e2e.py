@@ -210,7 +210,8 @@ def test_practice_through_a_virtual_microphone(tmp_path):
     import numpy as np
 
     answer = synth_samples("I would use a two tower model for candidate generation.", tmp_path)
-    raw = write_raw_s16(np.concatenate([silence(0.6), answer, silence(3.0)]), tmp_path / "mic.raw")
+    audio = np.concatenate([silence(0.6), answer, silence(8.0)])
+    raw = write_raw_s16(audio, tmp_path / "mic.raw")
     out = tmp_path / "out"
     proc = interviewer(
         "practice",
@@ -230,8 +231,10 @@ def test_practice_through_a_virtual_microphone(tmp_path):
     [turn] = session.candidate_turns()
     assert turn.source == "microphone" and turn.meta["ended_by"] == "silence"
     assert "two tower" in turn.text.lower().replace("-", " ")
-    # The turn ended on the silence after the answer, not at the end of the file.
-    assert turn.duration < len(answer) / 16000 + 0.6 + 2.5
+    # The turn ended on the silence after the answer, before the audio ran out. (This
+    # device is not paced in real time, so the transcript may lag the audio and the
+    # turn may wait up to the thinking-pause allowance for it.)
+    assert turn.duration < len(audio) / 16000 - 1.0
     assert session.complete
 
 
