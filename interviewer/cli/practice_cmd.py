@@ -144,6 +144,8 @@ def _options(
     round_minutes=None,
     break_s=0.0,
     seed=None,
+    end_silence_ms=None,
+    no_streaming=False,
 ) -> PracticeOptions:
     return PracticeOptions(
         rounds=rounds,
@@ -159,6 +161,8 @@ def _options(
         round_minutes=round_minutes,
         break_s=break_s,
         seed=seed,
+        streaming=not no_streaming,
+        endpoint={} if end_silence_ms is None else {"end_silence_ms": end_silence_ms},
         llm=LLMSettings(backend=backend, model=model, base_url=base_url or None),
     )
 
@@ -196,6 +200,16 @@ _STT = typer.Option(
 _PERSONA = typer.Option(None, "--persona", help="Persona id (see `interviewer personas`).")
 _DEPTH = typer.Option(3, "--depth", help="How many 'why' follow-ups per question, at most.")
 _SEED = typer.Option(None, "--seed", help="Pick questions reproducibly.")
+_END_SILENCE = typer.Option(
+    None,
+    "--end-silence-ms",
+    help="Microphone: silence that ends a finished-sounding answer (default 600).",
+)
+_NO_STREAMING = typer.Option(
+    False,
+    "--no-streaming",
+    help="Microphone: transcribe after each answer instead of while you speak.",
+)
 
 
 @app.command()
@@ -222,6 +236,8 @@ def practice(
     base_url: str = _BASE_URL,
     stt_model: str = _STT,
     seed: int = _SEED,
+    end_silence_ms: int = _END_SILENCE,
+    no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
     _run(
@@ -241,6 +257,8 @@ def practice(
             base_url,
             stt_model,
             seed=seed,
+            end_silence_ms=end_silence_ms,
+            no_streaming=no_streaming,
         )
     )
 
@@ -265,6 +283,8 @@ def loop(
     base_url: str = _BASE_URL,
     stt_model: str = _STT,
     seed: int = _SEED,
+    end_silence_ms: int = _END_SILENCE,
+    no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run a full loop of rounds back to back into one session."""
     round_list = [r.strip() for r in rounds.split(",") if r.strip()]
@@ -287,5 +307,7 @@ def loop(
             round_minutes,
             break_s,
             seed,
+            end_silence_ms,
+            no_streaming,
         )
     )

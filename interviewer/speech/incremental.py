@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _VOICE_DBFS = -42.0  # feed()-only callers: a frame louder than this counts as voice
-_PAUSE_KICK_S = 0.25  # silence after speech that triggers a pass (words fresh for the policy)
+_PAUSE_KICK_S = 0.15  # silence after speech that triggers a pass (words fresh for the policy)
 _FINAL_PAD_S = 0.15  # a pass must extend this far past the last voice to be reused by finish()
 _CONTEXT_WORDS = 50  # committed words given to Whisper as the prompt's tail
 _CUT_SEARCH_S = 0.08  # how far into the neighbouring words the quiet cut point may fall
@@ -182,6 +182,9 @@ class IncrementalTranscriber:
         unheard = self._voice_end > self._pass_end
         if unheard and self._total - self._voice_end >= self._kick_after and not self._kick:
             self._kick = True
+        # Whatever changed (audio, the voice end, a kick) may have made a pass due: wake the
+        # worker here, after every update, so no change goes unnoticed.
+        if self._due_locked():
             self._cond.notify_all()
 
     # -- output (any thread) ---------------------------------------------------------------
@@ -216,7 +219,11 @@ class IncrementalTranscriber:
     def _due_locked(self) -> bool:
         if self._total <= self._pass_end or self._broken:
             return False
-        return self._kick or self._total - self._pass_end >= self._step
+        if self._kick:
+            return True
+        # Only new voice is worth a pass: a pass over silence would still be running when
+        # the turn ends, and the candidate would wait for it.
+        return self._voice_end > self._pass_end and self._total - self._pass_end >= self._step
 
     def _run(self) -> None:
         while True:
