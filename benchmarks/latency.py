@@ -45,7 +45,7 @@ import yaml  # noqa: E402
 from interviewer.audio.capture import MicrophoneRecorder  # noqa: E402
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
 from interviewer.interview.answers import AnswerContext, CandidateAnswer, MicrophoneAnswers  # noqa: E402
-from interviewer.interview.live import LiveMicrophoneAnswers  # noqa: E402
+from interviewer.interview.live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers  # noqa: E402
 from interviewer.interview.personas import load_catalog  # noqa: E402
 from interviewer.interview.runner import InterviewRunner, RunConfig  # noqa: E402
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--turns", type=int, default=12, help="answers per pipeline (max 12)")
     parser.add_argument("--model", default=None, help="embedded model (default: bundled Qwen)")
-    parser.add_argument("--end-silence-ms", type=int, default=EndpointConfig().end_silence_ms)
+    parser.add_argument("--end-silence-ms", type=int, default=STREAMING_END_SILENCE_MS)
     parser.add_argument(
         "--thinking-silence-ms", type=int, default=EndpointConfig().thinking_silence_ms
     )

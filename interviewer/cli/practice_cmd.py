@@ -203,7 +203,8 @@ _SEED = typer.Option(None, "--seed", help="Pick questions reproducibly.")
 _END_SILENCE = typer.Option(
     None,
     "--end-silence-ms",
-    help="Microphone: silence that ends a finished-sounding answer (default 600).",
+    help="Microphone: silence that ends a finished-sounding answer (default 600; 800 "
+    "with --no-streaming).",
 )
 _NO_STREAMING = typer.Option(
     False,

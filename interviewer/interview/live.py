@@ -22,6 +22,11 @@ from .answers import AnswerContext, CandidateAnswer
 
 log = logging.getLogger(__name__)
 
+# With the words in view (and a transcript that has caught up), a finished-sounding answer
+# can end after a shorter silence than silence alone allows: benchmarks/latency.py measured
+# 0 of 5 thinking pauses cut off at 600 ms, and the longest wait past a finished answer 1.7 s.
+STREAMING_END_SILENCE_MS = 600
+
 
 class PrefillWorker:
     """Keeps the LLM's cache warm with the newest partial answer, on one background thread.

@@ -20,7 +20,7 @@ from ..session.models import Session
 from ..session.store import SessionWriter, new_session_id
 from ..speech.stt import load_transcriber
 from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, SimulatedCandidate, TextAnswers
-from .live import LiveMicrophoneAnswers
+from .live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
 from .personas import Persona, Question, load_catalog
 from .runner import InterviewObserver, InterviewRunner, RunConfig
 from .voice import InterviewerVoice
@@ -88,9 +88,12 @@ def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | Non
     from ..audio.capture import MicrophoneRecorder
     from ..turns.endpointing import EndpointConfig
 
-    recorder = MicrophoneRecorder(endpoint=EndpointConfig(**options.endpoint))
     if options.streaming:
+        endpoint = {"end_silence_ms": STREAMING_END_SILENCE_MS, **options.endpoint}
+        recorder = MicrophoneRecorder(endpoint=EndpointConfig(**endpoint))
         return LiveMicrophoneAnswers(recorder, transcriber, on_frame=on_frame)
+    # Silence alone decides: keep the longer default so thinking pauses survive more often.
+    recorder = MicrophoneRecorder(endpoint=EndpointConfig(**options.endpoint))
     return MicrophoneAnswers(recorder, on_frame=on_frame)
 
 
