@@ -220,7 +220,7 @@ def run_pipeline(name: str, answers, backend, transcriber, endpoint: EndpointCon
         backend.forget_cache()  # both pipelines start cold
     runner.run_rounds([(persona, [question])])
     # Pair each candidate turn with the interviewer line that followed it.
-    for figures, heard, turn in zip(
+    for figures, heard, turn in zip(  # noqa: B905 (a cut-off turn may lack a reply)
         replay.turns, replay.heard_until, writer.session.candidate_turns()
     ):
         following = [t for t in writer.session.turns if t.index == turn.index + 1]
@@ -327,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         "settings": vars(args) | {"json": str(args.json) if args.json else None},
     }
     print(
-        f"\n{'pipeline':10} {'p50 s':>7} {'p95 s':>7} {'false cut-offs':>15} {'max wait s':>11} {'turns':>6}"
+        f"\n{'pipeline':10} {'p50 s':>7} {'p95 s':>7} {'false cut-offs':>15} "
+        f"{'max wait s':>11} {'turns':>6}"
     )
     for name, r in results.items():
         print(
