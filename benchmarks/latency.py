@@ -138,6 +138,7 @@ class TurnFigures:
     reply_latency_s: float | None = None
     act: str | None = None
     final_stt_s: float | None = None
+    final_stt_audio_s: float | None = None  # audio finish() had to transcribe (0: reused)
 
 
 @dataclass
@@ -170,6 +171,7 @@ class Replay:
                 cut_off=len(heard) < len(answer.segment_ends),
                 end_wait_s=round(turn_end - last_word, 3),
                 final_stt_s=result.timings.get("final_stt_s"),
+                final_stt_audio_s=result.timings.get("final_stt_audio_s"),
             )
         )
         return result
@@ -305,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {name:9} {t.kind:8} ended by {t.ended_by:11} cut off {t.cut_off!s:5} "
                 f"waited {t.end_wait_s:5.2f} s  reply {t.reply_latency_s} s ({t.act})"
-                f"  final stt {t.final_stt_s}",
+                f"  final stt {t.final_stt_s} s over {t.final_stt_audio_s} s of audio",
                 flush=True,
             )
         sessions[name] = session

@@ -131,6 +131,7 @@ class LiveMicrophoneAnswers:
             transcription=transcription,
             timings={
                 "final_stt_s": round(time.perf_counter() - ended, 3),
+                "final_stt_audio_s": incremental.stats.finish_audio_s,
                 "speech_end_s": captured.speech_end_s,
             },
         )
