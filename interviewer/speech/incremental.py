@@ -251,10 +251,6 @@ class IncrementalTranscriber:
                     self._cond.notify_all()
                 return
             with self._cond:
-                if self._stopping:  # finish() went ahead without this pass
-                    self._busy = False
-                    self._cond.notify_all()
-                    return
                 try:
                     self.stats.passes += 1
                     self.stats.pass_wall_s.append(round(time.perf_counter() - pass_started, 3))
@@ -393,15 +389,8 @@ class IncrementalTranscriber:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
-            # A finished pass already heard every voiced sample: a pass still running can
-            # only be over the closing silence, so do not make the candidate wait for it
-            # (it sees ``_stopping`` and throws its result away).
-            heard_all = self._heard > 0 and self._heard >= self._voice_end + int(
-                _FINAL_PAD_S * self.sample_rate
-            )
-        if not heard_all:
-            self._thread.join(timeout_s)
-        if self._thread.is_alive() and not heard_all:
+        self._thread.join(timeout_s)
+        if self._thread.is_alive():
             raise AudioError(
                 f"speech-to-text did not finish within {timeout_s} s",
                 hint="the answer's audio is kept; transcribe it again from the recording",
@@ -435,18 +424,12 @@ class IncrementalTranscriber:
         )
 
     def close(self) -> None:
-        """Stop the worker without a final pass (the turn was abandoned, or is finished).
-
-        A pass over the closing silence may still be running after ``finish``; it ends on
-        its own and discards its result, so nobody waits for it here either.
-        """
+        """Stop the worker without a final pass (the turn was abandoned)."""
         with self._cond:
-            finished = self._closed
             self._stopping = True
             self._closed = True
             self._cond.notify_all()
-        if not finished:
-            self._thread.join()
+        self._thread.join()
 
     def __enter__(self) -> IncrementalTranscriber:
         return self
