@@ -260,3 +260,20 @@ def test_loop_runs_rounds_back_to_back_into_one_session(tmp_path):
     assert [a for _, a in acts].count("probe") == 2
     assert {t.round for t in session.candidate_turns()} == {"coding", "behavioural"}
     assert "Scorecard" in proc.stdout
+
+
+def test_grade_accepts_a_session_id_and_last(tmp_path):
+    """`grade`, like `report` and `replay`, finds sessions by id or as 'last'."""
+    out = tmp_path / "rec"
+    env = os.environ.copy() | {"INTERVIEWER_RECORDINGS_DIR": str(out)}
+    typed = "How many users do we have?\nHonestly, I don't know.\n"
+    made = interviewer("practice", "--text", "--no-voice", "--question", QUESTION, "--model",
+                       "smollm2", env=env, stdin=typed, timeout=600)
+    assert made.returncode == 0, made.stderr[-2000:]
+    folder = only_session(out)
+    for target in ("last", folder.name):
+        graded = interviewer("grade", target, "--json", env=env)
+        assert graded.returncode == 0, graded.stderr
+        assert "clarifying_questions" in json.loads(graded.stdout)["dimensions"]
+    missing = interviewer("grade", "no-such-session", env=env)
+    assert missing.returncode == 2 and "no-such-session" in missing.stderr

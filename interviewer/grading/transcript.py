@@ -209,6 +209,17 @@ def read_target(target: str | Path, round: str | None = None) -> tuple[Session, 
     """What ``interviewer grade TARGET`` accepts; returns the session and its folder, if any."""
     path = Path(target)
     round = normalise_round(round)
+    if not path.exists():
+        # A session id under recordings/, or "last", as `report` and `replay` accept.
+        from ..paths import recordings_dir
+        from ..session.store import SessionStore
+
+        try:
+            path = SessionStore(recordings_dir()).resolve(str(target))
+        except SessionError:
+            raise SessionError(f"{target}: no such session, folder or transcript file",
+                               hint="give a session id, 'last', a session folder, a .txt "
+                               "transcript or a .json file") from None
     if path.is_dir():
         return load_session(path), path
     if not path.is_file():
