@@ -16,7 +16,7 @@ from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, build_prompt
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
-from .clock import SessionClock
+from .clock import SessionClock, text_duration_s
 from .live import LiveMicrophoneAnswers, PrefillWorker
 from .personas import Persona, Question
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
@@ -260,7 +260,7 @@ class InterviewRunner:
             meta["stt_seconds"] = result.seconds
         else:
             text = answer.text or ""
-            start, end = self.clock.place(len(text.split()) / 2.6, started_at=started)
+            start, end = self.clock.place(text_duration_s(text), started_at=started)
         turn = Turn(
             index=index,
             speaker="candidate",

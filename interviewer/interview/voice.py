@@ -9,9 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .clock import text_duration_s
+
 log = logging.getLogger(__name__)
 
-READING_WORDS_PER_S = 2.6  # ~155 wpm: the time a printed line takes on the timeline
 
 
 class InterviewerVoice:
@@ -40,7 +41,7 @@ class InterviewerVoice:
         if self.speaker is None:
             if on_first_sample:
                 on_first_sample()
-            return len(text.split()) / READING_WORDS_PER_S, None
+            return text_duration_s(text), None
         duration = self.speaker.synthesize(text, path)
         if on_first_sample:
             on_first_sample()
