@@ -14,7 +14,6 @@ from .clock import text_duration_s
 log = logging.getLogger(__name__)
 
 
-
 class InterviewerVoice:
     def __init__(self, speaker: Any | None, *, play: bool = True) -> None:
         self.speaker = speaker
