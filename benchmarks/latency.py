@@ -5,7 +5,9 @@ real capture path — sounddevice reading a virtual ALSA microphone, paced to re
 the real interview runner: real faster-whisper, the real embedded LLM, real pyttsx3.
 
   streaming  words-aware endpointing, incremental transcription while the candidate talks,
-             the LLM's KV cache prefilled with the answer as it is spoken
+             the LLM's KV cache prefilled with the answer as it is spoken, and the reply
+             drafted at a pause that sounds finished (adopted only if the final transcript
+             has exactly those words)
   naive      wait for a fixed silence, transcribe the whole answer, generate the whole reply,
              synthesise it
 
@@ -179,6 +181,10 @@ class Replay:
     @property
     def kind(self):
         return self.source.kind
+
+    @property
+    def live(self):
+        return getattr(self.source, "live", False)
 
 
 class TimedVoice(InterviewerVoice):

@@ -1,7 +1,8 @@
 """Speech-to-text accuracy and speed on synthesised ML answers (and real speech, when present).
 
 Side by side in one run, for the bundled tiny.en: word error rate with no prompt, with the
-filler prompt, and with the filler prompt plus the question's vocabulary; filler recall; and
+filler prompt, and with the filler prompt plus the question's vocabulary (also through the
+sequential decoder, for comparison); filler recall; and
 the real-time factor.
 
     .venv/bin/python benchmarks/stt_accuracy.py [--json FILE] [--voices en-us,en-gb]
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         "no_prompt": lambda a: "",
         "filler_prompt": lambda a: FILLER_PROMPT,
         "filler_and_domain_prompt": lambda a: build_prompt(a["terms"]),
+        # The same prompt through faster-whisper's sequential decoder, for comparison.
+        "same_sequential_decoder": lambda a: build_prompt(a["terms"]),
     }
     results: dict[str, dict[str, list[float]]] = {m: {"wer": [], "rtf": []} for m in modes}
     fillers_ref = 0
@@ -90,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     fillers_ref += filler_counts(answer["text"])
                     for mode, prompt_for in modes.items():
-                        result = transcriber.transcribe(wav, prompt=prompt_for(answer))
+                        result = transcriber.transcribe(
+                            wav,
+                            prompt=prompt_for(answer),
+                            chunked=mode != "same_sequential_decoder",
+                        )
                         results[mode]["wer"].append(word_error_rate(answer["text"], result.text))
                         results[mode]["rtf"].append(result.real_time_factor)
                         fillers_hit[mode] += min(

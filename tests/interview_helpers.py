@@ -19,7 +19,7 @@ class ScriptedBackend:
         self.requests: list[list[ChatMessage]] = []
 
     def complete(
-        self, messages, *, json_schema=None, max_tokens=256, temperature=0.2
+        self, messages, *, json_schema=None, max_tokens=256, temperature=0.2, stop=None
     ) -> Completion:
         self.requests.append(list(messages))
         if not self.replies:

@@ -138,8 +138,11 @@ def test_finish_transcribes_only_the_uncommitted_tail(transcriber, thinking_answ
     if not inc.stats.finish_reused_pass:
         assert 0.0 < inc.stats.finish_audio_s <= 12.0, inc.stats
     assert inc.stats.finish_audio_s < result.duration / 2
+    # Windows cut mid-answer lose some context: within 8 points of the whole answer's WER
+    # (benchmarks/stt_streaming.py measures the gap over 9 answers; the capture-path test
+    # below allows the same).
     assert (
-        word_error_rate(answer.text, result.text) <= word_error_rate(answer.text, whole.text) + 0.06
+        word_error_rate(answer.text, result.text) <= word_error_rate(answer.text, whole.text) + 0.08
     )
     assert_well_formed(result.words, result.duration)
 

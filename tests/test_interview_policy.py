@@ -10,7 +10,13 @@ from interview_helpers import ScriptedBackend
 from interviewer.interview.facts import NOT_SPECIFIED
 from interviewer.interview.intents import admits_not_knowing, is_mainly_clarifying
 from interviewer.interview.personas import load_catalog
-from interviewer.interview.policy import InterviewerPolicy, QuestionState, fallback_probe
+from interviewer.interview.policy import (
+    InterviewerPolicy,
+    QuestionState,
+    fallback_probe,
+    read_probe,
+    second_person,
+)
 
 CHOICE = (
     "I would use a two tower model for candidate generation, then a gradient boosted ranker "
@@ -174,6 +180,42 @@ def test_repeated_clarifying_question_is_answered_as_a_repeat_and_bounded(questi
 
 
 def test_probes_speak_to_the_candidate(question):
-    backend, policy, state = make(question, [probe("Why did the candidate choose a two tower model?")])
+    backend, policy, state = make(
+        question, [probe("Why did the candidate choose a two tower model?")]
+    )
     decision = policy.decide(state, CHOICE, 5)
     assert decision.say == "Why did you choose a two tower model?"
+
+
+@pytest.mark.parametrize(
+    ("drafted", "said"),
+    [
+        (
+            "Why did the candidate choose a two tower model?",
+            "Why did you choose a two tower model?",
+        ),
+        (
+            "Why does the candidate use an exploration budget?",
+            "Why do you use an exploration budget?",
+        ),
+        ("Why is the candidate sure it scales?", "Why are you sure it scales?"),
+        ("Why does the candidate's ranker need it?", "Why does your ranker need it?"),
+    ],
+)
+def test_probes_written_in_the_third_person_are_spoken_to_the_candidate(drafted, said):
+    assert second_person(drafted) == said
+
+
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("Why a two tower model", "Why a two tower model?"),  # cut before "?" by the stop
+        ('{"question": "Why a two tower model?"}', "Why a two tower model?"),
+        ("Sure! Why a two tower model", "Why a two tower model?"),
+        ("A two tower model is good", None),
+        ("", None),
+    ],
+)
+def test_read_probe_finds_the_why_question(reply, question):
+    draft = read_probe(reply)
+    assert (draft.question if draft else None) == question

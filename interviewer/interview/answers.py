@@ -27,6 +27,19 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a", ".webm", ".opus", ".a
 SIMULATED_SCRIPT = Path(__file__).with_name("simulated_candidate.yaml")
 
 
+class AnswerListener(Protocol):
+    """What a live source reports while the candidate is still talking."""
+
+    def words_so_far(self, text: str) -> None:
+        """The transcript so far (it may still change)."""
+
+    def paused(self, text: str) -> None:
+        """A pause after fresh words that sound like a finished answer."""
+
+    def resumed(self) -> None:
+        """Speech again after ``paused``: those words were not the end."""
+
+
 @dataclass
 class AnswerContext:
     """What the source may want to know about the turn it answers."""
@@ -36,8 +49,8 @@ class AnswerContext:
     interviewer_act: str  # the act the candidate is answering: ask, clarify, probe, hint
     interviewer_text: str
     stt_prompt: str | None = None  # biases recognition toward this question's vocabulary
-    # Live sources call this with the words heard so far (to warm the LLM's cache).
-    on_partial_text: Callable[[str], None] | None = None
+    # Live sources tell it what they hear while the candidate talks (to prepare the reply).
+    listener: AnswerListener | None = None
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """The interviewer's structured output: what the LLM drafts and what the policy decides.
 
-Both are pydantic models: the LLM's text is validated against ``ProbeDraft`` (and its JSON
-schema is what constrained generation enforces); ``InterviewerDecision`` is what the runner
-acts on and what lands, in part, in the session file.
+Both are pydantic models: the why-question read from the LLM's text is validated against
+``ProbeDraft``; ``InterviewerDecision`` is what the runner acts on and what lands, in part, in
+the session file.
 """
 
 from __future__ import annotations

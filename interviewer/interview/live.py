@@ -1,24 +1,23 @@
 """Live answers with latency hidden in the open: while the candidate talks, their words are
-transcribed incrementally and fed into the LLM's KV cache, so when they stop only the last
-fraction of a second of audio and the last few tokens are left to process.
+transcribed incrementally; the listener (the runner's ReplyPreparer) warms the LLM with them,
+and drafts the reply at a pause that sounds like the end, so when the turn ends the reply is
+often already written.
 
     microphone frames ─► IncrementalTranscriber ─► words so far ─► TurnEndPolicy (when to stop)
-                                   │
-                                   └─► stable words ─► PrefillWorker ─► LLM KV cache
+                                   │                     └──────► listener.words_so_far (prefill)
+                                   └─► pause + fresh, finished-sounding words ─► listener.paused
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
-from ..llm.base import ChatMessage
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
 from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
-from .answers import AnswerContext, CandidateAnswer
+from .answers import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
 
@@ -28,59 +27,44 @@ log = logging.getLogger(__name__)
 STREAMING_END_SILENCE_MS = 600
 
 
-class PrefillWorker:
-    """Keeps the LLM's cache warm with the newest partial answer, on one background thread.
-
-    Only the latest text matters: updates that arrive while a prefill runs replace each other,
-    so a slow model never builds a backlog.
-    """
+class PauseWatcher:
+    """Tells the listener when a pause follows fresh words that sound finished, and when the
+    candidate speaks again after it. Runs on the capture thread, once per frame."""
 
     def __init__(
         self,
-        prefill: Callable[[list[ChatMessage]], object],
-        build_messages: Callable[[str], list[ChatMessage]],
+        listener: AnswerListener,
+        incremental: IncrementalTranscriber,
+        policy: TurnEndPolicy,
     ) -> None:
-        self._prefill = prefill
-        self._build = build_messages
-        self._latest: str | None = None
-        self._done = False
-        self._wake = threading.Condition()
-        self.prefills = 0
-        self._thread = threading.Thread(target=self._run, name="llm-prefill", daemon=True)
-        self._thread.start()
+        self.listener = listener
+        self.incremental = incremental
+        self.policy = policy
+        self._reported: str | None = None  # words reported to paused(), until speech resumes
 
-    def update(self, partial_answer: str) -> None:
-        with self._wake:
-            self._latest = partial_answer
-            self._wake.notify()
-
-    def close(self) -> None:
-        """Stop taking updates and wait for a prefill in flight (it holds the model)."""
-        with self._wake:
-            self._done = True
-            self._latest = None
-            self._wake.notify()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while True:
-            with self._wake:
-                while self._latest is None and not self._done:
-                    self._wake.wait()
-                if self._done:
-                    return
-                text, self._latest = self._latest, None
-            try:
-                self._prefill(self._build(text))
-                self.prefills += 1
-            except Exception as exc:  # a failed prefill only costs speed, never the turn
-                log.info("prefill skipped: %s", exc)
+    def on_frame(self, info) -> None:
+        if info.speech_s <= 0:
+            return
+        if info.silence_s <= 0:
+            if self._reported is not None:
+                self._reported = None
+                self.listener.resumed()
+            return
+        if not self.incremental.caught_up():
+            return
+        words = self.incremental.words_so_far()
+        if not words.strip() or words == self._reported:
+            return
+        if self.policy.classify(words) != "unfinished":
+            self._reported = words
+            self.listener.paused(words)
 
 
 class LiveMicrophoneAnswers:
     """Microphone answers, transcribed while spoken; the turn ends on silence *and* words."""
 
     kind = "microphone"
+    live = True  # reports words while the candidate talks (AnswerContext.listener)
 
     def __init__(
         self, recorder, transcriber: Transcriber, on_frame: Callable | None = None
@@ -98,24 +82,26 @@ class LiveMicrophoneAnswers:
         self.on_frame = on_frame
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        warm = context.on_partial_text
-
-        def on_stable(_newly_committed: str) -> None:
-            # The LLM is warmed with the whole answer so far, not the latest words alone.
-            if warm is not None:
-                warm(incremental.stable_text())
-
+        listener = context.listener
         incremental = IncrementalTranscriber(
-            self.transcriber, context.stt_prompt, on_stable=on_stable
+            self.transcriber,
+            context.stt_prompt,
+            on_words=listener.words_so_far if listener is not None else None,
+        )
+        words_policy = TurnEndPolicy(self.recorder.endpoint)
+        watcher = (
+            PauseWatcher(listener, incremental, words_policy) if listener is not None else None
         )
 
         def on_frame(info) -> None:
             incremental.on_frame(info)
+            if watcher is not None:
+                watcher.on_frame(info)
             if self.on_frame is not None:
                 self.on_frame(info)
 
         # Judge the words only once the transcript has caught up with the speech.
-        policy = AwaitFreshWords(TurnEndPolicy(self.recorder.endpoint), incremental.caught_up)
+        policy = AwaitFreshWords(words_policy, incremental.caught_up)
         try:
             captured = self.recorder.record_turn(
                 on_frame=on_frame, words_provider=incremental.words_so_far, policy=policy

@@ -8,6 +8,7 @@ stalls on a bad generation.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -35,6 +36,7 @@ DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
 MAX_PROBE_WORDS = 30
+MAX_PROBE_TOKENS = 60  # a why-question under 30 words; a runaway reply is cut here
 _STOPWORDS = frozenset(
     """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
     that this my our you your would will so then just like um uh use using""".split()
@@ -68,10 +70,16 @@ def content_words(text: str) -> list[str]:
 
 
 _THIRD_PERSON = re.compile(r"\bthe candidate('s)?\b", re.IGNORECASE)
+# The verb before "the candidate" agrees with it: "does the candidate" becomes "do you".
+_AGREEING_VERB = re.compile(r"\b(does|is|was|has)(\s+the candidate\b(?!'s))", re.IGNORECASE)
+_SECOND_PERSON_VERB = {"does": "do", "is": "are", "was": "were", "has": "have"}
 
 
 def second_person(question: str) -> str:
-    """'Why did the candidate choose X?' -> 'Why did you choose X?' (small models slip)."""
+    """'Why does the candidate choose X?' -> 'Why do you choose X?' (small models slip)."""
+    question = _AGREEING_VERB.sub(
+        lambda m: _SECOND_PERSON_VERB[m.group(1).lower()] + m.group(2), question
+    )
     return _THIRD_PERSON.sub(lambda m: "your" if m.group(1) else "you", question)
 
 
@@ -128,6 +136,28 @@ def validate_probe(
     return problems
 
 
+_PROBE_START = re.compile(r"\b(Why|What made you)\b[^?{}\"\n]*")
+
+
+def read_probe(text: str) -> ProbeDraft | None:
+    """The why-question in an LLM reply, or None.
+
+    The reply normally is the question itself, cut before its question mark by the stop
+    sequence; a model that wrapped it in JSON or a preamble ("Sure! Why ...") still counts.
+    """
+    text = text.strip()
+    if text.startswith("{"):
+        with contextlib.suppress(ValueError, AttributeError):
+            text = str(json.loads(text).get("question", ""))
+    match = _PROBE_START.search(text)
+    if match is None:
+        return None
+    try:
+        return ProbeDraft(question=match.group(0).strip().rstrip(".,;:!") + "?")
+    except ValidationError:
+        return None
+
+
 def _trim(phrase: str, max_words: int) -> str:
     """The first words of a phrase, without a dangling 'and'/'the' at the end."""
     words = phrase.split()[:max_words]
@@ -158,6 +188,10 @@ class InterviewerPolicy:
         self.backend = backend
         self.persona = persona
         self.max_depth = max_depth
+
+    def with_backend(self, backend: LLMBackend) -> InterviewerPolicy:
+        """The same interviewer on another backend (a cancellable one, for drafts)."""
+        return InterviewerPolicy(backend, self.persona, max_depth=self.max_depth)
 
     def decide(
         self, state: QuestionState, candidate_text: str, now_s: float
@@ -271,18 +305,20 @@ class InterviewerPolicy:
             # One retry, told exactly what was wrong.
             retry = [
                 *messages,
-                ChatMessage(role="assistant", content=draft.model_dump_json()),
+                ChatMessage(role="assistant", content=draft.question),
                 ChatMessage(
                     role="user",
                     content="That follow-up is unusable: "
                     + "; ".join(problems)
-                    + ". Write it again as JSON.",
+                    + ". Write it again.",
                 ),
             ]
             draft, problems = self._draft_probe(retry, text, state.question, earlier)
         elif draft is None:
+            # Not even a why-question: ask again with the output constrained to one (slower
+            # per token, but a small model cannot wander off).
             draft, problems = self._draft_probe(
-                messages, text, state.question, earlier, temperature=0.7
+                messages, text, state.question, earlier, constrained=True
             )
         seconds = time.perf_counter() - started
         state.depth += 1
@@ -313,17 +349,31 @@ class InterviewerPolicy:
         question: Question,
         earlier: list[str],
         temperature: float = 0.3,
+        *,
+        constrained: bool = False,
     ) -> tuple[ProbeDraft | None, list[str]]:
-        completion = self.backend.complete(
-            messages,
-            json_schema=ProbeDraft.model_json_schema(),
-            max_tokens=120,
-            temperature=temperature,
-        )
-        try:
-            draft = ProbeDraft.model_validate(json.loads(completion.text))
-            draft.question = second_person(draft.question)
-        except (ValueError, ValidationError) as exc:
-            log.info("probe draft is not valid JSON for ProbeDraft: %s", exc)
-            return None, ["the reply was not the JSON asked for"]
+        """One drafted probe and what is wrong with it.
+
+        Plain text that stops at its question mark by default: no JSON wrapper to generate
+        and no grammar to check every token against (together about half the time of a
+        probe on the embedded model); read_probe() and ProbeDraft's pattern check it after.
+        ``constrained`` asks for ProbeDraft's JSON schema instead, which the embedded model
+        enforces with a grammar.
+        """
+        if constrained:
+            completion = self.backend.complete(
+                messages,
+                json_schema=ProbeDraft.model_json_schema(),
+                max_tokens=2 * MAX_PROBE_TOKENS,
+                temperature=temperature,
+            )
+        else:
+            completion = self.backend.complete(
+                messages, max_tokens=MAX_PROBE_TOKENS, temperature=temperature, stop=["?"]
+            )
+        draft = read_probe(completion.text)
+        if draft is None:
+            log.info("probe draft is not one why-question: %r", completion.text[:200])
+            return None, ["the reply was not one question starting with 'Why'"]
+        draft.question = second_person(draft.question)
         return draft, validate_probe(draft, candidate_text, question, earlier)

@@ -32,10 +32,10 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
         "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
         "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
         "Rules: speak to the candidate as 'you'; the question must name that choice in their "
-        "own words, be under 25 "
+        "own words, be under 15 "
         "words, end with a question mark, and must not suggest the answer or list "
         "alternatives they did not mention.\n"
-        'Reply with JSON only: {"question": "Why ...?"}'
+        "Reply with the question only, starting with 'Why'."
     )
 
 

@@ -17,9 +17,9 @@ from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, build_prompt
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock, text_duration_s
-from .live import LiveMicrophoneAnswers, PrefillWorker
 from .personas import Persona, Question
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
+from .preparer import ReplyPreparer
 from .prompts import round_title
 from .voice import InterviewerVoice
 
@@ -121,31 +121,40 @@ class InterviewRunner:
         state.history.append(("interviewer", line))
         stt_prompt = build_prompt(question.terms, question.prompt)
         while True:
-            prefill = self._prefill_worker(policy, state)
+            preparer = self._reply_preparer(policy, state)
             context = AnswerContext(
                 question.round,
                 question.id,
                 act,
                 line,
                 stt_prompt=stt_prompt,
-                on_partial_text=prefill.update if prefill else None,
+                listener=preparer,
             )
             listen_started = self.clock.now()
             try:
                 answer = self.answers.next_answer(context)
+                answered_at = time.perf_counter()
+                if answer is None:
+                    self.exhausted = True
+                    return "answers_exhausted"
+                text = self._record_answer(answer, question, listen_started, stt_prompt)
+                if self._round_time_up(round_started):
+                    return "round_time_up"
+                draft = preparer.take(text) if preparer else None
             finally:
-                if prefill:
-                    prefill.close()
-            answered_at = time.perf_counter()
-            if answer is None:
-                self.exhausted = True
-                return "answers_exhausted"
-            text = self._record_answer(answer, question, listen_started, stt_prompt)
-            state.history.append(("candidate", text))
-            if self._round_time_up(round_started):
-                return "round_time_up"
-            self.observer.status("thinking…")
-            decision = policy.decide(state, text, self.clock.now())
+                if preparer:
+                    preparer.close()
+            if draft is not None and draft.decision is not None:
+                # Drafted at the pause from exactly these words: adopt its state and reply.
+                state = draft.state
+                state.history[-1] = ("candidate", text)
+                decision = draft.decision
+                decision_meta = {"drafted_at_pause": True}
+            else:
+                state.history.append(("candidate", text))
+                self.observer.status("thinking…")
+                decision = policy.decide(state, text, self.clock.now())
+                decision_meta = {}
             if decision.act == "move_on":
                 log.info("moving on: %s", decision.reason)
                 return "moved_on"
@@ -162,20 +171,20 @@ class InterviewRunner:
                     "target": decision.target,
                     "revealed_topics": decision.revealed_topics,
                     "llm_seconds": round(decision.llm_seconds, 3),
+                    **decision_meta,
                 },
                 answered_at=answered_at,
             )
             state.history.append(("interviewer", line))
 
-    def _prefill_worker(
+    def _reply_preparer(
         self, policy: InterviewerPolicy, state: QuestionState
-    ) -> PrefillWorker | None:
-        """Warm the LLM with the answer as it is spoken, where backend and source allow."""
-        prefill = getattr(self.backend, "prefill", None)
-        if prefill is None or not isinstance(self.answers, LiveMicrophoneAnswers):
+    ) -> ReplyPreparer | None:
+        """Prepare the reply while the answer is spoken, where the source is live."""
+        if not getattr(self.answers, "live", False):
             return None
-        return PrefillWorker(
-            prefill, lambda partial: policy.messages_for(state, partial, finished=False)
+        return ReplyPreparer(
+            policy, state, self.clock.now, prefill=getattr(self.backend, "prefill", None)
         )
 
     def _round_time_up(self, round_started: float) -> bool:

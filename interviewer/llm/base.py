@@ -14,6 +14,14 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 
 
+class GenerationCancelled(Exception):
+    """A caller withdrew a request (a drafted reply the candidate talked over).
+
+    Not an :class:`~interviewer.errors.InterviewerError`: nothing went wrong, and nothing
+    that handles errors should swallow it.
+    """
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant"]
     content: str
@@ -45,7 +53,11 @@ class LLMBackend(Protocol):
         json_schema: dict[str, Any] | None = None,
         max_tokens: int = 256,
         temperature: float = 0.2,
-    ) -> Completion: ...
+        stop: list[str] | None = None,
+    ) -> Completion:
+        """The whole reply; generation ends before any ``stop`` string (which is not
+        included in the text)."""
+        ...
 
     def stream(
         self,

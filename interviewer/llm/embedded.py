@@ -18,13 +18,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import LLMError, LLMUnavailableError
-from .base import ChatMessage, Completion
+from .base import ChatMessage, Completion, GenerationCancelled
 from .gguf import check_gguf_file
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class EmbeddedBackend:
     """llama.cpp in-process. ``complete`` and ``stream`` share one model and its KV cache."""
 
     name = "embedded"
+    cancellable = True  # complete(should_stop=...) stops between tokens
 
     def __init__(
         self,
@@ -111,9 +112,19 @@ class EmbeddedBackend:
         json_schema: dict[str, Any] | None = None,
         max_tokens: int = 256,
         temperature: float = 0.2,
+        stop: list[str] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Completion:
-        for _ in self._generate(messages, json_schema, max_tokens, temperature):
-            pass
+        """The whole reply. ``should_stop`` is polled between tokens: once it returns True,
+        generation stops, the model is free for the next call and GenerationCancelled is
+        raised (the KV cache keeps what was evaluated; a later prompt reuses its prefix)."""
+        tokens = self._generate(messages, json_schema, max_tokens, temperature, stop)
+        try:
+            for _ in tokens:
+                if should_stop is not None and should_stop():
+                    raise GenerationCancelled("the request was withdrawn")
+        finally:
+            tokens.close()  # release the model now, not when the traceback is collected
         assert self.last_completion is not None  # set by the generator's last step
         return self.last_completion
 
@@ -124,7 +135,7 @@ class EmbeddedBackend:
         max_tokens: int = 256,
         temperature: float = 0.2,
     ) -> Iterator[str]:
-        return self._generate(messages, None, max_tokens, temperature)
+        return self._generate(messages, None, max_tokens, temperature, None)
 
     def prefill(self, messages: list[ChatMessage]) -> int:
         """Evaluate ``messages`` into the KV cache now, while the candidate is still talking.
@@ -162,9 +173,12 @@ class EmbeddedBackend:
         json_schema: dict[str, Any] | None,
         max_tokens: int,
         temperature: float,
+        stop: list[str] | None,
     ) -> Iterator[str]:
         """Stream deltas; record :attr:`last_completion` once the reply is finished."""
         kwargs: dict[str, Any] = {}
+        if stop:
+            kwargs["stop"] = stop
         if json_schema is not None:
             # Key order is kept: the grammar makes the model write properties in the schema's
             # order, and callers rely on it (sorting would reorder them alphabetically).

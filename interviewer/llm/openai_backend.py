@@ -158,11 +158,14 @@ class OpenAIBackend:
         json_schema: dict[str, Any] | None = None,
         max_tokens: int = 256,
         temperature: float = 0.2,
+        stop: list[str] | None = None,
     ) -> Completion:
         wire = [m.model_dump() for m in messages]
         while True:
             mode = self._wire_modes[0] if json_schema is not None else None
             request = self._request(wire, json_schema, mode, max_tokens, temperature)
+            if stop:
+                request["stop"] = stop
             started = time.perf_counter()
             try:
                 response = self._call(

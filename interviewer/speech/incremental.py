@@ -48,8 +48,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _VOICE_DBFS = -42.0  # feed()-only callers: a frame louder than this counts as voice
+# on_frame callers: a frame the capture's VAD scores at least this likely is voice. This is
+# the VAD's entry threshold, not its hysteresis: the VAD keeps "speaking" for a few hundred
+# ms after the last word, and a voice end that late would start one more pass over silence.
+_VOICE_PROB = 0.5
 _PAUSE_KICK_S = 0.15  # silence after speech that triggers a pass (words fresh for the policy)
-_FINAL_PAD_S = 0.15  # a pass must extend this far past the last voice to be reused by finish()
+_STEP_HOLD = 800  # samples (50 ms): a step pass starts only while the voice is still going
+# A pass must hear this far past the last voice to have the last word whole: only such a
+# pass counts as caught up, stops the pause kick, and is reused by finish().
+_FINAL_PAD_S = 0.1
 _CONTEXT_WORDS = 50  # committed words given to Whisper as the prompt's tail
 _CUT_SEARCH_S = 0.08  # how far into the neighbouring words the quiet cut point may fall
 _ENERGY_WINDOW_S = 0.02
@@ -93,6 +100,11 @@ class IncrementalTranscriber:
     Feed it frames (``feed`` or, from the capture loop, ``on_frame``); read ``words_so_far``
     for the end-of-turn policy and ``stable_text`` for the LLM prefill; call ``finish`` when
     the turn ends. Use one instance per turn.
+
+    Passes run when a pause starts (so the words are fresh when the end-of-turn policy reads
+    them) and every ``min_step_s`` of new speech in between. Each pass holds the CPU for a
+    few hundred ms; a pass still running when the candidate stops delays the one that hears
+    their last words, so the step is kept long.
     """
 
     def __init__(
@@ -100,12 +112,15 @@ class IncrementalTranscriber:
         transcriber: Transcriber,
         prompt: str | None = None,
         *,
-        min_step_s: float = 1.0,
+        min_step_s: float = 2.0,
         stable_margin_s: float = 1.5,
         max_window_s: float = 12.0,
         sample_rate: int = 16000,
         on_stable: Callable[[str], None] | None = None,
+        on_words: Callable[[str], None] | None = None,
     ) -> None:
+        """``on_stable`` gets newly committed text; ``on_words`` gets every pass's whole
+        transcript so far (committed and tentative), e.g. to warm an LLM with it."""
         if sample_rate != 16000:
             raise ValueError(f"Whisper transcribes 16 kHz audio, got {sample_rate} Hz")
         if min_step_s <= 0 or stable_margin_s < 0:
@@ -117,7 +132,9 @@ class IncrementalTranscriber:
         self._margin = int(stable_margin_s * sample_rate)
         self._max_window_s = max_window_s
         self._kick_after = int(_PAUSE_KICK_S * sample_rate)
+        self._pad = int(_FINAL_PAD_S * sample_rate)
         self._on_stable = on_stable
+        self._on_words = on_words
         self.stats = IncrementalStats()
 
         self._cond = threading.Condition()
@@ -127,6 +144,7 @@ class IncrementalTranscriber:
         self._committed: list[TranscribedWord] = []  # times relative to the turn's start
         self._tentative: list[TranscribedWord] = []
         self._pass_end = 0  # buffer end seen by the last pass (failed ones included)
+        self._running_end = 0  # buffer end the pass in flight will have heard
         self._heard = 0  # buffer end seen by the last pass that produced ``_tentative``
         self._voice_end = 0  # end of the last voiced audio
         self._vad_seen = False  # on_frame gave us the capture VAD: trust it over energy
@@ -152,9 +170,8 @@ class IncrementalTranscriber:
         data = to_float32(info.frame)
         with self._cond:
             self._append_locked(data, None)
-            if info.speech_s > 0:
-                voice_end = int(round((info.elapsed_s - info.silence_s) * self.sample_rate))
-                self._voice_end = max(self._voice_end, min(voice_end, self._total))
+            if info.speech_s > 0 and info.speech_prob >= _VOICE_PROB:
+                self._voice_end = self._total
             self._maybe_kick_locked()
 
     def _append(self, data: np.ndarray, voiced: bool | None) -> None:
@@ -179,7 +196,7 @@ class IncrementalTranscriber:
 
     def _maybe_kick_locked(self) -> None:
         """A pause just started after words no pass has heard: transcribe them now."""
-        unheard = self._voice_end > self._pass_end
+        unheard = self._voice_end + self._pad > max(self._pass_end, self._running_end)
         if unheard and self._total - self._voice_end >= self._kick_after and not self._kick:
             self._kick = True
         # Whatever changed (audio, the voice end, a kick) may have made a pass due: wake the
@@ -198,7 +215,7 @@ class IncrementalTranscriber:
         """True once a finished pass has heard every voiced sample so far: the words the
         end-of-turn policy reads then include the last thing said before the pause."""
         with self._cond:
-            return self._broken or self._pass_end >= self._voice_end
+            return self._broken or self._pass_end >= self._voice_end + self._pad
 
     def stable_text(self) -> str:
         """Committed words only (they never change): what the LLM prefill reads."""
@@ -222,8 +239,14 @@ class IncrementalTranscriber:
         if self._kick:
             return True
         # Only new voice is worth a pass: a pass over silence would still be running when
-        # the turn ends, and the candidate would wait for it.
-        return self._voice_end > self._pass_end and self._total - self._pass_end >= self._step
+        # the turn ends, and the candidate would wait for it. Nor is a step taken as soon as
+        # the voice stops: that may be the end, and then the pause's own pass (kicked a
+        # moment later, hearing the last word whole) must not queue behind it.
+        return (
+            self._voice_end > self._pass_end
+            and self._total - self._pass_end >= self._step
+            and self._total - self._voice_end < _STEP_HOLD
+        )
 
     def _run(self) -> None:
         while True:
@@ -231,8 +254,9 @@ class IncrementalTranscriber:
                 self._cond.wait_for(lambda: self._stopping or self._due_locked())
                 if self._stopping:
                     return
-                self._busy, self._kick = True, False
+                at_pause, self._busy, self._kick = self._kick, True, False
                 start, end = self._commit, self._total
+                self._running_end = end
                 window, prompt = self._window_locked(start, end)
             pass_started = time.perf_counter()
             try:
@@ -259,6 +283,8 @@ class IncrementalTranscriber:
                         self.stats.max_window_s, window.size / self.sample_rate
                     )
                     fresh = self._apply_locked(result, start, end)
+                    # A pause has begun since: the pause's pass comes next, with fresher words.
+                    at_pause = at_pause or self._total - self._voice_end >= self._kick_after
                 except Exception:
                     # Never leave the worker "busy" behind a dead thread: finish() catches up.
                     log.exception("incremental transcription stopped; finish() will catch up")
@@ -272,6 +298,13 @@ class IncrementalTranscriber:
                     self._on_stable(fresh)
                 except Exception:
                     log.exception("on_stable callback failed")
+            # At a pause the listener is about to act on these words (and may draft a reply
+            # from them): warming the LLM now would only hold it up.
+            if self._on_words is not None and not at_pause:
+                try:
+                    self._on_words(self.words_so_far())
+                except Exception:
+                    log.exception("on_words callback failed")
 
     def _window_locked(self, start: int, end: int) -> tuple[np.ndarray, str]:
         """The audio after the commit point, and a prompt ending in the committed words.
@@ -286,7 +319,11 @@ class IncrementalTranscriber:
     def _transcribe(self, window: np.ndarray, prompt: str, start: int) -> list[TranscribedWord]:
         """Words of the window that begins at sample ``start``, in turn time."""
         offset = start / self.sample_rate
-        result = self._transcriber.transcribe(window, prompt=prompt)
+        # The sequential decoder, not the chunked one: on a window that ends at a thinking
+        # pause it keeps the trailing "and, uh..." that holds the turn open, where the chunked
+        # decoder was seen to turn "and then" into "and N." and end the turn (a false cut-off,
+        # tests/test_incremental_stt.py). It costs ~0.15 s more per pass.
+        result = self._transcriber.transcribe(window, prompt=prompt, chunked=False)
         return [
             w.model_copy(
                 update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)}
@@ -401,7 +438,7 @@ class IncrementalTranscriber:
             total, start = self._total, self._commit
             # The pass kicked when the final pause began heard every voiced sample: its
             # tentative words are the tail's transcript, and the candidate waits for nothing.
-            reuse = self._heard > 0 and self._heard >= self._voice_end + int(_FINAL_PAD_S * sr)
+            reuse = self._heard > 0 and self._heard >= self._voice_end + self._pad
             tail, prompt = self._window_locked(start, total)
             committed = list(self._committed)
             tentative = list(self._tentative)

@@ -34,6 +34,7 @@ REQUIRED_MODEL_FILES = ("model.bin", "config.json")
 # A prompt written the way people talk, fillers included, so Whisper keeps them.
 FILLER_PROMPT = "Umm, let me think, uh... so, hmm, I'd, uh, start with the data."
 MAX_PROMPT_WORDS = 120  # Whisper uses at most ~224 prompt tokens; stay well under.
+CHUNKS_PER_BATCH = 4  # 30 s stretches of a long recording decoded together
 
 
 class TranscribedWord(BaseModel):
@@ -144,7 +145,7 @@ class Transcriber:
     def __init__(self, model: str | None = None, *, cpu_threads: int | None = None) -> None:
         target, self.description = resolve_model(model)
         try:
-            from faster_whisper import WhisperModel
+            from faster_whisper import BatchedInferencePipeline, WhisperModel
 
             self._model = WhisperModel(
                 target,
@@ -153,6 +154,11 @@ class Transcriber:
                 cpu_threads=cpu_threads or default_threads(),
                 num_workers=1,
             )
+            # The chunked pipeline decodes each stretch of speech once. The sequential
+            # transcribe() re-encodes the last half second after the last word (it seeks to
+            # the last word's end when word timestamps are on): a third of a short answer's
+            # time, measured in benchmarks/stt_accuracy.py.
+            self._chunked = BatchedInferencePipeline(self._model)
         except SpeechModelError:
             raise
         except Exception as exc:  # ctranslate2 raises RuntimeError/ValueError; hub errors vary
@@ -171,8 +177,13 @@ class Transcriber:
         hotwords: Sequence[str] = (),
         vad_filter: bool = True,
         beam_size: int = 5,
+        chunked: bool = True,
     ) -> Transcription:
-        """Transcribe a file or a 16 kHz float32 array; word timestamps always on."""
+        """Transcribe a file or a 16 kHz float32 array; word timestamps always on.
+
+        ``chunked`` (the default, with ``vad_filter``) cuts the speech into stretches of up
+        to 30 s at pauses and decodes each once; otherwise faster-whisper's sequential
+        decoder runs over the audio (kept for comparison in the benchmarks)."""
         if isinstance(audio, (str, Path)):
             from ..audio.io import load_audio
 
@@ -180,16 +191,21 @@ class Transcriber:
         started = time.perf_counter()
         with self._lock:
             try:
-                segments, info = self._model.transcribe(
-                    audio,
-                    language="en",
-                    beam_size=beam_size,
-                    word_timestamps=True,
-                    vad_filter=vad_filter,
-                    initial_prompt=prompt if prompt is not None else FILLER_PROMPT,
-                    hotwords=", ".join(hotwords) if hotwords else None,
-                    condition_on_previous_text=False,
-                )
+                options = {
+                    "language": "en",
+                    "beam_size": beam_size,
+                    "word_timestamps": True,
+                    "initial_prompt": prompt if prompt is not None else FILLER_PROMPT,
+                    "hotwords": ", ".join(hotwords) if hotwords else None,
+                }
+                if vad_filter and chunked:
+                    segments, info = self._chunked.transcribe(
+                        audio, batch_size=CHUNKS_PER_BATCH, **options
+                    )
+                else:
+                    segments, info = self._model.transcribe(
+                        audio, vad_filter=vad_filter, condition_on_previous_text=False, **options
+                    )
                 segments = list(segments)
             except (RuntimeError, ValueError) as exc:
                 raise AudioError(f"transcription failed: {exc}") from exc
