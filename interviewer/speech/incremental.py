@@ -319,11 +319,7 @@ class IncrementalTranscriber:
     def _transcribe(self, window: np.ndarray, prompt: str, start: int) -> list[TranscribedWord]:
         """Words of the window that begins at sample ``start``, in turn time."""
         offset = start / self.sample_rate
-        # The sequential decoder, not the chunked one: on a window that ends at a thinking
-        # pause it keeps the trailing "and, uh..." that holds the turn open, where the chunked
-        # decoder was seen to turn "and then" into "and N." and end the turn (a false cut-off,
-        # tests/test_incremental_stt.py). It costs ~0.15 s more per pass.
-        result = self._transcriber.transcribe(window, prompt=prompt, chunked=False)
+        result = self._transcriber.transcribe(window, prompt=prompt)
         return [
             w.model_copy(
                 update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)}

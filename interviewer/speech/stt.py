@@ -199,8 +199,11 @@ class Transcriber:
                     "hotwords": ", ".join(hotwords) if hotwords else None,
                 }
                 if vad_filter and chunked:
+                    # With timestamp tokens, as the sequential decoder: without them, tiny.en
+                    # was seen to end a window that stops at a thinking pause on "and N."
+                    # instead of "and then" (tests/test_incremental_stt.py).
                     segments, info = self._chunked.transcribe(
-                        audio, batch_size=CHUNKS_PER_BATCH, **options
+                        audio, batch_size=CHUNKS_PER_BATCH, without_timestamps=False, **options
                     )
                 else:
                     segments, info = self._model.transcribe(
