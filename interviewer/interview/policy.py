@@ -24,9 +24,8 @@ from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
 from .personas import Persona, Question
 from .prompts import (
-    PROBE_INSTRUCTION,
-    conversation_messages,
     fact_pick_messages,
+    probe_messages,
     probe_system_prompt,
 )
 
@@ -281,20 +280,15 @@ class InterviewerPolicy:
         index = pick.fact_index
         return (index if 0 <= index < len(facts) else None), time.perf_counter() - started
 
-    def messages_for(
-        self, state: QuestionState, answer: str, *, finished: bool = True
-    ) -> list[ChatMessage]:
+    def messages_for(self, state: QuestionState, answer: str) -> list[ChatMessage]:
         """The probe prompt: the question's brief and the candidate's latest answer only.
 
         A 1.5B model shown the ladder so far keeps re-asking its own previous question (or
-        probes the first answer); shown only the answer, it probes that answer. The same
-        function builds the prompt prefilled while the candidate talks (``finished=False``:
-        the answer so far) and the one the probe is generated from, so they share every
-        token up to where the partial answer stopped.
+        probes the first answer); shown only the answer, it probes that answer. The prompt
+        warmed while the candidate talks is this one with the answer so far, so the two
+        share every token up to where the partial answer stopped.
         """
-        system = probe_system_prompt(self.persona, state.question)
-        instruction = PROBE_INSTRUCTION if finished else None
-        return conversation_messages(system, [("candidate", answer)], instruction)
+        return probe_messages(probe_system_prompt(self.persona, state.question), answer)
 
     def _probe(self, state: QuestionState, text: str) -> InterviewerDecision:
         started = time.perf_counter()

@@ -195,7 +195,7 @@ class ReplyPreparer:
     def _warm(self, partial: str) -> None:
         assert self._prefill is not None
         try:
-            self._prefill(self._policy.messages_for(self._state, partial, finished=False))
+            self._prefill(self._policy.messages_for(self._state, partial))
             self.stats.prefills += 1
         except Exception as exc:  # a failed prefill only costs speed, never the turn
             log.info("prefill skipped: %s", exc)

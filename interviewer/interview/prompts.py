@@ -39,34 +39,21 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
     )
 
 
-# Appended after the conversation for each probe: small models otherwise keep probing the
-# first answer. Kept out of the history, so earlier turns render the same every time.
+# Before the answer in the candidate's message: the same tokens then come first in the prompt
+# warmed while the candidate talks and in the one the probe is generated from, so at the end
+# of the turn only the answer's last words are left to evaluate.
 PROBE_INSTRUCTION = (
     "Ask 'why' about one specific choice or claim in this answer, naming it in the "
     "candidate's words."
 )
 
 
-def conversation_messages(
-    system: str, history: list[tuple[str, str]], instruction: str | None = None
-) -> list[ChatMessage]:
-    """history: (speaker, text) pairs, oldest first. The instruction closes the last
-    candidate message (after their words), so a prompt prefilled with a partial answer
-    shares every token up to where the answer stopped."""
-    messages = [ChatMessage(role="system", content=system)]
-    for speaker, text in history:
-        if speaker == "interviewer":
-            messages.append(ChatMessage(role="assistant", content=text))
-        else:
-            messages.append(ChatMessage(role="user", content=f"Candidate: {text}"))
-    if instruction:
-        if messages[-1].role == "user":
-            messages[-1] = ChatMessage(
-                role="user", content=f"{messages[-1].content}\n\n({instruction})"
-            )
-        else:
-            messages.append(ChatMessage(role="user", content=instruction))
-    return messages
+def probe_messages(system: str, answer: str) -> list[ChatMessage]:
+    """The probe prompt: the brief, then the instruction and the (partial) answer."""
+    return [
+        ChatMessage(role="system", content=system),
+        ChatMessage(role="user", content=f"({PROBE_INSTRUCTION})\n\nCandidate: {answer}"),
+    ]
 
 
 def fact_pick_messages(question_text: str, facts: list[str]) -> list[ChatMessage]:
