@@ -21,6 +21,7 @@ from .personas import Persona, Question
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .preparer import ReplyPreparer
 from .prompts import round_title
+from .retranscribe import AnswerRetranscriber
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -72,26 +73,39 @@ class InterviewRunner:
         self.config = config or RunConfig()
         self.clock = SessionClock()
         self.exhausted = False
+        self._retranscriber: AnswerRetranscriber | None = None
 
     # --- public -----------------------------------------------------------------------------
 
     def run_rounds(self, plan: list[tuple[Persona, list[Question]]]) -> None:
         """Run rounds back to back in one session; closes with the last persona's line."""
         last_persona = plan[-1][0]
-        for number, (persona, questions) in enumerate(plan):
-            if self.exhausted:
-                break
-            if number > 0:
-                self._say(
-                    persona.say(persona.break_line), act="break", round_type=questions[0].round
-                )
-                if self.config.break_s > 0:
-                    self.observer.status(f"short break: {self.config.break_s:.0f} s")
-                    time.sleep(self.config.break_s)
-            self._run_round(persona, questions)
-        self._say(
-            last_persona.say(last_persona.closing), act="wrap_up", round_type=plan[-1][1][0].round
-        )
+        if getattr(self.answers, "live", False):
+            self._retranscriber = AnswerRetranscriber(self.transcriber)
+        try:
+            for number, (persona, questions) in enumerate(plan):
+                if self.exhausted:
+                    break
+                if number > 0:
+                    self._say(
+                        persona.say(persona.break_line),
+                        act="break",
+                        round_type=questions[0].round,
+                    )
+                    if self.config.break_s > 0:
+                        self.observer.status(f"short break: {self.config.break_s:.0f} s")
+                        time.sleep(self.config.break_s)
+                self._run_round(persona, questions)
+            self._say(
+                last_persona.say(last_persona.closing),
+                act="wrap_up",
+                round_type=plan[-1][1][0].round,
+            )
+            self._apply_retranscriptions(wait=True)
+        finally:
+            if self._retranscriber is not None:
+                self._retranscriber.close()
+                self._retranscriber = None
         self.writer.finish()
 
     # --- rounds and questions ---------------------------------------------------------------
@@ -204,6 +218,7 @@ class InterviewRunner:
         meta: dict | None = None,
         answered_at: float | None = None,
     ) -> Turn:
+        self._apply_retranscriptions()
         index = self.writer.next_index()
         path = self.writer.audio_path(index, "interviewer")
         started = self.clock.now()
@@ -286,4 +301,37 @@ class InterviewRunner:
         )
         self.writer.add_turn(turn)
         self.observer.turn_recorded(turn)
+        if self._retranscriber is not None and answer.transcription is not None:
+            # Heard in windows while spoken: once the reply is under way, hear it whole.
+            self._retranscriber.submit(index, answer.samples, stt_prompt)
         return text
+
+    def _apply_retranscriptions(self, *, wait: bool = False) -> None:
+        """Swap in whole-answer transcripts that are ready; keep the live words in meta."""
+        if self._retranscriber is None:
+            return
+        for done in self._retranscriber.collect(wait=wait):
+            turn = self.writer.session.turns[done.index]
+            result = done.transcription
+            meta = dict(turn.meta) | {"transcript": "whole answer, after the reply"}
+            if result.text != turn.text:
+                meta["live_text"] = turn.text
+            words = [
+                Word(
+                    word=w.word,
+                    start=round(turn.start + w.start, 3),
+                    end=round(turn.start + w.end, 3),
+                    probability=w.probability,
+                )
+                for w in result.words
+            ]
+            self.writer.replace_turn(
+                turn.model_copy(
+                    update={
+                        "text": result.text,
+                        "words": words,
+                        "silent": not result.text.strip(),
+                        "meta": meta,
+                    }
+                )
+            )

@@ -85,6 +85,12 @@ class SessionWriter:
         self.save()
         return turn
 
+    def replace_turn(self, turn: Turn) -> Turn:
+        """Rewrite a recorded turn (a better transcript of it) and persist at once."""
+        self.session.turns[turn.index] = turn
+        self.save()
+        return turn
+
     def finish(self) -> None:
         from .models import utc_now
 
