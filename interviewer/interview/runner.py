@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+import numpy as np
+
 from ..audio.io import SAMPLE_RATE, write_wav
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
@@ -74,6 +76,8 @@ class InterviewRunner:
         self.clock = SessionClock()
         self.exhausted = False
         self._retranscriber: AnswerRetranscriber | None = None
+        # The last live answer, transcribed again once the reply to it has started.
+        self._heard_live: tuple[int, np.ndarray, str | None] | None = None
 
     # --- public -----------------------------------------------------------------------------
 
@@ -228,6 +232,10 @@ class InterviewRunner:
             if answered_at is not None:
                 # From the end of the candidate's turn to the reply's first sample.
                 meta["reply_latency_s"] = round(time.perf_counter() - answered_at, 3)
+            if self._heard_live is not None and self._retranscriber is not None:
+                # Not sooner: until the reply is out, the CPU is the reply's.
+                self._retranscriber.submit(*self._heard_live)
+                self._heard_live = None
 
         duration, audio = self.voice.say(text, path, on_first_sample=first_sample)
         start, end = self.clock.place(duration, started_at=started)
@@ -303,7 +311,7 @@ class InterviewRunner:
         self.observer.turn_recorded(turn)
         if self._retranscriber is not None and answer.transcription is not None:
             # Heard in windows while spoken: once the reply is under way, hear it whole.
-            self._retranscriber.submit(index, answer.samples, stt_prompt)
+            self._heard_live = (index, answer.samples, stt_prompt)
         return text
 
     def _apply_retranscriptions(self, *, wait: bool = False) -> None:
