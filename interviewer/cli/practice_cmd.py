@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.live import Live
@@ -126,44 +127,29 @@ def _print_scorecard(folder: Path) -> None:
     )
 
 
-def _options(
-    rounds: list[str],
-    persona,
-    question,
-    questions,
-    depth,
-    answers,
-    text,
-    simulate,
-    no_voice,
-    out,
-    backend,
-    model,
-    base_url,
-    stt_model,
-    round_minutes=None,
-    break_s=0.0,
-    seed=None,
-    end_silence_ms=None,
-    no_streaming=False,
-) -> PracticeOptions:
+def _options(rounds: list[str], params: dict[str, Any]) -> PracticeOptions:
+    """PracticeOptions from the options ``practice`` and ``loop`` share (typer's ctx.params,
+    keyed by parameter name); an option only one of them has gets its default here."""
+    end_silence_ms = params["end_silence_ms"]
     return PracticeOptions(
         rounds=rounds,
-        persona=persona,
-        question_id=question,
-        questions_per_round=questions,
-        max_depth=depth,
-        answers=_answer_mode(answers, text, simulate),
-        answers_dir=answers,
-        voice=not no_voice,
-        out_dir=out,
-        stt_model=stt_model,
-        round_minutes=round_minutes,
-        break_s=break_s,
-        seed=seed,
-        streaming=not no_streaming,
+        persona=params["persona"],
+        question_id=params.get("question"),
+        questions_per_round=params["questions"],
+        max_depth=params["depth"],
+        answers=_answer_mode(params["answers"], params["text"], params["simulate"]),
+        answers_dir=params["answers"],
+        voice=not params["no_voice"],
+        out_dir=params["out"],
+        stt_model=params["stt_model"],
+        round_minutes=params.get("round_minutes"),
+        break_s=params.get("break_s", 0.0),
+        seed=params["seed"],
+        streaming=not params["no_streaming"],
         endpoint={} if end_silence_ms is None else {"end_silence_ms": end_silence_ms},
-        llm=LLMSettings(backend=backend, model=model, base_url=base_url or None),
+        llm=LLMSettings(
+            backend=params["backend"], model=params["model"], base_url=params["base_url"] or None
+        ),
     )
 
 
@@ -215,6 +201,7 @@ _NO_STREAMING = typer.Option(
 
 @app.command()
 def practice(
+    ctx: typer.Context,
     round_type: str = typer.Option(
         "ml_system_design",
         "--round",
@@ -241,31 +228,12 @@ def practice(
     no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
-    _run(
-        _options(
-            [round_type],
-            persona,
-            question,
-            questions,
-            depth,
-            answers,
-            text,
-            simulate,
-            no_voice,
-            out,
-            backend,
-            model,
-            base_url,
-            stt_model,
-            seed=seed,
-            end_silence_ms=end_silence_ms,
-            no_streaming=no_streaming,
-        )
-    )
+    _run(_options([round_type], ctx.params))
 
 
 @app.command()
 def loop(
+    ctx: typer.Context,
     rounds: str = typer.Option(
         DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."
     ),
@@ -289,26 +257,4 @@ def loop(
 ) -> None:
     """Run a full loop of rounds back to back into one session."""
     round_list = [r.strip() for r in rounds.split(",") if r.strip()]
-    _run(
-        _options(
-            round_list,
-            persona,
-            None,
-            questions,
-            depth,
-            answers,
-            text,
-            simulate,
-            no_voice,
-            out,
-            backend,
-            model,
-            base_url,
-            stt_model,
-            round_minutes,
-            break_s,
-            seed,
-            end_silence_ms,
-            no_streaming,
-        )
-    )
+    _run(_options(round_list, ctx.params))

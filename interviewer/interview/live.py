@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 # With the words in view (and a transcript that has caught up), a finished-sounding answer
 # can end after a shorter silence than silence alone allows: benchmarks/latency.py measured
-# 0 of 5 thinking pauses cut off at 600 ms, and the longest wait past a finished answer 1.7 s.
+# 0 of 5 thinking pauses cut off at 600 ms, and the longest wait past a finished answer
+# 0.95 s. At 1000 ms, also 0 of 5, the median reply was 0.2 s later.
 STREAMING_END_SILENCE_MS = 600
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -72,8 +71,6 @@ class Draft:
     cancelled: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     decision: InterviewerDecision | None = None
-    started_at: float = 0.0
-    seconds: float = 0.0
 
     @property
     def words(self) -> list[str]:
@@ -201,7 +198,6 @@ class ReplyPreparer:
             log.info("prefill skipped: %s", exc)
 
     def _make(self, draft: Draft) -> None:
-        draft.started_at = time.perf_counter()
         policy = self._policy.with_backend(
             _CancellableBackend(self._policy.backend, draft.cancelled)
         )
@@ -214,5 +210,4 @@ class ReplyPreparer:
         except Exception as exc:  # the runner decides again, and reports any real error
             log.info("draft failed (%s); the reply is decided after the turn", exc)
         finally:
-            draft.seconds = time.perf_counter() - draft.started_at
             draft.done.set()

@@ -16,7 +16,7 @@ import numpy as np
 from ..audio.io import SAMPLE_RATE, write_wav
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
-from ..speech.stt import Transcriber, build_prompt
+from ..speech.stt import Transcriber, Transcription, build_prompt
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock, text_duration_s
 from .personas import Persona, Question
@@ -280,15 +280,7 @@ class InterviewRunner:
                 result = self.transcriber.transcribe(answer.samples, prompt=stt_prompt)
             start, end = self.clock.place(duration, started_at=started)
             text = result.text
-            words = [
-                Word(
-                    word=w.word,
-                    start=round(start + w.start, 3),
-                    end=round(start + w.end, 3),
-                    probability=w.probability,
-                )
-                for w in result.words
-            ]
+            words = session_words(result, start)
             meta["stt_seconds"] = result.seconds
         else:
             text = answer.text or ""
@@ -324,15 +316,7 @@ class InterviewRunner:
             meta = dict(turn.meta) | {"transcript": "whole answer, after the reply"}
             if result.text != turn.text:
                 meta["live_text"] = turn.text
-            words = [
-                Word(
-                    word=w.word,
-                    start=round(turn.start + w.start, 3),
-                    end=round(turn.start + w.end, 3),
-                    probability=w.probability,
-                )
-                for w in result.words
-            ]
+            words = session_words(result, turn.start)
             self.writer.replace_turn(
                 turn.model_copy(
                     update={
@@ -343,3 +327,16 @@ class InterviewRunner:
                     }
                 )
             )
+
+
+def session_words(result: Transcription, turn_start: float) -> list[Word]:
+    """A turn's words on the session's timeline (Whisper's times start at the turn)."""
+    return [
+        Word(
+            word=w.word,
+            start=round(turn_start + w.start, 3),
+            end=round(turn_start + w.end, 3),
+            probability=w.probability,
+        )
+        for w in result.words
+    ]

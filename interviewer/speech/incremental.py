@@ -53,7 +53,7 @@ _VOICE_DBFS = -42.0  # feed()-only callers: a frame louder than this counts as v
 # ms after the last word, and a voice end that late would start one more pass over silence.
 _VOICE_PROB = 0.5
 _PAUSE_KICK_S = 0.15  # silence after speech that triggers a pass (words fresh for the policy)
-_STEP_HOLD = 800  # samples (50 ms): a step pass starts only while the voice is still going
+_STEP_HOLD_S = 0.05  # a step pass starts only while the voice is still going
 # A pass must hear this far past the last voice to have the last word whole: only such a
 # pass counts as caught up, stops the pause kick, and is reused by finish().
 _FINAL_PAD_S = 0.1
@@ -98,8 +98,9 @@ class IncrementalTranscriber:
     """Transcribes a growing answer on a background thread while the candidate speaks.
 
     Feed it frames (``feed`` or, from the capture loop, ``on_frame``); read ``words_so_far``
-    for the end-of-turn policy and ``stable_text`` for the LLM prefill; call ``finish`` when
-    the turn ends. Use one instance per turn.
+    (or take ``on_words``) for the end-of-turn policy and the LLM prefill, and
+    ``stable_text`` for the words that will not change; call ``finish`` when the turn ends.
+    Use one instance per turn.
 
     Passes run when a pause starts (so the words are fresh when the end-of-turn policy reads
     them) and every ``min_step_s`` of new speech in between. Each pass holds the CPU for a
@@ -133,6 +134,7 @@ class IncrementalTranscriber:
         self._max_window_s = max_window_s
         self._kick_after = int(_PAUSE_KICK_S * sample_rate)
         self._pad = int(_FINAL_PAD_S * sample_rate)
+        self._hold = int(_STEP_HOLD_S * sample_rate)
         self._on_stable = on_stable
         self._on_words = on_words
         self.stats = IncrementalStats()
@@ -218,7 +220,7 @@ class IncrementalTranscriber:
             return self._broken or self._pass_end >= self._voice_end + self._pad
 
     def stable_text(self) -> str:
-        """Committed words only (they never change): what the LLM prefill reads."""
+        """Committed words only: they never change."""
         with self._cond:
             return join_words(self._committed)
 
@@ -245,7 +247,7 @@ class IncrementalTranscriber:
         return (
             self._voice_end > self._pass_end
             and self._total - self._pass_end >= self._step
-            and self._total - self._voice_end < _STEP_HOLD
+            and self._total - self._voice_end < self._hold
         )
 
     def _run(self) -> None:
