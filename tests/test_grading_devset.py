@@ -25,8 +25,11 @@ def _bench():
 
 
 bench = _bench()
-TRANSCRIPTS = [(folder, name, text, labels) for folder in SETS
-               for name, text, labels in bench.load_devset(folder)]
+TRANSCRIPTS = [
+    (folder, name, text, labels)
+    for folder in SETS
+    for name, text, labels in bench.load_devset(folder)
+]
 PAIRS = yaml.safe_load((DEVSET / "pairs.yaml").read_text(encoding="utf-8"))
 
 
@@ -46,10 +49,12 @@ def test_devset_covers_every_round_with_full_labels() -> None:
     assert rounds == set(ROUND_TYPES)
 
 
-@pytest.mark.parametrize("folder,name,text,labels", TRANSCRIPTS,
-                         ids=[f"{t[0].name}/{t[1]}" for t in TRANSCRIPTS])
-def test_grader_is_within_one_level_of_the_label(folder: Path, name: str, text: str,
-                                                 labels: dict[str, int | None]) -> None:
+@pytest.mark.parametrize(
+    "folder,name,text,labels", TRANSCRIPTS, ids=[f"{t[0].name}/{t[1]}" for t in TRANSCRIPTS]
+)
+def test_grader_is_within_one_level_of_the_label(
+    folder: Path, name: str, text: str, labels: dict[str, int | None]
+) -> None:
     scores = bench.grade_text(name, text)
     for dim, want in labels.items():
         got = scores[dim]
@@ -70,14 +75,19 @@ def test_controlled_pair_moves_only_its_dimension(pair: dict) -> None:
     dim = pair["dimension"]
     a, b = before[dim] or 0, after[dim] or 0
     assert {"up": b > a, "down": b < a, "same": b == a}[pair["direction"]], (a, b)
-    assert {k: v for k, v in after.items() if k != dim} == \
-        {k: v for k, v in before.items() if k != dim}
+    assert {k: v for k, v in after.items() if k != dim} == {
+        k: v for k, v in before.items() if k != dim
+    }
 
 
 def test_pairs_cover_the_behaviours_the_issue_names() -> None:
     dims = {(p["dimension"], p["direction"]) for p in PAIRS}
-    for needed in [("clarifying_questions", "up"), ("honesty", "up"), ("delivery", "down"),
-                   ("complexity", "up")]:
+    for needed in [
+        ("clarifying_questions", "up"),
+        ("honesty", "up"),
+        ("delivery", "down"),
+        ("complexity", "up"),
+    ]:
         assert needed in dims
     names = " ".join(p["name"] for p in PAIRS)
     assert "instruction" in names and "padding" in names

@@ -18,7 +18,8 @@ LADDER = [
     "trained on watch time.",
     "Because the two tower model lets us precompute the video embeddings and search them with "
     "approximate nearest neighbours.",
-    "Approximate search trades a little recall for a large speed-up, which the 200 ms budget needs.",
+    "Approximate search trades a little recall for a large speed-up, "
+    "which the 200 ms budget needs.",
 ]
 
 

@@ -249,8 +249,19 @@ def test_loop_runs_rounds_back_to_back_into_one_session(tmp_path):
         ]
     )
     proc = interviewer(
-        "loop", "--rounds", "coding,behavioural", "--depth", "1", "--text", "--no-voice",
-        "--out", str(tmp_path), "--seed", "3", stdin=typed + "\n", timeout=900,
+        "loop",
+        "--rounds",
+        "coding,behavioural",
+        "--depth",
+        "1",
+        "--text",
+        "--no-voice",
+        "--out",
+        str(tmp_path),
+        "--seed",
+        "3",
+        stdin=typed + "\n",
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     session = load_session(only_session(tmp_path))
@@ -267,8 +278,18 @@ def test_grade_accepts_a_session_id_and_last(tmp_path):
     out = tmp_path / "rec"
     env = os.environ.copy() | {"INTERVIEWER_RECORDINGS_DIR": str(out)}
     typed = "How many users do we have?\nHonestly, I don't know.\n"
-    made = interviewer("practice", "--text", "--no-voice", "--question", QUESTION, "--model",
-                       "smollm2", env=env, stdin=typed, timeout=600)
+    made = interviewer(
+        "practice",
+        "--text",
+        "--no-voice",
+        "--question",
+        QUESTION,
+        "--model",
+        "smollm2",
+        env=env,
+        stdin=typed,
+        timeout=600,
+    )
     assert made.returncode == 0, made.stderr[-2000:]
     folder = only_session(out)
     for target in ("last", folder.name):

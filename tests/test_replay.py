@@ -35,16 +35,22 @@ class _FakePlayer:
 
 
 def test_words_follow_their_timestamps(tmp_path: Path) -> None:
-    session = timed_session([("interviewer", "Sort a list."),
-                             ("candidate", "I would use merge sort here")], wpm=120)
+    session = timed_session(
+        [("interviewer", "Sort a list."), ("candidate", "I would use merge sort here")], wpm=120
+    )
     folder = SessionWriter(tmp_path / "s", session).folder
     for turn in session.turns:
         (folder / str(turn.audio)).write_bytes(b"x")
     now = [0.0]
     shown: list[tuple[float, str]] = []
     player = _FakePlayer()
-    replayer = Replayer(folder, audio=True, player=player, clock=lambda: now[0],
-                        sleep=lambda s: now.__setitem__(0, now[0] + s))
+    replayer = Replayer(
+        folder,
+        audio=True,
+        player=player,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+    )
     for turn in session.turns:
         now[0] = 0.0
         replayer.play_turn(turn, lambda text: shown.append((now[0], text)))
@@ -57,8 +63,14 @@ def test_words_follow_their_timestamps(tmp_path: Path) -> None:
 
 
 def test_text_only_and_turn_selection(tmp_path: Path) -> None:
-    session = timed_session([("interviewer", "Q one"), ("candidate", "A one"),
-                             ("interviewer", "Q two"), ("candidate", "A two")])
+    session = timed_session(
+        [
+            ("interviewer", "Q one"),
+            ("candidate", "A one"),
+            ("interviewer", "Q two"),
+            ("candidate", "A two"),
+        ]
+    )
     player = _FakePlayer()
     replayer = Replayer(tmp_path, audio=False, player=player)
     shown: list[str] = []
@@ -70,8 +82,14 @@ def test_text_only_and_turn_selection(tmp_path: Path) -> None:
 
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", CLI, *args], env=env, cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-c", CLI, *args],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.mark.slow

@@ -26,9 +26,18 @@ from interviewer.session.store import load_session
 
 pytestmark = pytest.mark.slow
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--autoplay-policy=no-user-gesture-required"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--autoplay-policy=no-user-gesture-required",
+]
 WAIT_S = 20.0
 
 
@@ -54,16 +63,35 @@ def test_report_renders_and_quote_click_seeks_the_recording(tmp_path: Path) -> N
     page_path, _ = write_report(str(folder), "html")
     profile = tmp_path / "profile"
     browser = subprocess.Popen(
-        [_chromium(), *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-         "--window-size=1000,2400", page_path.resolve().as_uri()],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            _chromium(),
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            "--window-size=1000,2400",
+            page_path.resolve().as_uri(),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         port_file = profile / "DevToolsActivePort"
-        port = int(_wait_for(lambda: port_file.is_file() and port_file.read_text().split()[0:1],
-                             "DevToolsActivePort")[0])
-        targets = _wait_for(lambda: [t for t in json.load(urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/json/list", timeout=5)) if t.get("type") == "page"],
-                            "the page target")
+        port = int(
+            _wait_for(
+                lambda: port_file.is_file() and port_file.read_text().split()[0:1],
+                "DevToolsActivePort",
+            )[0]
+        )
+        targets = _wait_for(
+            lambda: [
+                t
+                for t in json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)
+                )
+                if t.get("type") == "page"
+            ],
+            "the page target",
+        )
         page = CDPPage(targets[0]["webSocketDebuggerUrl"])
         try:
             _wait_for(lambda: page.evaluate("document.readyState") == "complete", "page load")
@@ -88,12 +116,22 @@ def test_report_renders_and_quote_click_seeks_the_recording(tmp_path: Path) -> N
                         src: q.dataset.audio};
             })()""")
             assert isinstance(clicked, dict), "no quote with audio past the start of a turn"
-            state = _wait_for(lambda: (lambda s: s if s["readyState"] >= 1 and abs(
-                s["currentTime"] - clicked["offset"]) < 0.05 else None)(page.evaluate(
-                    "(() => { const p = document.getElementById('player'); return {src: "
-                    "p.getAttribute('src'), currentTime: p.currentTime, readyState: "
-                    "p.readyState, duration: p.duration, error: p.error && p.error.code}; })()")),
-                "the player to seek")
+            state = _wait_for(
+                lambda: (
+                    lambda s: (
+                        s
+                        if s["readyState"] >= 1 and abs(s["currentTime"] - clicked["offset"]) < 0.05
+                        else None
+                    )
+                )(
+                    page.evaluate(
+                        "(() => { const p = document.getElementById('player'); return {src: "
+                        "p.getAttribute('src'), currentTime: p.currentTime, readyState: "
+                        "p.readyState, duration: p.duration, error: p.error && p.error.code}; })()"
+                    )
+                ),
+                "the player to seek",
+            )
         finally:
             page.close()
     finally:
@@ -109,5 +147,6 @@ def test_report_renders_and_quote_click_seeks_the_recording(tmp_path: Path) -> N
     assert any(abs((s or 0) - turn.start - clicked["offset"]) < 0.01 for s in starts)
     assert state["src"] == turn.audio and state["error"] is None
     # The browser really decoded the recording: it knows its true length.
-    assert state["duration"] == pytest.approx(sf.info(str(folder / str(turn.audio))).duration,
-                                              abs=0.05)
+    assert state["duration"] == pytest.approx(
+        sf.info(str(folder / str(turn.audio))).duration, abs=0.05
+    )

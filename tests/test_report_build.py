@@ -21,13 +21,19 @@ from interviewer.session.store import SessionWriter
 
 LINES = [
     ("interviewer", "Write a function that merges overlapping intervals."),
-    ("candidate", "Um, can I assume the intervals are not sorted? Are the bounds integers? "
-                  "I would sort by start, because then overlapping intervals are adjacent, and "
-                  "merge them in one pass. That is O(n log n) time for the sort and O(n) extra "
-                  "space for the output."),
+    (
+        "candidate",
+        "Um, can I assume the intervals are not sorted? Are the bounds integers? "
+        "I would sort by start, because then overlapping intervals are adjacent, and "
+        "merge them in one pass. That is O(n log n) time for the sort and O(n) extra "
+        "space for the output.",
+    ),
     ("interviewer", "Why not use an interval tree?"),
-    ("candidate", "I'm not sure it would help here, but I'd reason that a tree pays off only "
-                  "with many queries, which we do not have."),
+    (
+        "candidate",
+        "I'm not sure it would help here, but I'd reason that a tree pays off only "
+        "with many queries, which we do not have.",
+    ),
 ]
 
 
@@ -75,8 +81,10 @@ def test_html_report_links_quotes_to_turn_audio_and_draws_charts(tmp_path: Path)
 def test_embedded_audio_makes_the_page_standalone(tmp_path: Path) -> None:
     folder = _session_folder(tmp_path)
     _, text = write_report(str(folder), "html", out=tmp_path / "r.html", embed_audio=True)
-    assert 'data-audio="data:audio/x-wav;base64,UklGRg=="' in text or \
-        'data-audio="data:audio/wav;base64,UklGRg=="' in text
+    assert (
+        'data-audio="data:audio/x-wav;base64,UklGRg=="' in text
+        or 'data-audio="data:audio/wav;base64,UklGRg=="' in text
+    )
 
 
 def test_markdown_and_json_reports(tmp_path: Path) -> None:
@@ -102,8 +110,12 @@ def test_html_escapes_candidate_text() -> None:
 
 def test_untimed_transcript_report_has_no_time_charts(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
-    path.write_text("# round: coding\n" + "\n".join(
-        f"{'Interviewer' if s == 'interviewer' else 'Candidate'}: {t}" for s, t in LINES))
+    path.write_text(
+        "# round: coding\n"
+        + "\n".join(
+            f"{'Interviewer' if s == 'interviewer' else 'Candidate'}: {t}" for s, t in LINES
+        )
+    )
     out, text = write_report(str(path), "html")
     assert out == tmp_path / "t.report.html"
     assert text.count("<svg") == 2  # fillers per turn and talk ratio by words

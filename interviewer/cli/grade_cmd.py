@@ -15,22 +15,33 @@ from .app import app, console
 @app.command()
 def grade(
     target: str = typer.Argument(
-        ..., help="A session folder, a session.json, a plain-text transcript with "
-        "'Interviewer:'/'Candidate:' labels, or a JSON list of turns.", show_default=False),
+        ...,
+        help="A session folder, a session.json, a plain-text transcript with "
+        "'Interviewer:'/'Candidate:' labels, or a JSON list of turns.",
+        show_default=False,
+    ),
     round: str | None = typer.Option(
-        None, "--round", "-r", help="Round type: coding, ml_system_design, modelling, "
-        "behavioural, llm_retrieval (default: as recorded, else inferred)."),
+        None,
+        "--round",
+        "-r",
+        help="Round type: coding, ml_system_design, modelling, "
+        "behavioural, llm_retrieval (default: as recorded, else inferred).",
+    ),
     rubric: Path | None = typer.Option(None, "--rubric", help="A rubric YAML file."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
     judge: str | None = typer.Option(
-        None, "--judge", help="Let an LLM refine the scores and write a summary: 'embedded' or "
+        None,
+        "--judge",
+        help="Let an LLM refine the scores and write a summary: 'embedded' or "
         "'openai' (uses OPENAI_BASE_URL / OPENAI_API_KEY). Its quotes are checked against the "
-        "transcript and it can move a score by one level at most."),
+        "transcript and it can move a score by one level at most.",
+    ),
     judge_model: str | None = typer.Option(None, "--judge-model", help="Model for --judge."),
 ) -> None:
     """Grade a transcript offline: every score cites the candidate's words and their time."""
-    card, folder = grade_target(target, round=round, rubric_path=rubric, judge=judge,
-                                judge_model=judge_model)
+    card, folder = grade_target(
+        target, round=round, rubric_path=rubric, judge=judge, judge_model=judge_model
+    )
     if as_json:
         typer.echo(json.dumps(card.model_dump(mode="json"), indent=2, ensure_ascii=False))
         return

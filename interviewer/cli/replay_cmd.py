@@ -26,19 +26,24 @@ def replay(
     if not text_only and not audio:
         err_console.print("no audio output device: showing the transcript only", style="yellow")
     replayer = Replayer(folder, audio=audio)
-    console.print(f"[bold]Session {loaded.id}[/] · {len(loaded.turns)} turns · "
-                  f"{clock(loaded.duration)}", highlight=False)
+    console.print(
+        f"[bold]Session {loaded.id}[/] · {len(loaded.turns)} turns · {clock(loaded.duration)}",
+        highlight=False,
+    )
     for item in turns:
         who = "Interviewer" if item.speaker == "interviewer" else "Candidate"
-        console.print(f"[dim]#{item.index} {clock(item.start)}[/] [bold]{who}:[/]", end=" ",
-                      highlight=False)
+        console.print(
+            f"[dim]#{item.index} {clock(item.start)}[/] [bold]{who}:[/]", end=" ", highlight=False
+        )
         try:
-            replayer.play_turn(item, lambda text: console.print(text, end=" ", highlight=False,
-                                                                markup=False))
+            replayer.play_turn(
+                item, lambda text: console.print(text, end=" ", highlight=False, markup=False)
+            )
         except AudioError as exc:
             console.print()
             err_console.print(f"{exc.message}: showing the transcript only", style="yellow")
             replayer.audio = False
-            replayer.play_turn(item, lambda text: console.print(text, end=" ", highlight=False,
-                                                                markup=False))
+            replayer.play_turn(
+                item, lambda text: console.print(text, end=" ", highlight=False, markup=False)
+            )
         console.print()

@@ -41,8 +41,9 @@ def _hit(kind: str, s: Sentence, start: int, end: int, tag: str = "", group: int
     return Hit(kind, s, lo, hi, tag, group)
 
 
-def _find(kind: str, rx: re.Pattern[str], sentences: Iterable[Sentence],
-          tag: str = "") -> list[Hit]:
+def _find(
+    kind: str, rx: re.Pattern[str], sentences: Iterable[Sentence], tag: str = ""
+) -> list[Hit]:
     hits = []
     for s in _live(sentences):
         m = rx.search(s.clean)
@@ -59,37 +60,51 @@ _QUESTION_LEAD = _rx(
     r"|should i|should we|will the|what kind|which|do i|are we|is it)\b"
 )
 CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
-    "scale": _rx(r"\b(users?|requests?|qps|queries per second|traffic|scale|volume|how many"
-                 r"|how often"
-                 r"|how much|size|how large|how big|throughput|items|catalog|million|billion"
-                 r"|documents|rows|length|long)\b"),
-    "latency": _rx(r"\b(latency|milliseconds|ms|real[- ]?time|response time|how fast|sla|slo"
-                   r"|deadline|online|offline|batch|fast)\b"),
-    "data": _rx(r"\b(data|labels?|labell?ed|features?|training set|inputs?|logs|annotat\w*"
-                r"|change|changes|changed|update[sd]?|edit(s|ed)?|neighbou?rs?|connected"
-                r"|format|schema|sorted|duplicates?|negative|null|empty|range|characters"
-                r"|unicode|corpus|history|ground truth|integers?|strings?|values?|what kind of"
-                r"|what type of|types?|structure|do we (know|have|log|keep|store|get))\b"),
-    "success": _rx(r"\b(metrics?|success|succeed|measure|measured|kpi|goal|objective"
-                   r"|optimi[sz]e for|business|evaluat\w*|good look like|care about"
-                   r"|how (will|would|do) we know|counts as|helpful|useful)\b"),
-    "constraints": _rx(r"\b(constraints?|memory|budget|cost|hardware|gpus?|edge cases?|assume"
-                       r"|allowed|librar(y|ies)|in place|privacy|compliance|fit in|limits?"
-                       r"|do we need|does it need|required|requirements?|should (it|we|the)"
-                       r"|team|reviewers?|staff|regulat\w*|legal)\b"),
+    "scale": _rx(
+        r"\b(users?|requests?|qps|queries per second|traffic|scale|volume|how many"
+        r"|how often"
+        r"|how much|size|how large|how big|throughput|items|catalog|million|billion"
+        r"|documents|rows|length|long)\b"
+    ),
+    "latency": _rx(
+        r"\b(latency|milliseconds|ms|real[- ]?time|response time|how fast|sla|slo"
+        r"|deadline|online|offline|batch|fast)\b"
+    ),
+    "data": _rx(
+        r"\b(data|labels?|labell?ed|features?|training set|inputs?|logs|annotat\w*"
+        r"|change|changes|changed|update[sd]?|edit(s|ed)?|neighbou?rs?|connected"
+        r"|format|schema|sorted|duplicates?|negative|null|empty|range|characters"
+        r"|unicode|corpus|history|ground truth|integers?|strings?|values?|what kind of"
+        r"|what type of|types?|structure|do we (know|have|log|keep|store|get))\b"
+    ),
+    "success": _rx(
+        r"\b(metrics?|success|succeed|measure|measured|kpi|goal|objective"
+        r"|optimi[sz]e for|business|evaluat\w*|good look like|care about"
+        r"|how (will|would|do) we know|counts as|helpful|useful)\b"
+    ),
+    "constraints": _rx(
+        r"\b(constraints?|memory|budget|cost|hardware|gpus?|edge cases?|assume"
+        r"|allowed|librar(y|ies)|in place|privacy|compliance|fit in|limits?"
+        r"|do we need|does it need|required|requirements?|should (it|we|the)"
+        r"|team|reviewers?|staff|regulat\w*|legal)\b"
+    ),
 }
 
 
-_CLAUSE_SPLIT = _rx(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
-                   r"(?=(?:how|what|what's|do|does|is|are|can|could"
-                   r"|will|would|should|which|who|where|when)\b)")
+_CLAUSE_SPLIT = _rx(
+    r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+    r"(?=(?:how|what|what's|do|does|is|are|can|could"
+    r"|will|would|should|which|who|where|when)\b)"
+)
 
 
 # Questions that manage the conversation rather than clarify the problem.
-_CHECK_IN = _rx(r"\b(make sense|should i (start|go ahead|continue|code|begin)|can i (start|begin)"
-                r"|is that (ok|okay|alright|fine|right|correct)|does that sound|sound good"
-                r"|are you (ok|okay|happy)|any questions|what do you think|shall i|want me to"
-                r"|did i answer|can you repeat|could you repeat)\b")
+_CHECK_IN = _rx(
+    r"\b(make sense|should i (start|go ahead|continue|code|begin)|can i (start|begin)"
+    r"|is that (ok|okay|alright|fine|right|correct)|does that sound|sound good"
+    r"|are you (ok|okay|happy)|any questions|what do you think|shall i|want me to"
+    r"|did i answer|can you repeat|could you repeat)\b"
+)
 
 
 def is_question(text: str) -> bool:
@@ -128,27 +143,37 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- thinking aloud ---------------------------------------------------------------------------
-REASONING = _rx(r"\b(because|since|so that|which means|that means|therefore|the reason"
-                r"|in order to|given that|this is why|that's why|which is why)\b"
-                r"|(?<!\bokay)(?<!\bok)(?<!\bright)(?<!\bwell)(?<!\byeah)(?<=\w),\s+so\b")
+REASONING = _rx(
+    r"\b(because|since|so that|which means|that means|therefore|the reason"
+    r"|in order to|given that|this is why|that's why|which is why)\b"
+    r"|(?<!\bokay)(?<!\bok)(?<!\bright)(?<!\bwell)(?<!\byeah)(?<=\w),\s+so\b"
+)
 # (", so" mid-sentence is a consequence: "..., so a large island could overflow it"; after
 # "okay" or "right" it is only a discourse marker.)
-OPTIONS = _rx(r"\b(one option|another option|the other option|alternatively|an alternative"
-              r"|another approach|one approach|a simpler approach|brute[- ]force|we could also"
-              r"|i could either|we could either|either\b.{3,60}\bor|option (a|b|one|two)"
-              r"|first idea|compared (to|with)|we could|one way|the other way|my plan is"
-              r"|(faster|slower|cheaper|simpler|better|worse|easier|harder|more accurate"
-              r"|less accurate) than)\b")
-REJECTION = _rx(r"\b(rather than|instead of|i wouldn't|i would not|i'd avoid|i would avoid"
-                r"|rule (that|it|this) out|ruled out|won't work|wouldn't work|doesn't work"
-                r"|the problem with|the issue with|the downside of|too slow|too expensive"
-                r"|i'd rather|i would rather|not worth|reject\w*|doesn't scale|won't scale"
-                r"|overkill|(which|that) (gets|is|would be) (painful|too))\b")
-ASSUMPTION = _rx(r"\b(i'll assume|i will assume|i'm assuming|i am assuming|assuming|let's assume"
-                 r"|let me assume|my assumption|i assume|suppose|presumably)\b")
-ANNOUNCED_PAUSE = _rx(r"\b(let me think|let me take a (second|moment|minute)|give me a (second"
-                      r"|moment|minute|sec)|one (second|moment|sec)|bear with me|let me jot"
-                      r"|let me write|thinking about|let me work|let me consider|let me check)\b")
+OPTIONS = _rx(
+    r"\b(one option|another option|the other option|alternatively|an alternative"
+    r"|another approach|one approach|a simpler approach|brute[- ]force|we could also"
+    r"|i could either|we could either|either\b.{3,60}\bor|option (a|b|one|two)"
+    r"|first idea|compared (to|with)|we could|one way|the other way|my plan is"
+    r"|(faster|slower|cheaper|simpler|better|worse|easier|harder|more accurate"
+    r"|less accurate) than)\b"
+)
+REJECTION = _rx(
+    r"\b(rather than|instead of|i wouldn't|i would not|i'd avoid|i would avoid"
+    r"|rule (that|it|this) out|ruled out|won't work|wouldn't work|doesn't work"
+    r"|the problem with|the issue with|the downside of|too slow|too expensive"
+    r"|i'd rather|i would rather|not worth|reject\w*|doesn't scale|won't scale"
+    r"|overkill|(which|that) (gets|is|would be) (painful|too))\b"
+)
+ASSUMPTION = _rx(
+    r"\b(i'll assume|i will assume|i'm assuming|i am assuming|assuming|let's assume"
+    r"|let me assume|my assumption|i assume|suppose|presumably)\b"
+)
+ANNOUNCED_PAUSE = _rx(
+    r"\b(let me think|let me take a (second|moment|minute)|give me a (second"
+    r"|moment|minute|sec)|one (second|moment|sec)|bear with me|let me jot"
+    r"|let me write|thinking about|let me work|let me consider|let me check)\b"
+)
 
 
 def thinking_markers(sentences: list[Sentence]) -> list[Hit]:
@@ -162,27 +187,33 @@ def thinking_markers(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- honesty ---------------------------------------------------------------------------------
-ADMISSION = _rx(r"\b(i'm not (100% |completely |entirely |totally )?(sure|certain)"
-                r"|i am not (sure|certain)|not sure|i don't know|i do not know|i'm not familiar"
-                r"|i haven't (used|worked|seen|tried|done)|i have not (used|worked|seen|tried)"
-                r"|i'?d (have|need) to (check|look|verify|read)|i would (have|need) to (check"
-                r"|look|verify)|i don't remember|i can't remember|i don't recall"
-                r"|i might be wrong|i could be wrong|if i remember (correctly|right)"
-                r"|i'm guessing|my guess is|i'm not an expert|off the top of my head|i'm unsure"
-                r"|edge of (my|what i)|not something i('ve| have) (used|done|worked)"
-                r"|never (fully |really )?(found|figured|worked) out|still don't know|no idea"
-                r"|still not sure)")
-REASONED = _rx(r"\b(because|since|but i'?d|but i would|but my|but from|but what i|my guess"
-               r"|i'd reason|i would reason|first principles|what i do know|i would expect"
-               r"|i'd expect|intuitively|i'd estimate|i would estimate|i'd probably|probably"
-               r"|i'd check|i would check|i'd test|i would test|i'd measure|i would measure"
-               r"|reason\w*|my understanding)\b")
-ABSOLUTE = _rx(r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
-               r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
-               r"|impossible|trust me|everyone knows|it just works|always works|never fails"
-               r"|zero risk|no downside|no downsides|perfectly|i'm (completely |totally |100% )?"
-               r"(sure|certain|positive)(?! if)|can't be done|cannot be done|the only (correct"
-               r"|right|possible|way)|nothing better|no better way|always|never)\b")
+ADMISSION = _rx(
+    r"\b(i'm not (100% |completely |entirely |totally )?(sure|certain)"
+    r"|i am not (sure|certain)|not sure|i don't know|i do not know|i'm not familiar"
+    r"|i haven't (used|worked|seen|tried|done)|i have not (used|worked|seen|tried)"
+    r"|i'?d (have|need) to (check|look|verify|read)|i would (have|need) to (check"
+    r"|look|verify)|i don't remember|i can't remember|i don't recall"
+    r"|i might be wrong|i could be wrong|if i remember (correctly|right)"
+    r"|i'm guessing|my guess is|i'm not an expert|off the top of my head|i'm unsure"
+    r"|edge of (my|what i)|not something i('ve| have) (used|done|worked)"
+    r"|never (fully |really )?(found|figured|worked) out|still don't know|no idea"
+    r"|still not sure)"
+)
+REASONED = _rx(
+    r"\b(because|since|but i'?d|but i would|but my|but from|but what i|my guess"
+    r"|i'd reason|i would reason|first principles|what i do know|i would expect"
+    r"|i'd expect|intuitively|i'd estimate|i would estimate|i'd probably|probably"
+    r"|i'd check|i would check|i'd test|i would test|i'd measure|i would measure"
+    r"|reason\w*|my understanding)\b"
+)
+ABSOLUTE = _rx(
+    r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
+    r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
+    r"|impossible|trust me|everyone knows|it just works|always works|never fails"
+    r"|zero risk|no downside|no downsides|perfectly|i'm (completely |totally |100% )?"
+    r"(sure|certain|positive)(?! if)|can't be done|cannot be done|the only (correct"
+    r"|right|possible|way)|nothing better|no better way|always|never)\b"
+)
 
 
 def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
@@ -193,14 +224,18 @@ def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
         admit = ADMISSION.search(s.clean)
         if admit:
             nxt = live[i + 1] if i + 1 < len(live) and live[i + 1].turn == s.turn else None
-            tail = s.clean[admit.end():] + " " + (nxt.clean if nxt else "")
+            tail = s.clean[admit.end() :] + " " + (nxt.clean if nxt else "")
             # Reasoning from what they know: a reason word, or a further sentence of substance
             # that is neither another admission nor an absolute claim.
-            works_on = nxt is not None and len(nxt.clean.split()) >= 6 and not (
-                ADMISSION.search(nxt.clean) or ABSOLUTE.search(nxt.clean))
-            but = re.search(r"\bbut\b(.*)", s.clean[admit.end():], re.IGNORECASE)
-            works_on = works_on or bool(but and len(but.group(1).split()) >= 6
-                                        and not ABSOLUTE.search(but.group(1)))
+            works_on = (
+                nxt is not None
+                and len(nxt.clean.split()) >= 6
+                and not (ADMISSION.search(nxt.clean) or ABSOLUTE.search(nxt.clean))
+            )
+            but = re.search(r"\bbut\b(.*)", s.clean[admit.end() :], re.IGNORECASE)
+            works_on = works_on or bool(
+                but and len(but.group(1).split()) >= 6 and not ABSOLUTE.search(but.group(1))
+            )
             kind = "admission_reasoned" if REASONED.search(tail) or works_on else "admission"
             hits.append(_hit(kind, s, admit.start(), admit.end()))
             continue  # "I've never used it" is an admission, not an absolute claim
@@ -219,42 +254,69 @@ def _axes(a: str, b: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 TRADEOFF_AXES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    "latency_vs_accuracy": _axes(r"latency|speed|fast|faster|slow|slower|response time"
-                                 r"|inference time", r"accura|quality|precis|better\b"
-                                 r"|relevan|ranking quality|recall|miss(es|ed)?\b|errors?\b"),
-    "batch_vs_realtime": _axes(r"batch|precomput|nightly|daily|monthly|weekly",
-                               r"real[- ]?time|streaming|fresh|on demand|per request"
-                               r"|immediately|instantly|as soon as"
-                               r"|when (a|the|each) \w+ is created"),
-    "cost_vs_quality": _axes(r"cost|cheap|expensive|compute|budget|gpus?\b|bigger model"
-                             r"|larger model|smaller model", r"quality|accura|better|performance"
-                             r"|capab|stronger"),
+    "latency_vs_accuracy": _axes(
+        r"latency|speed|fast|faster|slow|slower|response time"
+        r"|inference time",
+        r"accura|quality|precis|better\b"
+        r"|relevan|ranking quality|recall|miss(es|ed)?\b|errors?\b",
+    ),
+    "batch_vs_realtime": _axes(
+        r"batch|precomput|nightly|daily|monthly|weekly",
+        r"real[- ]?time|streaming|fresh|on demand|per request"
+        r"|immediately|instantly|as soon as"
+        r"|when (a|the|each) \w+ is created",
+    ),
+    "cost_vs_quality": _axes(
+        r"cost|cheap|expensive|compute|budget|gpus?\b|bigger model"
+        r"|larger model|smaller model",
+        r"quality|accura|better|performance"
+        r"|capab|stronger",
+    ),
     "precision_vs_recall": _axes(r"precision|false positives?", r"recall|false negatives?"),
     "memory_vs_speed": _axes(r"memory|space|storage|ram\b", r"time\b|speed|fast|lookup|runtime"),
-    "bias_vs_variance": _axes(r"bias|underfit|simpler model|simple model",
-                              r"variance|overfit|complex model|capacity"),
-    "freshness_vs_cost": _axes(r"fresh|stale|up to date|recency", r"cost|latency|compute"
-                               r"|complex|load"),
-    "simplicity_vs_power": _axes(r"simple|simpler|simplicity|maintain|interpretab|explainab",
-                                 r"flexib|powerful|accura|performance|expressive|faster|slower"),
-    "accuracy_vs_complexity": _axes(r"accura|quality|better\b", r"complex|harder to (build"
-                                    r"|run|maintain|operate)|engineering effort|more moving parts"),
-    "context_vs_noise": _axes(r"chunk size|top[- ]?k|context window|context length|more chunks"
-                              r"|more context|bigger chunks|larger chunks",
-                              r"latency|cost|recall|noise|relevan|precision|tokens"),
+    "bias_vs_variance": _axes(
+        r"bias|underfit|simpler model|simple model", r"variance|overfit|complex model|capacity"
+    ),
+    "freshness_vs_cost": _axes(
+        r"fresh|stale|up to date|recency",
+        r"cost|latency|compute"
+        r"|complex|load",
+    ),
+    "simplicity_vs_power": _axes(
+        r"simple|simpler|simplicity|maintain|interpretab|explainab",
+        r"flexib|powerful|accura|performance|expressive|faster|slower",
+    ),
+    "accuracy_vs_complexity": _axes(
+        r"accura|quality|better\b",
+        r"complex|harder to (build"
+        r"|run|maintain|operate)|engineering effort|more moving parts",
+    ),
+    "context_vs_noise": _axes(
+        r"chunk size|top[- ]?k|context window|context length|more chunks"
+        r"|more context|bigger chunks|larger chunks",
+        r"latency|cost|recall|noise|relevan|precision|tokens",
+    ),
     "explore_vs_exploit": _axes(r"explor", r"exploit"),
 }
-CONTRAST = _rx(r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of|trade[- ]?offs?"
-               r"|in exchange|on the other hand|although|though|downside|upside|the price"
-               r"|sacrific\w*|costs? us|comes with|gives up|give up|balance|worse|lower|higher"
-               r"|less|more|than|yet|leaves? on the table|at the price of)\b")
-STRONG_CONTRAST = _rx(r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of"
-                      r"|trade[- ]?offs?|in exchange|on the other hand|although|though|than"
-                      r"|yet|leaves? on the table|at the price of)\b")
-GENERIC_TRADEOFF = _rx(r"\b(trade[- ]?offs?|pros and cons|on the other hand|at the cost of"
-                       r"|at the expense of)\b")
-TRADEOFF_PROMPT = _rx(r"\b(trade[- ]?offs?|pros and cons|downsides?|cost of|what would you lose"
-                      r"|what do you give up)\b")
+CONTRAST = _rx(
+    r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of|trade[- ]?offs?"
+    r"|in exchange|on the other hand|although|though|downside|upside|the price"
+    r"|sacrific\w*|costs? us|comes with|gives up|give up|balance|worse|lower|higher"
+    r"|less|more|than|yet|leaves? on the table|at the price of)\b"
+)
+STRONG_CONTRAST = _rx(
+    r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of"
+    r"|trade[- ]?offs?|in exchange|on the other hand|although|though|than"
+    r"|yet|leaves? on the table|at the price of)\b"
+)
+GENERIC_TRADEOFF = _rx(
+    r"\b(trade[- ]?offs?|pros and cons|on the other hand|at the cost of"
+    r"|at the expense of)\b"
+)
+TRADEOFF_PROMPT = _rx(
+    r"\b(trade[- ]?offs?|pros and cons|downsides?|cost of|what would you lose"
+    r"|what do you give up)\b"
+)
 
 
 def tradeoffs(sentences: list[Sentence]) -> list[Hit]:
@@ -273,8 +335,9 @@ def tradeoffs(sentences: list[Sentence]) -> list[Hit]:
                 if budget and ma and mb and ma.start() != mb.start() and axis not in seen:
                     budget -= 1
                     seen.add(axis)
-                    hits.append(_hit(kind, s, min(ma.start(), mb.start()),
-                                     max(ma.end(), mb.end()), axis))
+                    hits.append(
+                        _hit(kind, s, min(ma.start(), mb.start()), max(ma.end(), mb.end()), axis)
+                    )
                     found = True
         generic = GENERIC_TRADEOFF.search(s.clean)
         if generic and not found and "general" not in seen:
@@ -284,31 +347,39 @@ def tradeoffs(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- metrics ---------------------------------------------------------------------------------
-OFFLINE_METRIC = _rx(r"\b(auc|roc|precision|recall|f1|f-score|log[- ]?loss|cross[- ]entropy"
-                     r"|(measure|track|report|evaluate|look at|use|compute)\w*\b.{0,25}accuracy"
-                     r"|accuracy (on|of) the"
-                     r"|ndcg|mrr|map@\d*|mean average precision|recall@\s?\w+|precision@\s?\w+"
-                     r"|hit rate|rmse|mae|mse|mape|bleu|rouge|perplexity|calibration|brier"
-                     r"|faithfulness|groundedness|exact match|offline (metrics?|evaluation|eval)"
-                     r"|held[- ]out|validation (set|loss|error|accuracy)|test set|r squared"
-                     r"|cross[- ]validation|mean (absolute|squared)( percentage)? error"
-                     r"|root mean squared error)\b")
-ONLINE_METRIC = _rx(r"\b(ctr|click[- ]?through( rate)?|conversions?|conversion rate"
-                    r"|(measure|track|monitor|metric|online)\w*\b.{0,25}engagement"
-                    r"|engagement (rate|metrics?)"
-                    r"|retention|dwell time|revenue|a/?b tests?|a/?b testing|online (metrics?"
-                    r"|experiments?|evaluation)|watch time|session length|churn"
-                    r"|user satisfaction|thumbs (up|down)|deflection|resolution rate"
-                    r"|canary|shadow (mode|traffic)|interleaving|purchases?|bookings?"
-                    r"|in production|after launch|once (it's |it is )?live|live traffic"
-                    r"|complaints?|surveys?)\b")
-MISALIGNMENT = _rx(r"\b(proxy|misalign\w*|goodhart|do(es)?n'?t (always |necessarily )?"
-                   r"(correlate|translate|line up|match|move)|not (always |necessarily )?"
-                   r"(correlate|translate|aligned)|disagree|mismatch|gap between|diverge"
-                   r"|drift apart|(isn't|not|aren't) representative|doesn't reflect"
-                   r"|don't reflect|look(s)? (great|good) .{0,40} (and|but) still)\b")
-_METRIC_CONTEXT = _rx(r"\b(offline|online|production|sample|labell?ed|metrics?|a/?b|experiment"
-                      r"|test set|views?|those two|both)\b")
+OFFLINE_METRIC = _rx(
+    r"\b(auc|roc|precision|recall|f1|f-score|log[- ]?loss|cross[- ]entropy"
+    r"|(measure|track|report|evaluate|look at|use|compute)\w*\b.{0,25}accuracy"
+    r"|accuracy (on|of) the"
+    r"|ndcg|mrr|map@\d*|mean average precision|recall@\s?\w+|precision@\s?\w+"
+    r"|hit rate|rmse|mae|mse|mape|bleu|rouge|perplexity|calibration|brier"
+    r"|faithfulness|groundedness|exact match|offline (metrics?|evaluation|eval)"
+    r"|held[- ]out|validation (set|loss|error|accuracy)|test set|r squared"
+    r"|cross[- ]validation|mean (absolute|squared)( percentage)? error"
+    r"|root mean squared error)\b"
+)
+ONLINE_METRIC = _rx(
+    r"\b(ctr|click[- ]?through( rate)?|conversions?|conversion rate"
+    r"|(measure|track|monitor|metric|online)\w*\b.{0,25}engagement"
+    r"|engagement (rate|metrics?)"
+    r"|retention|dwell time|revenue|a/?b tests?|a/?b testing|online (metrics?"
+    r"|experiments?|evaluation)|watch time|session length|churn"
+    r"|user satisfaction|thumbs (up|down)|deflection|resolution rate"
+    r"|canary|shadow (mode|traffic)|interleaving|purchases?|bookings?"
+    r"|in production|after launch|once (it's |it is )?live|live traffic"
+    r"|complaints?|surveys?)\b"
+)
+MISALIGNMENT = _rx(
+    r"\b(proxy|misalign\w*|goodhart|do(es)?n'?t (always |necessarily )?"
+    r"(correlate|translate|line up|match|move)|not (always |necessarily )?"
+    r"(correlate|translate|aligned)|disagree|mismatch|gap between|diverge"
+    r"|drift apart|(isn't|not|aren't) representative|doesn't reflect"
+    r"|don't reflect|look(s)? (great|good) .{0,40} (and|but) still)\b"
+)
+_METRIC_CONTEXT = _rx(
+    r"\b(offline|online|production|sample|labell?ed|metrics?|a/?b|experiment"
+    r"|test set|views?|those two|both)\b"
+)
 
 
 def metric_mentions(sentences: list[Sentence]) -> list[Hit]:
@@ -318,21 +389,26 @@ def metric_mentions(sentences: list[Sentence]) -> list[Hit]:
         m = MISALIGNMENT.search(s.clean)
         talks_both = re.search(r"\boffline\b", s.lower) and re.search(r"\bonline\b", s.lower)
         both_kinds = OFFLINE_METRIC.search(s.clean) and ONLINE_METRIC.search(s.clean)
-        if m and (talks_both or both_kinds or "proxy" in s.lower
-                  or _METRIC_CONTEXT.search(s.clean)):
+        if m and (
+            talks_both or both_kinds or "proxy" in s.lower or _METRIC_CONTEXT.search(s.clean)
+        ):
             hits.append(_hit("misalignment", s, m.start(), m.end()))
     return hits
 
 
 # --- complexity ------------------------------------------------------------------------------
-COMPLEXITY = _rx(r"(\bbig[- ]o\b(\s+of)?\s+[\w ]{1,14}|\bo\s*\(\s*[^)]{1,20}\)|\bo of \w+( log \w+"
-                 r"| squared)?|\blinear (time|space|memory)|\bquadratic\b|\blogarithmic\b"
-                 r"|\bconstant (time|space|extra space|memory)|\bn log n\b|\bn squared\b"
-                 r"|\bexponential time\b|\blinear\b(?= in\b))")
+COMPLEXITY = _rx(
+    r"(\bbig[- ]o\b(\s+of)?\s+[\w ]{1,14}|\bo\s*\(\s*[^)]{1,20}\)|\bo of \w+( log \w+"
+    r"| squared)?|\blinear (time|space|memory)|\bquadratic\b|\blogarithmic\b"
+    r"|\bconstant (time|space|extra space|memory)|\bn log n\b|\bn squared\b"
+    r"|\bexponential time\b|\blinear\b(?= in\b))"
+)
 SPACE_WORDS = _rx(r"\b(space|memory|extra|storage|auxiliary)\b")
 TIME_WORDS = _rx(r"\b(time|runtime|run time|runs in|operations|steps)\b")
-COMPLEXITY_WHY = _rx(r"\b(because|since|each|every|once|per|sort|sorting|loop|nested|hash"
-                     r"|heap|visit|pass|iterate|binary search|recursion|stack)\b")
+COMPLEXITY_WHY = _rx(
+    r"\b(because|since|each|every|once|per|sort|sorting|loop|nested|hash"
+    r"|heap|visit|pass|iterate|binary search|recursion|stack)\b"
+)
 
 
 def _time_or_space(text: str, start: int, end: int) -> str:
@@ -342,8 +418,11 @@ def _time_or_space(text: str, start: int, end: int) -> str:
         return "space"
     if TIME_WORDS.search(own):
         return "time"
-    lead = re.search(r"\b(time|space|memory)( complexity)?( is| of| would be| will be)?\s*$",
-                     text[max(0, start - 30): start], re.IGNORECASE)
+    lead = re.search(
+        r"\b(time|space|memory)( complexity)?( is| of| would be| will be)?\s*$",
+        text[max(0, start - 30) : start],
+        re.IGNORECASE,
+    )
     if lead:
         return "time" if lead.group(1).lower() == "time" else "space"
     best: tuple[int, str] = (10_000, "time")
@@ -369,38 +448,52 @@ def complexity_statements(sentences: list[Sentence]) -> list[Hit]:
 
 # --- STAR structure --------------------------------------------------------------------------
 STAR_PARTS: dict[str, re.Pattern[str]] = {
-    "situation": _rx(r"\b(at my (last|previous|current|old|first) (job|company|role|team|employer)"
-                     r"|when i was (at|working|on|leading)|we were|our team|the team was|back in"
-                     r"|last year|(a few|several|\w+) (years|months) ago|the situation"
-                     r"|in my previous|at (a|an|my|our) (\w+ ){0,2}(startup|company|bank|firm)"
-                     r"|i was working on|we had a|there was a|i joined)\b"),
-    "task": _rx(r"\b(my (job|task|role|responsibility|goal) was|i was (responsible|asked|tasked"
-                r"|in charge)|(i|we|our team|the team) (needed|had) to|the goal was|i owned"
-                r"|i was supposed to|our goal was|the task was|it was my job)\b"),
-    "action": _rx(r"\b(i (decided|built|wrote|proposed|set up|talked|spoke|led|ran|implemented"
-                  r"|created|designed|organi[sz]ed|scheduled|reached out|sat down|introduced"
-                  r"|added|changed|started|reviewed|analy[sz]ed|measured|migrated|automated"
-                  r"|refactored|convinced|negotiated|escalated|paired|documented|prototyped|met"
-                  r"|pushed|rewrote|fixed|investigated|dug|traced|split|wrote up|drafted"
-                  r"|trained|replaced|cut|reused|\w+ed))\b|\bwhat i did\b"),
-    "result": _rx(r"\b(as a result|in the end|the result|the outcome|resulted in|it (reduced|cut"
-                  r"|improved|increased|saved|dropped)|we (reduced|cut|improved|increased|saved"
-                  r"|shipped|launched|went from|hit|reached|handled)"
-                  r"|which (reduced|cut|improved|increased"
-                  r"|saved|meant)|ended up|eventually|since then|afterwards|(saved|reduced"
-                  r"|improved|increased|dropped|decreased|halved|doubled|grew)\b)"),
+    "situation": _rx(
+        r"\b(at my (last|previous|current|old|first) (job|company|role|team|employer)"
+        r"|when i was (at|working|on|leading)|we were|our team|the team was|back in"
+        r"|last year|(a few|several|\w+) (years|months) ago|the situation"
+        r"|in my previous|at (a|an|my|our) (\w+ ){0,2}(startup|company|bank|firm)"
+        r"|i was working on|we had a|there was a|i joined)\b"
+    ),
+    "task": _rx(
+        r"\b(my (job|task|role|responsibility|goal) was|i was (responsible|asked|tasked"
+        r"|in charge)|(i|we|our team|the team) (needed|had) to|the goal was|i owned"
+        r"|i was supposed to|our goal was|the task was|it was my job)\b"
+    ),
+    "action": _rx(
+        r"\b(i (decided|built|wrote|proposed|set up|talked|spoke|led|ran|implemented"
+        r"|created|designed|organi[sz]ed|scheduled|reached out|sat down|introduced"
+        r"|added|changed|started|reviewed|analy[sz]ed|measured|migrated|automated"
+        r"|refactored|convinced|negotiated|escalated|paired|documented|prototyped|met"
+        r"|pushed|rewrote|fixed|investigated|dug|traced|split|wrote up|drafted"
+        r"|trained|replaced|cut|reused|\w+ed))\b|\bwhat i did\b"
+    ),
+    "result": _rx(
+        r"\b(as a result|in the end|the result|the outcome|resulted in|it (reduced|cut"
+        r"|improved|increased|saved|dropped)|we (reduced|cut|improved|increased|saved"
+        r"|shipped|launched|went from|hit|reached|handled)"
+        r"|which (reduced|cut|improved|increased"
+        r"|saved|meant)|ended up|eventually|since then|afterwards|(saved|reduced"
+        r"|improved|increased|dropped|decreased|halved|doubled|grew)\b)"
+    ),
 }
-_NUMBER_WORD = (r"(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty"
-                r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)")
-MEASURED = _rx(rf"(\d+(\.\d+)?\s*(%|percent|x\b|times|ms|milliseconds|seconds|minutes|hours|days"
-               rf"|weeks|points|pp\b|k\b|users|dollars|customers|pages|tickets|incidents)"
-               rf"|\$\d|\bfrom \S+ (\S+ )?to \d|\bby half\b|\bhalved\b|\bdoubled\b|\btripled\b"
-               rf"|\b{_NUMBER_WORD}[- ]fold\b|\b{_NUMBER_WORD} (percent|times|hours|minutes"
-               rf"|days|weeks|seconds)\b)")
+_NUMBER_WORD = (
+    r"(one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty"
+    r"|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)"
+)
+MEASURED = _rx(
+    rf"(\d+(\.\d+)?\s*(%|percent|x\b|times|ms|milliseconds|seconds|minutes|hours|days"
+    rf"|weeks|points|pp\b|k\b|users|dollars|customers|pages|tickets|incidents)"
+    rf"|\$\d|\bfrom \S+ (\S+ )?to \d|\bby half\b|\bhalved\b|\bdoubled\b|\btripled\b"
+    rf"|\b{_NUMBER_WORD}[- ]fold\b|\b{_NUMBER_WORD} (percent|times|hours|minutes"
+    rf"|days|weeks|seconds)\b)"
+)
 
 
-_NOT_OUTCOME = _rx(r"\b(delay\w*|postpon\w*|took|spent|pushed)\b[^.]{0,20}$"
-                   r"|\b(for|within|after)\s+(about\s+)?$")
+_NOT_OUTCOME = _rx(
+    r"\b(delay\w*|postpon\w*|took|spent|pushed)\b[^.]{0,20}$"
+    r"|\b(for|within|after)\s+(about\s+)?$"
+)
 
 
 def star_parts(sentences: list[Sentence]) -> list[Hit]:
@@ -412,7 +505,7 @@ def star_parts(sentences: list[Sentence]) -> list[Hit]:
             continue
         for m in MEASURED.finditer(s.clean):
             # "delayed the launch by two weeks" measures the action, not the outcome.
-            if _NOT_OUTCOME.search(s.clean[max(0, m.start() - 24): m.start()]):
+            if _NOT_OUTCOME.search(s.clean[max(0, m.start() - 24) : m.start()]):
                 continue
             hits.append(_hit("measured_result", s, m.start(), m.end()))
             break
@@ -420,8 +513,10 @@ def star_parts(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- delivery --------------------------------------------------------------------------------
-FILLER = _rx(r"\b(um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|you know(?!\s+(what|how|that|the|if|when"
-             r"|where|why|whether))|i mean(?=,)|like(?=,)|basically|literally)\b")
+FILLER = _rx(
+    r"\b(um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|you know(?!\s+(what|how|that|the|if|when"
+    r"|where|why|whether))|i mean(?=,)|like(?=,)|basically|literally)\b"
+)
 
 
 def fillers(sentences: list[Sentence]) -> list[Hit]:

@@ -39,16 +39,31 @@ PRACTISE_ITEMS = 3
 
 # Interviewer wording that tells which round a foreign transcript is (ours carry turn.round).
 _ROUND_CUES: dict[str, re.Pattern[str]] = {
-    "behavioural": re.compile(r"tell me about a time|a time when|describe a situation|conflict"
-                              r"|disagree|proud|feedback|stakeholder|mistake|failure", re.I),
-    "coding": re.compile(r"write a function|implement|array|linked list|algorithm|given a list"
-                         r"|integers?|string|complexity|return the|binary tree|code", re.I),
-    "ml_system_design": re.compile(r"design (a|an|the)|system|recommend|ranking|feed|pipeline"
-                                   r"|serving|at scale|architecture", re.I),
-    "modelling": re.compile(r"\bmodel\b|features?|loss|overfit|train|class imbalance"
-                            r"|regulari[sz]|validation|evaluate", re.I),
-    "llm_retrieval": re.compile(r"\bllm|retrieval|\brag\b|embedding|vector|prompt|hallucinat"
-                                r"|chunk|language model|reranker", re.I),
+    "behavioural": re.compile(
+        r"tell me about a time|a time when|describe a situation|conflict"
+        r"|disagree|proud|feedback|stakeholder|mistake|failure",
+        re.I,
+    ),
+    "coding": re.compile(
+        r"write a function|implement|array|linked list|algorithm|given a list"
+        r"|integers?|string|complexity|return the|binary tree|code",
+        re.I,
+    ),
+    "ml_system_design": re.compile(
+        r"design (a|an|the)|system|recommend|ranking|feed|pipeline"
+        r"|serving|at scale|architecture",
+        re.I,
+    ),
+    "modelling": re.compile(
+        r"\bmodel\b|features?|loss|overfit|train|class imbalance"
+        r"|regulari[sz]|validation|evaluate",
+        re.I,
+    ),
+    "llm_retrieval": re.compile(
+        r"\bllm|retrieval|\brag\b|embedding|vector|prompt|hallucinat"
+        r"|chunk|language model|reranker",
+        re.I,
+    ),
 }
 
 
@@ -80,15 +95,21 @@ def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliverySta
         speaking_s += max(0.0, turn.words[-1].end - turn.words[0].start)
         for i in range(1, len(turn.words)):
             gap = turn.words[i].start - turn.words[i - 1].end
-            before = " ".join(w.word.strip() for w in turn.words[max(0, i - 6): i])
+            before = " ".join(w.word.strip() for w in turn.words[max(0, i - 6) : i])
             if gap >= long_silence_s and not ANNOUNCED_PAUSE.search(before):
-                after = " ".join(w.word.strip() for w in turn.words[i: i + 4])
-                silences.append(Evidence(
-                    quote=f"{before} … {after}", turn=turn.index,
-                    start=round(turn.words[i - 1].end, 2), end=round(turn.words[i].start, 2),
-                    kind="long_silence"))
-    stats.long_silences = len(silences) + sum(1 for t in session.turns
-                                              if t.speaker == "candidate" and t.silent)
+                after = " ".join(w.word.strip() for w in turn.words[i : i + 4])
+                silences.append(
+                    Evidence(
+                        quote=f"{before} … {after}",
+                        turn=turn.index,
+                        start=round(turn.words[i - 1].end, 2),
+                        end=round(turn.words[i].start, 2),
+                        kind="long_silence",
+                    )
+                )
+    stats.long_silences = len(silences) + sum(
+        1 for t in session.turns if t.speaker == "candidate" and t.silent
+    )
     stats.candidate_speaking_s = round(speaking_s, 2)
     stats.interviewer_speaking_s = round(sum(t.duration for t in inter), 2)
     if speaking_s > 0:
@@ -102,22 +123,30 @@ def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliverySta
 def _notes(session: Session, ignored: int) -> list[str]:
     notes: list[str] = []
     if not session.complete:
-        notes.append(f"The session was not finished: graded the {len(session.turns)} turn(s) "
-                     "that were saved.")
+        notes.append(
+            f"The session was not finished: graded the {len(session.turns)} turn(s) "
+            "that were saved."
+        )
     silent = sum(1 for t in session.turns if t.speaker == "candidate" and t.silent)
     if silent:
         notes.append(f"{silent} candidate turn(s) had no speech in them.")
-    if session.turns and session.turns[-1].speaker == "interviewer" and session.turns[-1].act in (
-            "ask", "probe", "clarify", "hint"):
+    if (
+        session.turns
+        and session.turns[-1].speaker == "interviewer"
+        and session.turns[-1].act in ("ask", "probe", "clarify", "hint")
+    ):
         notes.append("The last question has no answer.")
     if ignored:
-        notes.append(f"{ignored} candidate sentence(s) were not counted (instructions to the "
-                     "grader or bare keyword lists).")
+        notes.append(
+            f"{ignored} candidate sentence(s) were not counted (instructions to the "
+            "grader or bare keyword lists)."
+        )
     return notes
 
 
-def grade_session(session: Session, rubric: Rubric | None = None,
-                  round: str | None = None) -> Scorecard:
+def grade_session(
+    session: Session, rubric: Rubric | None = None, round: str | None = None
+) -> Scorecard:
     """Score every rubric dimension from evidence in the candidate's own words."""
     rubric = rubric or load_rubric()
     round = normalise_round(round)
@@ -140,11 +169,15 @@ def grade_session(session: Session, rubric: Rubric | None = None,
         ctx = Context(session, mine, stats, [e for e in silences if e.turn in my_turns], turns)
         base = DimensionScore(id=dim.id, name=dim.name, weight=dim.weight)
         if not mine:
-            base.not_observed_reason = (f"Does not apply to {', '.join(rounds) or 'this round'}."
-                                        if sentences else "The candidate said nothing.")
+            base.not_observed_reason = (
+                f"Does not apply to {', '.join(rounds) or 'this round'}."
+                if sentences
+                else "The candidate said nothing."
+            )
         elif ctx.words() < dim.param("min_words", 0):
-            base.not_observed_reason = (f"The candidate said only {ctx.words()} words here: too "
-                                        "little to judge.")
+            base.not_observed_reason = (
+                f"The candidate said only {ctx.words()} words here: too little to judge."
+            )
         else:
             verdict = SCORERS[dim.scorer_id](dim, ctx)
             base.score = verdict.score
@@ -155,11 +188,16 @@ def grade_session(session: Session, rubric: Rubric | None = None,
                 base.level_name = rubric.level_names.get(verdict.score)
         dims[dim.id] = base
     ignored = [s for s in sentences if s.ignored]
-    card = Scorecard(session_id=session.id, rubric_id=rubric.id, rubric_version=rubric.version,
-                     rounds=rounds, dimensions=dims, stats=stats,
-                     notes=notes + _notes(session, len(ignored)),
-                     ignored_quotes=[Evidence(quote=s.text, turn=s.turn, kind=s.ignored or "")
-                                     for s in ignored])
+    card = Scorecard(
+        session_id=session.id,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        rounds=rounds,
+        dimensions=dims,
+        stats=stats,
+        notes=notes + _notes(session, len(ignored)),
+        ignored_quotes=[Evidence(quote=s.text, turn=s.turn, kind=s.ignored or "") for s in ignored],
+    )
     finish(card, rubric)
     return card
 
@@ -171,14 +209,22 @@ def finish(card: Scorecard, rubric: Rubric) -> None:
         card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
         card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
     order = {d.id: i for i, d in enumerate(rubric.dimensions)}
-    weak = sorted((d for d in card.dimensions.values() if d.score is not None and d.score < 4),
-                  key=lambda d: (d.score, -d.weight, order.get(d.id, 0)))
+    weak = sorted(
+        (d for d in card.dimensions.values() if d.score is not None and d.score < 4),
+        key=lambda d: (d.score, -d.weight, order.get(d.id, 0)),
+    )
     card.practise_next = []
     for d in weak[:PRACTISE_ITEMS]:
         dim = rubric.dimension(d.id)
-        card.practise_next.append(PractiseItem(
-            dimension=d.id, name=d.name, score=d.score or 1, advice=dim.practise.strip(),
-            next_level=dim.anchors[(d.score or 1) + 1]))
+        card.practise_next.append(
+            PractiseItem(
+                dimension=d.id,
+                name=d.name,
+                score=d.score or 1,
+                advice=dim.practise.strip(),
+                next_level=dim.anchors[(d.score or 1) + 1],
+            )
+        )
 
 
 def save_scorecard(folder: Path, card: Scorecard) -> Path:
@@ -194,13 +240,18 @@ def load_scorecard(folder: Path) -> Scorecard | None:
     try:
         return Scorecard.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError) as exc:
-        raise SessionError(f"cannot read {path}: {exc}",
-                           hint="re-grade with `interviewer grade`") from exc
+        raise SessionError(
+            f"cannot read {path}: {exc}", hint="re-grade with `interviewer grade`"
+        ) from exc
 
 
-def grade_target(target: str | Path, round: str | None = None,
-                 rubric_path: str | Path | None = None, judge: str | None = None,
-                 judge_model: str | None = None) -> tuple[Scorecard, Path | None]:
+def grade_target(
+    target: str | Path,
+    round: str | None = None,
+    rubric_path: str | Path | None = None,
+    judge: str | None = None,
+    judge_model: str | None = None,
+) -> tuple[Scorecard, Path | None]:
     """``interviewer grade``: read a folder or transcript file, grade, save into a folder.
 
     ``judge`` ("embedded" or "openai") lets that LLM backend refine the scorecard.

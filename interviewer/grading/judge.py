@@ -41,12 +41,19 @@ SYSTEM_PROMPT = (
 JUDGE_SCHEMA: dict[str, object] = {
     "type": "object",
     "properties": {
-        "dimensions": {"type": "array", "items": {
-            "type": "object",
-            "properties": {"id": {"type": "string"}, "score": {"type": "integer"},
-                           "quotes": {"type": "array", "items": {"type": "string"}},
-                           "rationale": {"type": "string"}},
-            "required": ["id", "score", "quotes", "rationale"]}},
+        "dimensions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "score": {"type": "integer"},
+                    "quotes": {"type": "array", "items": {"type": "string"}},
+                    "rationale": {"type": "string"},
+                },
+                "required": ["id", "score", "quotes", "rationale"],
+            },
+        },
         "narrative": {"type": "string"},
     },
     "required": ["dimensions", "narrative"],
@@ -93,26 +100,42 @@ def build_messages(card: Scorecard, session: Session, rubric: Rubric) -> list[Ch
         if scored is None or scored.score is None:
             continue
         anchors = "; ".join(f"{n}: {text}" for n, text in sorted(dim.anchors.items()))
-        lines.append(f"- {dim.id} ({dim.name}). Levels: {anchors}. "
-                     f"Evidence-based score: {scored.score}.")
+        lines.append(
+            f"- {dim.id} ({dim.name}). Levels: {anchors}. Evidence-based score: {scored.score}."
+        )
     transcript = "\n".join(
-        f"[turn {t.index}] {'Interviewer' if t.speaker == 'interviewer' else 'Candidate'}: "
-        f"{t.text}" for t in session.turns if t.text.strip())
-    user = (f"Rubric dimensions:\n{chr(10).join(lines)}\n\nTranscript:\n{transcript}\n\n"
-            'Return {"dimensions": [{"id", "score" 1-4, "quotes": [exact candidate words], '
-            '"rationale"}], "narrative": "two or three sentences to the candidate"}.')
-    return [ChatMessage(role="system", content=SYSTEM_PROMPT),
-            ChatMessage(role="user", content=user)]
+        f"[turn {t.index}] {'Interviewer' if t.speaker == 'interviewer' else 'Candidate'}: {t.text}"
+        for t in session.turns
+        if t.text.strip()
+    )
+    user = (
+        f"Rubric dimensions:\n{chr(10).join(lines)}\n\nTranscript:\n{transcript}\n\n"
+        'Return {"dimensions": [{"id", "score" 1-4, "quotes": [exact candidate words], '
+        '"rationale"}], "narrative": "two or three sentences to the candidate"}.'
+    )
+    return [
+        ChatMessage(role="system", content=SYSTEM_PROMPT),
+        ChatMessage(role="user", content=user),
+    ]
 
 
-def refine(card: Scorecard, session: Session, rubric: Rubric, backend: LLMBackend,
-           max_change: int = 1, max_tokens: int = 900) -> Scorecard:
+def refine(
+    card: Scorecard,
+    session: Session,
+    rubric: Rubric,
+    backend: LLMBackend,
+    max_change: int = 1,
+    max_tokens: int = 900,
+) -> Scorecard:
     """A copy of ``card`` refined by ``backend`` within the rules in the module docstring."""
     out = card.model_copy(deep=True)
     try:
-        completion = backend.complete(build_messages(card, session, rubric),
-                                      json_schema=JUDGE_SCHEMA,
-                                      max_tokens=max_tokens, temperature=0.0)
+        completion = backend.complete(
+            build_messages(card, session, rubric),
+            json_schema=JUDGE_SCHEMA,
+            max_tokens=max_tokens,
+            temperature=0.0,
+        )
         judged = JudgeOutput.model_validate(json.loads(completion.text))
     except (LLMError, json.JSONDecodeError, ValidationError) as exc:
         log.warning("LLM judge gave no usable answer: %s", exc)
@@ -124,8 +147,11 @@ def refine(card: Scorecard, session: Session, rubric: Rubric, backend: LLMBacken
         dim = out.dimensions.get(item.id)
         if dim is None or dim.score is None or item.score is None:
             continue
-        verified = [ev for ev in (verify_quote(q, sentences, session)
-                                  for q in item.quotes[:MAX_QUOTES]) if ev is not None]
+        verified = [
+            ev
+            for ev in (verify_quote(q, sentences, session) for q in item.quotes[:MAX_QUOTES])
+            if ev is not None
+        ]
         dropped += min(len(item.quotes), MAX_QUOTES) - len(verified)
         if not verified:
             continue  # nothing the judge said could be checked: keep the evidence-based level
@@ -140,8 +166,9 @@ def refine(card: Scorecard, session: Session, rubric: Rubric, backend: LLMBacken
         if item.rationale.strip():
             dim.rationale = f"{item.rationale.strip()} (evidence-based level: {dim.evidence_score})"
     if dropped:
-        out.notes.append(f"{dropped} quote(s) from the LLM judge were not in the transcript and "
-                         "were dropped.")
+        out.notes.append(
+            f"{dropped} quote(s) from the LLM judge were not in the transcript and were dropped."
+        )
     out.grader = f"evidence+llm:{backend.model}"
     out.narrative = judged.narrative.strip() or None
     finish(out, rubric)

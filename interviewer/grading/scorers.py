@@ -125,21 +125,37 @@ def honesty(dim: Dimension, ctx: Context) -> Verdict:
     other = [h for h in hits if h.kind == "absolute"]
     bluff = len(probed) + 0.5 * len(other)
     if not admits and bluff < 1:
-        return Verdict(None, [], "", "No admission of uncertainty and no absolute claim under "
-                       "probing: the edge of the candidate's knowledge was not reached.")
+        return Verdict(
+            None,
+            [],
+            "",
+            "No admission of uncertainty and no absolute claim under "
+            "probing: the edge of the candidate's knowledge was not reached.",
+        )
     if not admits:
         score = 1 if bluff >= 2 else 2
-        rationale = (f"{len(probed)} absolute claim(s) under probing and {len(other)} "
-                     "elsewhere, no admission of uncertainty.")
+        rationale = (
+            f"{len(probed)} absolute claim(s) under probing and {len(other)} "
+            "elsewhere, no admission of uncertainty."
+        )
         return Verdict(score, _pick(ctx, probed + other), rationale)
     if bluff >= 1:
-        return Verdict(2, _pick(ctx, probed + other + admits),
-                       "Admits uncertainty once but also makes absolute claims under probing.")
+        return Verdict(
+            2,
+            _pick(ctx, probed + other + admits),
+            "Admits uncertainty once but also makes absolute claims under probing.",
+        )
     if reasoned:
-        return Verdict(4, _pick(ctx, reasoned + admits),
-                       "Admits the edge of their knowledge and reasons from what they know.")
-    return Verdict(3, _pick(ctx, admits), "Admits uncertainty without bluffing, but does not "
-                   "go on to reason from what they know.")
+        return Verdict(
+            4,
+            _pick(ctx, reasoned + admits),
+            "Admits the edge of their knowledge and reasons from what they know.",
+        )
+    return Verdict(
+        3,
+        _pick(ctx, admits),
+        "Admits uncertainty without bluffing, but does not go on to reason from what they know.",
+    )
 
 
 def tradeoffs(dim: Dimension, ctx: Context) -> Verdict:
@@ -183,13 +199,14 @@ def complexity(dim: Dimension, ctx: Context) -> Verdict:
     if not hits:
         return _missing(ctx, "No time or space complexity stated")
     tags = {h.tag for h in hits}
-    distinct_time = {h.sentence.text[h.start:h.end].lower() for h in hits if h.tag == "time"}
+    distinct_time = {h.sentence.text[h.start : h.end].lower() for h in hits if h.tag == "time"}
     justified = any(h.kind == "complexity_justified" for h in hits) or len(distinct_time) >= 2
     both = tags == {"time", "space"}
     score = (4 if justified else 3) if both else 2
     said = " and ".join(sorted(tags))
-    rationale = f"States {said} complexity" + (", with where it comes from." if justified
-                                               and score == 4 else ".")
+    rationale = f"States {said} complexity" + (
+        ", with where it comes from." if justified and score == 4 else "."
+    )
     return Verdict(score, _pick(ctx, hits), rationale)
 
 
@@ -212,8 +229,9 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
         score = 3
     else:
         score = 2 if n_parts == 2 else 1
-    why = f"Best story covers {', '.join(parts)}" + (" with a measured result." if measured
-                                                     else "; no measured result.")
+    why = f"Best story covers {', '.join(parts)}" + (
+        " with a measured result." if measured else "; no measured result."
+    )
     return Verdict(score, _pick(ctx, chosen, limit=5), why)
 
 
@@ -226,8 +244,11 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     if rate is None and st.candidate_words:
         rate = len(filler_hits) / st.candidate_words * 140  # text only: assume 140 wpm
     if rate is not None:
-        bands = (dim.param("fillers_per_min_good", 2), dim.param("fillers_per_min_ok", 5),
-                 dim.param("fillers_per_min_weak", 10))
+        bands = (
+            dim.param("fillers_per_min_good", 2),
+            dim.param("fillers_per_min_ok", 5),
+            dim.param("fillers_per_min_weak", 10),
+        )
         penalty += sum(rate >= b for b in bands)
         if rate >= dim.param("fillers_per_min_poor", 20):
             penalty += 2  # a filler every few words is enough on its own for the lowest level

@@ -68,8 +68,13 @@ def normalise_round(value: str | None) -> str | None:
     if value is None:
         return None
     key = value.strip().lower().replace(" ", "_").replace("-", "_")
-    aliases = {"system_design": "ml_system_design", "behavioral": "behavioural",
-               "llm": "llm_retrieval", "retrieval": "llm_retrieval", "rag": "llm_retrieval"}
+    aliases = {
+        "system_design": "ml_system_design",
+        "behavioral": "behavioural",
+        "llm": "llm_retrieval",
+        "retrieval": "llm_retrieval",
+        "rag": "llm_retrieval",
+    }
     key = aliases.get(key, key)
     if key not in ROUND_TYPES:
         raise TranscriptFormatError(
@@ -97,8 +102,9 @@ def _finish_times(turns: list[Turn]) -> None:
         turn.end = min(guess, nxt) if nxt is not None and nxt > turn.start else guess
 
 
-def parse_text_transcript(text: str, source: str = "transcript",
-                          round: str | None = None) -> Session:
+def parse_text_transcript(
+    text: str, source: str = "transcript", round: str | None = None
+) -> Session:
     """Plain text with speaker labels into a Session (see :data:`EXPECTED_FORMAT`)."""
     turns: list[Turn] = []
     file_round: str | None = None
@@ -121,8 +127,15 @@ def parse_text_transcript(text: str, source: str = "transcript",
             if not stamp:
                 meta["untimed"] = True
             turns.append(
-                Turn(index=len(turns), speaker=speaker, text=match.group("text").strip(),  # type: ignore[arg-type]
-                     start=start, end=start, meta=meta, source="text")
+                Turn(
+                    index=len(turns),
+                    speaker=speaker,
+                    text=match.group("text").strip(),  # type: ignore[arg-type]
+                    start=start,
+                    end=start,
+                    meta=meta,
+                    source="text",
+                )
             )
         elif turns:
             turns[-1].text = f"{turns[-1].text} {line.strip()}".strip()
@@ -134,11 +147,13 @@ def parse_text_transcript(text: str, source: str = "transcript",
             hint=EXPECTED_FORMAT,
         )
     if not any(t.speaker == "candidate" for t in turns):
-        raise TranscriptFormatError(f"{source}: there are no 'Candidate:' turns to grade",
-                                    hint=EXPECTED_FORMAT)
+        raise TranscriptFormatError(
+            f"{source}: there are no 'Candidate:' turns to grade", hint=EXPECTED_FORMAT
+        )
     if unlabelled:
-        log.warning("%s: ignored %d line(s) before the first speaker label", source,
-                    len(unlabelled))
+        log.warning(
+            "%s: ignored %d line(s) before the first speaker label", source, len(unlabelled)
+        )
     _finish_times(turns)
     chosen = round or file_round
     seen_interviewer = False
@@ -147,8 +162,12 @@ def parse_text_transcript(text: str, source: str = "transcript",
         if turn.speaker == "interviewer":
             turn.act = infer_act(turn.text, is_first=not seen_interviewer)  # type: ignore[assignment]
             seen_interviewer = True
-    return Session(id=Path(source).stem or "transcript", rounds=[chosen] if chosen else [],
-                   turns=turns, complete=True)
+    return Session(
+        id=Path(source).stem or "transcript",
+        rounds=[chosen] if chosen else [],
+        turns=turns,
+        complete=True,
+    )
 
 
 class _LooseTurn(BaseModel):
@@ -174,7 +193,7 @@ def parse_json_transcript(raw: Any, source: str, round: str | None = None) -> Se
         raise TranscriptFormatError(
             f"{source}: expected a session.json, or a list of turns with 'speaker' and 'text'",
             hint='e.g. [{"speaker": "interviewer", "text": "..."}, '
-                 '{"speaker": "candidate", "text": "..."}]',
+            '{"speaker": "candidate", "text": "..."}]',
         )
     lines: list[str] = []
     for i, item in enumerate(items):
@@ -182,12 +201,16 @@ def parse_json_transcript(raw: Any, source: str, round: str | None = None) -> Se
             loose = _LooseTurn.model_validate(item)
         except ValidationError as exc:
             raise TranscriptFormatError(f"{source}: turn {i} needs 'speaker' and 'text'") from exc
-        label = "Interviewer" if _speaker(loose.speaker) == "interviewer" else (
-            "Candidate" if _speaker(loose.speaker) == "candidate" else None)
+        label = (
+            "Interviewer"
+            if _speaker(loose.speaker) == "interviewer"
+            else ("Candidate" if _speaker(loose.speaker) == "candidate" else None)
+        )
         if label is None:
             raise TranscriptFormatError(
                 f"{source}: turn {i} has unknown speaker {loose.speaker!r}",
-                hint="use 'interviewer' or 'candidate'")
+                hint="use 'interviewer' or 'candidate'",
+            )
         stamp = ""
         if loose.start is not None:
             stamp = f"[{int(loose.start) // 60:02d}:{int(loose.start) % 60:02d}] "
@@ -217,14 +240,18 @@ def read_target(target: str | Path, round: str | None = None) -> tuple[Session, 
         try:
             path = SessionStore(recordings_dir()).resolve(str(target))
         except SessionError:
-            raise SessionError(f"{target}: no such session, folder or transcript file",
-                               hint="give a session id, 'last', a session folder, a .txt "
-                               "transcript or a .json file") from None
+            raise SessionError(
+                f"{target}: no such session, folder or transcript file",
+                hint="give a session id, 'last', a session folder, a .txt "
+                "transcript or a .json file",
+            ) from None
     if path.is_dir():
         return load_session(path), path
     if not path.is_file():
-        raise SessionError(f"{target}: no such session folder or transcript file",
-                           hint="give a session folder, a .txt transcript or a .json file")
+        raise SessionError(
+            f"{target}: no such session folder or transcript file",
+            hint="give a session folder, a .txt transcript or a .json file",
+        )
     if path.name == SESSION_FILE:
         return load_session(path), path.parent
     try:

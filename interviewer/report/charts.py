@@ -40,29 +40,43 @@ def turn_paces(session: Session) -> list[TurnPace]:
         span = turn.words[-1].end - turn.words[0].start
         if span <= 0:
             continue
-        out.append(TurnPace(turn.index, (turn.words[0].start + turn.words[-1].end) / 2,
-                            len(turn.words) / span * 60, len(FILLER.findall(turn.text))))
+        out.append(
+            TurnPace(
+                turn.index,
+                (turn.words[0].start + turn.words[-1].end) / 2,
+                len(turn.words) / span * 60,
+                len(FILLER.findall(turn.text)),
+            )
+        )
     return out
 
 
 def _svg(body: str, title: str, height: int = HEIGHT) -> str:
-    return (f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
-            f"<title>{escape(title)}</title>{body}</svg>")
+    return (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(title)}</title>{body}</svg>"
+    )
 
 
 def _axis(y_max: float, unit: str, x_label: str) -> str:
     plot_h = HEIGHT - 2 * PAD
-    parts = [f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 8}" y2="{HEIGHT - PAD}" '
-             f'stroke="#6b7280"/>',
-             f'<line x1="{PAD}" y1="{PAD / 2}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#6b7280"/>']
+    parts = [
+        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 8}" y2="{HEIGHT - PAD}" '
+        f'stroke="#6b7280"/>',
+        f'<line x1="{PAD}" y1="{PAD / 2}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#6b7280"/>',
+    ]
     for frac in (0.0, 0.5, 1.0):
         y = HEIGHT - PAD - frac * plot_h
-        parts.append(f'<text x="{PAD - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">'
-                     f"{y_max * frac:.0f}</text>")
+        parts.append(
+            f'<text x="{PAD - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="10">'
+            f"{y_max * frac:.0f}</text>"
+        )
     parts.append(f'<text x="{PAD}" y="12" font-size="10">{escape(unit)}</text>')
-    parts.append(f'<text x="{WIDTH - 8}" y="{HEIGHT - 6}" text-anchor="end" font-size="10">'
-                 f"{escape(x_label)}</text>")
+    parts.append(
+        f'<text x="{WIDTH - 8}" y="{HEIGHT - 6}" text-anchor="end" font-size="10">'
+        f"{escape(x_label)}</text>"
+    )
     return "".join(parts)
 
 
@@ -79,16 +93,23 @@ def pace_chart(session: Session, wpm_low: float = 110, wpm_high: float = 170) ->
         return PAD + t / t_max * plot_w, HEIGHT - PAD - v / y_max * plot_h
 
     band_top, band_bottom = xy(0, wpm_high)[1], xy(0, wpm_low)[1]
-    body = [f'<rect x="{PAD}" y="{band_top:.1f}" width="{plot_w}" '
-            f'height="{band_bottom - band_top:.1f}" fill="{GOOD_BAND}"/>', _axis(y_max, "words/min",
-                                                                                  "session time")]
+    body = [
+        f'<rect x="{PAD}" y="{band_top:.1f}" width="{plot_w}" '
+        f'height="{band_bottom - band_top:.1f}" fill="{GOOD_BAND}"/>',
+        _axis(y_max, "words/min", "session time"),
+    ]
     points = [xy(p.mid_s, p.words_per_min) for p in paces]
-    body.append('<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
-        CANDIDATE, " ".join(f"{x:.1f},{y:.1f}" for x, y in points)))
+    body.append(
+        '<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>'.format(
+            CANDIDATE, " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        )
+    )
     for p, (x, y) in zip(paces, points, strict=True):
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{CANDIDATE}">'
-                    f"<title>turn {p.index} at {clock(p.mid_s)}: {p.words_per_min:.0f} "
-                    f"words/min</title></circle>")
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{CANDIDATE}">'
+            f"<title>turn {p.index} at {clock(p.mid_s)}: {p.words_per_min:.0f} "
+            f"words/min</title></circle>"
+        )
     return _svg("".join(body), "Pace: candidate words per minute over the session")
 
 
@@ -105,12 +126,16 @@ def fillers_chart(session: Session) -> str:
     for i, (turn, n) in enumerate(zip(turns, counts, strict=True)):
         h = n / y_max * plot_h
         x = PAD + i * bar_w + bar_w * 0.15
-        body.append(f'<rect x="{x:.1f}" y="{HEIGHT - PAD - h:.1f}" width="{bar_w * 0.7:.1f}" '
-                    f'height="{h:.1f}" fill="{WARN if n >= 3 else CANDIDATE}">'
-                    f"<title>turn {turn.index}: {n} filler(s)</title></rect>")
+        body.append(
+            f'<rect x="{x:.1f}" y="{HEIGHT - PAD - h:.1f}" width="{bar_w * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="{WARN if n >= 3 else CANDIDATE}">'
+            f"<title>turn {turn.index}: {n} filler(s)</title></rect>"
+        )
         if len(turns) <= 30:
-            body.append(f'<text x="{x + bar_w * 0.35:.1f}" y="{HEIGHT - PAD + 12}" '
-                        f'text-anchor="middle" font-size="9">{turn.index}</text>')
+            body.append(
+                f'<text x="{x + bar_w * 0.35:.1f}" y="{HEIGHT - PAD + 12}" '
+                f'text-anchor="middle" font-size="9">{turn.index}</text>'
+            )
     return _svg("".join(body), "Filler words per candidate turn")
 
 
@@ -126,12 +151,14 @@ def talk_ratio_chart(card: Scorecard) -> str:
         return ""
     share = cand / total
     w = WIDTH - 2 * PAD
-    body = (f'<rect x="{PAD}" y="20" width="{w * share:.1f}" height="28" fill="{CANDIDATE}"/>'
-            f'<rect x="{PAD + w * share:.1f}" y="20" width="{w * (1 - share):.1f}" height="28" '
-            f'fill="{INTERVIEWER}"/>'
-            f'<text x="{PAD}" y="66" font-size="12">candidate {share:.0%}</text>'
-            f'<text x="{WIDTH - PAD}" y="66" font-size="12" text-anchor="end">interviewer '
-            f"{1 - share:.0%} ({escape(unit)})</text>")
+    body = (
+        f'<rect x="{PAD}" y="20" width="{w * share:.1f}" height="28" fill="{CANDIDATE}"/>'
+        f'<rect x="{PAD + w * share:.1f}" y="20" width="{w * (1 - share):.1f}" height="28" '
+        f'fill="{INTERVIEWER}"/>'
+        f'<text x="{PAD}" y="66" font-size="12">candidate {share:.0%}</text>'
+        f'<text x="{WIDTH - PAD}" y="66" font-size="12" text-anchor="end">interviewer '
+        f"{1 - share:.0%} ({escape(unit)})</text>"
+    )
     return _svg(body, f"Talk ratio by {unit}", height=76)
 
 
@@ -148,10 +175,16 @@ def timeline_chart(session: Session, card: Scorecard) -> str:
         width = max(1.0, (turn.end - turn.start) / t_max * w)
         y = 14 if turn.speaker == "interviewer" else 40
         colour = INTERVIEWER if turn.speaker == "interviewer" else CANDIDATE
-        body.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="20" fill="{colour}">'
-                    f"<title>{turn.speaker} {clock(turn.start)}–{clock(turn.end)}</title></rect>")
-    silences = [e for d in card.dimensions.values() for e in d.evidence
-                if e.kind == "long_silence" and e.start is not None and e.end is not None]
+        body.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="20" fill="{colour}">'
+            f"<title>{turn.speaker} {clock(turn.start)}–{clock(turn.end)}</title></rect>"
+        )
+    silences = [
+        e
+        for d in card.dimensions.values()
+        for e in d.evidence
+        if e.kind == "long_silence" and e.start is not None and e.end is not None
+    ]
     seen: set[tuple[float | None, float | None]] = set()
     for e in silences:
         if (e.start, e.end) in seen or e.start is None or e.end is None:
@@ -159,12 +192,16 @@ def timeline_chart(session: Session, card: Scorecard) -> str:
         seen.add((e.start, e.end))
         x = PAD + e.start / t_max * w
         width = max(2.0, (e.end - e.start) / t_max * w)
-        body.append(f'<rect x="{x:.1f}" y="36" width="{width:.1f}" height="28" fill="{WARN}">'
-                    f"<title>{e.end - e.start:.1f} s unannounced silence at "
-                    f"{clock(e.start)}</title></rect>")
-    body.append(f'<text x="{PAD - 4}" y="28" font-size="10" text-anchor="end">int.</text>'
-                f'<text x="{PAD - 4}" y="54" font-size="10" text-anchor="end">you</text>'
-                f'<text x="{PAD}" y="80" font-size="10">0:00</text>'
-                f'<text x="{WIDTH - PAD}" y="80" font-size="10" text-anchor="end">'
-                f"{clock(t_max)}</text>")
+        body.append(
+            f'<rect x="{x:.1f}" y="36" width="{width:.1f}" height="28" fill="{WARN}">'
+            f"<title>{e.end - e.start:.1f} s unannounced silence at "
+            f"{clock(e.start)}</title></rect>"
+        )
+    body.append(
+        f'<text x="{PAD - 4}" y="28" font-size="10" text-anchor="end">int.</text>'
+        f'<text x="{PAD - 4}" y="54" font-size="10" text-anchor="end">you</text>'
+        f'<text x="{PAD}" y="80" font-size="10">0:00</text>'
+        f'<text x="{WIDTH - PAD}" y="80" font-size="10" text-anchor="end">'
+        f"{clock(t_max)}</text>"
+    )
     return _svg("".join(body), "Timeline: turns and long silences (red)", height=86)

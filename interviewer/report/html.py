@@ -118,19 +118,24 @@ def _seek_attrs(turn: Turn | None, start: float | None, links: AudioLinks) -> st
 
 def _quote(ev: Evidence, turns: dict[int, Turn], links: AudioLinks) -> str:
     when = f'<span class="t">{clock(ev.start)}</span>' if ev.start is not None else ""
-    return (f'<button class="quote" type="button"{_seek_attrs(turns.get(ev.turn), ev.start, links)}'
-            f">{when}“{escape(ev.quote)}”</button>")
+    return (
+        f'<button class="quote" type="button"{_seek_attrs(turns.get(ev.turn), ev.start, links)}'
+        f">{when}“{escape(ev.quote)}”</button>"
+    )
 
 
-def _dimension(card: Scorecard, rubric: Rubric | None, dim_id: str, turns: dict[int, Turn],
-               links: AudioLinks) -> str:
+def _dimension(
+    card: Scorecard, rubric: Rubric | None, dim_id: str, turns: dict[int, Turn], links: AudioLinks
+) -> str:
     dim = card.dimensions[dim_id]
     if dim.score is None:
         level = '<span class="lvl na">not observed</span>'
         body = f"<p class=na>{escape(dim.not_observed_reason or '')}</p>"
     else:
-        level = (f'<span class="lvl l{dim.score}">{stars(dim.score)} {dim.score}/4 '
-                 f"{escape(dim.level_name or '')}</span>")
+        level = (
+            f'<span class="lvl l{dim.score}">{stars(dim.score)} {dim.score}/4 '
+            f"{escape(dim.level_name or '')}</span>"
+        )
         body = f"<p>{escape(dim.rationale)}</p>"
     anchors = ""
     if rubric is not None:
@@ -141,45 +146,67 @@ def _dimension(card: Scorecard, rubric: Rubric | None, dim_id: str, turns: dict[
         if spec is not None:
             items = "".join(
                 f'<li value="{n}"{" class=here" if n == dim.score else ""}>{escape(text)}</li>'
-                for n, text in sorted(spec.anchors.items()))
+                for n, text in sorted(spec.anchors.items())
+            )
             anchors = f'<ol class="anchors">{items}</ol>'
     quotes = "".join(_quote(ev, turns, links) for ev in dim.evidence)
-    return (f'<section class="dim" id="dim-{escape(dim_id)}"><h3><span>{escape(dim.name)}</span>'
-            f"{level}</h3>{body}{quotes}{anchors}</section>")
+    return (
+        f'<section class="dim" id="dim-{escape(dim_id)}"><h3><span>{escape(dim.name)}</span>'
+        f"{level}</h3>{body}{quotes}{anchors}</section>"
+    )
 
 
 def _transcript(session: Session, links: AudioLinks) -> str:
     rows = []
     for turn in session.turns:
         timed = not turn.meta.get("untimed")
-        stamp = (f'<span class="ts"{_seek_attrs(turn, turn.start, links)}>{clock(turn.start)}'
-                 "</span> ") if timed else ""
+        stamp = (
+            (f'<span class="ts"{_seek_attrs(turn, turn.start, links)}>{clock(turn.start)}</span> ')
+            if timed
+            else ""
+        )
         if turn.words and timed:
             text = " ".join(
                 f'<span class="w"{_seek_attrs(turn, w.start, links)}>'
-                f"{escape(w.word.strip())}</span>" for w in turn.words)
+                f"{escape(w.word.strip())}</span>"
+                for w in turn.words
+            )
         else:
             text = escape(turn.text) if turn.text else "<em>(no speech)</em>"
         who = "Interviewer" if turn.speaker == "interviewer" else "You"
         act = f" <span class=meta>({escape(turn.act)})</span>" if turn.act else ""
-        rows.append(f'<div class="turn {turn.speaker}" id="turn-{turn.index}">{stamp}'
-                    f'<span class="who">{who}</span>{act}: {text}</div>')
+        rows.append(
+            f'<div class="turn {turn.speaker}" id="turn-{turn.index}">{stamp}'
+            f'<span class="who">{who}</span>{act}: {text}</div>'
+        )
     return "".join(rows)
 
 
-def build_html(session: Session, card: Scorecard, rubric: Rubric | None = None,
-               folder: Path | None = None, out_dir: Path | None = None,
-               embed_audio: bool = False) -> str:
+def build_html(
+    session: Session,
+    card: Scorecard,
+    rubric: Rubric | None = None,
+    folder: Path | None = None,
+    out_dir: Path | None = None,
+    embed_audio: bool = False,
+) -> str:
     """The whole report page as one string."""
     links = AudioLinks(folder, out_dir or folder or Path.cwd(), embed_audio)
     turns = {t.index: t for t in session.turns}
-    overall = (f"{card.overall:.1f}/4 · {escape(card.overall_level_name or '')}"
-               if card.overall is not None else "not enough evidence for an overall score")
+    overall = (
+        f"{card.overall:.1f}/4 · {escape(card.overall_level_name or '')}"
+        if card.overall is not None
+        else "not enough evidence for an overall score"
+    )
     dims = "".join(_dimension(card, rubric, d, turns, links) for d in card.dimensions)
-    practise = "".join(
-        f"<li><b>{escape(p.name)}</b> ({p.score}/4): {escape(p.advice)}"
-        f"<br><span class=meta>Next level: {escape(p.next_level)}</span></li>"
-        for p in card.practise_next) or "<li>Nothing below the top level: keep it up.</li>"
+    practise = (
+        "".join(
+            f"<li><b>{escape(p.name)}</b> ({p.score}/4): {escape(p.advice)}"
+            f"<br><span class=meta>Next level: {escape(p.next_level)}</span></li>"
+            for p in card.practise_next
+        )
+        or "<li>Nothing below the top level: keep it up.</li>"
+    )
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in card.notes)
     if card.narrative:
         notes += f"<p><em>{escape(card.narrative)}</em></p>"
@@ -194,13 +221,19 @@ def build_html(session: Session, card: Scorecard, rubric: Rubric | None = None,
     chart_html = "".join(
         f'<figure><figcaption class="meta">{caption}</figcaption>{svg}</figure>'
         for caption, svg in (
-            ("Pace: your words per minute, turn by turn (green: conversational)",
-             charts.pace_chart(session)),
+            (
+                "Pace: your words per minute, turn by turn (green: conversational)",
+                charts.pace_chart(session),
+            ),
             ("Filler words per answer", charts.fillers_chart(session)),
             ("Talk ratio", charts.talk_ratio_chart(card)),
-            ("Timeline: who spoke when; red marks a long unannounced silence",
-             charts.timeline_chart(session, card)),
-        ) if svg)
+            (
+                "Timeline: who spoke when; red marks a long unannounced silence",
+                charts.timeline_chart(session, card),
+            ),
+        )
+        if svg
+    )
     first_src = next((s for s in (links.src(t) for t in session.turns) if s), "")
     src_attr = f' src="{escape(first_src)}"' if first_src else ""
     return f"""<!doctype html>
@@ -210,12 +243,12 @@ def build_html(session: Session, card: Scorecard, rubric: Rubric | None = None,
 <body>
 <h1>Interview report</h1>
 <p class="meta">Session {escape(session.id)} · {session.started_at:%Y-%m-%d %H:%M}
- · {escape(', '.join(card.rounds) or 'round unknown')} · {clock(session.duration)} · rubric
+ · {escape(", ".join(card.rounds) or "round unknown")} · {clock(session.duration)} · rubric
  {escape(card.rubric_id)} v{card.rubric_version}</p>
 <p class="overall">Overall: {overall}</p>{notes}
 <h2>What to practise next</h2><ol>{practise}</ol>
 <h2>Scorecard</h2><p class="meta">Click a quote to hear it.</p>{dims}
-<h2>How it sounded</h2><p class="meta">{escape(' · '.join(figures))}</p>{chart_html}
+<h2>How it sounded</h2><p class="meta">{escape(" · ".join(figures))}</p>{chart_html}
 <h2>Transcript</h2>{_transcript(session, links)}
 <pre id="selftest" hidden></pre>
 <div id="dock"><audio id="player" controls preload="metadata"{src_attr}></audio>

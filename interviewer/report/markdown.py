@@ -15,8 +15,10 @@ def _cell(text: str) -> str:
 def build_markdown(session: Session, card: Scorecard, rubric: Rubric | None = None) -> str:
     lines = [f"# Interview report — {session.id}", ""]
     rounds = ", ".join(card.rounds) or "round unknown"
-    lines.append(f"{session.started_at:%Y-%m-%d %H:%M} · {rounds}"
-                 f" · {clock(session.duration)} · rubric {card.rubric_id} v{card.rubric_version}")
+    lines.append(
+        f"{session.started_at:%Y-%m-%d %H:%M} · {rounds}"
+        f" · {clock(session.duration)} · rubric {card.rubric_id} v{card.rubric_version}"
+    )
     lines.append("")
     if card.overall is not None:
         lines.append(f"**Overall: {card.overall:.1f}/4 ({card.overall_level_name})**")
@@ -33,8 +35,11 @@ def build_markdown(session: Session, card: Scorecard, rubric: Rubric | None = No
         lines.append("Nothing below the top level: keep it up.")
     lines += ["", "## Scorecard", "", "| Dimension | Level | Why |", "| --- | --- | --- |"]
     for dim in card.dimensions.values():
-        level = ("not observed" if dim.score is None
-                 else f"{stars(dim.score)} {dim.score} {dim.level_name}")
+        level = (
+            "not observed"
+            if dim.score is None
+            else f"{stars(dim.score)} {dim.score} {dim.level_name}"
+        )
         why = dim.rationale if dim.score is not None else (dim.not_observed_reason or "")
         lines.append(f"| {_cell(dim.name)} | {level} | {_cell(why)} |")
     for dim in card.dimensions.values():

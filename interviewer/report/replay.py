@@ -67,17 +67,24 @@ def turns_from(session: Session, turn: int | None) -> list[Turn]:
     if not session.turns:
         raise SessionError(f"session {session.id} has no turns to replay")
     if not 0 <= turn < len(session.turns):
-        raise SessionError(f"session {session.id} has turns 0 to {len(session.turns) - 1}, "
-                           f"not {turn}", hint="see the turn numbers with --text-only")
+        raise SessionError(
+            f"session {session.id} has turns 0 to {len(session.turns) - 1}, not {turn}",
+            hint="see the turn numbers with --text-only",
+        )
     return [t for t in session.turns if t.index >= turn]
 
 
 class Replayer:
     """Plays one turn at a time and feeds its text to ``on_text`` as it is heard."""
 
-    def __init__(self, folder: Path, audio: bool = True, player: Player | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        audio: bool = True,
+        player: Player | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.folder = folder
         self.audio = audio
         self.player: Player = player or SoundDevicePlayer()
