@@ -162,11 +162,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
     parser.add_argument("--llm", choices=("unsure", "all"), default=None)
+    parser.add_argument(
+        "--sample", type=int, default=0, help="only N phrasings per label (the LLM is slow)"
+    )
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
 
     items = load_items(args.split)
+    if args.sample:
+        rng = random.Random(16)
+        by_label: dict[str, list[dict]] = {}
+        for item in items:
+            by_label.setdefault(item["label"], []).append(item)
+        items = [i for group in by_label.values() for i in rng.sample(group, min(args.sample, len(group)))]
     classify, _ = make_classifier(args.llm)
     started = time.perf_counter()
     per_label: dict[str, Counter] = {}
@@ -191,7 +200,7 @@ def main() -> int:
 
     total = sum(c["n"] for c in per_label.values())
     correct = sum(c["ok"] for c in per_label.values())
-    print(f"split: {args.split}   phrasings: {total}   decided by: {dict(via)}")
+    print(f"split: {args.split}   phrasings: {total}   decided by: {dict(via)}   llm: {args.llm}")
     print(f"{'kind':<18}{'n':>5}{'accuracy':>10}")
     for label in [*REQUEST_KINDS, *NEGATIVE]:
         c = per_label.get(label)

@@ -50,6 +50,93 @@ class Voice(_Strict):
     rate_wpm: int = Field(default=165, ge=80, le=450)
 
 
+_REQUEST_FIELDS = {"question", "minutes"}
+
+
+class RequestLines(_Strict):
+    """What this interviewer says to a request made of it (``requests.py`` reads the request).
+
+    Short and in the persona's voice; none of them may carry a scenario fact. ``repeat`` and
+    ``rephrase`` wrap the question (``{question}``); ``time_left`` gets ``{minutes}``.
+    """
+
+    repeat: str = Field(default="Sure. {question}", min_length=1)
+    rephrase: str = Field(default="Let me put it another way. {question}", min_length=1)
+    think_time: str = Field(default="Sure, take your time.", min_length=1)
+    right_track: str = Field(
+        default="Keep going, and talk me through your reasoning as you go.", min_length=1
+    )
+    time_left: str = Field(default="You have about {minutes} left on this one.", min_length=1)
+    no_time_left: str = Field(
+        default="We're at time on this one, so wrap up your main point.", min_length=1
+    )
+    no_hint_left: str = Field(
+        default="I'd rather not give more away. What would you look at first?", min_length=1
+    )
+    correction: str = Field(default="Got it, thanks for correcting that.", min_length=1)
+    back_from_thinking: str = Field(
+        default="No rush. Whenever you're ready, start with what you have so far.", min_length=1
+    )
+
+    @field_validator("*")
+    @classmethod
+    def _known_placeholders(cls, text: str) -> str:
+        try:
+            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"bad placeholder ({exc}); write {{{{ and }}}} for braces") from exc
+        unknown = names - _REQUEST_FIELDS
+        if unknown:
+            raise ValueError(
+                f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {{question}}, {{minutes}}"
+            )
+        return text
+
+
+class TeamFact(_Strict):
+    """Something true about the interviewer's own team, told when the candidate asks."""
+
+    topic: Literal["team", "stack", "success", "drift", "tech_debt"]
+    keywords: list[str] = Field(min_length=1)
+    fact: str = Field(min_length=1)
+
+    @field_validator("keywords")
+    @classmethod
+    def _normalise_keywords(cls, words: list[str]) -> list[str]:
+        cleaned = [" ".join(w.lower().split()) for w in words]
+        if not all(cleaned):
+            raise ValueError("keywords must not be empty strings")
+        return cleaned
+
+
+class CandidateQuestions(_Strict):
+    """The end of a round: the candidate's questions, answered only from ``about``."""
+
+    invite: str = Field(default="Do you have any questions for me?", min_length=1)
+    not_covered: str = Field(
+        default="That's not something I can speak to, I'm afraid. Anything else?", min_length=1
+    )
+    more: str = Field(default="Anything else?", min_length=1)
+    thanks: str = Field(default="Thanks, those were good questions.", min_length=1)
+    no_questions: str = Field(default="No problem.", min_length=1)
+    about: list[TeamFact] = Field(
+        default_factory=list, description="the team, stack, success, drift and tech debt"
+    )
+
+    @field_validator("about")
+    @classmethod
+    def _one_per_topic(cls, facts: list[TeamFact]) -> list[TeamFact]:
+        topics = [f.topic for f in facts]
+        twice = sorted({t for t in topics if topics.count(t) > 1})
+        if twice:
+            raise ValueError(f"topic {twice[0]!r} is given twice; give each topic once")
+        return facts
+
+    def find(self, text: str) -> list[TeamFact]:
+        """The facts whose keywords occur in ``text``, best match first."""
+        return match_facts(self.about, text)  # type: ignore[arg-type]
+
+
 class Persona(_Strict):
     id: str = Field(pattern=_ID_PATTERN)
     name: str = Field(min_length=1)
@@ -61,6 +148,8 @@ class Persona(_Strict):
     break_line: str = Field(min_length=1, description="said between rounds of a loop")
     move_on_line: str = Field(min_length=1)
     style: str = Field(min_length=1, description="how this interviewer talks, for the LLM")
+    requests: RequestLines = RequestLines()
+    candidate_questions: CandidateQuestions = CandidateQuestions()
 
     @field_validator("opening", "closing", "break_line", "move_on_line")
     @classmethod
@@ -115,6 +204,9 @@ class Question(_Strict):
     strong_points: list[str] = Field(min_length=1)
     reference_facts: list[ReferenceFact] = Field(min_length=1)
     hints: list[str] = Field(min_length=1)
+    rephrase: str | None = Field(
+        default=None, description="the question in other words, for 'can you rephrase that?'"
+    )
 
     def find_facts(self, text: str) -> list[ScenarioFact]:
         """Scenario facts whose keywords occur in ``text``, best match first."""
