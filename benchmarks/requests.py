@@ -175,7 +175,11 @@ def main() -> int:
         by_label: dict[str, list[dict]] = {}
         for item in items:
             by_label.setdefault(item["label"], []).append(item)
-        items = [i for group in by_label.values() for i in rng.sample(group, min(args.sample, len(group)))]
+        items = [
+            i
+            for group in by_label.values()
+            for i in rng.sample(group, min(args.sample, len(group)))
+        ]
     classify, _ = make_classifier(args.llm)
     started = time.perf_counter()
     per_label: dict[str, Counter] = {}
@@ -213,7 +217,8 @@ def main() -> int:
         for neg in NEGATIVE
     }
     print("confusion with scenario questions:")
-    print(f"  requests read as no request: {sum(v for (lab, got), v in confusion.items() if lab in REQUEST_KINDS and got == 'none')} of {requests_n}")
+    missed = sum(v for (lab, got), v in confusion.items() if lab in REQUEST_KINDS and got == "none")
+    print(f"  requests read as no request: {missed} of {requests_n}")
     print(f"  ... of which asked as a question (would reach the scenario facts): {to_facts}")
     for neg in NEGATIVE:
         n = per_label.get(neg, Counter())["n"]
@@ -222,9 +227,8 @@ def main() -> int:
     if real:
         hits = [(s, read_request(s).kind) for s in real]
         flagged = [(s, k) for s, k in hits if k is not None]
-        print(
-            f"real interview answers (MIT, ../shared) read as a request: {len(flagged)} of {len(real)}"
-        )
+        print(f"real interview answers (MIT, ../shared) read as a request: {len(flagged)}", end="")
+        print(f" of {len(real)}")
         if args.show_errors:
             for s, k in flagged:
                 print(f"    MIT -> {k}: {s}")

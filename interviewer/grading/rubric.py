@@ -38,6 +38,7 @@ SCORERS: tuple[str, ...] = (
     "complexity",
     "structure",
     "delivery",
+    "candidate_questions",
 )
 DEFAULT_RUBRIC_FILE = "default.yaml"
 

@@ -270,7 +270,30 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
 
 
+def candidate_questions(dim: Dimension, ctx: Context) -> Verdict:
+    """The questions the candidate asked when invited at the end: none, generic, the owner's."""
+    from .candidate_questions import candidate_questions as asked
+    from .candidate_questions import was_invited
+
+    if not was_invited(ctx.session):
+        return Verdict(None, [], "", "The round did not end with the candidate's questions.")
+    owner, generic = asked(ctx.session)
+    topics = sorted({e.kind for e in owner})
+    if len(topics) >= dim.param("level4_topics", 2):
+        score = 4
+    elif topics:
+        score = 3
+    elif generic:
+        score = 2
+    else:
+        return Verdict(1, [], "Invited to ask questions, the candidate asked none.")
+    about = ", ".join(topics) if topics else "nothing the guide names"
+    rationale = f"{len(owner) + len(generic)} question(s) for the interviewer; about {about}."
+    return Verdict(score, (owner + generic)[:MAX_EVIDENCE], rationale)
+
+
 SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
+    "candidate_questions": candidate_questions,
     "clarifying_questions": clarifying_questions,
     "thinking_aloud": thinking_aloud,
     "honesty": honesty,

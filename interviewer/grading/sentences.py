@@ -124,6 +124,20 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# Replies to a request (repeat, time to think, ...): the answer that follows is the same thread.
+SAME_THREAD_ACTS = ("repeat", "rephrase", "think_time", "time_left", "nudge")
+CLOSING_ACTS = ("invite_questions", "answer_question")
+
+
+def _mask(text: str, offset: int, retracted: list) -> str:
+    """``text`` with the words the candidate took back ("sorry, I meant ...") blanked out."""
+    chars = list(text)
+    for span in retracted:
+        for i in range(max(0, span[0] - offset), min(len(text), span[1] - offset)):
+            chars[i] = " "
+    return "".join(chars)
+
+
 def candidate_sentences(session: Session, round: str | None = None) -> list[Sentence]:
     """Every candidate sentence in order, tagged with the context the detectors need."""
     sentences: list[Sentence] = []
@@ -131,15 +145,18 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
     thread = 0
     for turn in session.turns:
         if turn.speaker == "interviewer":
-            if turn.act not in ("probe", "clarify", "hint"):
+            if turn.act not in ("probe", "clarify", "hint", *SAME_THREAD_ACTS):
                 thread += 1
             prompt_turn = turn
             continue
         if turn.silent or not turn.text.strip():
             continue
+        if prompt_turn is not None and prompt_turn.act in CLOSING_ACTS:
+            continue  # the candidate's own questions at the end: graded on their own
         after_probe = prompt_turn is not None and prompt_turn.act == "probe"
+        retracted = turn.meta.get("retracted") or []
         for offset, text in split_sentences(turn.text):
-            clean, clean_index = strip_fillers(text)
+            clean, clean_index = strip_fillers(_mask(text, offset, retracted))
             sentences.append(
                 Sentence(
                     turn=turn.index,

@@ -51,6 +51,8 @@ class AnswerContext:
     stt_prompt: str | None = None  # biases recognition toward this question's vocabulary
     # Live sources tell it what they hear while the candidate talks (to prepare the reply).
     listener: AnswerListener | None = None
+    # The candidate asked for time to think: wait up to this long for them, without cutting in.
+    patience_s: float | None = None
 
 
 @dataclass
@@ -137,7 +139,12 @@ class MicrophoneAnswers:
         self.on_frame = on_frame
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        captured = self.recorder.record_turn(on_frame=self.on_frame)
+        from ..turns.thinking import thinking_policy
+
+        policy = None
+        if context.patience_s:
+            policy = thinking_policy(self.recorder.endpoint, context.patience_s)
+        captured = self.recorder.record_turn(on_frame=self.on_frame, policy=policy)
         return CandidateAnswer(
             source="microphone", samples=captured.samples, ended_by=captured.ended_by
         )

@@ -14,7 +14,8 @@ from typing import Literal
 # The last of these in a turn splits it: before it, what is taken back; after it, the fix.
 _MARKER = re.compile(
     r"(?:\bsorry\b[,.]?\s*)?(?:"
-    r"\bi (?:meant|mean)(?: to say)?\b|\bi misspoke\b[,.]?(?:\s*i meant\b)?|\b(?:scratch|strike) that\b"
+    r"\bi (?:meant|mean)(?: to say)?\b|\bi misspoke\b[,.]?(?:\s*i meant\b)?|\b(?:scratch"
+    r"|strike) that\b"
     r"|\bcorrection\b:?|\blet me (?:correct|restate|rephrase) (?:myself|that|my answer)\b"
     r"|\bwhat i meant(?: to say)? was\b|\bi should have said\b|\bno,? wait\b"
     r"|\blet me take that back\b|\bignore what i (?:just )?said\b|\bmy (?:mistake|bad)\b"

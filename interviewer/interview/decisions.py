@@ -11,7 +11,19 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-DecisionAct = Literal["clarify", "probe", "hint", "move_on", "wrap_up"]
+DecisionAct = Literal[
+    "clarify",
+    "probe",
+    "hint",
+    "move_on",
+    "wrap_up",
+    # replies to requests made of the interviewer (requests.py)
+    "repeat",
+    "rephrase",
+    "think_time",
+    "time_left",
+    "nudge",
+]
 DecisionSource = Literal["rules", "llm", "fallback"]
 
 
@@ -44,3 +56,8 @@ class InterviewerDecision(BaseModel):
     source: DecisionSource = "rules"
     reason: str = ""
     llm_seconds: float = 0.0
+    request: str | None = None  # the request this decision answers (requests.py)
+    wait_s: float | None = None  # the next turn may start after up to this long
+    corrected_text: str | None = None  # a self-correction: the answer as the candidate meant it
+    retracted: list[tuple[int, int]] = Field(default_factory=list)  # spans taken back
+    retracts_previous: bool = False  # the spans are in the previous answer, not this one

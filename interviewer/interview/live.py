@@ -17,6 +17,7 @@ from collections.abc import Callable
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
 from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ..turns.thinking import thinking_policy
 from .answers import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ class LiveMicrophoneAnswers:
             on_words=listener.words_so_far if listener is not None else None,
         )
         words_policy = TurnEndPolicy(self.recorder.endpoint)
+        if context.patience_s:
+            # They asked for time to think: a longer wait for speech, and no end on a murmur.
+            words_policy = thinking_policy(self.recorder.endpoint, context.patience_s)
         watcher = (
             PauseWatcher(listener, incremental, words_policy) if listener is not None else None
         )

@@ -13,13 +13,15 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from ..errors import LLMOutputError
 from ..llm.base import ChatMessage, LLMBackend
-from . import intents
+from . import intents, request_replies
+from .corrections import correct
 from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
 from .personas import Persona, Question
@@ -28,6 +30,7 @@ from .prompts import (
     probe_messages,
     probe_system_prompt,
 )
+from .requests import RequestReading, read_request
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,9 @@ class QuestionState:
     candidate_turns: int = 0
     revealed_topics: list[str] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text)
+    last_probe: str | None = None  # the latest 'why' asked (None: the question itself)
+    last_target: str | None = None  # the candidate's words that probe named
+    thinking: bool = False  # they asked for time to think: a silence is not a strike
 
 
 def content_words(text: str) -> list[str]:
@@ -126,6 +132,10 @@ def validate_probe(
         ):
             problems.append("the question gives away a point the candidate should find")
             break
+    if _ATTRIBUTES_CHOICE.search(q) and not _MADE_CHOICE.search(candidate_text):
+        # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
+        # puts words in their mouth.
+        problems.append("they made no choice here; ask what makes their claim hold")
     asked = set(content_words(q))
     for earlier in earlier_questions or []:
         before = set(content_words(earlier))
@@ -134,6 +144,24 @@ def validate_probe(
             break
     return problems
 
+
+_ATTRIBUTES_CHOICE = re.compile(
+    r"\b(?:choose|chose|choosing|pick|picked|opt|opted|go with|went with|decide|decided|select|"
+    r"selected|prefer|use|using)\b",
+    re.IGNORECASE,
+)
+_MADE_CHOICE = re.compile(
+    r"\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our)\b.{0,30}\b(?:use|using|choose|chose|pick|picked|"
+    r"go with|went with|prefer|opt|select|train|build|start with|rely on|apply|add|try)\b"
+    r"|\b(?:use|choose|pick|go with|start with)\b",
+    re.IGNORECASE,
+)
+# "It is fast enough for the budget": a claim about a thing, probed as "what makes it ...?"
+_CLAIM = re.compile(
+    r"^(?P<subject>it|this|that|(?:the|a|an|our|my) [\w -]{1,40}?)\s+(?:is|are|'s|will be|would be)"
+    r"\s+(?P<rest>[^.!?]{3,90})",
+    re.IGNORECASE,
+)
 
 _PROBE_START = re.compile(r"\b(Why|What made you)\b[^?{}\"\n]*")
 
@@ -172,6 +200,13 @@ def fallback_probe(candidate_text: str) -> tuple[str, str]:
         verb, target = match.group(1).lower(), _trim(match.group(2), 8)
         return target, f"You said you'd {verb} {target}. Why that, rather than an alternative?"
     for sentence in intents.sentences(candidate_text):
+        claim = _CLAIM.match(sentence.strip())
+        if claim and not _MADE_CHOICE.search(sentence):
+            subject = claim.group("subject")
+            subject = subject if subject.lower() != "that" else "it"
+            rest = _trim(claim.group("rest").rstrip(".!? "), 12)
+            target = f"{subject} is {rest}"
+            return target, f"What makes {subject[0].lower() + subject[1:]} {rest}?"
         if len(content_words(sentence)) >= 3:
             target = _trim(sentence.rstrip(".!?"), 10)
             return target, f'You said "{target}". Why is that the right call here?'
@@ -182,15 +217,24 @@ class InterviewerPolicy:
     """Decides the interviewer's next act from the candidate's latest turn."""
 
     def __init__(
-        self, backend: LLMBackend, persona: Persona, *, max_depth: int = DEFAULT_DEPTH
+        self,
+        backend: LLMBackend,
+        persona: Persona,
+        *,
+        max_depth: int = DEFAULT_DEPTH,
+        request_reader: Callable[[str], RequestReading] = read_request,
     ) -> None:
         self.backend = backend
         self.persona = persona
         self.max_depth = max_depth
+        # Rules by default; RequestClassifier-backed readers ask the model when rules are unsure.
+        self.request_reader = request_reader
 
     def with_backend(self, backend: LLMBackend) -> InterviewerPolicy:
         """The same interviewer on another backend (a cancellable one, for drafts)."""
-        return InterviewerPolicy(backend, self.persona, max_depth=self.max_depth)
+        return InterviewerPolicy(
+            backend, self.persona, max_depth=self.max_depth, request_reader=self.request_reader
+        )
 
     def decide(
         self, state: QuestionState, candidate_text: str, now_s: float
@@ -199,6 +243,10 @@ class InterviewerPolicy:
         state.candidate_turns += 1
         if state.candidate_turns > MAX_CANDIDATE_TURNS:
             return self._move_on(f"{MAX_CANDIDATE_TURNS} answers on one question")
+        if not text and state.thinking:
+            state.thinking = False
+            return request_replies.back_from_thinking(self.persona)
+        state.thinking = False
         if not text:
             state.silent_turns += 1
             if state.silent_turns >= 2:
@@ -209,7 +257,10 @@ class InterviewerPolicy:
                 reason="silent answer",
             )
         state.silent_turns = 0
-        if intents.asks_to_move_on(text):
+        request = self.request_reader(text)
+        if request.kind is not None and request.kind != "skip":
+            return self._answer_request(state, request, text, now_s)
+        if request.kind == "skip" or intents.asks_to_move_on(text):
             return self._move_on("the candidate asked to move on")
         if now_s - state.started_at_s >= state.question.time_box_s:
             return self._move_on("the question's time box ran out")
@@ -226,6 +277,61 @@ class InterviewerPolicy:
         return self._probe(state, text)
 
     # --- acts -------------------------------------------------------------------------------
+
+    def _answer_request(
+        self, state: QuestionState, request: RequestReading, text: str, now_s: float
+    ) -> InterviewerDecision:
+        """A request made of the interviewer: never answered with a scenario fact."""
+        persona, question = self.persona, state.question
+        kind = request.kind
+        if kind == "repeat":
+            return request_replies.repeat(persona, state.last_probe or question.prompt)
+        if kind == "rephrase":
+            return request_replies.rephrase(persona, question, state.last_probe, state.last_target)
+        if kind == "think_time":
+            state.thinking = True
+            return request_replies.think_time(persona)
+        if kind == "time_left":
+            return request_replies.time_left(persona, question, now_s - state.started_at_s)
+        if kind == "right_track":
+            return request_replies.right_track(persona)
+        if kind == "hint":
+            if state.hints_given < len(question.hints):
+                decision = InterviewerDecision(
+                    act="hint", say=self._next_hint(state), reason="the candidate asked for a hint"
+                )
+            else:
+                decision = InterviewerDecision(
+                    act="hint", say=persona.requests.no_hint_left, reason="every hint used"
+                )
+            return decision.model_copy(update={"request": "hint"})
+        return self._take_correction(state, text, now_s)
+
+    def _take_correction(
+        self, state: QuestionState, text: str, now_s: float
+    ) -> InterviewerDecision:
+        """'Sorry, I meant X': probe the answer as meant, acknowledging the correction."""
+        answers = [t for speaker, t in state.history if speaker == "candidate"]
+        previous = answers[-2] if len(answers) >= 2 else None
+        fixed = correct(text, previous)
+        corrected = fixed.corrected_text if fixed else text
+        update = {
+            "request": "self_correction",
+            "corrected_text": corrected,
+            "retracted": fixed.retracted if fixed else [],
+            "retracts_previous": bool(fixed and fixed.target == "previous"),
+        }
+        if state.depth >= self.max_depth or len(content_words(corrected)) < 3:
+            return InterviewerDecision(
+                act="nudge",
+                say=self.persona.requests.correction + " Go on.",
+                reason="the candidate corrected themself",
+                **update,
+            )
+        probe = self._probe(state, corrected)
+        return probe.model_copy(
+            update={"say": f"{self.persona.requests.correction} {probe.say}", **update}
+        )
 
     def _move_on(self, reason: str) -> InterviewerDecision:
         return InterviewerDecision(act="move_on", say=self.persona.move_on_line, reason=reason)
@@ -291,6 +397,12 @@ class InterviewerPolicy:
         return probe_messages(probe_system_prompt(self.persona, state.question), answer)
 
     def _probe(self, state: QuestionState, text: str) -> InterviewerDecision:
+        """A 'why' follow-up, remembered so "what do you mean?" can rephrase it."""
+        decision = self._draft_and_check_probe(state, text)
+        state.last_probe, state.last_target = decision.say, decision.target
+        return decision
+
+    def _draft_and_check_probe(self, state: QuestionState, text: str) -> InterviewerDecision:
         started = time.perf_counter()
         messages = self.messages_for(state, text)
         earlier = [t for speaker, t in state.history[1:] if speaker == "interviewer"]

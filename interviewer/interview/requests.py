@@ -156,12 +156,14 @@ _TIME_LEFT = _rx(
 _THINK = _rx(
     rf"\b(?:{_ASK}|let me|give me|i need|i'd like|i'm going to|mind if i|allow me|please give me|"
     rf"do you mind if i|is it okay if i|is it ok if i|would it be alright if i) (?:to )?"
-    rf"(?:just )?(?:take|took|have|get|give me|think for|pause for)? ?(?:a|one|a few|a couple of|thirty|"
+    rf"(?:just )?(?:take|took|have|get|give me|think for|pause for)? ?(?:a|one|a few|a"
+    rf" couple of|thirty|"
     rf"some|a little)? ?(?:more )?{_TIME_UNIT}",
     r"\blet me (?:just )?(?:think|gather|collect|mull|sit with|take a)\b",
     r"\b(?:gather|collect|organise|organize) my (?:thoughts|answer)\b",
     r"\bput my thoughts in order\b|\bbear with me\b",
-    r"^(?:sorry |wait )?(?:one |just )(?:moment|second|minute)(?: please| here)?(?: let me\b|$| while)",
+    r"^(?:sorry |wait )?(?:one |just )(?:moment|second|minute)(?: please| here)?(?: let me\b"
+    r"|$| while)",
     r"\bhold on\b|\bhang on\b",
     r"\bthink (?:for|about it for) a (?:bit|second|moment|minute)\b",
     r"\bjot down\b|\bpause for a (?:moment|second)\b",
@@ -207,7 +209,8 @@ _REPHRASE = _rx(
     r"(?: the question| what you(?:'re)? (?:asking|getting at|mean)| that| it| you)?\b",
     r"\b(?:don't|didn't) get (?:the question|what you(?:'re)? (?:asking|getting at|mean)|"
     r"that|it|you)$",
-    r"\bi'm not following\b|\bnot following\b|\bi don't follow\b|\bi'm (?:a bit )?(?:lost|confused)\b",
+    r"\bi'm not following\b|\bnot following\b|\bi don't follow\b|\bi'm (?:a bit )?(?:lost"
+    r"|confused)\b",
     r"\bnot sure what you(?:'re)? (?:getting at|asking|mean)\b",
     r"\bwhat (?:are you|is it you(?:'re)?) (?:asking|getting at|looking for)\b",
     r"\bwhat you(?:'re)? (?:asking|getting at)\b",
@@ -228,7 +231,8 @@ _HINT = _rx(
     r"(?: me)?(?: a| any| some| small| little| a small| a little)* "
     r"(?:hint|clue|pointer|tip|nudge)s?\b",
     r"^(?:any |a |some )?(?:hint|clue|pointer|tip)s?(?: please)?$",
-    r"\bhint would be (?:great|good|nice|helpful)\b|\bhint please\b|\bi (?:need|could use) a hint\b|\ba hint would\b|\bgive me a hint\b",
+    r"\bhint would be (?:great|good|nice|helpful)\b|\bhint please\b|\bi (?:need|could use) a"
+    r" hint\b|\ba hint would\b|\bgive me a hint\b",
     r"\bwould a hint be\b|\bis there a hint\b|\bcan i have a clue\b",
     r"\bpoint me (?:in the right direction|somewhere|to)\b|\b(?:nudge|steer) me\b",
     r"\b(?:where|how) (?:should|would|do) (?:i|you) (?:start|begin)\b",
@@ -245,17 +249,20 @@ _RIGHT_TRACK = _rx(
     r"(?: in| down)? (?:the )?(?:right|wrong) (?:track|direction|path|lines|way)\b",
     r"\bon (?:the right )?track\b|\boff track\b|\bam i on the right\b",
     r"^(?:so )?(?:is|was) (?:this|that|my \w+) (?:what|the kind|the direction|along the lines|"
-    r"the level of detail|the right (?:approach|direction|answer|idea)|a (?:good|sensible|reasonable|"
+    r"the level of detail|the right (?:approach|direction|answer|idea)|a (?:good|sensible"
+    r"|reasonable|"
     r"valid) (?:answer|approach|direction|start)|(?:right|correct|okay|ok|reasonable|fine|sensible)"
     r"(?: so far)?$|going where|heading|too (?:high|low|detailed|much|vague))",
-    r"\bdoes (?:this|that) (?:make sense|sound (?:right|reasonable|okay|good|ok)|answer your question"
+    r"\bdoes (?:this|that) (?:make sense|sound (?:right|reasonable|okay|good|ok)|answer your"
+    r" question"
     r"|seem (?:like )?(?:a good|right|reasonable|okay)|match what you)",
     r"\bam i (?:close|getting warmer|doing (?:ok|okay|alright|well|all right)|answering(?: your)?"
     r" question|missing something|overcomplicating|over complicating|going down|going in|heading|"
     r"thinking about this)",
     r"\bdo you think (?:that|this) works\b|\bwould (?:that|this) be (?:acceptable|okay|ok|fine)\b",
     r"\bwould you say that's right\b|\bshould i keep going\b|\bshould i go deeper\b",
-    r"\btell me if i'm (?:off|on)\b|\bis my (?:approach|reasoning|answer) (?:okay|ok|sound|right|fine|good)",
+    r"\btell me if i'm (?:off|on)\b|\bis my (?:approach|reasoning|answer) (?:okay|ok|sound"
+    r"|right|fine|good)",
     r"\bwhat you (?:had in mind|were looking for|expected)$|\bwhat you're looking for$",
     r"\bis this (?:okay|ok|fine|good|right) so far\b|\bis that reasonable\b",
 )

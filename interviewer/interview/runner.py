@@ -19,6 +19,7 @@ from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock, text_duration_s
+from .closing import MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .personas import Persona, Question
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .preparer import ReplyPreparer
@@ -29,6 +30,8 @@ from .voice import InterviewerVoice
 log = logging.getLogger(__name__)
 
 QuestionOutcome = Literal["moved_on", "answers_exhausted", "round_time_up"]
+# The question id of the candidate's own questions at the end of a round.
+CANDIDATE_QUESTIONS_ID = "candidate-questions"
 
 
 class InterviewObserver(Protocol):
@@ -129,6 +132,31 @@ class InterviewRunner:
                 break
             if number + 1 < len(questions):
                 self._say(persona.say(persona.move_on_line), act="move_on", round_type=round_type)
+        if not self.exhausted:
+            self._candidate_questions(persona, round_type)
+
+    def _candidate_questions(self, persona: Persona, round_type: str) -> None:
+        """Each round ends with the candidate's questions, answered from the persona's data."""
+        asked = persona.say(persona.candidate_questions.invite)
+        act = "invite_questions"
+        self._say(asked, act=act, round_type=round_type)
+        for _ in range(MAX_CANDIDATE_QUESTIONS):
+            context = AnswerContext(round_type, CANDIDATE_QUESTIONS_ID, act, asked)
+            answer = self.answers.next_answer(context)
+            if answer is None:
+                self.exhausted = True
+                return
+            text = self._record_answer(answer, None, self.clock.now(), None, round_type=round_type)
+            reply = reply_to_candidate(persona, text)
+            act, asked = "answer_question", persona.say(reply.say)
+            self._say(
+                asked,
+                act=act,
+                round_type=round_type,
+                meta={"topics": reply.topics, "questions_done": reply.done or None},
+            )
+            if reply.done:
+                return
 
     def _run_question(
         self, policy: InterviewerPolicy, question: Question, round_started: float
@@ -138,6 +166,8 @@ class InterviewRunner:
         self._say(line, act="ask", round_type=question.round, question=question)
         state.history.append(("interviewer", line))
         stt_prompt = build_prompt(question.terms, question.prompt)
+        patience_s: float | None = None  # set after "take your time"
+        answer_turns: list[int] = []  # this question's candidate turns, for corrections
         while True:
             preparer = self._reply_preparer(policy, state)
             context = AnswerContext(
@@ -147,6 +177,7 @@ class InterviewRunner:
                 line,
                 stt_prompt=stt_prompt,
                 listener=preparer,
+                patience_s=patience_s,
             )
             listen_started = self.clock.now()
             try:
@@ -156,6 +187,7 @@ class InterviewRunner:
                     self.exhausted = True
                     return "answers_exhausted"
                 text = self._record_answer(answer, question, listen_started, stt_prompt)
+                answer_turns.append(self.writer.session.turns[-1].index)
                 if self._round_time_up(round_started):
                     return "round_time_up"
                 draft = preparer.take(text) if preparer else None
@@ -176,6 +208,9 @@ class InterviewRunner:
             if decision.act == "move_on":
                 log.info("moving on: %s", decision.reason)
                 return "moved_on"
+            if decision.request == "self_correction":
+                self._record_correction(decision, answer_turns)
+            patience_s = decision.wait_s
             act, line = decision.act, decision.say
             self._say(
                 line,
@@ -189,11 +224,25 @@ class InterviewRunner:
                     "target": decision.target,
                     "revealed_topics": decision.revealed_topics,
                     "llm_seconds": round(decision.llm_seconds, 3),
+                    "request": decision.request,
+                    "wait_s": decision.wait_s,
                     **decision_meta,
                 },
                 answered_at=answered_at,
             )
             state.history.append(("interviewer", line))
+
+    def _record_correction(self, decision, answer_turns: list[int]) -> None:
+        """Mark the words the candidate took back, so the grader reads the answer as meant."""
+        at = -2 if decision.retracts_previous else -1
+        if len(answer_turns) < -at:
+            return
+        turn = self.writer.session.turns[answer_turns[at]]
+        meta = dict(turn.meta)
+        meta["retracted"] = [*meta.get("retracted", []), *map(list, decision.retracted)]
+        if decision.corrected_text:
+            meta["corrected_text"] = decision.corrected_text
+        self.writer.replace_turn(turn.model_copy(update={"meta": meta}))
 
     def _reply_preparer(
         self, policy: InterviewerPolicy, state: QuestionState
@@ -257,7 +306,13 @@ class InterviewRunner:
         return turn
 
     def _record_answer(
-        self, answer: CandidateAnswer, question: Question, started: float, stt_prompt: str
+        self,
+        answer: CandidateAnswer,
+        question: Question | None,
+        started: float,
+        stt_prompt: str | None,
+        *,
+        round_type: str | None = None,
     ) -> str:
         index = self.writer.next_index()
         meta: dict = {k: v for k, v in answer.timings.items() if v is not None}
@@ -293,8 +348,8 @@ class InterviewRunner:
             end=end,
             audio=audio_name,
             words=words,
-            round=question.round,
-            question_id=question.id,
+            round=question.round if question else round_type,
+            question_id=question.id if question else CANDIDATE_QUESTIONS_ID,
             source=answer.source,
             silent=not text.strip(),
             meta=meta,

@@ -20,7 +20,24 @@ SCHEMA_VERSION = 1
 Speaker = Literal["interviewer", "candidate"]
 # What an interviewer turn does; candidate turns have no act.
 InterviewerAct = Literal[
-    "greet", "ask", "clarify", "probe", "hint", "move_on", "wrap_up", "break", "note"
+    "greet",
+    "ask",
+    "clarify",
+    "probe",
+    "hint",
+    "move_on",
+    "wrap_up",
+    "break",
+    "note",
+    # replies to what the candidate asked of the interviewer
+    "repeat",
+    "rephrase",
+    "think_time",
+    "time_left",
+    "nudge",
+    # the end of a round: the candidate's questions
+    "invite_questions",
+    "answer_question",
 ]
 # How a candidate turn was captured.
 AnswerSourceKind = Literal["microphone", "file", "text", "simulated"]

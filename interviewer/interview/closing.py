@@ -1,0 +1,57 @@
+"""The end of a round: "Do you have any questions for me?", answered from the persona's data.
+
+Every answer is a fact written in the persona's file (``candidate_questions.about``); a
+question no fact covers gets the persona's "not something I can speak to", never an
+invented answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .personas import Persona
+
+MAX_CANDIDATE_QUESTIONS = 3
+MAX_FACTS_PER_ANSWER = 2
+
+# "No, I'm good", "nothing from me", "that's all": the candidate has no (more) questions.
+_DECLINES = re.compile(
+    r"^\W*(?:no|nope|nah|not really|none|nothing|i'm good|i am good|i'm all set|all good|"
+    r"that's all|that is all|that's it|no more|no thanks|no thank you|i think i'm good|"
+    r"i don't have any|i do not have any|not at the moment|not right now|i think that's it)\b",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(r"\?|^\W*(?:how|what|who|where|when|why|which|do|does|is|are|can|could)\b", re.I)
+
+
+@dataclass
+class ClosingReply:
+    say: str
+    topics: list[str] = field(default_factory=list)
+    done: bool = False  # the candidate has no more questions
+
+
+def declines(text: str) -> bool:
+    """The candidate says they have no (more) questions, and asks none."""
+    words = text.strip()
+    if not words:
+        return True
+    return bool(_DECLINES.search(words)) and "?" not in words
+
+
+def reply_to_candidate(persona: Persona, text: str) -> ClosingReply:
+    """The persona's answer to the candidate's question, from its own data only."""
+    questions = persona.candidate_questions
+    if declines(text):
+        return ClosingReply(say=questions.no_questions, done=True)
+    facts = questions.find(text)[:MAX_FACTS_PER_ANSWER]
+    if not facts:
+        if not _ASKS.search(text):
+            # A remark, not a question ("thanks, that was fun"): close kindly.
+            return ClosingReply(say=questions.thanks, done=True)
+        return ClosingReply(say=questions.not_covered)
+    return ClosingReply(
+        say=" ".join(f.fact.strip() for f in facts) + " " + questions.more,
+        topics=[f.topic for f in facts],
+    )
