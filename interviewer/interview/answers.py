@@ -161,7 +161,10 @@ class SimulatedCandidate:
 
     def __init__(self, speaker: Any, script_path: Path = SIMULATED_SCRIPT) -> None:
         try:
-            self.script: dict[str, list[str]] = yaml.safe_load(script_path.read_text())["rounds"]
+            data = yaml.safe_load(script_path.read_text())
+            self.script: dict[str, list[str]] = data["rounds"]
+            # What they ask when invited at the end of each round (the last: "no more").
+            self.closing: list[str] = list(data["candidate_questions"])
         except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
             raise ConfigError(f"{script_path}: cannot read the simulated candidate: {exc}") from exc
         self.speaker = speaker
@@ -169,8 +172,11 @@ class SimulatedCandidate:
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         from ..audio.io import load_audio
+        from .closing import CANDIDATE_QUESTIONS_ID
 
         answers = self.script.get(context.round) or self.script.get("default", [])
+        if context.question_id == CANDIDATE_QUESTIONS_ID:
+            answers = self.closing
         key = f"{context.round}:{context.question_id}"
         position = self._position.get(key, 0)
         if position >= len(answers):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from .personas import Persona
 
 MAX_CANDIDATE_QUESTIONS = 3
+# The question id the candidate's own questions are recorded under.
+CANDIDATE_QUESTIONS_ID = "candidate-questions"
 MAX_FACTS_PER_ANSWER = 2
 
 # "No, I'm good", "nothing from me", "that's all": the candidate has no (more) questions.
@@ -45,7 +47,11 @@ def reply_to_candidate(persona: Persona, text: str) -> ClosingReply:
     questions = persona.candidate_questions
     if declines(text):
         return ClosingReply(say=questions.no_questions, done=True)
-    facts = questions.find(text)[:MAX_FACTS_PER_ANSWER]
+    facts = questions.find(text)
+    if len(facts) > 1:
+        # "How does your team measure success?" is about success, not about the team.
+        facts = [f for f in facts if f.topic != "team"]
+    facts = facts[:MAX_FACTS_PER_ANSWER]
     if not facts:
         if not _ASKS.search(text):
             # A remark, not a question ("thanks, that was fun"): close kindly.

@@ -149,6 +149,9 @@ def correct(turn: str, previous: str | None) -> Correction | None:
         span = _swapped_word(text, new)
     if span is None:
         span = _subject_sentence(text, new) if _SUBJECT.match(new) else _tail_span(text, new)
+    lead = re.match(r"(?:a|an|the)\s+", new, re.I)
+    if lead and re.search(r"\b(?:a|an|the)\s*$", text[: span[0]], re.I):
+        new = new[lead.end() :]  # "the 50 ms budget" into "for the 150 ms budget"
     taken = text[span[0] : span[1]]
     if taken[-1:] in (".", "!", "?") and not new.endswith((".", "!", "?")):
         new += taken[-1]

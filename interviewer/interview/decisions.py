@@ -60,4 +60,4 @@ class InterviewerDecision(BaseModel):
     wait_s: float | None = None  # the next turn may start after up to this long
     corrected_text: str | None = None  # a self-correction: the answer as the candidate meant it
     retracted: list[tuple[int, int]] = Field(default_factory=list)  # spans taken back
-    retracts_previous: bool = False  # the spans are in the previous answer, not this one
+    retracts_turns_back: int = 0  # the spans are in this turn (0) or that many answers back

@@ -68,6 +68,8 @@ class QuestionState:
     last_probe: str | None = None  # the latest 'why' asked (None: the question itself)
     last_target: str | None = None  # the candidate's words that probe named
     thinking: bool = False  # they asked for time to think: a silence is not a strike
+    last_answer: str | None = None  # the latest answer probed (what a correction corrects)
+    last_answer_turn: int = 0  # its number among this question's candidate turns
 
 
 def content_words(text: str) -> list[str]:
@@ -311,15 +313,16 @@ class InterviewerPolicy:
         self, state: QuestionState, text: str, now_s: float
     ) -> InterviewerDecision:
         """'Sorry, I meant X': probe the answer as meant, acknowledging the correction."""
-        answers = [t for speaker, t in state.history if speaker == "candidate"]
-        previous = answers[-2] if len(answers) >= 2 else None
-        fixed = correct(text, previous)
+        fixed = correct(text, state.last_answer)
         corrected = fixed.corrected_text if fixed else text
+        previous = bool(fixed and fixed.target == "previous")
         update = {
             "request": "self_correction",
             "corrected_text": corrected,
             "retracted": fixed.retracted if fixed else [],
-            "retracts_previous": bool(fixed and fixed.target == "previous"),
+            "retracts_turns_back": state.candidate_turns - state.last_answer_turn
+            if previous
+            else 0,
         }
         if state.depth >= self.max_depth or len(content_words(corrected)) < 3:
             return InterviewerDecision(
@@ -400,6 +403,7 @@ class InterviewerPolicy:
         """A 'why' follow-up, remembered so "what do you mean?" can rephrase it."""
         decision = self._draft_and_check_probe(state, text)
         state.last_probe, state.last_target = decision.say, decision.target
+        state.last_answer, state.last_answer_turn = text, state.candidate_turns
         return decision
 
     def _draft_and_check_probe(self, state: QuestionState, text: str) -> InterviewerDecision:

@@ -19,7 +19,7 @@ from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock, text_duration_s
-from .closing import MAX_CANDIDATE_QUESTIONS, reply_to_candidate
+from .closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .personas import Persona, Question
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .preparer import ReplyPreparer
@@ -30,8 +30,6 @@ from .voice import InterviewerVoice
 log = logging.getLogger(__name__)
 
 QuestionOutcome = Literal["moved_on", "answers_exhausted", "round_time_up"]
-# The question id of the candidate's own questions at the end of a round.
-CANDIDATE_QUESTIONS_ID = "candidate-questions"
 
 
 class InterviewObserver(Protocol):
@@ -234,10 +232,10 @@ class InterviewRunner:
 
     def _record_correction(self, decision, answer_turns: list[int]) -> None:
         """Mark the words the candidate took back, so the grader reads the answer as meant."""
-        at = -2 if decision.retracts_previous else -1
-        if len(answer_turns) < -at:
+        back = decision.retracts_turns_back
+        if back >= len(answer_turns):
             return
-        turn = self.writer.session.turns[answer_turns[at]]
+        turn = self.writer.session.turns[answer_turns[-1 - back]]
         meta = dict(turn.meta)
         meta["retracted"] = [*meta.get("retracted", []), *map(list, decision.retracted)]
         if decision.corrected_text:
