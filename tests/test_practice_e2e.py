@@ -244,8 +244,11 @@ def test_loop_runs_rounds_back_to_back_into_one_session(tmp_path):
         [
             "I'd count the words with a hash map and keep a heap of size k, so O of n log k.",
             "Because the heap never holds more than k items, it beats sorting all n.",
+            "No, no questions from me.",  # each round ends with the candidate's questions
             "The situation was a ranking model that regressed; I rolled back and added a check.",
             "Because rolling back stopped the damage fastest, and the check caught it next time.",
+            "How does your team handle retraining and drift?",
+            "No, that's all, thanks.",
         ]
     )
     proc = interviewer(
@@ -270,6 +273,7 @@ def test_loop_runs_rounds_back_to_back_into_one_session(tmp_path):
     assert ("behavioural", "break") in acts and acts[-1][1] == "wrap_up"
     assert [a for _, a in acts].count("probe") == 2
     assert {t.round for t in session.candidate_turns()} == {"coding", "behavioural"}
+    assert [a for _, a in acts].count("invite_questions") == 2
     assert "Scorecard" in proc.stdout
 
 
