@@ -8,6 +8,8 @@ transcripts where both the label and the grader give a level, plus how often the
 dimension move, the right way?) and the grading time per 10 minutes of transcript.
 
 Labels live in each transcript's header: ``# expect: dim=level ...`` (``null`` = not observed).
+A transcript in which the interviewer never invites questions has nothing to show for
+``candidate_questions``: that label is null unless given.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from interviewer.grading import grade_session, load_rubric  # noqa: E402
+from interviewer.grading.candidate_questions import INVITE  # noqa: E402
 from interviewer.grading.transcript import parse_text_transcript  # noqa: E402
 from interviewer.session.models import Session, Turn, Word  # noqa: E402
 
@@ -39,6 +42,8 @@ def read_labels(text: str) -> dict[str, int | None]:
             for item in line.split(":", 1)[1].split():
                 key, value = item.split("=")
                 labels[key] = None if value == "null" else int(value)
+    if not INVITE.search(text):
+        labels.setdefault("candidate_questions", None)
     return labels
 
 

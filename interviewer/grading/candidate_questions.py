@@ -16,7 +16,7 @@ from .sentences import split_sentences, time_span
 
 # How an interviewer invites them, in our sessions (act) or a foreign transcript (words).
 INVITE_ACTS = ("invite_questions", "answer_question")
-_INVITE = re.compile(r"\bany (?:other )?questions (?:for me|for us|about)\b", re.IGNORECASE)
+INVITE = re.compile(r"\bany (?:other )?questions (?:for me|for us|about)\b", re.IGNORECASE)
 OWNER_TOPICS: dict[str, re.Pattern[str]] = {
     "success in production": re.compile(
         r"\b(?:measure|measuring|evaluate|define|track|know)\b.{0,50}"
@@ -49,7 +49,7 @@ def closing_turns(session: Session) -> list[Turn]:
     for turn in session.turns:
         if turn.speaker == "interviewer":
             invited = turn.act in INVITE_ACTS or (
-                turn.act is None and bool(_INVITE.search(turn.text))
+                turn.act is None and bool(INVITE.search(turn.text))
             )
             continue
         if invited and not turn.silent and turn.text.strip():
@@ -60,7 +60,7 @@ def closing_turns(session: Session) -> list[Turn]:
 def was_invited(session: Session) -> bool:
     return any(
         t.speaker == "interviewer"
-        and (t.act == "invite_questions" or (t.act is None and _INVITE.search(t.text)))
+        and (t.act == "invite_questions" or (t.act is None and INVITE.search(t.text)))
         for t in session.turns
     )
 
