@@ -267,7 +267,9 @@ class InterviewerPolicy:
         if now_s - state.started_at_s >= state.question.time_box_s:
             return self._move_on("the question's time box ran out")
         if intents.is_mainly_clarifying(text):
-            return self._clarify(state, text)
+            # Words that sound like a request nobody could read for sure get facts only by
+            # their keywords, never by the model's pick: a request is not answered with a fact.
+            return self._clarify(state, text, llm_pick=request.sure)
         if intents.admits_not_knowing(text):
             if state.hints_given < len(state.question.hints):
                 return InterviewerDecision(
@@ -346,13 +348,15 @@ class InterviewerPolicy:
             return hints[state.hints_given - 1]
         return "Would it help to start from what you would measure first?"
 
-    def _clarify(self, state: QuestionState, text: str) -> InterviewerDecision:
+    def _clarify(
+        self, state: QuestionState, text: str, *, llm_pick: bool = True
+    ) -> InterviewerDecision:
         asked = intents.clarifying_questions(text) or [text]
         facts = state.question.scenario_facts
         reply, topics = answer_from_facts(asked, state.question)
         source = "rules"
         seconds = 0.0
-        if not topics and facts:
+        if not topics and facts and llm_pick:
             picked, seconds = self._llm_pick_fact(" ".join(asked), [f.fact for f in facts])
             if picked is not None:
                 reply, topics, source = facts[picked].fact, [facts[picked].topic], "llm"

@@ -28,7 +28,10 @@ RequestKind = Literal[
 ]
 REQUEST_KINDS: tuple[str, ...] = get_args(RequestKind)
 
-_FILLERS = re.compile(r"\b(?:um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|oh|you know|like)\b")
+# "like" is a filler except as a wish: "I'd like a moment", "would you like".
+_FILLERS = re.compile(
+    r"\b(?:um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|oh|you know|(?<!'d )(?<!would )like)\b"
+)
 # Whisper's likely slips on these words (homophones, split words): mended before matching.
 _MISHEARD = (
     (re.compile(r"\b(?:truck|trek|trak)\b"), "track"),
@@ -274,7 +277,7 @@ _RULES: tuple[tuple[RequestKind, re.Pattern[str], int], ...] = (
     ("repeat", _REPEAT, 8),
     ("rephrase", _REPHRASE, 8),
     ("think_time", _THINK, 4),
-    ("hint", _HINT, 6),
+    ("hint", _HINT, 4),
     ("right_track", _RIGHT_TRACK, 8),
 )
 # Words that make a turn worth a second look by the model when no rule was sure.
