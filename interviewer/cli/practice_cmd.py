@@ -9,12 +9,17 @@ import typer
 from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
+from ..catalog.rounds import (
+    DEFAULT_LOOP,
+    DEFAULT_ROUND,
+    normalise_round,
+    parse_round_list,
+    round_list,
+)
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
 from .app import app, console, err_console
-
-DEFAULT_LOOP = "coding,ml_system_design,modelling,behavioural,llm_retrieval"
 
 
 class MicMeter:
@@ -203,10 +208,10 @@ _NO_STREAMING = typer.Option(
 def practice(
     ctx: typer.Context,
     round_type: str = typer.Option(
-        "ml_system_design",
+        DEFAULT_ROUND,
         "--round",
         "-r",
-        help="coding, ml_system_design, modelling, behavioural or llm_retrieval.",
+        help=f"One of: {round_list()}.",
     ),
     persona: str = _PERSONA,
     question: str = typer.Option(
@@ -228,14 +233,16 @@ def practice(
     no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
-    _run(_options([round_type], ctx.params))
+    _run(_options([normalise_round(round_type)], ctx.params))
 
 
 @app.command()
 def loop(
     ctx: typer.Context,
     rounds: str = typer.Option(
-        DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."
+        ",".join(DEFAULT_LOOP),
+        "--rounds",
+        help=f"Comma-separated rounds, in order, from: {round_list()}.",
     ),
     round_minutes: float = typer.Option(15.0, "--round-minutes", help="Time box per round."),
     break_s: float = typer.Option(0.0, "--break-s", help="Pause between rounds, in seconds."),
@@ -256,5 +263,4 @@ def loop(
     no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run a full loop of rounds back to back into one session."""
-    round_list = [r.strip() for r in rounds.split(",") if r.strip()]
-    _run(_options(round_list, ctx.params))
+    _run(_options(parse_round_list(rounds), ctx.params))

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..catalog.rounds import DEFAULT_ROUND, RoundType
 from ..errors import ConfigError, InterviewerError, NoInputDeviceError
 from ..llm.settings import LLMSettings
 from ..paths import recordings_dir
@@ -31,7 +32,7 @@ AnswerMode = Literal["microphone", "files", "text", "simulated"]
 
 
 class PracticeOptions(BaseModel):
-    rounds: list[str] = Field(default_factory=lambda: ["ml_system_design"])
+    rounds: list[RoundType] = Field(default_factory=lambda: [DEFAULT_ROUND])
     persona: str | None = None
     question_id: str | None = None
     questions_per_round: int = Field(default=1, ge=1, le=20)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..llm.base import ChatMessage, GenerationCancelled
-from ..turns.endpointing import normalise_words
+from ..speech_acts import words as normalise_words
 from .decisions import InterviewerDecision
 from .policy import InterviewerPolicy, QuestionState
 

@@ -17,12 +17,12 @@ from ..audio.io import SAMPLE_RATE, write_wav
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
+from ..speech_acts import speaking_time_s
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
-from .clock import SessionClock, text_duration_s
-from .personas import Persona, Question
+from .clock import SessionClock
+from .personas import Persona, Question, round_title
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .preparer import ReplyPreparer
-from .prompts import round_title
 from .retranscribe import AnswerRetranscriber
 from .voice import InterviewerVoice
 
@@ -284,7 +284,7 @@ class InterviewRunner:
             meta["stt_seconds"] = result.seconds
         else:
             text = answer.text or ""
-            start, end = self.clock.place(text_duration_s(text), started_at=started)
+            start, end = self.clock.place(speaking_time_s(text), started_at=started)
         turn = Turn(
             index=index,
             speaker="candidate",
