@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..catalog.rounds import normalise_round
 from ..errors import SessionError, TranscriptFormatError
-from ..session.models import Session, Turn, migrate
+from ..session.models import Session, Turn, clock, migrate
 from ..session.store import SESSION_FILE, load_session
 from ..speech_acts import speaking_time_s, word_count
 
@@ -195,7 +195,7 @@ def parse_json_transcript(raw: Any, source: str, round: str | None = None) -> Se
             )
         stamp = ""
         if loose.start is not None:
-            stamp = f"[{int(loose.start) // 60:02d}:{int(loose.start) % 60:02d}] "
+            stamp = f"[{clock(loose.start)}] "
         lines.append(f"{stamp}{label}: {' '.join(loose.text.split())}")
     session = parse_text_transcript("\n".join(lines), source, round=round)
     for turn, item in zip(session.turns, items, strict=True):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from ..catalog.rounds import DEFAULT_ROUND, RoundType
 from ..errors import ConfigError, InterviewerError, NoInputDeviceError
+from ..llm.factory import describe
 from ..llm.settings import LLMSettings
 from ..paths import recordings_dir
 from ..session.models import Session
@@ -145,8 +146,9 @@ def run_practice(
         settings=options.public_dict(),
     )
     session.models.stt = transcriber.description
-    session.models.llm_backend = options.llm.backend
-    session.models.llm = backend.model
+    llm_info = describe(options.llm, backend)
+    session.models.llm_backend = llm_info["backend"]
+    session.models.llm = llm_info["model"]
     voice = InterviewerVoice(speaker, play=options.voice)
     session.models.tts = voice.description
     writer = SessionWriter.create(options.out_dir or recordings_dir(), session)

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..speech_acts import DONE_PHRASES, PAUSE_ANNOUNCEMENTS, TRAILING_WORDS, sentences
 from ..speech_acts import words as normalise_words
 
-EndReason = Literal["silence", "max_length", "no_speech", "done_phrase", "keypress"]
+EndReason = Literal["silence", "max_length", "no_speech", "done_phrase"]
 
 
 class EndpointConfig(BaseModel):
