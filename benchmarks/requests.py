@@ -29,10 +29,10 @@ from pathlib import Path
 
 import yaml
 
-from interviewer.interview import intents
+from interviewer import speech_acts
 from interviewer.interview.facts import answer_from_facts
 from interviewer.interview.personas import load_catalog
-from interviewer.interview.requests import REQUEST_KINDS, read_request
+from interviewer.speech_requests import REQUEST_KINDS, read_request
 
 DATA = Path(__file__).with_name("data") / "requests" / "phrasings.yaml"
 MIT = Path(__file__).resolve().parents[2] / "shared" / "data" / "interviews-mit" / "transcripts.csv"
@@ -205,9 +205,9 @@ def main() -> int:
             # A request read as nothing, yet asked like a question: it reaches the facts, by
             # keywords, and by the model's pick too when the rules were sure it asks nothing.
             missed = item["expected"] is not None and got is None
-            if missed and intents.is_mainly_clarifying(item["text"]):
+            if missed and speech_acts.is_mainly_clarifying(item["text"]):
                 to_facts += 1
-                asked = intents.clarifying_questions(item["text"]) or [item["text"]]
+                asked = speech_acts.clarifying_questions(item["text"]) or [item["text"]]
                 if answer_from_facts(asked, scenario)[1] or read_request(item["text"]).sure:
                     answered_by_fact.append(item["text"])
     seconds = time.perf_counter() - started

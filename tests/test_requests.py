@@ -20,11 +20,11 @@ from interviewer.interview.corrections import correct
 from interviewer.interview.facts import NOT_SPECIFIED
 from interviewer.interview.personas import Catalog, load_catalog
 from interviewer.interview.policy import InterviewerPolicy, QuestionState
-from interviewer.interview.requests import normalise, read_request
 from interviewer.interview.runner import InterviewRunner, RunConfig
 from interviewer.interview.voice import InterviewerVoice
 from interviewer.session.models import Session, Turn
 from interviewer.session.store import SessionWriter
+from interviewer.speech_requests import normalise, read_request
 from interviewer.turns.endpointing import EndpointConfig
 from interviewer.turns.thinking import thinking_policy
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from ..session.models import Session, Turn
+from ..speech_acts import sentence_spans
 from .scorecard import Evidence
-from .sentences import split_sentences, time_span
+from .sentences import time_span
 
 # How an interviewer invites them, in our sessions (act) or a foreign transcript (words).
 INVITE_ACTS = ("invite_questions", "answer_question")
@@ -75,7 +76,7 @@ def candidate_questions(session: Session) -> tuple[list[Evidence], list[Evidence
     owner: list[Evidence] = []
     generic: list[Evidence] = []
     for turn in closing_turns(session):
-        for offset, sentence in split_sentences(turn.text):
+        for offset, sentence in sentence_spans(turn.text):
             topics = [name for name, rx in OWNER_TOPICS.items() if rx.search(sentence)]
             if topics:
                 owner.append(_cite(turn, offset, sentence, topics[0]))

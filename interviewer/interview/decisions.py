@@ -16,8 +16,7 @@ DecisionAct = Literal[
     "probe",
     "hint",
     "move_on",
-    "wrap_up",
-    # replies to requests made of the interviewer (requests.py)
+    # replies to requests made of the interviewer (speech_requests.py)
     "repeat",
     "rephrase",
     "think_time",
@@ -25,6 +24,9 @@ DecisionAct = Literal[
     "nudge",
 ]
 DecisionSource = Literal["rules", "llm", "fallback"]
+
+MAX_PROBE_WORDS = 20
+"""A why-question's length limit: what the prompt asks for and what the validator enforces."""
 
 
 class ProbeDraft(BaseModel):
@@ -56,7 +58,7 @@ class InterviewerDecision(BaseModel):
     source: DecisionSource = "rules"
     reason: str = ""
     llm_seconds: float = 0.0
-    request: str | None = None  # the request this decision answers (requests.py)
+    request: str | None = None  # the request this decision answers (speech_requests.py)
     wait_s: float | None = None  # the next turn may start after up to this long
     corrected_text: str | None = None  # a self-correction: the answer as the candidate meant it
     retracted: list[tuple[int, int]] = Field(default_factory=list)  # spans taken back

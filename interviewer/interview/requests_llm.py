@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import LLMOutputError
 from ..llm.base import ChatMessage, LLMBackend
-from .requests import RequestKind
+from ..speech_requests import RequestKind
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,12 @@
 """Requests a candidate makes of the interviewer, read from their words.
 
-"Can you repeat the question?", "can I take a moment?", "sorry, I meant X": these are asked
-of the interviewer, not of the scenario, so they must never reach the scenario facts. Rules
-written on normalised text (lower case, no punctuation, fillers out, common mishearings
-mended) decide where the words make it plain; a reading they are unsure of says so
-(``sure=False``), and the caller may ask the embedded model (``requests_llm.py``).
-
-Self-contained on purpose: it moves beside the one reader of a candidate's sentence when
-that lands (issue 10).
+Beside the one reader of a candidate's sentence (``speech_acts.py``: what a sentence does in
+an answer), this one reads what a turn asks of the interviewer itself. "Can you repeat the
+question?", "can I take a moment?", "sorry, I meant X" are not about the scenario, so they
+must never reach the scenario facts. Rules written on normalised text (lower case, no
+punctuation, fillers and articles out, common mishearings mended) decide where the words
+make it plain; a reading they are unsure of says so (``sure=False``), and the caller may ask
+the embedded model (``interview/requests_llm.py``).
 """
 
 from __future__ import annotations
