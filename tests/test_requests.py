@@ -415,3 +415,32 @@ def test_time_to_think_waits_a_minute_and_a_murmur_does_not_end_the_turn():
     assert not patient.decide(silence_ms=5_000, spoken_ms=600, words_so_far="hmm okay").end
     said = "I'd score each payment with gradient boosted trees."
     assert patient.decide(silence_ms=config.end_silence_ms, spoken_ms=3000, words_so_far=said).end
+
+
+class _RecordingAnswers:
+    """Typed answers that remember what each turn's context asked of the source."""
+
+    kind = "text"
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+        self.contexts = []
+
+    def next_answer(self, context):
+        from interviewer.interview.answers import CandidateAnswer
+
+        self.contexts.append(context)
+        return CandidateAnswer(source="text", text=self.lines.pop(0)) if self.lines else None
+
+
+def test_after_take_your_time_the_next_turn_is_patient(tmp_path, question, persona):
+    answers = _RecordingAnswers(["Can I take a moment to think?", "Can we move on?", "No."])
+    writer = SessionWriter.create(tmp_path / "s", Session(id="p", rounds=[question.round]))
+    InterviewRunner(
+        writer,
+        policy_backend=ScriptedBackend([]),
+        transcriber=None,
+        answers=answers,
+        voice=InterviewerVoice(None, play=False),
+    ).run_rounds([(persona, [question])])
+    assert [c.patience_s for c in answers.contexts] == [None, 60.0, None]
