@@ -421,6 +421,7 @@ class _RecordingAnswers:
     """Typed answers that remember what each turn's context asked of the source."""
 
     kind = "text"
+    live = False
 
     def __init__(self, lines: list[str]) -> None:
         self.lines = list(lines)
