@@ -195,6 +195,10 @@ def main() -> int:
     for item in items:
         got, how = classify(item["text"])
         via[how] += 1
+        if how == "llm":  # slow: show progress
+            print(
+                f"  [{how}] {item['label']:<17} -> {str(got):<16} {item['text']}", file=sys.stderr
+            )
         counts = per_label.setdefault(item["label"], Counter())
         counts["n"] += 1
         ok = got == item["expected"]
