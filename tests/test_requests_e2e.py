@@ -13,6 +13,7 @@ import sys
 import pytest
 from shared_data import REPO_ROOT
 
+from interviewer.interview.facts import NOT_SPECIFIED
 from interviewer.interview.personas import load_catalog
 from interviewer.session import load_session
 
@@ -90,7 +91,7 @@ def test_a_typed_session_handles_every_request_and_the_candidates_questions(tmp_
     assert not re.search(r"\b(choose|chose|pick)\b", claim_probe, re.I), claim_probe
     assert "minutes" in by_text[TYPED[5][0]].text
     assert by_text[TYPED[6][0]].text == persona.requests.right_track
-    assert "not specified" in by_text[TYPED[7][0]].text.lower()
+    assert by_text[TYPED[7][0]].text == NOT_SPECIFIED
 
     about = {f.topic: f.fact.strip() for f in persona.candidate_questions.about}
     assert by_text[TYPED[9][0]].text.startswith(about["success"])
