@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from interviewer.catalog.personas import load_catalog, round_title
 from interviewer.catalog.rounds import (
     DEFAULT_LOOP,
     ROUND_TYPES,
@@ -20,8 +21,7 @@ from interviewer.catalog.rounds import (
 from interviewer.cli import app
 from interviewer.errors import ConfigError, TranscriptFormatError
 from interviewer.grading import load_rubric
-from interviewer.interview.personas import load_catalog, round_title
-from interviewer.interview.prompts import probe_system_prompt
+from interviewer.interview.policy.prompts import probe_system_prompt
 
 PACKAGE = Path(__file__).resolve().parents[1] / "interviewer"
 

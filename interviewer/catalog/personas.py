@@ -24,8 +24,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import paths
-from ..catalog.rounds import ROUND_TYPES, RoundType, unknown_round
 from ..errors import ConfigError
+from .rounds import ROUND_TYPES, RoundType, unknown_round
 
 log = logging.getLogger(__name__)
 
