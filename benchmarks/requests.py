@@ -30,8 +30,8 @@ from pathlib import Path
 import yaml
 
 from interviewer import speech_acts
-from interviewer.interview.facts import answer_from_facts
-from interviewer.interview.personas import load_catalog
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.policy.facts import answer_from_facts
 from interviewer.speech_requests import REQUEST_KINDS, read_request
 
 DATA = Path(__file__).with_name("data") / "requests" / "phrasings.yaml"
@@ -146,7 +146,7 @@ def make_classifier(llm_mode: str | None):
     """text -> (kind or None, how it was decided)."""
     if llm_mode is None:
         return lambda text: (read_request(text).kind, "rules"), None
-    from interviewer.interview.requests_llm import RequestClassifier
+    from interviewer.interview.policy.requests_llm import RequestClassifier
     from interviewer.llm import LLMSettings, make_backend
 
     backend = make_backend(LLMSettings(backend="embedded"))

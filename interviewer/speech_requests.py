@@ -6,7 +6,7 @@ question?", "can I take a moment?", "sorry, I meant X" are not about the scenari
 must never reach the scenario facts. Rules written on normalised text (lower case, no
 punctuation, fillers and articles out, common mishearings mended) decide where the words
 make it plain; a reading they are unsure of says so (``sure=False``), and the caller may ask
-the embedded model (``interview/requests_llm.py``).
+the embedded model (``interview/policy/requests_llm.py``).
 """
 
 from __future__ import annotations

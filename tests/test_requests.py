@@ -11,15 +11,15 @@ import pytest
 import yaml
 from interview_helpers import ScriptedBackend
 
+from interviewer.catalog.personas import Catalog, load_catalog
 from interviewer.errors import ConfigError
 from interviewer.grading import grade_session
 from interviewer.grading.sentences import candidate_sentences
-from interviewer.interview.answers import TextAnswers
-from interviewer.interview.closing import declines, reply_to_candidate
-from interviewer.interview.corrections import correct
-from interviewer.interview.facts import NOT_SPECIFIED
-from interviewer.interview.personas import Catalog, load_catalog
-from interviewer.interview.policy import InterviewerPolicy, QuestionState
+from interviewer.interview.answers.sources import TextAnswers
+from interviewer.interview.policy.closing import declines, reply_to_candidate
+from interviewer.interview.policy.corrections import correct
+from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState
+from interviewer.interview.policy.facts import NOT_SPECIFIED
 from interviewer.interview.runner import InterviewRunner, RunConfig
 from interviewer.interview.voice import InterviewerVoice
 from interviewer.session.models import Session, Turn
@@ -428,7 +428,7 @@ class _RecordingAnswers:
         self.contexts = []
 
     def next_answer(self, context):
-        from interviewer.interview.answers import CandidateAnswer
+        from interviewer.interview.answers.sources import CandidateAnswer
 
         self.contexts.append(context)
         return CandidateAnswer(source="text", text=self.lines.pop(0)) if self.lines else None

@@ -13,8 +13,8 @@ import sys
 import pytest
 from shared_data import REPO_ROOT
 
-from interviewer.interview.facts import NOT_SPECIFIED
-from interviewer.interview.personas import load_catalog
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.policy.facts import NOT_SPECIFIED
 from interviewer.session import load_session
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]

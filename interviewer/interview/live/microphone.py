@@ -14,12 +14,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..session.models import AnswerSourceKind
-from ..speech.incremental import IncrementalTranscriber
-from ..speech.stt import Transcriber
-from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
-from ..turns.thinking import thinking_policy
-from .answers import AnswerContext, AnswerListener, CandidateAnswer
+from ...session.models import AnswerSourceKind
+from ...speech.incremental import IncrementalTranscriber
+from ...speech.stt import Transcriber
+from ...turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ...turns.thinking import thinking_policy
+from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class LiveMicrophoneAnswers:
     def __init__(
         self, recorder, transcriber: Transcriber, on_frame: Callable | None = None
     ) -> None:
-        from ..audio.capture import require_input
+        from ...audio.capture import require_input
 
         require_input(recorder.device)
         self.recorder = recorder

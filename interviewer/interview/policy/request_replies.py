@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ...catalog.personas import Persona, Question
 from .decisions import InterviewerDecision
-from .personas import Persona, Question
 
 # How long the turn-taking waits for a candidate who asked for time to think.
 THINK_WAIT_S = 60.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .personas import Persona
+from ...catalog.personas import Persona
 
 MAX_CANDIDATE_QUESTIONS = 3
 # The question id the candidate's own questions are recorded under.

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import LLMOutputError
-from ..llm.base import ChatMessage, LLMBackend
-from ..speech_requests import RequestKind
+from ...errors import LLMOutputError
+from ...llm.base import ChatMessage, LLMBackend
+from ...speech_requests import RequestKind
 
 log = logging.getLogger(__name__)
 
