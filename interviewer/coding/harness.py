@@ -14,6 +14,7 @@ timer stops each test after ``case_timeout_s``; print() stops after ``output_lim
 
 from __future__ import annotations
 
+import errno
 import inspect
 import json
 import math
@@ -286,6 +287,10 @@ def run_case(target, case: dict, tol: float) -> tuple[str, str]:
         return "error", "ran out of memory"
     except RecursionError:
         return "error", "raised RecursionError: the recursion went too deep"
+    except OSError as exc:
+        if exc.errno == errno.EFBIG:  # RLIMIT_FSIZE: Python ignores SIGXFSZ, so it is an error
+            return "error", "wrote too much output or too large a file"
+        return "error", f"raised {type(exc).__name__}: {short(exc, 100)}"
     except BaseException as exc:
         if expect_raises and type(exc).__name__ == expect_raises:
             return "passed", ""
