@@ -145,6 +145,8 @@ def _options(rounds: list[str], params: dict[str, Any]) -> PracticeOptions:
         round_minutes=params.get("round_minutes"),
         break_s=params.get("break_s", 0.0),
         seed=params["seed"],
+        code_file=params.get("code"),
+        editor=params.get("editor", False),
         streaming=not params["no_streaming"],
         endpoint={} if end_silence_ms is None else {"end_silence_ms": end_silence_ms},
         llm=LLMSettings(
@@ -226,6 +228,16 @@ def practice(
     seed: int = _SEED,
     end_silence_ms: int = _END_SILENCE,
     no_streaming: bool = _NO_STREAMING,
+    code: Path = typer.Option(
+        None,
+        "--code",
+        help="Coding: your own solution file, run and versioned (default: a starter in the "
+        "session folder's code/solution.py).",
+        dir_okay=False,
+    ),
+    editor: bool = typer.Option(
+        False, "--editor", help="Coding: open the code file in $EDITOR when the question starts."
+    ),
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
     _run(_options([round_type], ctx.params))

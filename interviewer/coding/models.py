@@ -70,6 +70,7 @@ class CodeVersion(_Model):
     """A saved version of the candidate's file, copied into the session folder."""
 
     index: int
+    question_id: str = ""
     time: float = Field(description="session time when the save was seen, seconds")
     sha256: str
     file: str = Field(description="path relative to the session folder")
@@ -95,6 +96,10 @@ class CodeRun(_Model):
     sentence: str = Field(default="", description="what the interviewer said about it")
     duration_s: float = 0.0
     turn: int | None = Field(default=None, description="the interviewer turn that reported it")
+    nested_loops_over: list[str] = Field(
+        default_factory=list,
+        description="collections the code loops over inside a loop over themselves (O(n^2))",
+    )
 
     @classmethod
     def from_result(cls, result: RunResult, **fields) -> CodeRun:

@@ -38,6 +38,8 @@ SCORERS: tuple[str, ...] = (
     "complexity",
     "structure",
     "delivery",
+    "correctness",
+    "testing",
 )
 DEFAULT_RUBRIC_FILE = "default.yaml"
 

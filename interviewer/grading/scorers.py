@@ -270,13 +270,17 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
 
 
+from .code_scorers import checked_against_code, correctness, testing  # noqa: E402
+
 SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "clarifying_questions": clarifying_questions,
     "thinking_aloud": thinking_aloud,
     "honesty": honesty,
     "tradeoffs": tradeoffs,
     "metrics": metrics,
-    "complexity": complexity,
+    "complexity": checked_against_code(complexity),
     "structure": structure,
     "delivery": delivery,
+    "correctness": correctness,
+    "testing": testing,
 }
