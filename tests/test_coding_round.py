@@ -6,63 +6,14 @@ end-to-end tests through the CLI with the real model are in test_coding_e2e.py."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
-from interview_helpers import ScriptedBackend
+from coding_helpers import TASK, run_session, write
 
 from interviewer.coding.coach import ASK_COMPLEXITY, ASK_TESTING, CodingRound
-from interviewer.coding.tasks import find_task
 from interviewer.grading import grade_session, load_rubric
-from interviewer.interview.answers import AnswerContext, CandidateAnswer
-from interviewer.interview.personas import load_catalog
-from interviewer.interview.runner import InterviewRunner
-from interviewer.interview.voice import InterviewerVoice
-from interviewer.session.models import Session
-from interviewer.session.store import SessionWriter, load_session
+from interviewer.session.store import load_session
 
 pytestmark = [pytest.mark.slow]  # runs the sandbox's subprocesses
-
-TASK = find_task("cd-precision-recall")
-
-
-class ScriptedCoder:
-    """Typed answers, each after an optional edit of the code file (as a save in an editor)."""
-
-    kind = "text"
-
-    def __init__(self, steps: list[tuple[Callable[[], None] | None, str]]) -> None:
-        self.steps = list(steps)
-
-    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        if not self.steps:
-            return None
-        edit, text = self.steps.pop(0)
-        if edit is not None:
-            edit()
-        return CandidateAnswer(source="text", text=text)
-
-
-def run_session(tmp_path: Path, steps, replies: list[str], code_file: Path | None = None):
-    catalog = load_catalog()
-    question = catalog.question("cd-precision-recall")
-    session = Session(id="coding-flow", rounds=["coding"])
-    writer = SessionWriter.create(tmp_path, session)
-    runner = InterviewRunner(
-        writer,
-        policy_backend=ScriptedBackend(replies),
-        transcriber=None,
-        answers=ScriptedCoder(steps),
-        voice=InterviewerVoice(None, play=False),
-    )
-    runner.coding = CodingRound(writer.folder, clock=runner.clock.now, code_file=code_file)
-    runner.run_rounds([(catalog.persona_for_round("coding"), [question])])
-    return writer.folder
-
-
-def write(path: Path, source: Path) -> Callable[[], None]:
-    return lambda: path.write_text(source.read_text())
 
 
 def test_fail_then_fix_is_versioned_run_asked_about_and_graded(tmp_path):

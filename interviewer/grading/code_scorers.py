@@ -99,7 +99,9 @@ def testing(dim: Dimension, ctx: Context) -> Verdict:
         examples.extend(ev.Hit("example", s, a, b) for a, b in found_example)
         for name, (a, b) in found_edges.items():
             edges.setdefault(name, ev.Hit("edge_case", s, a, b, tag=name))
-    quotes = [ctx.cite(h) for h in (examples[:2] + list(edges.values())[:3])]
+    from .scorers import _pick
+
+    quotes = _pick(ctx, examples[:2] + list(edges.values()))
     when = "before the first run" if first_run_s is not None else "in the answer"
     if examples and len(edges) >= 2:
         return _verdict(
