@@ -9,7 +9,8 @@ Expected values never leave this process.
 
 Guards, from the inside (the outside ones are rlimits, a new process group and namespaces):
 an audit hook refuses writes and deletions outside the folder, new processes and sockets; a
-timer stops each test after ``case_timeout_s``; print() stops after ``output_limit_bytes``.
+CPU-time timer ends each test after ``case_timeout_s`` (CPU, not wall time: a busy machine
+must not fail a correct test); print() stops after ``output_limit_bytes``.
 """
 
 from __future__ import annotations
@@ -325,16 +326,16 @@ def main() -> int:
     def on_alarm(signum, frame):
         raise CaseTimeout()
 
-    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGPROF, on_alarm)
     sys.setrecursionlimit(3000)
     install_guard(folder)
     sys.stdout = sys.stderr = CappedWriter(int(request["output_limit_bytes"]))
     namespace: dict = {"__name__": "solution", "__file__": os.path.join(folder, "solution.py")}
-    signal.setitimer(signal.ITIMER_REAL, case_timeout_s)
+    signal.setitimer(signal.ITIMER_PROF, case_timeout_s)
     try:
         problem = load_solution(request["solution"], namespace)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
     problem = problem or check_entry(namespace, entry, arity)
     if problem:
         report(channel, "problem", problem)
@@ -346,13 +347,13 @@ def main() -> int:
         name = case.get("name", f"test {number}")
         # Said before running, so a run killed from outside still knows which test did it.
         report(channel, "begin", {"name": name, "input": text})
-        signal.setitimer(signal.ITIMER_REAL, case_timeout_s)
+        signal.setitimer(signal.ITIMER_PROF, case_timeout_s)
         try:
             status, detail = run_case(target, case, tol)
         except (CaseTimeout, OutputFlood, MemoryError) as exc:  # raised outside the try
             status, detail = "error", type(exc).__name__
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
         report(channel, "case", {"name": name, "input": text, "status": status, "detail": detail})
     report(channel, "done", True)
     return 0

@@ -52,7 +52,9 @@ class SandboxLimits(BaseModel):
     passes its tests in well under a second (see tests/test_coding_tasks.py)."""
 
     wall_s: float = Field(default=10.0, gt=0, description="the whole run, then the group is killed")
-    case_timeout_s: float = Field(default=2.0, gt=0, description="one test")
+    case_timeout_s: float = Field(
+        default=2.0, gt=0, description="CPU seconds for one test (a sleep is left to wall_s)"
+    )
     cpu_s: int = Field(default=8, gt=0, description="RLIMIT_CPU")
     memory_mb: int = Field(default=1024, gt=64, description="RLIMIT_AS, address space")
     file_size_mb: int = Field(default=1, gt=0, description="RLIMIT_FSIZE: files, stdout, stderr")
@@ -62,7 +64,8 @@ class SandboxLimits(BaseModel):
 
     def describe(self) -> str:
         return (
-            f"wall {self.wall_s:g} s, {self.case_timeout_s:g} s per test, CPU {self.cpu_s} s, "
+            f"wall {self.wall_s:g} s, CPU {self.case_timeout_s:g} s per test and {self.cpu_s} s "
+            "in all, "
             f"memory {self.memory_mb} MB, files {self.file_size_mb} MB, "
             f"output {self.output_limit_bytes // 1024} KB"
         )
