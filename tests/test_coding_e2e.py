@@ -30,7 +30,8 @@ TESTED_FIRST = (
 
 
 def practice(code: Path, out: Path, lines: list[str]) -> subprocess.CompletedProcess[str]:
-    env = os.environ.copy() | {"INTERVIEWER_RECORDINGS_DIR": str(out)}
+    # COLUMNS: rich wraps at the terminal width; one line per turn is easier to check.
+    env = os.environ.copy() | {"INTERVIEWER_RECORDINGS_DIR": str(out), "COLUMNS": "400"}
     return subprocess.run(
         [sys.executable, "-m", "interviewer", "practice", "--round", "coding"]
         + ["--question", "cd-precision-recall", "--text", "--code", str(code), "--no-voice"],
