@@ -25,6 +25,7 @@ class ScriptedCoder:
     """Typed answers, each after an optional edit of the code file (as a save in an editor)."""
 
     kind = "text"
+    live = False
 
     def __init__(self, steps: list[tuple[Callable[[], None] | None, str]]) -> None:
         self.steps = list(steps)

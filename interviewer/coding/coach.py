@@ -24,8 +24,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .. import speech_acts as talk
 from ..errors import ConfigError
-from . import talk
 from .complexity import nested_loops_over_same, stated_time_degrees
 from .models import CodeRun, CodeVersion
 from .sandbox import SandboxLimits

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..coding import talk
+from .. import speech_acts as talk
 from ..coding.complexity import stated_time_degrees
 from ..coding.models import CodeRun
 from . import evidence as ev
