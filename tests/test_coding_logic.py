@@ -9,7 +9,7 @@ from grading_helpers import timed_session
 
 from interviewer import speech_acts
 from interviewer.coding.complexity import nested_loops_over_same, stated_time_degrees
-from interviewer.coding.models import CodeRun, RunResult
+from interviewer.coding.models import CodeRun, CodeVersion, RunResult
 from interviewer.grading import grade_session, load_rubric
 
 
@@ -109,9 +109,13 @@ ANSWER = (
 )
 
 
-def graded(runs: list[CodeRun]):
+def graded(runs: list[CodeRun], versions: int = 1):
     session = timed_session([("interviewer", "Write two_sum."), ("candidate", ANSWER)])
     session.code_runs = runs
+    session.code_versions = [
+        CodeVersion(index=i + 1, time=1.0 + i, sha256=f"v{i}", file=f"code/versions/v{i}.py")
+        for i in range(versions)
+    ]
     return grade_session(session, load_rubric()).dimensions
 
 
@@ -126,9 +130,11 @@ def test_correctness_levels(passes, score):
     assert dims["correctness"].evidence[0].quote.startswith("run at 100 s")
 
 
-def test_correctness_not_observed_without_code_and_testing_before_the_first_run():
-    dims = graded([])
-    assert dims["correctness"].score is None
+def test_correctness_and_testing_need_code_and_testing_counts_before_the_first_run():
+    dims = graded([], versions=0)  # a talk-only question
+    assert dims["correctness"].score is None and dims["testing"].score is None
+    dims = graded([])  # code saved, never run or changed from the starter
+    assert dims["correctness"].score == 1
     assert dims["testing"].score == 4  # example and two edge cases, no run at all
     dims = graded([_run(0.1, 8)])  # run before the candidate said anything
     assert dims["testing"].score == 2  # testing talk only after running

@@ -82,6 +82,13 @@ def correctness(dim: Dimension, ctx: Context) -> Verdict:
 
 
 def testing(dim: Dimension, ctx: Context) -> Verdict:
+    if not ctx.session.code_versions and not ctx.session.code_runs:
+        return _verdict(
+            None,
+            [],
+            "",
+            "No code was written here: testing before running is judged when there is code.",
+        )
     runs = [r for r in ctx.session.code_runs if r.trigger == "candidate"]
     first_run_s = min((r.time for r in runs), default=None)
     examples: list[ev.Hit] = []
