@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.coding.sandbox import SandboxLimits, isolation, run_tests
+from interviewer.coding.sandbox import SandboxLimits, run_tests
 from interviewer.coding.tasks import find_task
 
 pytestmark = [pytest.mark.slow]
@@ -165,10 +165,9 @@ def precision_recall(t, p):
     assert (tmp_path / "solution.py").exists()  # the run used a copy
 
 
-def test_no_network_when_the_machine_allows_it(tmp_path):
-    name, _ = isolation()
-    if name == "none":
-        pytest.skip("neither unshare nor bubblewrap works here; the audit hook still refuses")
+def test_no_network(tmp_path):
+    # A network namespace where the machine allows one (isolation()), the audit hook anyway:
+    # INTERVIEWER_SANDBOX_ISOLATION=none runs this file with the hook alone.
     code = """
 import _socket
 def precision_recall(t, p):

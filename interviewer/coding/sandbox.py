@@ -59,7 +59,9 @@ class SandboxLimits(BaseModel):
     memory_mb: int = Field(default=1024, gt=64, description="RLIMIT_AS, address space")
     file_size_mb: int = Field(default=1, gt=0, description="RLIMIT_FSIZE: files, stdout, stderr")
     open_files: int = Field(default=64, gt=8, description="RLIMIT_NOFILE")
-    extra_processes: int = Field(default=16, ge=0, description="RLIMIT_NPROC above current")
+    extra_processes: int = Field(
+        default=32, ge=0, description="RLIMIT_NPROC above the user's current tasks"
+    )
     output_limit_bytes: int = Field(default=65_536, gt=0, description="print() inside tests")
 
     def describe(self) -> str:
@@ -118,14 +120,15 @@ def isolation() -> tuple[str, tuple[str, ...]]:
     return "none", ()
 
 
-def _count_user_processes() -> int:
+def _count_user_tasks() -> int:
+    """This user's processes and threads now: RLIMIT_NPROC counts both, for the whole user."""
     uid = os.getuid()
     count = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if entry.stat().st_uid == uid:
-                    count += 1
+                    count += len(os.listdir(entry / "task"))
             except OSError:
                 continue
     return count
@@ -246,7 +249,7 @@ def run_tests(solution: Path, tests_source: str, limits: SandboxLimits | None = 
             "MKL_NUM_THREADS": "1",
         }
         report = bytearray()
-        nproc = _count_user_processes() + limits.extra_processes
+        nproc = _count_user_tasks() + limits.extra_processes
         killed_at_wall = False
         with (
             open(folder / "stdout.txt", "wb") as out,
