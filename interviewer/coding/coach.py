@@ -163,7 +163,7 @@ class CodingRound:
                 and not talk.talks_about_testing(text)
             ):
                 moves.asked_testing = True
-                return CoachReply("probe", ASK_TESTING, {"coding": "ask_testing"})
+                return CoachReply("probe", ASK_TESTING, {"code_move": "ask_testing"})
             return None
         if not workspace.runs[-1].all_passed:
             return None
@@ -177,19 +177,19 @@ class CodingRound:
                     f"Your code loops over {nested[0]} inside a loop over {nested[0]}. "
                     "Walk me through what that costs."
                 )
-                return CoachReply("probe", line, {"coding": "complexity_check"})
+                return CoachReply("probe", line, {"code_move": "complexity_check"})
         for pattern, ask in self.probes:
             if len(moves.probed) >= MAX_CODE_PROBES:
                 break
             if ask not in moves.probed and pattern.search(code):
                 moves.probed.add(ask)
-                return CoachReply("probe", ask, {"coding": "code_choice"})
+                return CoachReply("probe", ask, {"code_move": "code_choice"})
         return None
 
     def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves) -> CoachReply:
         self.on_status("running the hidden tests…")
         run = workspace.run()
-        meta = {"coding": "run", "code_sha256": run.sha256, "passed": run.passed}
+        meta = {"code_move": "run", "code_sha256": run.sha256, "passed": run.passed}
         if run.problem:
             line = f"{run.sentence} Fix that, then run it again."
         elif not run.all_passed:

@@ -1,9 +1,9 @@
 """Coding tasks: the code a coding question carries, read from the personas folder.
 
-    personas/questions/coding/<question-id>/starter.py    signature and docstring
-    personas/questions/coding/<question-id>/tests.py      hidden tests (ENTRY, ARITY, CASES)
-    personas/questions/coding/<question-id>/reference.py  a correct solution
-    personas/questions/coding/<question-id>/wrong.py      a plausible wrong one (the suite
+    personas/questions/code/<question-id>/starter.py    signature and docstring
+    personas/questions/code/<question-id>/tests.py      hidden tests (ENTRY, ARITY, CASES)
+    personas/questions/code/<question-id>/reference.py  a correct solution
+    personas/questions/code/<question-id>/wrong.py      a plausible wrong one (the suite
                                                           proves the tests catch it)
 
 A question with no such folder is talk-only. The format of tests.py is in docs/coding.md.
@@ -47,7 +47,7 @@ class CodingTask(BaseModel):
 
 
 def tasks_dir() -> Path:
-    return paths.personas_dir() / "questions" / "coding"
+    return paths.personas_dir() / "questions" / "code"
 
 
 def find_task(question_id: str, root: Path | None = None) -> CodingTask | None:

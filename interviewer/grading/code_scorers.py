@@ -3,13 +3,14 @@ tests, ``testing`` from what the candidate said before the first run, and the co
 scorer checked against the shape of the code actually written.
 
 Evidence is a run (its session time and result, cited on the interviewer turn that reported
-it) or the candidate's own words.
+it) or the candidate's own words. These functions return a :class:`CodeVerdict`; scorers.py
+turns it into its Verdict (so this module never imports scorers.py: no import cycle).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from .. import speech_acts as talk
 from ..coding.complexity import stated_time_degrees
@@ -18,14 +19,32 @@ from . import evidence as ev
 from .scorecard import Evidence
 
 if TYPE_CHECKING:
-    from .rubric import Dimension
-    from .scorers import Context, Verdict
+    from .scorers import Context
 
 
-def _verdict(*args, **kwargs) -> Verdict:
-    from .scorers import Verdict
+@dataclass
+class CodeVerdict:
+    """A level with its evidence; ``missing`` asks for the usual level-1 finding instead."""
 
-    return Verdict(*args, **kwargs)
+    score: int | None
+    evidence: list[Evidence] = field(default_factory=list)
+    rationale: str = ""
+    not_observed_reason: str | None = None
+    missing: str | None = None
+
+
+class _Scored(Protocol):
+    score: int | None
+    evidence: list[Evidence]
+    rationale: str
+
+
+def _unique(quotes: list[Evidence], limit: int = 4) -> list[Evidence]:
+    out: list[Evidence] = []
+    for quote in quotes:
+        if all(quote.quote != e.quote for e in out):
+            out.append(quote)
+    return out[:limit]
 
 
 def run_evidence(run: CodeRun, ctx: Context, kind: str) -> Evidence:
@@ -54,16 +73,16 @@ def _question_score(runs: list[CodeRun]) -> tuple[int, str]:
     return 1, f"{last.passed} of {last.total} hidden tests pass at the end"
 
 
-def correctness(dim: Dimension, ctx: Context) -> Verdict:
+def correctness(ctx: Context) -> CodeVerdict:
     runs = sorted(ctx.session.code_runs, key=lambda r: r.time)
     if not runs:
         if ctx.session.code_versions:
-            return _verdict(
+            return CodeVerdict(
                 1,
                 [],
                 "The starter code was never changed or run.",
             )
-        return _verdict(
+        return CodeVerdict(
             None, [], "", "No code was written here: the question was talked through only."
         )
     by_question: dict[str, list[CodeRun]] = {}
@@ -78,12 +97,12 @@ def correctness(dim: Dimension, ctx: Context) -> Verdict:
         if len(question_runs) > 1:
             quotes.append(run_evidence(question_runs[-1], ctx, "final_run"))
     score = min(scores) if len(scores) == 1 else round(sum(scores) / len(scores))
-    return _verdict(score, quotes, "; ".join(reasons).capitalize() + ".")
+    return CodeVerdict(score, quotes, "; ".join(reasons).capitalize() + ".")
 
 
-def testing(dim: Dimension, ctx: Context) -> Verdict:
+def testing(ctx: Context) -> CodeVerdict:
     if not ctx.session.code_versions and not ctx.session.code_runs:
-        return _verdict(
+        return CodeVerdict(
             None,
             [],
             "",
@@ -106,50 +125,41 @@ def testing(dim: Dimension, ctx: Context) -> Verdict:
         examples.extend(ev.Hit("example", s, a, b) for a, b in found_example)
         for name, (a, b) in found_edges.items():
             edges.setdefault(name, ev.Hit("edge_case", s, a, b, tag=name))
-    from .scorers import _pick
-
-    quotes = _pick(ctx, examples[:2] + list(edges.values()))
+    quotes = _unique([ctx.cite(h) for h in examples[:2] + list(edges.values())])
     when = "before the first run" if first_run_s is not None else "in the answer"
     if examples and len(edges) >= 2:
-        return _verdict(
+        return CodeVerdict(
             4, quotes, f"Walked through an example and named {len(edges)} edge cases {when}."
         )
     if examples or len(edges) >= 2:
         what = "walked through an example" if examples else f"named {len(edges)} edge cases"
-        return _verdict(3, quotes, f"{what.capitalize()} {when}.")
+        return CodeVerdict(3, quotes, f"{what.capitalize()} {when}.")
     if edges or late:
         reason = (
             f"Named one edge case {when}."
             if edges
             else "Talked about test inputs only after running."
         )
-        return _verdict(2, quotes, reason)
-    from .scorers import _missing
-
-    return _missing(ctx, "No example walked through and no edge case named")
+        return CodeVerdict(2, quotes, reason)
+    return CodeVerdict(1, missing="No example walked through and no edge case named")
 
 
-def checked_against_code(base: Callable[[Dimension, Context], Verdict]):
-    """The complexity scorer, capped at 2 when the stated time complexity is below what a
-    loop nested in a loop over the same collection costs in the code as written."""
-
-    def scorer(dim: Dimension, ctx: Context) -> Verdict:
-        verdict = base(dim, ctx)
-        runs = [r for r in ctx.session.code_runs if r.nested_loops_over]
-        if verdict.score is None or verdict.score <= 2 or not runs:
-            return verdict
-        nested = runs[-1].nested_loops_over[0]
-        for s in ctx.sentences:
-            for degree, (a, b) in stated_time_degrees(s.text):
-                if degree < 2:
-                    quote = ctx.cite(ev.Hit("complexity_mismatch", s, a, b))
-                    verdict.score = 2
-                    verdict.evidence = [quote, *verdict.evidence][:4]
-                    verdict.rationale += (
-                        f" But the code as written loops over {nested} inside a loop over "
-                        f"{nested}, which is quadratic, not what was stated."
-                    )
-                    return verdict
+def cap_complexity(verdict: _Scored, ctx: Context) -> _Scored:
+    """Cap the complexity level at 2 when the stated time complexity is below what a loop
+    nested in a loop over the same collection costs in the code as written."""
+    runs = [r for r in ctx.session.code_runs if r.nested_loops_over]
+    if verdict.score is None or verdict.score <= 2 or not runs:
         return verdict
-
-    return scorer
+    nested = runs[-1].nested_loops_over[0]
+    for s in ctx.sentences:
+        for degree, (a, b) in stated_time_degrees(s.text):
+            if degree < 2:
+                quote = ctx.cite(ev.Hit("complexity_mismatch", s, a, b))
+                verdict.score = 2
+                verdict.evidence = [quote, *verdict.evidence][:4]
+                verdict.rationale += (
+                    f" But the code as written loops over {nested} inside a loop over "
+                    f"{nested}, which is quadratic, not what was stated."
+                )
+                return verdict
+    return verdict

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..session.models import Session, Turn
 from ..speech_acts import SPEAKING_WORDS_PER_S, word_count
+from . import code_scorers
 from . import evidence as ev
 from .scorecard import DeliveryStats, Evidence
 from .sentences import Sentence, quote_span, time_span
@@ -274,7 +275,26 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
 
 
-from .code_scorers import checked_against_code, correctness, testing  # noqa: E402
+def _from_code(ctx: Context, found: code_scorers.CodeVerdict) -> Verdict:
+    if found.missing:
+        return _missing(ctx, found.missing)
+    return Verdict(found.score, found.evidence, found.rationale, found.not_observed_reason)
+
+
+def correctness(dim: Dimension, ctx: Context) -> Verdict:
+    """The hidden tests: passing at the end, and on the first run (code_scorers.py)."""
+    return _from_code(ctx, code_scorers.correctness(ctx))
+
+
+def testing(dim: Dimension, ctx: Context) -> Verdict:
+    """An example walked through, edge cases named, before the first run (code_scorers.py)."""
+    return _from_code(ctx, code_scorers.testing(ctx))
+
+
+def complexity_as_written(dim: Dimension, ctx: Context) -> Verdict:
+    """The complexity stated, capped where the code as run is quadratic and they said less."""
+    return code_scorers.cap_complexity(complexity(dim, ctx), ctx)
+
 
 # The one list of scorers: a rubric dimension names one of these keys (rubric.py checks it).
 SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
@@ -283,7 +303,7 @@ SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "honesty": honesty,
     "tradeoffs": tradeoffs,
     "metrics": metrics,
-    "complexity": checked_against_code(complexity),
+    "complexity": complexity_as_written,
     "structure": structure,
     "delivery": delivery,
     "correctness": correctness,

@@ -103,8 +103,7 @@ def check_code_options(
         return
     from ..coding.tasks import find_task, task_ids
 
-    questions = [q for _, qs in plan for q in qs if q.round == "coding"]
-    if not any(find_task(q.id) for q in questions):
+    if not any(find_task(q.id) for _, questions in plan for q in questions):
         raise ConfigError(
             "--code and --editor need a coding question that carries code",
             hint="add --round coding --question ID with one of: " + ", ".join(task_ids()),
@@ -182,7 +181,9 @@ def run_practice(
     writer = runner.writer
     if on_session:
         on_session(writer.folder)
-    if "coding" in session.rounds:
+    from ..coding.tasks import find_task
+
+    if any(find_task(q.id) for _, questions in plan for q in questions):
         from ..coding.coach import CodingRound
 
         runner.coding = CodingRound(
