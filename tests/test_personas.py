@@ -170,7 +170,7 @@ def test_bad_question_field_names_file_and_field_path(user_dir: Path) -> None:
     with pytest.raises(ConfigError) as err:
         Catalog.load(user_dir)
     assert err.value.message.startswith(
-        "personas/questions/code.yaml: questions.3.time_box_s: Input should be a valid integer"
+        "personas/questions/coding.yaml: questions.3.time_box_s: Input should be a valid integer"
     )
     assert err.value.hint and "cd-" in err.value.hint
 
