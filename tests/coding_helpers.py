@@ -11,7 +11,7 @@ from interview_helpers import ScriptedBackend
 from interviewer.coding.coach import CodingRound
 from interviewer.coding.tasks import find_task
 from interviewer.interview.answers import AnswerContext, CandidateAnswer
-from interviewer.interview.personas import load_catalog
+from interviewer.catalog.personas import load_catalog
 from interviewer.interview.runner import InterviewRunner
 from interviewer.interview.voice import InterviewerVoice
 from interviewer.session.models import Session

@@ -7,7 +7,7 @@ import pytest
 
 from interviewer.coding.sandbox import run_tests
 from interviewer.coding.tasks import find_task, task_ids
-from interviewer.interview.personas import load_catalog
+from interviewer.catalog.personas import load_catalog
 
 pytestmark = [pytest.mark.slow]
 
