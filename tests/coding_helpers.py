@@ -8,10 +8,10 @@ from pathlib import Path
 
 from interview_helpers import ScriptedBackend
 
+from interviewer.catalog.personas import load_catalog
 from interviewer.coding.coach import CodingRound
 from interviewer.coding.tasks import find_task
-from interviewer.interview.answers import AnswerContext, CandidateAnswer
-from interviewer.catalog.personas import load_catalog
+from interviewer.interview.answers.sources import AnswerContext, CandidateAnswer
 from interviewer.interview.runner import InterviewRunner
 from interviewer.interview.voice import InterviewerVoice
 from interviewer.session.models import Session

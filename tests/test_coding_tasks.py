@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from interviewer.catalog.personas import load_catalog
 from interviewer.coding.sandbox import run_tests
 from interviewer.coding.tasks import find_task, task_ids
-from interviewer.catalog.personas import load_catalog
 
 pytestmark = [pytest.mark.slow]
 
