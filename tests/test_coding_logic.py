@@ -147,3 +147,11 @@ def test_complexity_is_capped_when_the_code_loops_over_the_list_inside_itself():
     assert nested.score == 2
     assert "loops over nums inside a loop over nums" in nested.rationale
     assert nested.evidence[0].kind == "complexity_mismatch"
+
+
+def test_a_final_run_that_cannot_load_is_named_in_the_scorecard_as_the_candidate_heard_it():
+    problem = "The code defines no LRUCache (it defines Cache); the tests call LRUCache."
+    run = _run(100.0, 0, problem=problem)
+    dims = graded([run])
+    assert dims["correctness"].score == 1
+    assert dims["correctness"].rationale == f"The final code could not be tested: {problem}"

@@ -97,7 +97,8 @@ def correctness(ctx: Context) -> CodeVerdict:
         if len(question_runs) > 1:
             quotes.append(run_evidence(question_runs[-1], ctx, "final_run"))
     score = min(scores) if len(scores) == 1 else round(sum(scores) / len(scores))
-    return CodeVerdict(score, quotes, "; ".join(reasons).capitalize() + ".")
+    text = "; ".join(reasons)
+    return CodeVerdict(score, quotes, text[:1].upper() + text[1:].rstrip(".") + ".")
 
 
 def testing(ctx: Context) -> CodeVerdict:
@@ -133,7 +134,7 @@ def testing(ctx: Context) -> CodeVerdict:
         )
     if examples or len(edges) >= 2:
         what = "walked through an example" if examples else f"named {len(edges)} edge cases"
-        return CodeVerdict(3, quotes, f"{what.capitalize()} {when}.")
+        return CodeVerdict(3, quotes, f"{what[:1].upper()}{what[1:]} {when}.")
     if edges or late:
         reason = (
             f"Named one edge case {when}."
