@@ -578,3 +578,11 @@ def mazes(sentences: list[Sentence]) -> list[Hit]:
         for kind, rx in MAZES.items():
             hits += [Hit("maze", s, m.start(), m.end(), kind) for m in rx.finditer(s.text)]
     return hits
+
+
+_WORD_TOKEN = re.compile(r"[a-z']+")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-case words, for counts of distinct words."""
+    return _WORD_TOKEN.findall(text.lower())

@@ -30,12 +30,16 @@ from .scorecard import (
 )
 from .scorers import SCORERS, Context
 from .sentences import candidate_sentences
+from .substance import METHOD_NOTE as SUBSTANCE_METHOD_NOTE
 from .transcript import normalise_round, read_target
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LONG_SILENCE_S = 5.0
 PRACTISE_ITEMS = 3
+SUBSTANCE_DIMENSION = "substance"
+# The overall is at most the substance level plus this: below the next level's half-way mark.
+SUBSTANCE_CAP_MARGIN = 0.4
 
 # Interviewer wording that tells which round a foreign transcript is (ours carry turn.round).
 _ROUND_CUES: dict[str, re.Pattern[str]] = {
@@ -188,6 +192,8 @@ def grade_session(
                 base.level_name = rubric.level_names.get(verdict.score)
         dims[dim.id] = base
     ignored = [s for s in sentences if s.ignored]
+    if dims.get(SUBSTANCE_DIMENSION) and dims[SUBSTANCE_DIMENSION].score is not None:
+        notes.append(SUBSTANCE_METHOD_NOTE)
     card = Scorecard(
         session_id=session.id,
         rubric_id=rubric.id,
@@ -207,6 +213,11 @@ def finish(card: Scorecard, rubric: Rubric) -> None:
     observed = [(d.score, d.weight) for d in card.dimensions.values() if d.score is not None]
     if observed:
         card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
+        # The overall follows substance: however many process boxes an answer ticks, a
+        # buzzword list, an off-topic answer or a run of "I don't know" is not Solid.
+        said = card.dimensions.get(SUBSTANCE_DIMENSION)
+        if said is not None and said.score is not None:
+            card.overall = min(card.overall, said.score + SUBSTANCE_CAP_MARGIN)
         card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
     order = {d.id: i for i, d in enumerate(rubric.dimensions)}
     weak = sorted(

@@ -38,6 +38,7 @@ SCORERS: tuple[str, ...] = (
     "complexity",
     "structure",
     "delivery",
+    "substance",
 )
 DEFAULT_RUBRIC_FILE = "default.yaml"
 

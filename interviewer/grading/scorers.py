@@ -8,6 +8,7 @@ the behaviour was missing; the 1 then cites the answer in which it was missing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from . import evidence as ev
 from .rubric import Dimension
 from .scorecard import DeliveryStats, Evidence
 from .sentences import Sentence, quote_span, time_span
+from .substance import read_answers
 
 MAX_EVIDENCE = 4
 
@@ -118,7 +120,14 @@ def thinking_aloud(dim: Dimension, ctx: Context) -> Verdict:
 
 
 def honesty(dim: Dimension, ctx: Context) -> Verdict:
-    hits = ev.honesty_markers(ctx.sentences)
+    """Applies where knowledge was probed. In a behavioural story "I didn't know what to
+    do" is part of the story, not the edge of the candidate's knowledge: there only answers
+    to a follow-up ("how did you know ...?") count."""
+    hits = [
+        h
+        for h in ev.honesty_markers(ctx.sentences)
+        if h.sentence.round != "behavioural" or h.sentence.after_probe
+    ]
     admits = [h for h in hits if h.kind.startswith("admission")]
     reasoned = [h for h in admits if h.kind == "admission_reasoned"]
     probed = [h for h in hits if h.kind == "absolute_probed"]
@@ -296,6 +305,61 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
 
 
+def _specificity(dim: Dimension, ctx: Context) -> Verdict:
+    """Questions outside the bank have no strong points: how specific the answers are.
+
+    Guiraud's index (distinct words / sqrt(words)) over all the answers: specific stories
+    name more different things than generic ones. It ranks the MIT raters' Overall at 0.33
+    alone; its bands are round numbers, not fitted. Needs enough words to mean anything.
+    """
+    tokens = [w for s in ctx.sentences if s.ignored is None for w in ev.word_tokens(s.clean)]
+    if len(tokens) < dim.param("specificity_min_words", 150):
+        return Verdict(
+            None,
+            [],
+            "",
+            "The question is not in the question bank, so there are no strong points to read "
+            "the answer against, and there are too few words to judge how specific it is.",
+        )
+    index = len(set(tokens)) / len(tokens) ** 0.5
+    bands = (
+        dim.param("specificity_low", 8.5),
+        dim.param("specificity_mid", 9.5),
+        dim.param("specificity_high", 10.5),
+    )
+    score = 1 + sum(index >= b for b in bands)
+    return Verdict(
+        score,
+        [],
+        f"Not a question from the bank: judged by how specific the answers are, {index:.1f} "
+        "distinct words per square root of words (Guiraud's index), not by strong points.",
+    )
+
+
+def substance(dim: Dimension, ctx: Context) -> Verdict:
+    """Strong points made (each with its quote), contradicted facts, answers off the question."""
+    readings = [r for r in read_answers(ctx.sentences) if r.level is not None]
+    if not readings:
+        return _specificity(dim, ctx)
+    quotes: list[Evidence] = []
+    parts: list[str] = []
+    for r in readings:
+        title = r.question.title if r.question else "the question"
+        parts.append(f"{title}: {r.reason}")
+        quotes += [ctx.cite_sentence(m.sentence, f"strong point: {m.point}") for m in r.made]
+        quotes += [
+            ctx.cite_sentence(c.sentence, f"contradicts: {c.fact}") for c in r.contradictions
+        ]
+        if r.off_topic or (r.level == 1 and r.dont_know):
+            shown = r.dont_know or [s for s in r.sentences if s.ignored is None][:1]
+            quotes += [ctx.cite_sentence(s, "off the question") for s in shown[:2]]
+        if r.missed and r.question:
+            parts[-1] += "; not made: " + "; ".join(p[0].lower() + p[1:] for p in r.missed)
+    levels = [r.level for r in readings if r.level is not None]
+    score = max(1, min(4, math.floor(sum(levels) / len(levels) + 0.5)))
+    return Verdict(score, quotes, ". ".join(parts) + ".")
+
+
 SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "clarifying_questions": clarifying_questions,
     "thinking_aloud": thinking_aloud,
@@ -305,4 +369,5 @@ SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "complexity": complexity,
     "structure": structure,
     "delivery": delivery,
+    "substance": substance,
 }
