@@ -256,6 +256,9 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     chosen = [h for h in hits if h.sentence.thread == thread]
     parts = sorted({h.kind for h in chosen} - {"measured_result"})
     cap = 3 if n_parts == 1 else 4
+    if not maze_hits and not ev.fillers(ctx.sentences):
+        # Typed or read-out text has no mazes to read: the story parts alone set the level.
+        cap = 4 if n_parts >= 4 and measured else 3 if n_parts >= 3 else 2 if n_parts == 2 else 1
     if n_parts >= 4 and measured:
         why += "; the best story covers all four parts with a measured result."
     else:

@@ -58,10 +58,16 @@ _STOP = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "es", "s", "ly", "e")
+
+
 def stem(word: str) -> str:
-    """A crude stem: plural s off, then the first six letters ("evaluates" ~ "evaluation")."""
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
+    """A crude stem: one common suffix off, then the first six letters, so "changed",
+    "changing" and "change" meet, and "evaluates" meets "evaluation"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
     return word[:6]
 
 
