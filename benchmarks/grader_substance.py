@@ -38,8 +38,16 @@ def session_for(question_id: str, answer: str, timed: bool = True) -> Session:
     """The bank question asked, then the answer, words timed at 150 a minute."""
     q = load_catalog().question(question_id)
     turns = [
-        Turn(index=0, speaker="interviewer", text=" ".join(q.prompt.split()), start=0.0,
-             end=5.0, round=q.round, question_id=q.id, act="ask"),
+        Turn(
+            index=0,
+            speaker="interviewer",
+            text=" ".join(q.prompt.split()),
+            start=0.0,
+            end=5.0,
+            round=q.round,
+            question_id=q.id,
+            act="ask",
+        ),
     ]
     text = " ".join(answer.split())
     words = [
@@ -47,8 +55,15 @@ def session_for(question_id: str, answer: str, timed: bool = True) -> Session:
         for i, w in enumerate(text.split())
     ]
     turns.append(
-        Turn(index=1, speaker="candidate", text=text, start=6.0, end=words[-1].end,
-             round=q.round, words=words if timed else [])
+        Turn(
+            index=1,
+            speaker="candidate",
+            text=text,
+            start=6.0,
+            end=words[-1].end,
+            round=q.round,
+            words=words if timed else [],
+        )
     )
     return Session(id=question_id, rounds=[q.round], turns=turns, complete=True)
 
@@ -61,16 +76,29 @@ def ten_minutes(pairs: list[dict]) -> Session:
         for pair in pairs:
             for turn in session_for(pair["question"], pair["good"]).turns:
                 shift = clock - turn.start
-                words = [w.model_copy(update={"start": w.start + shift, "end": w.end + shift})
-                         for w in turn.words]
-                turns.append(turn.model_copy(update={
-                    "index": len(turns), "start": clock, "end": turn.end + shift,
-                    "words": words}))
+                words = [
+                    w.model_copy(update={"start": w.start + shift, "end": w.end + shift})
+                    for w in turn.words
+                ]
+                turns.append(
+                    turn.model_copy(
+                        update={
+                            "index": len(turns),
+                            "start": clock,
+                            "end": turn.end + shift,
+                            "words": words,
+                        }
+                    )
+                )
                 clock = turn.end + shift + 0.6
             if clock >= 600:
                 break
-    return Session(id="ten-minutes", rounds=sorted({t.round for t in turns if t.round}),
-                   turns=turns, complete=True)
+    return Session(
+        id="ten-minutes",
+        rounds=sorted({t.round for t in turns if t.round}),
+        turns=turns,
+        complete=True,
+    )
 
 
 def main() -> int:
@@ -89,8 +117,10 @@ def main() -> int:
         ok = g - t >= MIN_GAP and t < TWIN_BELOW
         met += ok
         subst = f"{good.scores().get('substance')}/{twin.scores().get('substance')}"
-        print(f"{pair['name']:42} {q.round:16} {pair['twin']:10} {g:5.2f} {t:5.2f} "
-              f"{g - t:+6.2f}  {subst:5}  {'yes' if ok else 'NO'}")
+        print(
+            f"{pair['name']:42} {q.round:16} {pair['twin']:10} {g:5.2f} {t:5.2f} "
+            f"{g - t:+6.2f}  {subst:5}  {'yes' if ok else 'NO'}"
+        )
     print(f"pairs meeting the goal (gap >= {MIN_GAP}, twin < {TWIN_BELOW}): {met}/{len(pairs)}")
     session = ten_minutes(pairs)
     grade_session(session, rubric)  # warm the question bank and regex caches
@@ -100,9 +130,11 @@ def main() -> int:
         grade_session(session, rubric)
         runs.append(time.perf_counter() - started)
     words = sum(len(t.text.split()) for t in session.turns)
-    print(f"grading a {session.duration:.0f} s transcript ({words} words, "
-          f"{len(session.turns)} turns): median {statistics.median(runs) * 1000:.0f} ms "
-          "(word rules; no language model)")
+    print(
+        f"grading a {session.duration:.0f} s transcript ({words} words, "
+        f"{len(session.turns)} turns): median {statistics.median(runs) * 1000:.0f} ms "
+        "(word rules; no language model)"
+    )
     return 0 if met == len(pairs) else 1
 
 

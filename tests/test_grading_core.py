@@ -154,6 +154,8 @@ def test_padding_with_irrelevant_words_never_raises_a_content_score(text: str) -
     for dim_id, score in after.items():
         if dim_id == "delivery":  # a rate per minute of speech: more fluent words lower it
             continue
+        if before[dim_id] is None and score == 1:
+            continue  # padding made enough words to judge, and judged them weak
         assert (score or 0) <= (before[dim_id] or 0), dim_id
 
 

@@ -256,14 +256,16 @@ def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
             hits.append(_hit(kind, s, admit.start(), admit.end()))
             continue  # "I've never used it" is an admission, not an absolute claim
         claim = ABSOLUTE.search(s.clean)
-        if claim and INTENSIFIER.fullmatch(claim.group(0)):
-            # An intensifier is a claim only under probing, and only about the world:
-            # "we always move the left pointer" describes code, "I definitely have my
-            # moments" describes the speaker; neither is a bluff.
-            # A behavioural "why" asks for motives, not knowledge: opinions there are not
-            # claims to check.
-            if not s.after_probe or s.round == "behavioural" or _ABOUT_SELF.search(s.clean):
-                claim = None
+        # An intensifier is a claim only under probing, and only about the world: "we always
+        # move the left pointer" describes code, "I definitely have my moments" describes
+        # the speaker; neither is a bluff. A behavioural "why" asks for motives, not
+        # knowledge: opinions there are not claims to check.
+        if (
+            claim
+            and INTENSIFIER.fullmatch(claim.group(0))
+            and (not s.after_probe or s.round == "behavioural" or _ABOUT_SELF.search(s.clean))
+        ):
+            claim = None
         if claim:
             kind = "absolute_probed" if s.after_probe else "absolute"
             hits.append(_hit(kind, s, claim.start(), claim.end()))

@@ -251,8 +251,11 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     why = f"{rate:.1f} mazes (restarts, repeats, 'like', hedges) per 100 words"
     if n_parts == 0:
         missing = _missing(ctx, "No situation, task, action or result")
-        return Verdict(min(level, 2), missing.evidence + _pick(ctx, maze_hits, 2), f"{why}; "
-                       + missing.rationale[0].lower() + missing.rationale[1:])
+        return Verdict(
+            min(level, 2),
+            missing.evidence + _pick(ctx, maze_hits, 2),
+            f"{why}; " + missing.rationale[0].lower() + missing.rationale[1:],
+        )
     chosen = [h for h in hits if h.sentence.thread == thread]
     parts = sorted({h.kind for h in chosen} - {"measured_result"})
     cap = 3 if n_parts == 1 else 4

@@ -137,12 +137,19 @@ def _catalog() -> Catalog | None:
         return None
 
 
-def vocabulary(q: Question) -> set[str]:
+_VOCABULARY: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def vocabulary(q: Question) -> frozenset[str]:
+    """Every stem of a question's title, prompt, terms, strong points and fact keywords."""
+    if (q.id, q.prompt) in _VOCABULARY:
+        return _VOCABULARY[q.id, q.prompt]
     text = " ".join(
         [q.title, q.prompt, " ".join(q.terms), " ".join(q.strong_points)]
         + [" ".join(f.keywords) for f in q.reference_facts]
     )
-    return stems(text)
+    _VOCABULARY[q.id, q.prompt] = frozenset(stems(text))
+    return _VOCABULARY[q.id, q.prompt]
 
 
 def find_question(catalog: Catalog, question_id: str | None, asked: str) -> Question | None:
@@ -223,6 +230,23 @@ def _dont_know_run(sentences: list[Sentence]) -> list[Sentence] | None:
     return None
 
 
+def closer_question(catalog: Catalog, q: Question, text: str) -> Question | None:
+    """Another bank question whose words the answer matches at least twice as well as
+    ``q``'s (rare words weigh more), or None: the answer is about ``q`` or about nothing."""
+    _, question_df, _, n_questions = _bank_stats(catalog)
+    said = stems(text)
+
+    def match(other: Question) -> float:
+        return sum(math.log(n_questions / question_df[w]) for w in said & vocabulary(other))
+
+    others = [o for b in catalog.banks.values() for o in b.questions if o.id != q.id]
+    if not others:
+        return None
+    rival = max(others, key=match)
+    best = match(rival)
+    return rival if best > 0 and best >= 2 * match(q) else None
+
+
 def read_answer(
     catalog: Catalog | None, question_id: str | None, asked: str, sentences: list[Sentence]
 ) -> AnswerReading:
@@ -231,32 +255,20 @@ def read_answer(
     reading.dont_know = _dont_know_run(sentences)
     if q is None or catalog is None:
         if reading.dont_know:
-            reading.level, reading.reason = 1, "a run of \"I don't know\" with nothing after it"
+            reading.level, reading.reason = 1, 'a run of "I don\'t know" with nothing after it'
         return reading
-    point_df, question_df, _, n_questions = _bank_stats(catalog)
+    point_df = _bank_stats(catalog)[0]
     reading.made = _points(q, sentences, point_df)
     reading.missed = [p for p in q.strong_points if p not in {m.point for m in reading.made}]
     reading.contradictions = _contradictions(q, sentences)
-    said: set[str] = set()
-    for s in sentences:
-        if s.ignored is None:
-            said |= stems(s.clean)
-
-    def match(other: Question) -> float:
-        return sum(math.log(n_questions / question_df[w]) for w in said & vocabulary(other))
-
-    mine = match(q)
-    rival = max(
-        (o for b in catalog.banks.values() for o in b.questions if o.id != q.id),
-        key=match,
-    )
-    if len(reading.made) <= 1 and match(rival) >= 2 * mine and match(rival) > 0:
+    rival = closer_question(catalog, q, " ".join(s.clean for s in sentences if s.ignored is None))
+    if len(reading.made) <= 1 and rival is not None:
         reading.off_topic = rival
         reading.level = 1
         reading.reason = f"answers a different question ({rival.title.lower()})"
         return reading
     if reading.dont_know and len(reading.made) <= 1:
-        reading.level, reading.reason = 1, "a run of \"I don't know\" with nothing after it"
+        reading.level, reading.reason = 1, 'a run of "I don\'t know" with nothing after it'
         return reading
     share = len(reading.made) / len(q.strong_points)
     if not reading.made:
