@@ -23,9 +23,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from interviewer.catalog.personas import load_catalog  # noqa: E402
 from interviewer.grading import grade_session, load_rubric  # noqa: E402
 from interviewer.grading.scorecard import Scorecard  # noqa: E402
-from interviewer.interview.personas import load_catalog  # noqa: E402
 from interviewer.session.models import Session, Turn, Word  # noqa: E402
 
 PAIRS = REPO_ROOT / "benchmarks" / "data" / "substance_pairs.yaml"

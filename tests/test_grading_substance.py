@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from interviewer.catalog.personas import load_catalog
 from interviewer.grading import grade_session
 from interviewer.grading.transcript import parse_text_transcript
-from interviewer.interview.personas import load_catalog
 from interviewer.session.models import Session, Turn
 
 

@@ -11,13 +11,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from ..catalog.rounds import probes_knowledge
 from ..session.models import Session, Turn
+from ..speech_acts import SPEAKING_WORDS_PER_S, word_count, words
 from . import evidence as ev
-from .rubric import Dimension
 from .scorecard import DeliveryStats, Evidence
 from .sentences import Sentence, quote_span, time_span
 from .substance import read_answers
+
+if TYPE_CHECKING:  # the rubric validates scorer names against SCORERS: no runtime import back
+    from .rubric import Dimension
 
 MAX_EVIDENCE = 4
 
@@ -43,7 +48,7 @@ class Context:
         return self.cite(ev.Hit(kind, s, 0, len(s.text)))
 
     def words(self) -> int:
-        return sum(len(s.clean.split()) for s in self.sentences if s.ignored is None)
+        return sum(word_count(s.clean) for s in self.sentences if s.ignored is None)
 
 
 @dataclass
@@ -126,7 +131,7 @@ def honesty(dim: Dimension, ctx: Context) -> Verdict:
     hits = [
         h
         for h in ev.honesty_markers(ctx.sentences)
-        if h.sentence.round != "behavioural" or h.sentence.after_probe
+        if probes_knowledge(h.sentence.round) or h.sentence.after_probe
     ]
     admits = [h for h in hits if h.kind.startswith("admission")]
     reasoned = [h for h in admits if h.kind == "admission_reasoned"]
@@ -285,7 +290,7 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     notes: list[str] = []
     rate = st.fillers_per_min
     if rate is None and st.candidate_words:
-        rate = len(filler_hits) / st.candidate_words * 140  # text only: assume 140 wpm
+        rate = len(filler_hits) / st.candidate_words * 60 * SPEAKING_WORDS_PER_S  # text only
     if rate is not None:
         bands = (
             dim.param("fillers_per_min_good", 2),
@@ -318,7 +323,7 @@ def _specificity(dim: Dimension, ctx: Context) -> Verdict:
     name more different things than generic ones. It ranks the MIT raters' Overall at 0.33
     alone; its bands are round numbers, not fitted. Needs enough words to mean anything.
     """
-    tokens = [w for s in ctx.sentences if s.ignored is None for w in ev.word_tokens(s.clean)]
+    tokens = [w for s in ctx.sentences if s.ignored is None for w in words(s.clean)]
     if len(tokens) < dim.param("specificity_min_words", 150):
         return Verdict(
             None,
@@ -366,6 +371,7 @@ def substance(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, ". ".join(parts) + ".")
 
 
+# The one list of scorers: a rubric dimension names one of these keys (rubric.py checks it).
 SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "clarifying_questions": clarifying_questions,
     "thinking_aloud": thinking_aloud,

@@ -29,8 +29,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..catalog.personas import Catalog, Question, load_catalog
 from ..errors import ConfigError
-from ..interview.personas import Catalog, Question, load_catalog
+from ..speech_acts import words
 from . import evidence as ev
 from .sentences import Sentence
 
@@ -72,7 +73,12 @@ def stem(word: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 1}
+    return {
+        stem(w)
+        for part in words(text)
+        for w in part.replace("'s", "").split("'")
+        if w not in _STOP and len(w) > 1
+    }
 
 
 def _is_sentence(s: Sentence) -> bool:
