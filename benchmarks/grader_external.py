@@ -167,7 +167,10 @@ def main() -> int:
     elapsed = time.perf_counter() - started
     pids = [p for p in interviews if p in aggr]
     print(f"== MIT interviews: {len(pids)} graded as behavioural in {elapsed:.1f} s")
-    print(f"{'ours':18} {'raters':18} {'n':>3} {'rho':>6} {'one rater':>10}")
+    # Two halves (odd and even participant numbers): how much rho moves between samples of
+    # this size, a guide to what the held-out half may show.
+    halves = [[p for p in pids if int(p.lstrip("p")) % 2 == k] for k in (1, 0)]
+    print(f"{'ours':18} {'raters':18} {'n':>3} {'rho':>6} {'one rater':>10}   odd/even halves")
     rows: list[dict[str, Any]] = []
     for ours_key, scale in PAIRS:
         have = [p for p in pids if ours[p].get(ours_key) is not None]
@@ -178,7 +181,14 @@ def main() -> int:
         )
         shown = "n/a" if rho is None else f"{rho:+.2f}"
         ceil = "n/a" if ceiling is None else f"{ceiling:.2f}"
-        print(f"{ours_key:18} {scale:18} {len(have):>3} {shown:>6} {ceil:>10}")
+        split = []
+        for half in halves:
+            got = [p for p in half if ours[p].get(ours_key) is not None]
+            r = spearman([ours[p][ours_key] for p in got], [aggr[p][scale] for p in got])  # type: ignore[misc]
+            split.append("n/a" if r is None else f"{r:+.2f}")
+        print(
+            f"{ours_key:18} {scale:18} {len(have):>3} {shown:>6} {ceil:>10}   {' / '.join(split)}"
+        )
     honesty = [ours[p].get("honesty") for p in pids]
     flagged = sum(1 for h in honesty if h is not None and h <= 2)
     observed = sum(1 for h in honesty if h is not None)
