@@ -366,3 +366,16 @@ def test_cli_reports_a_bad_rubric_as_one_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "bad.yaml: dimensions[0] (honesty)" in proc.stderr and "mind_reading" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_request_to_move_on_is_not_a_clarifying_question() -> None:
+    text = (
+        "# round: ml_system_design\n"
+        "Interviewer: Design a system that detects fraudulent card payments.\n"
+        "Candidate: Can we move on? Could you give me a hint?\n"
+        "Interviewer: Let's stay on it.\n"
+        "Candidate: I would score every payment with a tree model on velocity features and "
+        "decline the ones above a cost threshold, because review capacity is limited.\n"
+    )
+    dim = grade_text(text).dimensions["clarifying_questions"]
+    assert dim.score == 1, dim.rationale

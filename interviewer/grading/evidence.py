@@ -18,12 +18,12 @@ from ..catalog.rounds import probes_knowledge
 from ..speech_acts import (
     ABSOLUTE,
     ASSUMPTION,
-    CHECK_IN,
     FILLER,
     OPTIONS,
     REASONING,
     REJECTION,
     first_admission,
+    is_clarifying_question,
     is_question,
     word_count,
 )
@@ -120,8 +120,8 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
         seen.add(key)
         # "How many users, and what latency?" is two questions: each clause is one question,
         # tagged with every topic it touches.
-        if CHECK_IN.search(s.clean):
-            continue
+        if not is_clarifying_question(s.clean):
+            continue  # a check-in or a request ("can we move on?"), not about the problem
         bounds = [0] + [m.start() for m in _CLAUSE_SPLIT.finditer(s.clean)] + [len(s.clean)]
         for group, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             found = False
