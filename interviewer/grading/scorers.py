@@ -9,6 +9,7 @@ the behaviour was missing; the 1 then cites the answer in which it was missing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from ..speech_acts import SPEAKING_WORDS_PER_S, word_count, words
 from . import evidence as ev
 from .scorecard import DeliveryStats, Evidence
 from .sentences import Sentence, quote_span, time_span
-from .substance import read_answers
+from .substance import read_answers, stems, vocabulary
 
 if TYPE_CHECKING:  # the rubric validates scorer names against SCORERS: no runtime import back
     from .rubric import Dimension
@@ -316,6 +317,15 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
 
 
+MISSED_SHOWN = 3
+
+
+def _short(point: str) -> str:
+    """A strong point's first clause, lower-cased: "uses a min-heap of size k"."""
+    head = re.split(r",| such as | e\.g\.| \(", point, maxsplit=1)[0].strip()
+    return head[0].lower() + head[1:]
+
+
 def _specificity(dim: Dimension, ctx: Context) -> Verdict:
     """Questions outside the bank have no strong points: how specific the answers are.
 
@@ -361,11 +371,18 @@ def substance(dim: Dimension, ctx: Context) -> Verdict:
         quotes += [
             ctx.cite_sentence(c.sentence, f"contradicts: {c.fact}") for c in r.contradictions
         ]
-        if r.off_topic or (r.level == 1 and r.dont_know):
-            shown = r.dont_know or [s for s in r.sentences if s.ignored is None][:1]
-            quotes += [ctx.cite_sentence(s, "off the question") for s in shown[:2]]
-        if r.missed and r.question:
-            parts[-1] += "; not made: " + "; ".join(p[0].lower() + p[1:] for p in r.missed)
+        if r.off_topic:
+            # The sentences that belong to the other question most plainly.
+            rival = vocabulary(r.off_topic)
+            live = [s for s in r.sentences if s.ignored is None]
+            shown = sorted(live, key=lambda s: -len(stems(s.clean) & rival))[:2]
+            quotes += [ctx.cite_sentence(s, "off the question") for s in shown]
+        elif r.level == 1 and r.dont_know:
+            quotes += [ctx.cite_sentence(s, "I don't know") for s in r.dont_know[:2]]
+        if r.missed and r.question and not r.off_topic:
+            shown = [_short(p) for p in r.missed[:MISSED_SHOWN]]
+            more = len(r.missed) - len(shown)
+            parts[-1] += "; not made: " + "; ".join(shown) + (f" (and {more} more)" if more else "")
     levels = [r.level for r in readings if r.level is not None]
     score = max(1, min(4, math.floor(sum(levels) / len(levels) + 0.5)))
     return Verdict(score, quotes, ". ".join(parts) + ".")
