@@ -379,3 +379,15 @@ def test_a_request_to_move_on_is_not_a_clarifying_question() -> None:
     )
     dim = grade_text(text).dimensions["clarifying_questions"]
     assert dim.score == 1, dim.rationale
+
+
+def test_a_reason_word_in_a_fragment_is_not_reasoning() -> None:
+    text = (
+        "# round: ml_system_design\n"
+        "Interviewer: Design a system that predicts delivery times for a food delivery app.\n"
+        "Candidate: I would train a model on past deliveries with features about the route.\n"
+        "Interviewer: Why that model?\n"
+        "Candidate: I don't know. Probably the standard one.\n"
+    )
+    dim = grade_text(text).dimensions["honesty"]
+    assert dim.score == 3, dim.rationale

@@ -172,6 +172,9 @@ _ABOUT_SELF = _rx(
 )
 
 
+MIN_REASON_WORDS = 6
+
+
 def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
     """Admissions (marked reasoned when a reason follows) and absolute claims."""
     hits: list[Hit] = []
@@ -192,7 +195,10 @@ def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
             works_on = works_on or bool(
                 but and word_count(but.group(1)) >= 6 and not ABSOLUTE.search(but.group(1))
             )
-            kind = "admission_reasoned" if REASONED.search(tail) or works_on else "admission"
+            # A reason word in a fragment ("I don't know. Probably the standard one.") is not
+            # reasoning: the tail must say something.
+            reasoned = bool(REASONED.search(tail)) and word_count(tail) >= MIN_REASON_WORDS
+            kind = "admission_reasoned" if reasoned or works_on else "admission"
             hits.append(_hit(kind, s, admit.start(), admit.end()))
             continue  # "I've never used it" is an admission, not an absolute claim
         claim = ABSOLUTE.search(s.clean)
