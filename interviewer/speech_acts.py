@@ -238,9 +238,12 @@ def is_question(sentence: str) -> bool:
 
 
 def is_clarifying_question(sentence: str) -> bool:
-    """A question about the problem, not a check-in ("does that make sense?")."""
+    """A question about the problem, not a check-in ("does that make sense?") nor a request
+    ("can we move on?", "any hint?")."""
     clean, _ = strip_fillers(sentence)
-    return is_question(clean) and not CHECK_IN.search(clean)
+    return is_question(clean) and not (
+        CHECK_IN.search(clean) or MOVE_ON_REQUEST.search(clean) or HINT_REQUEST.search(clean)
+    )
 
 
 # --- not knowing, asking for help -----------------------------------------------------------
