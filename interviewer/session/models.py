@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..coding.models import CodeRun, CodeVersion
+
 SCHEMA_VERSION = 1
 
 Speaker = Literal["interviewer", "candidate"]
@@ -37,6 +39,7 @@ InterviewerAct = Literal[
     # the end of a round: the candidate's questions
     "invite_questions",
     "answer_question",
+    "test_result",
 ]
 # How a candidate turn was captured.
 AnswerSourceKind = Literal["microphone", "file", "text", "simulated"]
@@ -109,6 +112,9 @@ class Session(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     models: ModelsUsed = Field(default_factory=ModelsUsed)
     turns: list[Turn] = Field(default_factory=list)
+    # The coding round's code (added in version 1 with defaults: older files read as empty).
+    code_versions: list[CodeVersion] = Field(default_factory=list)
+    code_runs: list[CodeRun] = Field(default_factory=list)
     complete: bool = Field(default=False, description="false while running or after a crash")
 
     @property
