@@ -20,6 +20,7 @@ from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
+from ..speech_requests import read_request
 from .answers.sources import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock
 from .live.preparer import ReplyPreparer
@@ -200,7 +201,9 @@ class InterviewRunner:
             finally:
                 if preparer:
                     preparer.close()
-            coached = self._coach(question, text)
+            # A request to the interviewer ("can you repeat that?") is the policy's, not the
+            # code coach's.
+            coached = None if read_request(text).kind else self._coach(question, text)
             if coached is not None:
                 state.history.append(("candidate", text))
                 act, line = coached.act, coached.say
