@@ -226,9 +226,50 @@ def practice(
     seed: int = _SEED,
     end_silence_ms: int = _END_SILENCE,
     no_streaming: bool = _NO_STREAMING,
+    next_session: bool = typer.Option(
+        False,
+        "--next",
+        help="Run the session your study plan says is next (see `interviewer plan`).",
+    ),
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
+    if next_session:
+        _run(_next_options(ctx.params))
+        return
     _run(_options([round_type], ctx.params))
+
+
+def _next_options(params: dict[str, Any]) -> PracticeOptions:
+    """The plan's next session: its round(s) and question, over the user's other options."""
+    from ..paths import recordings_dir
+    from ..study import plan_next
+    from ..study.guide import load_guide
+
+    found = plan_next(params["out"] or recordings_dir())
+    entry = found.entry
+    console.print(
+        f"[bold]Plan, {entry.day:%a %d %b}:[/] "
+        + (f"{entry.rounds[0]}" if entry.kind == "practice" else "a full mock loop"),
+        highlight=False,
+    )
+    if entry.focus:
+        console.print(f"[dim]{entry.focus}[/]", highlight=False)
+    params = dict(params)
+    if entry.kind == "loop":
+        params["round_minutes"] = load_guide().round_minutes
+        params["question"] = None
+        return _options(entry.rounds, params)
+    if found.question_id:
+        why = "not asked before" if found.unseen else "asked least often"
+        if found.topics:
+            why += f"; touches the job's {', '.join(found.topics)}"
+        console.print(
+            f"question: {found.question_title} ({found.question_id}; {why})", highlight=False
+        )
+    if found.focus_dimensions:
+        console.print(f"your lowest here: {', '.join(found.focus_dimensions)}", highlight=False)
+    params["question"] = found.question_id
+    return _options(entry.rounds, params)
 
 
 @app.command()
