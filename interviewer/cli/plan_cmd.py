@@ -89,6 +89,7 @@ def _schedule(view: PlanView) -> Table:
     )
     for col in ("date", "day", "session", "focus", "status"):
         table.add_column(col)
+    previous: list[str] = []
     for i, e in enumerate(schedule.entries):
         status = ""
         if view.done and view.done[i]:
@@ -96,7 +97,12 @@ def _schedule(view: PlanView) -> Table:
         elif i == view.next_position:
             status = "[bold cyan]next[/]"
         what = {"rest": "[dim]rest[/]", "loop": "full loop"}.get(e.kind, ", ".join(e.rounds))
-        focus = e.focus + (f" Topics: {', '.join(e.topics)}." if e.topics else "")
+        # The day's guidance is said once per block of the same round, not on every row.
+        focus = e.focus if e.rounds != previous or e.kind != "practice" else "〃"
+        if e.topics and focus != "〃":
+            focus += f" Topics: {', '.join(e.topics)}."
+        if e.kind != "rest":
+            previous = e.rounds
         table.add_row(str(e.day), f"{e.day:%a}", what, focus, status)
     return table
 

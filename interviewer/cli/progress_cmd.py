@@ -43,7 +43,10 @@ def progress(
             )
         )
     elif not cells:
-        console.print(f"no graded sessions in {root}", highlight=False)
+        console.print(
+            f"no scored sessions in {root} yet (a dimension needs enough words to be scored)",
+            highlight=False,
+        )
     else:
         console.print(render_progress(history, cells))
         regraded = sorted({r.session_id for r in history.results if r.status == "regraded"})

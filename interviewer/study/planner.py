@@ -93,6 +93,22 @@ def _focus(cells: list[Cell]) -> dict[str, list[str]]:
     return {r: [c.name for c in weakest_dimensions(cells, r)] for r in ROUND_TYPES}
 
 
+def bank_topics(job: JobMapping | None) -> dict[str, list[str]]:
+    """Per round, the job's topics that some question of that round's bank touches: a topic
+    no question can serve says nothing about what to practise."""
+    if job is None:
+        return {}
+    from ..interview.personas import load_catalog
+    from .skills import topic_overlap
+
+    catalog = load_catalog()
+    out: dict[str, list[str]] = {}
+    for r, topics in job.topics.items():
+        texts = [" ".join([q.title, q.prompt, *q.terms]) for q in catalog.bank(r).questions]
+        out[r] = [t for t in topics if any(topic_overlap([t], text) for text in texts)]
+    return out
+
+
 def resolve_end(start: date, weeks: int | None, until: date | None, plan: PlanFile) -> date:
     if weeks is not None and until is not None:
         raise ConfigError("give --weeks or --until, not both")
@@ -158,7 +174,7 @@ def update_plan(
     if rebuild:
         end = resolve_end(start, weeks, until, plan)
         view = view_of(plan, history, cells)
-        topics = plan.job.topics if plan.job else {}
+        topics = bank_topics(plan.job)
         plan.schedule = build_schedule(view.needs, start, end, load_guide(), _focus(cells), topics)
         save_plan(plan)
     view = view_of(plan, history, cells)
