@@ -10,8 +10,8 @@ import click
 import typer
 from rich.table import Table
 
+from ..catalog.rounds import ROUND_TYPES
 from ..errors import ConfigError
-from ..grading.rubric import ROUND_TYPES
 from ..paths import recordings_dir
 from ..study import PlanView, load_plan, parse_confidence, plan_path, read_job, update_plan
 from ..study.skills import JobMapping

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
+from ..catalog.rounds import (
+    DEFAULT_LOOP,
+    DEFAULT_ROUND,
+    normalise_round,
+    parse_round_list,
+    round_list,
+)
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
 from .app import app, console, err_console
-
-DEFAULT_LOOP = "coding,ml_system_design,modelling,behavioural,llm_retrieval"
 
 
 class MicMeter:
@@ -127,28 +131,51 @@ def _print_scorecard(folder: Path) -> None:
     )
 
 
-def _options(rounds: list[str], params: dict[str, Any]) -> PracticeOptions:
-    """PracticeOptions from the options ``practice`` and ``loop`` share (typer's ctx.params,
-    keyed by parameter name); an option only one of them has gets its default here."""
-    end_silence_ms = params["end_silence_ms"]
+def _options(
+    rounds: list[str],
+    *,
+    persona: str | None,
+    questions: int,
+    depth: int,
+    answers: Path | None,
+    text: bool,
+    simulate: bool,
+    no_voice: bool,
+    out: Path | None,
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    stt_model: str,
+    seed: int | None,
+    end_silence_ms: int | None,
+    no_streaming: bool,
+    question: str | None = None,
+    round_minutes: float | None = None,
+    break_s: float = 0.0,
+) -> PracticeOptions:
+    """PracticeOptions from the options ``practice`` and ``loop`` share, passed by keyword:
+    a renamed option is an undefined name where the command calls this, found before it runs
+    (``question`` is practice's only; ``round_minutes`` and ``break_s`` are loop's)."""
     return PracticeOptions(
-        rounds=rounds,
-        persona=params["persona"],
-        question_id=params.get("question"),
-        questions_per_round=params["questions"],
-        max_depth=params["depth"],
-        answers=_answer_mode(params["answers"], params["text"], params["simulate"]),
-        answers_dir=params["answers"],
-        voice=not params["no_voice"],
-        out_dir=params["out"],
-        stt_model=params["stt_model"],
-        round_minutes=params.get("round_minutes"),
-        break_s=params.get("break_s", 0.0),
-        seed=params["seed"],
-        streaming=not params["no_streaming"],
+        rounds=rounds,  # type: ignore[arg-type]  # normalised by the registry
+        persona=persona,
+        question_id=question,
+        questions_per_round=questions,
+        max_depth=depth,
+        answers=_answer_mode(answers, text, simulate),
+        answers_dir=answers,
+        voice=not no_voice,
+        out_dir=out,
+        stt_model=stt_model,
+        round_minutes=round_minutes,
+        break_s=break_s,
+        seed=seed,
+        streaming=not no_streaming,
         endpoint={} if end_silence_ms is None else {"end_silence_ms": end_silence_ms},
         llm=LLMSettings(
-            backend=params["backend"], model=params["model"], base_url=params["base_url"] or None
+            backend=backend,  # type: ignore[arg-type]  # validated by LLMSettings
+            model=model,
+            base_url=base_url or None,
         ),
     )
 
@@ -201,12 +228,11 @@ _NO_STREAMING = typer.Option(
 
 @app.command()
 def practice(
-    ctx: typer.Context,
     round_type: str = typer.Option(
-        "ml_system_design",
+        DEFAULT_ROUND,
         "--round",
         "-r",
-        help="coding, ml_system_design, modelling, behavioural or llm_retrieval.",
+        help=f"One of: {round_list()}.",
     ),
     persona: str = _PERSONA,
     question: str = typer.Option(
@@ -233,19 +259,41 @@ def practice(
     ),
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
+    rounds: list[str] = [normalise_round(round_type)]  # type: ignore[list-item]
+    round_minutes: float | None = None
     if next_session:
-        _run(_next_options(ctx.params))
-        return
-    _run(_options([round_type], ctx.params))
+        rounds, question, round_minutes = _planned(out)
+    _run(
+        _options(
+            rounds,
+            round_minutes=round_minutes,
+            persona=persona,
+            question=question,
+            questions=questions,
+            depth=depth,
+            answers=answers,
+            text=text,
+            simulate=simulate,
+            no_voice=no_voice,
+            out=out,
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            stt_model=stt_model,
+            seed=seed,
+            end_silence_ms=end_silence_ms,
+            no_streaming=no_streaming,
+        )
+    )
 
 
-def _next_options(params: dict[str, Any]) -> PracticeOptions:
-    """The plan's next session: its round(s) and question, over the user's other options."""
+def _planned(out: Path | None) -> tuple[list[str], str | None, float | None]:
+    """The plan's next session: (rounds, question id, round time box), said out loud first."""
     from ..paths import recordings_dir
     from ..study import plan_next
     from ..study.guide import load_guide
 
-    found = plan_next(params["out"] or recordings_dir())
+    found = plan_next(out or recordings_dir())
     entry = found.entry
     console.print(
         f"[bold]Plan, {entry.day:%a %d %b}:[/] "
@@ -254,11 +302,8 @@ def _next_options(params: dict[str, Any]) -> PracticeOptions:
     )
     if entry.focus:
         console.print(f"[dim]{entry.focus}[/]", highlight=False)
-    params = dict(params)
     if entry.kind == "loop":
-        params["round_minutes"] = load_guide().round_minutes
-        params["question"] = None
-        return _options(entry.rounds, params)
+        return list(entry.rounds), None, load_guide().round_minutes
     if found.question_id:
         why = "not asked before" if found.unseen else "asked least often"
         if found.topics:
@@ -268,15 +313,15 @@ def _next_options(params: dict[str, Any]) -> PracticeOptions:
         )
     if found.focus_dimensions:
         console.print(f"your lowest here: {', '.join(found.focus_dimensions)}", highlight=False)
-    params["question"] = found.question_id
-    return _options(entry.rounds, params)
+    return list(entry.rounds), found.question_id, None
 
 
 @app.command()
 def loop(
-    ctx: typer.Context,
     rounds: str = typer.Option(
-        DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."
+        ",".join(DEFAULT_LOOP),
+        "--rounds",
+        help=f"Comma-separated rounds, in order, from: {round_list()}.",
     ),
     round_minutes: float = typer.Option(15.0, "--round-minutes", help="Time box per round."),
     break_s: float = typer.Option(0.0, "--break-s", help="Pause between rounds, in seconds."),
@@ -297,5 +342,25 @@ def loop(
     no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run a full loop of rounds back to back into one session."""
-    round_list = [r.strip() for r in rounds.split(",") if r.strip()]
-    _run(_options(round_list, ctx.params))
+    _run(
+        _options(
+            list(parse_round_list(rounds)),
+            round_minutes=round_minutes,
+            break_s=break_s,
+            persona=persona,
+            questions=questions,
+            depth=depth,
+            answers=answers,
+            text=text,
+            simulate=simulate,
+            no_voice=no_voice,
+            out=out,
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            stt_model=stt_model,
+            seed=seed,
+            end_silence_ms=end_silence_ms,
+            no_streaming=no_streaming,
+        )
+    )

@@ -16,9 +16,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..catalog.rounds import ROUND_TYPES
 from ..errors import SessionError
 from ..grading.grader import grade_session, load_scorecard
-from ..grading.rubric import ROUND_TYPES, Rubric
+from ..grading.rubric import Rubric
 from ..grading.scorecard import Scorecard
 from ..session.models import Session
 from ..session.store import SessionStore
@@ -126,8 +127,8 @@ def results_for(session: Session, folder: Path, rubric: Rubric) -> list[RoundRes
                 round=round,
                 scores={
                     d.id: card.dimensions[d.id].score
-                    for d in rubric.dimensions
-                    if d.id in card.dimensions and round in d.applies_to
+                    for d in rubric.dimensions_for(round)
+                    if d.id in card.dimensions
                 },
                 overall=card.overall,
                 status=status,

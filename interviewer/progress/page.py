@@ -83,7 +83,7 @@ def dimension_chart(name: str, dim_id: str, cells: list[Cell], order: list[str])
 
 
 def _round_slot(round: str) -> int:
-    from ..grading.rubric import ROUND_TYPES
+    from ..catalog.rounds import ROUND_TYPES
 
     return ROUND_TYPES.index(round) if round in ROUND_TYPES else len(ROUND_TYPES)
 

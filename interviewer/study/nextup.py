@@ -13,8 +13,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from ..catalog.personas import Catalog
 from ..errors import ConfigError
-from ..interview.personas import Catalog
 from ..progress.history import History
 from ..progress.trends import Cell
 from .skills import topic_overlap

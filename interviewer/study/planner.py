@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from ..catalog.rounds import ROUND_TYPES
 from ..errors import ConfigError
-from ..grading.rubric import ROUND_TYPES
 from ..progress.build import load_progress
 from ..progress.history import History
 from ..progress.trends import Cell, round_scores
@@ -39,7 +39,7 @@ class PlanView(BaseModel):
 
 def parse_pairs(text: str, what: str) -> dict[str, float]:
     """'coding=2,modelling=4' -> {'coding': 2.0, 'modelling': 4.0}, rounds by id or alias."""
-    from ..grading.transcript import normalise_round
+    from ..catalog.rounds import normalise_round
 
     out: dict[str, float] = {}
     for part in (p.strip() for p in text.split(",")):
@@ -98,7 +98,7 @@ def bank_topics(job: JobMapping | None) -> dict[str, list[str]]:
     no question can serve says nothing about what to practise."""
     if job is None:
         return {}
-    from ..interview.personas import load_catalog
+    from ..catalog.personas import load_catalog
     from .skills import topic_overlap
 
     catalog = load_catalog()
@@ -184,7 +184,7 @@ def update_plan(
 
 def plan_next(sessions_dir: Path) -> NextSession:
     """The session the stored plan says is next (`practice --next`)."""
-    from ..interview.personas import load_catalog
+    from ..catalog.personas import load_catalog
 
     plan = load_plan()
     if plan.schedule is None:

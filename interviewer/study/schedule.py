@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel
 
+from ..catalog.rounds import DEFAULT_LOOP
 from ..errors import ConfigError
-from ..grading.rubric import ROUND_TYPES
 from ..session.models import utc_now
 from .guide import Guide
 from .store import PlanEntry, Schedule
@@ -120,7 +120,7 @@ def build_schedule(
         for n in needs:
             order.extend([n.round] * alloc.get(n.round, 0))
     entries: list[PlanEntry] = []
-    loop_rounds = [r for r in ROUND_TYPES if any(n.round == r for n in needs)]
+    loop_rounds = [r for r in DEFAULT_LOOP if any(n.round == r for n in needs)]
     queue = iter(order)
     for i, kind in enumerate(kinds):
         day = start + timedelta(days=i)

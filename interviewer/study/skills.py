@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..catalog.rounds import ROUND_TYPES
 from ..errors import ConfigError
-from ..grading.rubric import ROUND_TYPES
 from ..paths import study_dir
 
 SKILLS_FILE = "skills.yaml"

@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..catalog.rounds import ROUND_TYPES
 from ..errors import PlanFileError
-from ..grading.rubric import ROUND_TYPES
 from ..paths import data_dir
 from ..session.models import utc_now
 from ..session.store import atomic_write_text
