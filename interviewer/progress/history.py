@@ -153,7 +153,10 @@ def collect_history(root: Path, rubric: Rubric) -> History:
             continue
         found = results_for(session, folder, rubric)
         if not found:
-            history.skipped.append(Skipped(folder=folder, reason="no candidate answers"))
+            reason = (
+                "no candidate answers" if not session.candidate_turns() else "no round recorded"
+            )
+            history.skipped.append(Skipped(folder=folder, reason=reason))
         history.results.extend(found)
     history.results.sort(key=lambda r: (r.started_at, r.session_id, ROUND_TYPES.index(r.round)))
     return history
