@@ -154,6 +154,9 @@ def build_progress_html(
             if results[0].status == "regraded"
             else ""
         )
+        if not results[0].complete:
+            status += ' <span class="regraded">cut short</span>'
+
         report = reports.get(sid)
         link = (
             f'<a class="report" href="{escape(_href(report, out_dir))}">report</a>'
