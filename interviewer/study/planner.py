@@ -38,7 +38,7 @@ class PlanView(BaseModel):
 
 
 def parse_pairs(text: str, what: str) -> dict[str, float]:
-    """'coding=2,modelling=4' -> {'coding': 2.0, 'modelling': 4.0}, rounds by id or alias."""
+    """ROUND=VALUE pairs, comma-separated, to a dict; rounds by id or alias (the registry's)."""
     from ..catalog.rounds import normalise_round
 
     out: dict[str, float] = {}
