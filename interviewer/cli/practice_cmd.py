@@ -10,6 +10,7 @@ from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
+from ..interview.simulated import LEVELS
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
 from .app import app, console, err_console
@@ -61,7 +62,9 @@ class ConsoleObserver:
         console.print(f"[dim]… {message}[/]", highlight=False)
 
 
-def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode:
+def _answer_mode(
+    answers: Path | None, text: bool, simulate: bool, simulate_as: str = "strong"
+) -> AnswerMode:
     chosen = [
         name
         for name, on in (("--answers", answers), ("--text", text), ("--simulate", simulate))
@@ -69,6 +72,10 @@ def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode
     ]
     if len(chosen) > 1:
         raise typer.BadParameter(f"choose one of {', '.join(chosen)}")
+    if simulate_as not in LEVELS:
+        raise typer.BadParameter(f"--as {simulate_as}: choose {' or '.join(LEVELS)}")
+    if simulate_as != "strong" and not simulate:
+        raise typer.BadParameter("--as chooses the simulated candidate: add --simulate")
     if answers:
         return "files"
     if text:
@@ -137,8 +144,11 @@ def _options(rounds: list[str], params: dict[str, Any]) -> PracticeOptions:
         question_id=params.get("question"),
         questions_per_round=params["questions"],
         max_depth=params["depth"],
-        answers=_answer_mode(params["answers"], params["text"], params["simulate"]),
+        answers=_answer_mode(
+            params["answers"], params["text"], params["simulate"], params["simulate_as"]
+        ),
         answers_dir=params["answers"],
+        simulate_as=params["simulate_as"],
         voice=not params["no_voice"],
         out_dir=params["out"],
         stt_model=params["stt_model"],
@@ -161,7 +171,12 @@ _ANSWERS = typer.Option(
 )
 _TEXT = typer.Option(False, "--text", help="Type answers (one line each) instead of speaking.")
 _SIMULATE = typer.Option(
-    False, "--simulate", help="A scripted candidate answers through text to speech."
+    False,
+    "--simulate",
+    help="A simulated candidate answers the question asked, through text to speech.",
+)
+_SIMULATE_AS = typer.Option(
+    "strong", "--as", help="With --simulate: the strong or the weak candidate's answers."
 )
 _NO_VOICE = typer.Option(
     False, "--no-voice", help="Print the interviewer's lines instead of speaking them."
@@ -217,6 +232,7 @@ def practice(
     answers: Path = _ANSWERS,
     text: bool = _TEXT,
     simulate: bool = _SIMULATE,
+    simulate_as: str = _SIMULATE_AS,
     no_voice: bool = _NO_VOICE,
     out: Path = _OUT,
     backend: str = _BACKEND,
@@ -245,6 +261,7 @@ def loop(
     answers: Path = _ANSWERS,
     text: bool = _TEXT,
     simulate: bool = _SIMULATE,
+    simulate_as: str = _SIMULATE_AS,
     no_voice: bool = _NO_VOICE,
     out: Path = _OUT,
     backend: str = _BACKEND,

@@ -19,10 +19,11 @@ from ..paths import recordings_dir
 from ..session.models import Session
 from ..session.store import SessionWriter, new_session_id
 from ..speech.stt import load_transcriber
-from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, SimulatedCandidate, TextAnswers
+from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, TextAnswers
 from .live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
 from .personas import Persona, Question, load_catalog
 from .runner import InterviewObserver, InterviewRunner, RunConfig
+from .simulated import Level, SimulatedCandidate
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class PracticeOptions(BaseModel):
     break_s: float = Field(default=0.0, ge=0)
     answers: AnswerMode = "microphone"
     answers_dir: Path | None = None
+    simulate_as: Level = "strong"  # which simulated candidate answers (answers == "simulated")
     voice: bool = True
     out_dir: Path | None = None
     stt_model: str = "bundled"
@@ -84,7 +86,7 @@ def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | Non
     if options.answers == "simulated":
         from ..speech.tts import Speaker
 
-        return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160))
+        return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160), options.simulate_as)
     from ..audio.capture import MicrophoneRecorder
     from ..turns.endpointing import EndpointConfig
 
