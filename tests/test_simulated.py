@@ -33,6 +33,14 @@ def scripts(catalog: Catalog) -> dict[str, QuestionScripts]:
     return load_simulated(SHIPPED, catalog)
 
 
+def test_every_bank_question_has_a_strong_and_a_weak_candidate(catalog, scripts) -> None:
+    """Validated on load (both levels are required fields); here: none is missing."""
+    asked = [q.id for bank in catalog.banks.values() for q in bank.questions]
+    missing = [question_id for question_id in asked if question_id not in scripts]
+    assert not missing, f"no simulated candidates for {missing}: add them to personas/simulated/"
+    assert len(scripts) == len(asked)
+
+
 def _all_turns(scripts: dict[str, QuestionScripts]):
     for question_id, pair in scripts.items():
         for level in ("strong", "weak"):

@@ -23,7 +23,7 @@ from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, TextAnswers
 from .live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
 from .personas import Persona, Question, load_catalog
 from .runner import InterviewObserver, InterviewRunner, RunConfig
-from .simulated import Level, SimulatedCandidate
+from .simulated import Level, SimulatedCandidate, simulated_speaker
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -84,9 +84,7 @@ def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | Non
     if options.answers == "text":
         return TextAnswers()
     if options.answers == "simulated":
-        from ..speech.tts import Speaker
-
-        return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160), options.simulate_as)
+        return SimulatedCandidate(simulated_speaker(), options.simulate_as)
     from ..audio.capture import MicrophoneRecorder
     from ..turns.endpointing import EndpointConfig
 

@@ -41,6 +41,18 @@ ReplyAct = Literal["hint", "redirect"]
 # Said when a candidate's turns run out: a request the policy answers by moving on, so a
 # question ends instead of the whole interview (a source that returns None ends the session).
 OUT_OF_TURNS = "That's everything I'd say on this one. Can we move on to the next question?"
+# The candidate's espeak-ng voice: unlike every persona's, and the one the bundled Whisper
+# model heard best: word error 14.5% on 12 scripted turns, against 17.7% for en-gb at the same
+# rate and 15.3% for en-us at 145 wpm (measured 2026-11-29).
+VOICE_ID = "en-us"
+VOICE_RATE_WPM = 160
+
+
+def simulated_speaker() -> Any:
+    """The text-to-speech voice the simulated candidate speaks with."""
+    from ..speech.tts import Speaker
+
+    return Speaker(voice=VOICE_ID, rate_wpm=VOICE_RATE_WPM)
 
 
 class ScriptTurn(_Strict):
