@@ -158,6 +158,7 @@ def test_pause_watcher_reports_only_fresh_finished_words(words, expected):
     assert listener.calls == expected + ([("resumed", None)] if expected else [])
 
 
+@pytest.mark.slow
 @pytest.mark.llm
 def test_cancelling_stops_a_real_generation_between_tokens():
     from llm_helpers import embedded_backend
@@ -218,6 +219,7 @@ print(json.dumps([t.model_dump(mode="json") for t in writer.session.turns]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.llm
 def test_the_probe_is_drafted_at_the_pause_from_the_final_words(tmp_path):
     """Real capture, paced: the reply is drafted while the end-of-turn silence runs, from the

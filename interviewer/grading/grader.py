@@ -210,19 +210,19 @@ def finish(card: Scorecard, rubric: Rubric) -> None:
         card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
     order = {d.id: i for i, d in enumerate(rubric.dimensions)}
     weak = sorted(
-        (d for d in card.dimensions.values() if d.score is not None and d.score < 4),
-        key=lambda d: (d.score, -d.weight, order.get(d.id, 0)),
+        ((d.score, d) for d in card.dimensions.values() if d.score is not None and d.score < 4),
+        key=lambda pair: (pair[0], -pair[1].weight, order.get(pair[1].id, 0)),
     )
     card.practise_next = []
-    for d in weak[:PRACTISE_ITEMS]:
+    for score, d in weak[:PRACTISE_ITEMS]:
         dim = rubric.dimension(d.id)
         card.practise_next.append(
             PractiseItem(
                 dimension=d.id,
                 name=d.name,
-                score=d.score or 1,
+                score=score,
                 advice=dim.practise.strip(),
-                next_level=dim.anchors[(d.score or 1) + 1],
+                next_level=dim.anchors[score + 1],
             )
         )
 

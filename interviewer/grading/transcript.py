@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..errors import SessionError, TranscriptFormatError
-from ..session.models import Session, Turn, migrate
+from ..session.models import Session, Turn, clock, migrate
 from ..session.store import SESSION_FILE, load_session
 from .rubric import ROUND_TYPES
 
@@ -213,7 +213,7 @@ def parse_json_transcript(raw: Any, source: str, round: str | None = None) -> Se
             )
         stamp = ""
         if loose.start is not None:
-            stamp = f"[{int(loose.start) // 60:02d}:{int(loose.start) % 60:02d}] "
+            stamp = f"[{clock(loose.start)}] "
         lines.append(f"{stamp}{label}: {' '.join(loose.text.split())}")
     session = parse_text_transcript("\n".join(lines), source, round=round)
     for turn, item in zip(session.turns, items, strict=True):

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from ..errors import LLMOutputError
 from ..llm.base import ChatMessage, LLMBackend
 from . import intents
-from .decisions import FactPick, InterviewerDecision, ProbeDraft
+from .decisions import MAX_PROBE_WORDS, FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
 from .personas import Persona, Question
 from .prompts import (
@@ -34,8 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
-MAX_PROBE_WORDS = 30
-MAX_PROBE_TOKENS = 60  # a why-question under 30 words; a runaway reply is cut here
+MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
 _STOPWORDS = frozenset(
     """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
     that this my our you your would will so then just like um uh use using""".split()
@@ -114,7 +113,7 @@ def validate_probe(
     if q.count("?") != 1 or not q.endswith("?"):
         problems.append("ask exactly one question, ending with a question mark")
     if len(q.split()) > MAX_PROBE_WORDS:
-        problems.append(f"the question must be under {MAX_PROBE_WORDS} words")
+        problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
     said = set(content_words(candidate_text))
     named = set(content_words(q)) & said
     if len(named) < min(2, len(said)):

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ..errors import ConfigError, InterviewerError, NoInputDeviceError
+from ..llm.factory import describe
 from ..llm.settings import LLMSettings
 from ..paths import recordings_dir
 from ..session.models import Session
@@ -144,8 +145,9 @@ def run_practice(
         settings=options.public_dict(),
     )
     session.models.stt = transcriber.description
-    session.models.llm_backend = options.llm.backend
-    session.models.llm = backend.model
+    llm_info = describe(options.llm, backend)
+    session.models.llm_backend = llm_info["backend"]
+    session.models.llm = llm_info["model"]
     voice = InterviewerVoice(speaker, play=options.voice)
     session.models.tts = voice.description
     writer = SessionWriter.create(options.out_dir or recordings_dir(), session)

@@ -7,6 +7,7 @@ question, so a backend with a KV cache (llama.cpp) only processes the new turns.
 from __future__ import annotations
 
 from ..llm.base import ChatMessage
+from .decisions import MAX_PROBE_WORDS
 from .personas import Persona, Question
 
 ROUND_TITLES = {
@@ -32,7 +33,7 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
         "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
         "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
         "Rules: speak to the candidate as 'you'; the question must name that choice in their "
-        "own words, be under 15 "
+        f"own words, be at most {MAX_PROBE_WORDS} "
         "words, end with a question mark, and must not suggest the answer or list "
         "alternatives they did not mention.\n"
         "Reply with the question only, starting with 'Why'."

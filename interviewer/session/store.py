@@ -114,6 +114,12 @@ def load_session(folder: Path) -> Session:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise SessionError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise SessionError(
+            f"{path} is not a valid session file: it holds a JSON {type(raw).__name__}, "
+            "not an object",
+            hint="restore it from a backup, or delete the folder",
+        )
     try:
         return Session.model_validate(migrate(raw))
     except ValidationError as exc:

@@ -22,7 +22,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EndReason = Literal["silence", "max_length", "no_speech", "done_phrase", "keypress"]
+EndReason = Literal["silence", "max_length", "no_speech", "done_phrase"]
 
 _DEFAULT_DONE_PHRASES = [
     "i'm done",
