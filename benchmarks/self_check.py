@@ -3,6 +3,7 @@ through the real interviewer and the real grader.
 
     .venv/bin/python benchmarks/self_check.py [--fast] [--text] [--model smollm2]
         [--rounds coding,modelling] [--limit N] [--json FILE] [--keep DIR]
+    .venv/bin/python benchmarks/self_check.py --regrade DIR [--json FILE]
 
 Per round it reports:
 
@@ -18,6 +19,10 @@ model, and the bundled 1.5B interviewer model writes the probes: the whole loop,
 interviews). ``--text`` hands the candidates' words over as typed text (no speech synthesis or
 recognition), ``--model smollm2`` uses the quick model, ``--fast`` does both.
 
+Interviews are the slow part and grading is cheap, so ``--keep DIR`` saves every session (with
+what the script said, in ``self_check.json``) and ``--regrade DIR`` recomputes every figure from
+them with the current grader, without running an interview again.
+
 The same team writes these answers, the interviewer and the grader, so this is a regression
 harness and a demo, not evidence that the grades are right: validity figures come from
 material nobody here wrote (../shared/data, benchmarks/grader_agreement.py).
@@ -26,6 +31,7 @@ material nobody here wrote (../shared/data, benchmarks/grader_agreement.py).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import statistics
@@ -187,18 +193,47 @@ class Harness:
         started = time.perf_counter()
         runner.run_rounds([(persona, [question])])
         seconds = time.perf_counter() - started
-        card = grade_session(writer.session)
-        return Interview(
-            question_id=question.id,
-            round=question.round,
-            level=level,
-            overall=card.overall,
-            scores=card.scores(),
-            figures=interview_figures(writer.session, candidate.said, question),
-            seconds=round(seconds, 1),
-            candidate_turns=len(candidate.said),
-            transcript=[(t.speaker, t.act or "", t.text) for t in writer.session.turns],
-        )
+        record = {
+            "question_id": question.id,
+            "level": level,
+            "seconds": round(seconds, 1),
+            "said": [asdict(line) for line in candidate.said],
+        }
+        (writer.folder / SIDECAR).write_text(json.dumps(record, indent=2), encoding="utf-8")
+        return graded(writer.session, record, question)
+
+
+SIDECAR = "self_check.json"
+
+
+def graded(session: Session, record: dict[str, Any], question: Question) -> Interview:
+    """One interview's figures and scores, graded now."""
+    said = [SaidLine(**line) for line in record["said"]]
+    card = grade_session(session)
+    return Interview(
+        question_id=question.id,
+        round=question.round,
+        level=record["level"],
+        overall=card.overall,
+        scores=card.scores(),
+        figures=interview_figures(session, said, question),
+        seconds=record["seconds"],
+        candidate_turns=len(said),
+        transcript=[(t.speaker, t.act or "", t.text) for t in session.turns],
+    )
+
+
+def regrade(folder: Path) -> list[Interview]:
+    """Every kept interview under ``folder``, graded again with the current grader."""
+    from interviewer.session import load_session
+
+    catalog = load_catalog()
+    interviews = []
+    for sidecar in sorted(folder.glob(f"*/{SIDECAR}")):
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+        session = load_session(sidecar.parent)
+        interviews.append(graded(session, record, catalog.question(record["question_id"])))
+    return interviews
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -279,6 +314,41 @@ def print_table(summary: dict[str, Any]) -> None:
         )
 
 
+def report(
+    interviews: list[Interview], mode: dict[str, Any], seconds: dict[str, float]
+) -> dict[str, Any]:
+    return (
+        summarise(interviews)
+        | {"mode": mode, "seconds": seconds}
+        | {"interviews": [asdict(i) for i in interviews]}
+    )
+
+
+def print_report(summary: dict[str, Any]) -> None:
+    print()
+    print_table(summary)
+    share = summary["strong_beats_weak_share"]
+    shown = "-" if share is None else f"{share:.0%}"
+    print(
+        f"\nstrong beats weak on {summary['strong_beats_weak']}/{summary['questions']} "
+        f"questions ({shown}; target {TARGET_SHARE:.0%})."
+    )
+    seconds = summary["seconds"]
+    if seconds.get("per_interview"):
+        print(
+            f"{len(summary['interviews'])} interviews, {seconds['per_interview']:.0f} s each "
+            f"(mode: {summary['mode']})."
+        )
+    print(
+        "Regression harness and demo only: the same team wrote these answers and the grader; "
+        "validity figures come from ../shared/data."
+    )
+    for qid, pair in _pairs(summary["interviews"]).items():
+        strong, weak = pair["strong"]["overall"], pair["weak"]["overall"]
+        if (strong or 0) <= (weak or 0):
+            print(f"  strong did not beat weak: {qid} ({strong} vs {weak})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text", action="store_true", help="typed text instead of speech")
@@ -287,30 +357,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", default=",".join(ROUND_TYPES), help="comma-separated")
     parser.add_argument("--limit", type=int, default=None, help="questions per round, at most")
     parser.add_argument("--depth", type=int, default=3, help="'why' follow-ups per question")
-    parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--keep", type=Path, help="keep the sessions in this folder")
+    parser.add_argument("--json", type=Path, help="write the figures here (after every interview)")
+    parser.add_argument("--keep", type=Path, help="keep the sessions here; resumes a cut-off run")
+    parser.add_argument("--regrade", type=Path, help="grade the sessions kept here; no interviews")
     args = parser.parse_args(argv)
     if args.fast:
         args.text, args.model = True, args.model or "smollm2"
     logging.basicConfig(level=logging.WARNING)
 
+    if args.regrade:
+        interviews = regrade(args.regrade)
+        mode_file = args.regrade / "mode.json"
+        mode = json.loads(mode_file.read_text()) if mode_file.is_file() else {}
+        per = statistics.fmean(i.seconds for i in interviews) if interviews else 0.0
+        summary = report(interviews, mode, {"per_interview": round(per, 1)})
+        print_report(summary)
+        if args.json:
+            args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        return 0
+
     catalog = load_catalog()
-    questions = [
-        q
-        for r in args.rounds.split(",")
-        if r.strip()
-        for q in catalog.bank(r.strip()).questions[: args.limit]
-    ]
+    banks = [catalog.bank(r.strip()).questions[: args.limit] for r in args.rounds.split(",")]
+    # Round by round in turn, so a run cut short still covers every round.
+    questions = [q for group in itertools.zip_longest(*banks) for q in group if q is not None]
+    mode = {"speech": not args.text, "model": args.model or "bundled", "depth": args.depth}
     with tempfile.TemporaryDirectory() as tmp:
         out = args.keep or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
+        (out / "mode.json").write_text(json.dumps(mode), encoding="utf-8")
+        done = {
+            (r["question_id"], r["level"])
+            for r in (json.loads(p.read_text()) for p in out.glob(f"*/{SIDECAR}"))
+        }
+        interviews = regrade(out) if done else []
         load_started = time.perf_counter()
         harness = Harness(text=args.text, model=args.model, out=out, depth=args.depth)
         load_s = time.perf_counter() - load_started
-        interviews: list[Interview] = []
-        started = time.perf_counter()
         for n, question in enumerate(questions, 1):
             for level in LEVELS:
+                if (question.id, level) in done:
+                    continue
                 interview = harness.run(question, level)
                 interviews.append(interview)
                 print(
@@ -319,51 +405,30 @@ def main(argv: list[str] | None = None) -> int:
                     f"{interview.seconds:.0f} s)",
                     flush=True,
                 )
-        total_s = time.perf_counter() - started
-    summary = summarise(interviews)
-    print()
-    print_table(summary)
-    share = summary["strong_beats_weak_share"]
-    print(
-        f"\nstrong beats weak on {summary['strong_beats_weak']}/{summary['questions']} "
-        f"questions ({share:.0%}; target {TARGET_SHARE:.0%}). "
-        f"{len(interviews)} interviews in {total_s / 60:.1f} min "
-        f"({total_s / max(1, len(interviews)):.0f} s each; models loaded in {load_s:.0f} s)."
-    )
-    print(
-        "Regression harness and demo only: the same team wrote these answers and the grader; "
-        "validity figures come from ../shared/data."
-    )
-    losers = [
-        (qid, pair)
-        for qid, pair in _pairs(interviews).items()
-        if (pair["strong"].overall or 0) <= (pair["weak"].overall or 0)
-    ]
-    for qid, pair in losers:
-        strong, weak = pair["strong"].overall, pair["weak"].overall
-        print(f"  strong did not beat weak: {qid} ({strong} vs {weak})")
+                if args.json:
+                    seconds = _seconds(interviews, load_s)
+                    summary = report(interviews, mode, seconds)
+                    args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    summary = report(interviews, mode, _seconds(interviews, load_s))
+    print_report(summary)
     if args.json:
-        report = summary | {
-            "mode": {
-                "speech": not args.text,
-                "model": args.model or "bundled",
-                "depth": args.depth,
-            },
-            "seconds": {
-                "total": round(total_s, 1),
-                "per_interview": round(total_s / max(1, len(interviews)), 1),
-                "model_load": round(load_s, 1),
-            },
-            "interviews": [asdict(i) for i in interviews],
-        }
-        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return 0
 
 
-def _pairs(interviews: list[Interview]) -> dict[str, dict[str, Interview]]:
-    pairs: dict[str, dict[str, Interview]] = {}
+def _seconds(interviews: list[Interview], load_s: float) -> dict[str, float]:
+    total = sum(i.seconds for i in interviews)
+    return {
+        "interviews_total": round(total, 1),
+        "per_interview": round(total / max(1, len(interviews)), 1),
+        "model_load": round(load_s, 1),
+    }
+
+
+def _pairs(interviews: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]]:
+    pairs: dict[str, dict[str, dict[str, Any]]] = {}
     for interview in interviews:
-        pairs.setdefault(interview.question_id, {})[interview.level] = interview
+        pairs.setdefault(interview["question_id"], {})[interview["level"]] = interview
     return {k: v for k, v in pairs.items() if len(v) == 2}
 
 
