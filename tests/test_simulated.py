@@ -160,3 +160,16 @@ def test_an_unknown_turn_kind_is_named(user_dir: Path) -> None:
     _rewrite(path, bad_kind)
     with pytest.raises(ConfigError, match=r"weak.turns.0.kind"):
         load_simulated(user_dir, Catalog.load(user_dir))
+
+
+def test_practice_without_a_script_fails_before_loading_models(user_dir: Path, monkeypatch) -> None:
+    from interviewer.interview.practice import PracticeOptions, run_practice
+
+    path = user_dir / "simulated" / "modelling.yaml"
+    _rewrite(path, lambda d: d["questions"].pop("md-calibration"))
+    monkeypatch.setenv("INTERVIEWER_PERSONAS_DIR", str(user_dir))
+    options = PracticeOptions(
+        rounds=["modelling"], question_id="md-calibration", answers="simulated", voice=False
+    )
+    with pytest.raises(ConfigError, match="no simulated candidate for question 'md-calibration'"):
+        run_practice(options)

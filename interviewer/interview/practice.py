@@ -24,7 +24,7 @@ from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, TextAnswers
 from .live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
 from .personas import Persona, Question, load_catalog
 from .runner import InterviewObserver, InterviewRunner, RunConfig
-from .simulated import Level, SimulatedCandidate, simulated_speaker
+from .simulated import Level, SimulatedCandidate, script_for, simulated_speaker
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,11 @@ def run_practice(
         voice = plan[0][0].voice
         speaker = Speaker(voice=voice.id, rate_wpm=voice.rate_wpm)
     check_microphone(options)
+    if options.answers == "simulated":
+        # A question without a scripted candidate fails now, not after the models load.
+        for _, questions in plan:
+            for question in questions:
+                script_for(question.id, question.round)
     # Load every model before the first question: no stall mid-interview.
     if observer:
         observer.status("loading the speech model…")
