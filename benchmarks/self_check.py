@@ -45,10 +45,12 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from interviewer.catalog.rounds import ROUND_TYPES, parse_round_list  # noqa: E402
 from interviewer.grading import grade_session  # noqa: E402
-from interviewer.interview.personas import ROUND_TYPES, Question, load_catalog  # noqa: E402
+from interviewer.interview.personas import Question, load_catalog  # noqa: E402
+from interviewer.interview.pipeline import interview_runner  # noqa: E402
 from interviewer.interview.policy import content_words  # noqa: E402
-from interviewer.interview.runner import InterviewRunner, RunConfig  # noqa: E402
+from interviewer.interview.runner import RunConfig  # noqa: E402
 from interviewer.interview.simulated import (  # noqa: E402
     LEVELS,
     SaidLine,
@@ -57,7 +59,7 @@ from interviewer.interview.simulated import (  # noqa: E402
 )
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
 from interviewer.session.models import Session, Turn  # noqa: E402
-from interviewer.session.store import SessionWriter, new_session_id  # noqa: E402
+from interviewer.session.store import new_session_id  # noqa: E402
 
 # Interviewer acts that steer an off-topic answer back to the question.
 REDIRECT_ACTS = frozenset({"redirect"})
@@ -181,15 +183,16 @@ class Harness:
         )
         session.models.stt = None if self.text else self.transcriber.description
         session.models.llm = self.backend.model
-        writer = SessionWriter.create(self.out, session)
-        runner = InterviewRunner(
-            writer,
-            policy_backend=self.backend,
+        runner = interview_runner(
+            self.out,
+            session,
+            backend=self.backend,
             transcriber=self.transcriber,
             answers=candidate,
             voice=InterviewerVoice(None, play=False),
             config=RunConfig(max_depth=self.depth),
         )
+        writer = runner.writer
         started = time.perf_counter()
         runner.run_rounds([(persona, [question])])
         seconds = time.perf_counter() - started
@@ -377,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     catalog = load_catalog()
-    banks = [catalog.bank(r.strip()).questions[: args.limit] for r in args.rounds.split(",")]
+    banks = [catalog.bank(r).questions[: args.limit] for r in parse_round_list(args.rounds)]
     # Round by round in turn, so a run cut short still covers every round.
     questions = [q for group in itertools.zip_longest(*banks) for q in group if q is not None]
     mode = {"speech": not args.text, "model": args.model or "bundled", "depth": args.depth}

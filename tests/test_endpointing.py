@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from interviewer.speech_acts import words as normalise_words
 from interviewer.turns import Decision, EndpointConfig, TurnEndPolicy
-from interviewer.turns.endpointing import normalise_words
 
 policy = TurnEndPolicy()
 

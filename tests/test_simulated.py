@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from interviewer import speech_acts
 from interviewer.errors import ConfigError
-from interviewer.interview import intents
 from interviewer.interview.answers import AnswerContext
 from interviewer.interview.personas import Catalog
 from interviewer.interview.simulated import (
@@ -55,13 +55,13 @@ def test_scripted_turns_read_to_the_policy_as_their_kind(scripts) -> None:
     """A clarifying turn must reach the policy's clarify gate; answers must not."""
     wrong = []
     for question_id, level, kind, say in _all_turns(scripts):
-        clarifying = intents.is_mainly_clarifying(say)
+        clarifying = speech_acts.is_mainly_clarifying(say)
         if (kind == "clarifying") != clarifying:
             wrong.append(f"{question_id} {level} {kind}: read as clarifying={clarifying}")
-        stuck = intents.admits_not_knowing(say)
+        stuck = speech_acts.admits_not_knowing(say)
         if kind not in ("edge",) and stuck:
             wrong.append(f"{question_id} {level} {kind}: read as 'I don't know'")
-        if intents.asks_to_move_on(say):
+        if speech_acts.asks_to_move_on(say):
             wrong.append(f"{question_id} {level} {kind}: read as a request to move on")
     assert not wrong, "\n".join(wrong)
 
@@ -69,11 +69,11 @@ def test_scripted_turns_read_to_the_policy_as_their_kind(scripts) -> None:
 def test_the_edge_is_admitted_in_words_the_policy_hears(scripts) -> None:
     for question_id, pair in scripts.items():
         edge = next(t.say for t in pair.strong.turns if t.kind == "edge")
-        assert intents.admits_not_knowing(edge), question_id
+        assert speech_acts.admits_not_knowing(edge), question_id
 
 
 def test_out_of_turns_asks_to_move_on_so_only_the_question_ends() -> None:
-    assert intents.asks_to_move_on(OUT_OF_TURNS)
+    assert speech_acts.asks_to_move_on(OUT_OF_TURNS)
 
 
 def _context(question_id: str, act: str, round: str = "modelling") -> AnswerContext:

@@ -10,7 +10,7 @@ import sys
 import pytest
 from shared_data import REPO_ROOT
 
-from interviewer.interview import intents
+from interviewer import speech_acts
 from interviewer.interview.simulated import load_simulated
 from interviewer.session import load_session
 
@@ -20,8 +20,8 @@ QUESTION = "md-timeseries-cv"
 
 
 def _overlap(heard: str, script: str) -> float:
-    said = set(intents.words(script))
-    return len(said & set(intents.words(heard))) / max(1, len(said))
+    said = set(speech_acts.words(script))
+    return len(said & set(speech_acts.words(heard))) / max(1, len(said))
 
 
 @pytest.mark.parametrize("level", ["strong", "weak"])

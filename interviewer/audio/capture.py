@@ -84,6 +84,12 @@ class CapturedTurn:
         return self.samples.size / self.sample_rate
 
 
+def require_input(device: int | str | None = None) -> None:
+    """Raise NoInputDeviceError (offering --answers and --text) when there is no microphone:
+    the one check every microphone source and ``practice`` make before recording."""
+    _query_input(device)
+
+
 def input_available(device: int | str | None = None) -> bool:
     """True when PortAudio can see a capture device (the default one unless named)."""
     try:

@@ -16,7 +16,7 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
-from ..errors import AudioError, NoInputDeviceError
+from ..errors import AudioError
 from ..session.models import AnswerSourceKind
 from ..speech.stt import Transcription
 
@@ -64,7 +64,12 @@ class CandidateAnswer:
 
 
 class AnswerSource(Protocol):
+    """Where answers come from. ``live`` sources report words while the candidate talks
+    (through ``AnswerContext.listener``), so the runner prepares the reply meanwhile and
+    transcribes the answer again, whole, after replying."""
+
     kind: AnswerSourceKind
+    live: bool
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None: ...
 
@@ -73,6 +78,7 @@ class FileAnswers:
     """One audio file per interviewer turn, taken in name order."""
 
     kind: AnswerSourceKind = "file"
+    live = False
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -104,6 +110,7 @@ class TextAnswers:
     """Typed answers, one line each, from stdin (or any text stream)."""
 
     kind: AnswerSourceKind = "text"
+    live = False
 
     def __init__(self, stream: IO[str] | None = None, prompt: Callable[[], None] | None = None):
         self.stream = stream or sys.stdin
@@ -122,15 +129,12 @@ class MicrophoneAnswers:
     """Live answers: record until the endpointing policy ends the turn."""
 
     kind: AnswerSourceKind = "microphone"
+    live = False
 
     def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
-        from ..audio.capture import input_available
+        from ..audio.capture import require_input
 
-        if not input_available():
-            raise NoInputDeviceError(
-                "no microphone found",
-                hint="answer from audio files with --answers DIR, or type with --text",
-            )
+        require_input(recorder.device)
         self.recorder = recorder
         self.on_frame = on_frame
 

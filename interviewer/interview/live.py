@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from ..session.models import AnswerSourceKind
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
 from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
@@ -64,20 +65,15 @@ class PauseWatcher:
 class LiveMicrophoneAnswers:
     """Microphone answers, transcribed while spoken; the turn ends on silence *and* words."""
 
-    kind = "microphone"
+    kind: AnswerSourceKind = "microphone"
     live = True  # reports words while the candidate talks (AnswerContext.listener)
 
     def __init__(
         self, recorder, transcriber: Transcriber, on_frame: Callable | None = None
     ) -> None:
-        from ..audio.capture import input_available
-        from ..errors import NoInputDeviceError
+        from ..audio.capture import require_input
 
-        if not input_available(recorder.device):
-            raise NoInputDeviceError(
-                "no microphone found",
-                hint="answer from audio files with --answers DIR, or type with --text",
-            )
+        require_input(recorder.device)
         self.recorder = recorder
         self.transcriber = transcriber
         self.on_frame = on_frame

@@ -8,19 +8,7 @@ from __future__ import annotations
 
 from ..llm.base import ChatMessage
 from .decisions import MAX_PROBE_WORDS
-from .personas import Persona, Question
-
-ROUND_TITLES = {
-    "coding": "coding",
-    "ml_system_design": "ML system design",
-    "modelling": "modelling and maths depth",
-    "behavioural": "behavioural",
-    "llm_retrieval": "building with LLMs and retrieval",
-}
-
-
-def round_title(round_type: str) -> str:
-    return ROUND_TITLES.get(round_type, round_type.replace("_", " "))
+from .personas import Persona, Question, round_title
 
 
 def probe_system_prompt(persona: Persona, question: Question) -> str:

@@ -24,10 +24,11 @@ from typing import Any, Literal, get_args
 from pydantic import Field, model_validator
 
 from .. import paths
+from ..catalog.rounds import RoundType
 from ..errors import ConfigError
 from ..session.models import AnswerSourceKind
 from .answers import AnswerContext, CandidateAnswer
-from .personas import Catalog, RoundType, _read_yaml, _Strict, _validate, load_catalog
+from .personas import Catalog, _read_yaml, _Strict, _validate, load_catalog
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ class SimulatedCandidate:
     """
 
     kind: AnswerSourceKind = "simulated"
+    live = False  # hands over whole answers: nothing to prepare a reply from while it speaks
 
     def __init__(
         self,

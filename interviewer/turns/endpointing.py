@@ -16,86 +16,15 @@ The hard cap ``max_turn_s`` is enforced by the recorder, which knows the turn's 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EndReason = Literal["silence", "max_length", "no_speech", "done_phrase"]
+from ..speech_acts import DONE_PHRASES, PAUSE_ANNOUNCEMENTS, TRAILING_WORDS, sentences
+from ..speech_acts import words as normalise_words
 
-_DEFAULT_DONE_PHRASES = [
-    "i'm done",
-    "i am done",
-    "that's my answer",
-    "that is my answer",
-    "that's all",
-    "that's it",
-    "that is all",
-    "end of answer",
-    "i'm finished",
-    "i am finished",
-]
-_DEFAULT_THINKING_PHRASES = [
-    "let me think",
-    "let me see",
-    "give me a second",
-    "give me a moment",
-    "one moment",
-    "one second",
-    "hold on",
-    "let me think about it",
-    "let me think about that",
-]
-# A turn that ends on one of these words is mid-thought.
-_DEFAULT_TRAILING_WORDS = [
-    # fillers
-    "um",
-    "uh",
-    "erm",
-    "er",
-    "hmm",
-    "mm",
-    "ah",
-    "like",
-    "well",
-    "so",
-    # conjunctions, prepositions, articles: a sentence cannot stop here
-    "and",
-    "but",
-    "or",
-    "because",
-    "then",
-    "which",
-    "that",
-    "if",
-    "when",
-    "while",
-    "whereas",
-    "although",
-    "though",
-    "since",
-    "so that",
-    "the",
-    "a",
-    "an",
-    "to",
-    "of",
-    "for",
-    "with",
-    "in",
-    "on",
-    "by",
-    "is",
-    "are",
-    "was",
-    "my",
-    "our",
-    "we",
-    "i",
-    "it's",
-    "basically",
-]
+EndReason = Literal["silence", "max_length", "no_speech", "done_phrase"]
 
 
 class EndpointConfig(BaseModel):
@@ -112,9 +41,9 @@ class EndpointConfig(BaseModel):
     done_phrase_silence_ms: int = Field(
         250, ge=0, description="pause after a done phrase, so 'I'm done with X, ...' survives"
     )
-    done_phrases: list[str] = Field(default_factory=lambda: list(_DEFAULT_DONE_PHRASES))
-    thinking_phrases: list[str] = Field(default_factory=lambda: list(_DEFAULT_THINKING_PHRASES))
-    trailing_words: list[str] = Field(default_factory=lambda: list(_DEFAULT_TRAILING_WORDS))
+    done_phrases: list[str] = Field(default_factory=lambda: list(DONE_PHRASES))
+    thinking_phrases: list[str] = Field(default_factory=lambda: list(PAUSE_ANNOUNCEMENTS))
+    trailing_words: list[str] = Field(default_factory=lambda: list(TRAILING_WORDS))
 
 
 class Decision(BaseModel):
@@ -130,12 +59,6 @@ class EndPolicy(Protocol):
     """What the recorder needs from a policy; swap in any object with this method."""
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None) -> Decision: ...
-
-
-def normalise_words(text: str) -> list[str]:
-    """Lower-case words with punctuation stripped; apostrophes kept ("i'm")."""
-    text = text.lower().replace("’", "'")
-    return re.findall(r"[a-z0-9']+", text)
 
 
 def _ends_with(words: list[str], phrase: str) -> bool:
@@ -193,8 +116,8 @@ class TurnEndPolicy:
         if any(_ends_with(words, p) for p in cfg.trailing_words):
             return "unfinished"
         # "let me think" in the last sentence, with little said after it: asked for time.
-        sentences = [x for x in re.split(r"[.!?]+", stripped) if normalise_words(x)]
-        last_sentence = normalise_words(sentences[-1]) if sentences else words
+        said = [x for x in sentences(stripped) if normalise_words(x)]
+        last_sentence = normalise_words(said[-1]) if said else words
         for phrase in cfg.thinking_phrases:
             tail = normalise_words(phrase)
             at = _find_last(last_sentence, tail)
