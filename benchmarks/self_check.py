@@ -19,6 +19,13 @@ model, and the bundled 1.5B interviewer model writes the probes: the whole loop,
 interviews). ``--text`` hands the candidates' words over as typed text (no speech synthesis or
 recognition), ``--model smollm2`` uses the quick model, ``--fast`` does both.
 
+``--no-llm`` (with ``--text``: seconds for all 100) skips the interviewer's LLM steps: every
+probe is the policy's deterministic fallback (the one it uses when a drafted probe fails
+validation) and a clarifying question no keyword matches gets "not specified". Which act the
+interviewer takes is decided by the policy's gates in code either way, and the grader reads
+only the candidate's words, so the strong/weak comparison and the clarify and redirect figures
+measure the same thing; the probe figure then measures the fallback probes, not the LLM's.
+
 Interviews are the slow part and grading is cheap, so ``--keep DIR`` saves every session (with
 what the script said, in ``self_check.json``) and ``--regrade DIR`` recomputes every figure from
 them with the current grader, without running an interview again.
@@ -155,6 +162,25 @@ class Interview:
     transcript: list[tuple[str, str, str]]  # (speaker, act, text)
 
 
+class NoLLM:
+    """``--no-llm``: a backend that drafts nothing, so the policy falls back to its own
+    deterministic probe (and to "not specified" for a clarifying question no keyword
+    matches). Not a stand-in for the interviewer model: the figures say which mode ran."""
+
+    name = "none"
+    model = "none (the policy's fallback probes)"
+    cancellable = False
+    prefill = None
+
+    def complete(self, messages, *, json_schema=None, max_tokens=256, temperature=0.2, stop=None):
+        from interviewer.llm.base import Completion
+
+        return Completion(text="")
+
+    def stream(self, messages, *, max_tokens=256, temperature=0.2):
+        return iter(())
+
+
 class Harness:
     """Models loaded once; one fresh session per interview."""
 
@@ -166,8 +192,9 @@ class Harness:
         self.out = out
         self.depth = depth
         self.catalog = load_catalog()
-        self.transcriber = load_transcriber("bundled")
-        self.backend = make_backend(LLMSettings(model=model))
+        # Typed answers are never transcribed: no speech model to load.
+        self.transcriber = None if text else load_transcriber("bundled")
+        self.backend = NoLLM() if model == "none" else make_backend(LLMSettings(model=model))
         self.speaker = None
         if not text:
             self.speaker = simulated_speaker()
@@ -181,13 +208,13 @@ class Harness:
             persona=persona.id,
             settings={"self_check": level, "question_id": question.id, "text": self.text},
         )
-        session.models.stt = None if self.text else self.transcriber.description
+        session.models.stt = self.transcriber.description if self.transcriber else None
         session.models.llm = self.backend.model
         runner = interview_runner(
             self.out,
             session,
             backend=self.backend,
-            transcriber=self.transcriber,
+            transcriber=self.transcriber,  # type: ignore[arg-type]  # None: typed answers only
             answers=candidate,
             voice=InterviewerVoice(None, play=False),
             config=RunConfig(max_depth=self.depth),
@@ -357,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", action="store_true", help="typed text instead of speech")
     parser.add_argument("--model", default=None, help="interviewer LLM (default: bundled)")
     parser.add_argument("--fast", action="store_true", help="--text and --model smollm2")
+    parser.add_argument(
+        "--no-llm", action="store_true", help="the policy's fallback probes, no LLM (see above)"
+    )
     parser.add_argument("--rounds", default=",".join(ROUND_TYPES), help="comma-separated")
     parser.add_argument("--limit", type=int, default=None, help="questions per round, at most")
     parser.add_argument("--depth", type=int, default=3, help="'why' follow-ups per question")
@@ -366,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.fast:
         args.text, args.model = True, args.model or "smollm2"
+    if args.no_llm:
+        args.model = "none"
     logging.basicConfig(level=logging.WARNING)
 
     if args.regrade:
