@@ -63,13 +63,12 @@ from interviewer.interview.simulated import (  # noqa: E402
     SaidLine,
     SimulatedCandidate,
     simulated_speaker,
+    steers_back,
 )
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
 from interviewer.session.models import Session, Turn  # noqa: E402
 from interviewer.session.store import new_session_id  # noqa: E402
 
-# Interviewer acts that steer an off-topic answer back to the question.
-REDIRECT_ACTS = frozenset({"redirect"})
 TARGET_SHARE = 0.9  # the bar: strong beats weak on at least 90% of questions
 
 
@@ -135,7 +134,9 @@ def interview_figures(
                 and bool(reply.meta.get("revealed_topics"))
             )
         elif line.kind == "off_topic":
-            figures.off_topic_redirected.add(reply is not None and reply.act in REDIRECT_ACTS)
+            figures.off_topic_redirected.add(
+                reply is not None and steers_back(reply.act or "", reply.text, question.prompt)
+            )
     for i, turn in enumerate(turns):
         if turn.speaker == "interviewer" and turn.act == "probe":
             answers = [t for t in turns[:i] if t.speaker == "candidate"]

@@ -173,3 +173,29 @@ def test_practice_without_a_script_fails_before_loading_models(user_dir: Path, m
     )
     with pytest.raises(ConfigError, match="no simulated candidate for question 'md-calibration'"):
         run_practice(options)
+
+
+def test_a_steer_back_is_answered_with_the_redirect_reply(scripts) -> None:
+    """Whatever the act is called, repeating the question's opening brings the candidate back."""
+    from interviewer.interview.personas import load_catalog
+
+    prompt = load_catalog(SHIPPED).question("md-timeseries-cv").prompt
+    candidate = SimulatedCandidate(None, "weak", personas_dir=SHIPPED)
+    candidate.next_answer(_context("md-timeseries-cv", "ask"))
+    steer = AnswerContext(
+        "modelling", "md-timeseries-cv", "hint", "Let's come back to the question: " + prompt
+    )
+    assert candidate.next_answer(steer).text == scripts["md-timeseries-cv"].weak.replies["redirect"]
+    assert candidate.said[-1].kind == "after_redirect"
+
+
+def test_steers_back_reads_the_act_or_the_repeated_question() -> None:
+    from interviewer.interview.simulated import steers_back
+
+    prompt = "Design a spam filter for a large email provider. How would you start?"
+    assert steers_back("redirect", "Back to the filter, please.", prompt)
+    assert steers_back(
+        "hint", "Let's come back: design a spam filter for a large email provider.", prompt
+    )
+    assert not steers_back("probe", "Why a transformer for the spam filter?", prompt)
+    assert not steers_back("ask", prompt, prompt)  # the question itself is not a steer-back

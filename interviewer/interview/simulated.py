@@ -15,6 +15,7 @@ reading the transcript back.
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,7 +24,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .. import paths
+from .. import paths, speech_acts
 from ..catalog.rounds import RoundType
 from ..errors import ConfigError
 from ..session.models import AnswerSourceKind
@@ -148,6 +149,22 @@ def script_for(question_id: str, round: str, personas_dir: Path | None = None) -
         ) from None
 
 
+# Interviewer acts that always steer back to the question; any other act (but the question
+# itself) does when it repeats the question's first sentence, as a steer-back written as a
+# hint does.
+REDIRECT_ACTS = frozenset({"redirect"})
+
+
+def steers_back(act: str, text: str, question_prompt: str) -> bool:
+    """Whether an interviewer turn brings the candidate back to the question asked."""
+    if act in REDIRECT_ACTS:
+        return True
+    if act == "ask":
+        return False
+    first = re.split(r"(?<=[.?!])\s", question_prompt.strip(), maxsplit=1)[0]
+    return " ".join(speech_acts.words(first)) in " ".join(speech_acts.words(text))
+
+
 @dataclass(frozen=True)
 class SaidLine:
     """One line a simulated candidate said, and the act it answered."""
@@ -209,7 +226,11 @@ class SimulatedCandidate:
         if progress is None:
             scripts = script_for(context.question_id, context.round, self.personas_dir)
             progress = self._progress[context.question_id] = _Progress(getattr(scripts, self.level))
-        kind, text = progress.line_for(context.interviewer_act)
+        act = context.interviewer_act
+        question = load_catalog(self.personas_dir).question(context.question_id)
+        if steers_back(act, context.interviewer_text, question.prompt):
+            act = "redirect"
+        kind, text = progress.line_for(act)
         self.said.append(SaidLine(context.question_id, kind, text, context.interviewer_act))
         origin = f"simulated {self.level} candidate ({kind})"
         if self.speaker is None:
