@@ -52,19 +52,19 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from interviewer.catalog.personas import Question, load_catalog  # noqa: E402
 from interviewer.catalog.rounds import ROUND_TYPES, parse_round_list  # noqa: E402
 from interviewer.grading import grade_session  # noqa: E402
-from interviewer.interview.personas import Question, load_catalog  # noqa: E402
-from interviewer.interview.pipeline import interview_runner  # noqa: E402
-from interviewer.interview.policy import content_words  # noqa: E402
-from interviewer.interview.runner import RunConfig  # noqa: E402
-from interviewer.interview.simulated import (  # noqa: E402
+from interviewer.interview.answers.simulated import (  # noqa: E402
     LEVELS,
     SaidLine,
     SimulatedCandidate,
     simulated_speaker,
     steers_back,
 )
+from interviewer.interview.pipeline import interview_runner  # noqa: E402
+from interviewer.interview.policy.decide import content_words  # noqa: E402
+from interviewer.interview.runner import RunConfig  # noqa: E402
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
 from interviewer.session.models import Session, Turn  # noqa: E402
 from interviewer.session.store import new_session_id  # noqa: E402

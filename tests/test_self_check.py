@@ -6,8 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from interviewer.interview.personas import load_catalog
-from interviewer.interview.simulated import SaidLine
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.answers.simulated import SaidLine
 from interviewer.session.models import Session, Turn
 
 _PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "self_check.py"

@@ -10,15 +10,15 @@ import pytest
 import yaml
 
 from interviewer import speech_acts
+from interviewer.catalog.personas import Catalog
 from interviewer.errors import ConfigError
-from interviewer.interview.answers import AnswerContext
-from interviewer.interview.personas import Catalog
-from interviewer.interview.simulated import (
+from interviewer.interview.answers.simulated import (
     OUT_OF_TURNS,
     QuestionScripts,
     SimulatedCandidate,
     load_simulated,
 )
+from interviewer.interview.answers.sources import AnswerContext
 
 SHIPPED = Path(__file__).resolve().parents[1] / "personas"
 
@@ -177,7 +177,7 @@ def test_practice_without_a_script_fails_before_loading_models(user_dir: Path, m
 
 def test_a_steer_back_is_answered_with_the_redirect_reply(scripts) -> None:
     """Whatever the act is called, repeating the question's opening brings the candidate back."""
-    from interviewer.interview.personas import load_catalog
+    from interviewer.catalog.personas import load_catalog
 
     prompt = load_catalog(SHIPPED).question("md-timeseries-cv").prompt
     candidate = SimulatedCandidate(None, "weak", personas_dir=SHIPPED)
@@ -190,7 +190,7 @@ def test_a_steer_back_is_answered_with_the_redirect_reply(scripts) -> None:
 
 
 def test_steers_back_reads_the_act_or_the_repeated_question() -> None:
-    from interviewer.interview.simulated import steers_back
+    from interviewer.interview.answers.simulated import steers_back
 
     prompt = "Design a spam filter for a large email provider. How would you start?"
     assert steers_back("redirect", "Back to the filter, please.", prompt)

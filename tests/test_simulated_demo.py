@@ -11,7 +11,7 @@ import pytest
 from shared_data import REPO_ROOT
 
 from interviewer import speech_acts
-from interviewer.interview.simulated import load_simulated
+from interviewer.interview.answers.simulated import load_simulated
 from interviewer.session import load_session
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]

@@ -15,8 +15,8 @@ from ..catalog.rounds import (
     parse_round_list,
     round_list,
 )
+from ..interview.answers.simulated import LEVELS
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
-from ..interview.simulated import LEVELS
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
 from .app import app, console, err_console

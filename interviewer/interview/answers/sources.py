@@ -16,9 +16,9 @@ from typing import IO, Any, Protocol
 
 import numpy as np
 
-from ..errors import AudioError
-from ..session.models import AnswerSourceKind
-from ..speech.stt import Transcription
+from ...errors import AudioError
+from ...session.models import AnswerSourceKind
+from ...speech.stt import Transcription
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class FileAnswers:
         self._next = 0
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        from ..audio.io import load_audio
+        from ...audio.io import load_audio
 
         if self._next >= len(self.files):
             return None
@@ -132,7 +132,7 @@ class MicrophoneAnswers:
     live = False
 
     def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
-        from ..audio.capture import require_input
+        from ...audio.capture import require_input
 
         require_input(recorder.device)
         self.recorder = recorder

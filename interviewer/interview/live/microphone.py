@@ -14,11 +14,11 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..session.models import AnswerSourceKind
-from ..speech.incremental import IncrementalTranscriber
-from ..speech.stt import Transcriber
-from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
-from .answers import AnswerContext, AnswerListener, CandidateAnswer
+from ...session.models import AnswerSourceKind
+from ...speech.incremental import IncrementalTranscriber
+from ...speech.stt import Transcriber
+from ...turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class LiveMicrophoneAnswers:
     def __init__(
         self, recorder, transcriber: Transcriber, on_frame: Callable | None = None
     ) -> None:
-        from ..audio.capture import require_input
+        from ...audio.capture import require_input
 
         require_input(recorder.device)
         self.recorder = recorder

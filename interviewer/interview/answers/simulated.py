@@ -24,12 +24,12 @@ from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .. import paths, speech_acts
-from ..catalog.rounds import RoundType
-from ..errors import ConfigError
-from ..session.models import AnswerSourceKind
-from .answers import AnswerContext, CandidateAnswer
-from .personas import Catalog, _read_yaml, _Strict, _validate, load_catalog
+from ... import paths, speech_acts
+from ...catalog.personas import Catalog, _read_yaml, _Strict, _validate, load_catalog
+from ...catalog.rounds import RoundType
+from ...errors import ConfigError
+from ...session.models import AnswerSourceKind
+from .sources import AnswerContext, CandidateAnswer
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ VOICE_RATE_WPM = 160
 
 def simulated_speaker() -> Any:
     """The text-to-speech voice the simulated candidate speaks with."""
-    from ..speech.tts import Speaker
+    from ...speech.tts import Speaker
 
     return Speaker(voice=VOICE_ID, rate_wpm=VOICE_RATE_WPM)
 
@@ -235,7 +235,7 @@ class SimulatedCandidate:
         origin = f"simulated {self.level} candidate ({kind})"
         if self.speaker is None:
             return CandidateAnswer(source="simulated", text=text, origin=origin)
-        from ..audio.io import load_audio
+        from ...audio.io import load_audio
 
         with tempfile.TemporaryDirectory() as tmp:
             wav = Path(tmp) / "answer.wav"
