@@ -15,7 +15,6 @@ reading the transcript back.
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,9 +149,10 @@ def script_for(question_id: str, round: str, personas_dir: Path | None = None) -
 
 
 # Interviewer acts that always steer back to the question; any other act (but the question
-# itself) does when it repeats the question's first sentence, as a steer-back written as a
+# itself) does when it repeats the question's opening words, as a steer-back written as a
 # hint does.
 REDIRECT_ACTS = frozenset({"redirect"})
+STEER_BACK_OPENING_WORDS = 4
 
 
 def steers_back(act: str, text: str, question_prompt: str) -> bool:
@@ -161,8 +161,9 @@ def steers_back(act: str, text: str, question_prompt: str) -> bool:
         return True
     if act == "ask":
         return False
-    first = re.split(r"(?<=[.?!])\s", question_prompt.strip(), maxsplit=1)[0]
-    return " ".join(speech_acts.words(first)) in " ".join(speech_acts.words(text))
+    # Its opening words, not its first sentence: "reports 0.95 ROC AUC" has a full stop in it.
+    opening = speech_acts.words(question_prompt)[:STEER_BACK_OPENING_WORDS]
+    return " ".join(opening) in " ".join(speech_acts.words(text))
 
 
 @dataclass(frozen=True)
