@@ -50,7 +50,8 @@ def speaking_time_s(text: str) -> float:
     return word_count(text) / SPEAKING_WORDS_PER_S
 
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# A full stop between digits ("0.95", "2.5 s") is a decimal point, not a sentence end.
+_SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+|$)")
 
 
 def sentence_spans(text: str) -> list[tuple[int, str]]:
