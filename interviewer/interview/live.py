@@ -16,16 +16,12 @@ from collections.abc import Callable
 
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
-from ..turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ..turns.endpointing import STREAMING_END_SILENCE_MS, AwaitFreshWords, TurnEndPolicy
 from .answers import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
 
-# With the words in view (and a transcript that has caught up), a finished-sounding answer
-# can end after a shorter silence than silence alone allows: benchmarks/latency.py measured
-# 0 of 5 thinking pauses cut off at 600 ms, and the longest wait past a finished answer
-# 0.95 s. At 1000 ms, also 0 of 5, the median reply was 0.2 s later.
-STREAMING_END_SILENCE_MS = 600
+__all__ = ["STREAMING_END_SILENCE_MS", "LiveMicrophoneAnswers", "PauseWatcher"]
 
 
 class PauseWatcher:
