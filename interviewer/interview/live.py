@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from ..machine.speed import StreamingPlan
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
 from ..turns.endpointing import STREAMING_END_SILENCE_MS, AwaitFreshWords, TurnEndPolicy
@@ -64,8 +65,14 @@ class LiveMicrophoneAnswers:
     live = True  # reports words while the candidate talks (AnswerContext.listener)
 
     def __init__(
-        self, recorder, transcriber: Transcriber, on_frame: Callable | None = None
+        self,
+        recorder,
+        transcriber: Transcriber,
+        on_frame: Callable | None = None,
+        plan: StreamingPlan | None = None,
     ) -> None:
+        """``plan``: how much background work to do while the candidate speaks, from the
+        machine's measured speed (interviewer/machine); the defaults when None."""
         from ..audio.capture import input_available
         from ..errors import NoInputDeviceError
 
@@ -77,12 +84,15 @@ class LiveMicrophoneAnswers:
         self.recorder = recorder
         self.transcriber = transcriber
         self.on_frame = on_frame
+        self.plan = plan or StreamingPlan()
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         listener = context.listener
         incremental = IncrementalTranscriber(
             self.transcriber,
             context.stt_prompt,
+            min_step_s=self.plan.incremental_step_s,
+            max_window_s=self.plan.incremental_window_s,
             on_words=listener.words_so_far if listener is not None else None,
         )
         words_policy = TurnEndPolicy(self.recorder.endpoint)

@@ -7,10 +7,11 @@ reply for the same cores and the advantage is gone (issue 13: ratio 1.04 at 43 p
 generation tokens per second). So the amount of background work follows the machine:
 
     speed (measured once)              plan
-    speech model real-time factor  ->  seconds of new speech between incremental passes,
-                                       and the longest window one pass may transcribe
-    LLM prompt tokens per second   ->  tokens the background prefill evaluates at a time
-                                       (the reply waits at most one such slice)
+    speech model real-time factor  ->  the longest window one incremental pass may
+    and usable cores                   transcribe, and seconds of new speech between passes
+
+The LLM's speed is measured and recorded too (session settings, the latency benchmark), but
+no LLM lever follows from it yet: see docs/latency.md for what was measured.
 
 The plan is a pydantic model so a benchmark can print it and a user can pin it.
 """
@@ -33,8 +34,9 @@ REFERENCE_STT_RTF = 0.067
 # Background transcription may use this share of the cores while the candidate speaks; the
 # rest is the prefill's and, at a pause, the draft's.
 _STT_BUSY_SHARE = 0.35
-# The reply never waits more than this for a background prefill slice to finish.
-_PREFILL_SLICE_S = 0.15
+_REFERENCE_WINDOW_S = 12.0
+_MIN_WINDOW_S = 6.0
+_MIN_STEP_S, _MAX_STEP_S = 2.0, 6.0
 
 _PROBE_TEXT = (
     "The candidate proposes a two tower retrieval model trained on clicks, an approximate "
@@ -60,24 +62,24 @@ class StreamingPlan(BaseModel):
 
     incremental_step_s: float = Field(2.0, gt=0, description="new speech between passes")
     incremental_window_s: float = Field(12.0, gt=0, description="longest window of one pass")
-    prefill_slice_tokens: int = Field(64, ge=8, description="prefill tokens per CPU slice")
 
 
 def plan_for(speed: MachineSpeed | None) -> StreamingPlan:
     """The plan for a machine of this speed; the defaults when it was not measured."""
     if speed is None:
         return StreamingPlan()
-    # A pass over a window of W seconds costs about W * rtf of CPU (decode time grows
-    # with the audio). Passes every S seconds over windows of W keep the transcriber
-    # busy W * rtf / S of the time, spread over the cores it has: hold that to a share.
-    window_s = min(12.0, max(6.0, 12.0 * REFERENCE_STT_RTF / speed.stt_rtf * 1.5))
+    # A pass over a window of W seconds costs about W * rtf of CPU, and the pass heard at the
+    # pause is on the reply's path: shrink the window as the model slows, so that pass costs
+    # what it cost on the reference machine (down to 6 s: shorter windows cost Whisper
+    # context, which the whole-answer re-transcription after the reply gives back).
+    window_s = _REFERENCE_WINDOW_S * min(1.0, REFERENCE_STT_RTF / speed.stt_rtf)
+    window_s = max(_MIN_WINDOW_S, window_s)
+    # Passes every S seconds over windows of W keep the transcriber busy W * rtf / S of the
+    # time, spread over the cores it has: hold that to a share.
     step_s = window_s * speed.stt_rtf / (_STT_BUSY_SHARE * speed.cpus)
-    step_s = min(6.0, max(2.0, step_s))
-    slice_tokens = int(min(256, max(16, speed.llm_prompt_tps * _PREFILL_SLICE_S)))
+    step_s = min(_MAX_STEP_S, max(_MIN_STEP_S, step_s))
     plan = StreamingPlan(
-        incremental_step_s=round(step_s, 2),
-        incremental_window_s=round(window_s, 1),
-        prefill_slice_tokens=slice_tokens,
+        incremental_step_s=round(step_s, 2), incremental_window_s=round(window_s, 1)
     )
     log.info("machine %s -> streaming plan %s", speed, plan)
     return plan
