@@ -39,6 +39,7 @@ def test_no_speech_times_out_as_silent_turn() -> None:
         ("First,", 1200),
         ("Yeah.", 1500),
         ("okay so", 1500),
+        ("and then we would...", 4500),
     ],
 )
 def test_unfinished_words_wait_longer(words: str, wait_ms: int) -> None:

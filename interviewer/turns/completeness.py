@@ -7,7 +7,7 @@ guesses), so the reading is lexical: which word class the answer ends on.
     ending       last words                              e.g.
     done         a done phrase                            "... and that's my answer"
     thinking     asked for time in the last sentence      "let me think"
-    filler       a hesitation sound                       "the main reason is um"
+    filler       a hesitation, or a trailing ellipsis     "the main reason is um", "and..."
     starting     only discourse markers so far            "yeah", "okay so", "right well"
     open         a function word that needs what follows  "and", "of", "the", "we", "is"
     complete     anything else                            "the metric I would track"
@@ -123,9 +123,11 @@ def read_ending(
     if _asked_for_time(last_sentence, [bare_words(p) for p in thinking_phrases]):
         return Ending.THINKING
     last = words[-1]
-    if last in FILLER_WORDS:
+    stripped = text.rstrip()
+    # A trailing ellipsis is Whisper hearing the voice trail off: a hesitation, like "um".
+    if last in FILLER_WORDS or stripped.endswith(("...", "…")):
         return Ending.FILLER
-    if text.rstrip().endswith((",", "...", "…", "-", "—", ":")):
+    if stripped.endswith((",", "-", "—", ":")):
         return Ending.OPEN
     if len(words) <= _STARTER_MAX_WORDS and all(w in STARTER_WORDS for w in words):
         return Ending.STARTING
