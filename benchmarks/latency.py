@@ -54,17 +54,16 @@ import yaml  # noqa: E402
 
 from interviewer.audio.capture import MicrophoneRecorder  # noqa: E402
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
-from interviewer.interview.answers import AnswerContext, CandidateAnswer, MicrophoneAnswers  # noqa: E402
-from interviewer.interview.live import LiveMicrophoneAnswers  # noqa: E402
+from interviewer.interview.answers import AnswerContext, AnswerSource, CandidateAnswer  # noqa: E402
 from interviewer.interview.personas import load_catalog  # noqa: E402
-from interviewer.interview.runner import InterviewRunner, RunConfig  # noqa: E402
+from interviewer.interview.pipeline import interview_runner, microphone_answers  # noqa: E402
+from interviewer.interview.runner import RunConfig  # noqa: E402
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
 from interviewer.llm.factory import make_backend  # noqa: E402
 from interviewer.llm.settings import LLMSettings  # noqa: E402
 from interviewer.machine import StreamingPlan, plan_for, usable_cpus  # noqa: E402
 from interviewer.machine.speed import measure as measure_speed  # noqa: E402
 from interviewer.session.models import Session  # noqa: E402
-from interviewer.session.store import SessionWriter  # noqa: E402
 from interviewer.speech.stt import load_transcriber  # noqa: E402
 from interviewer.speech.tts import Speaker  # noqa: E402
 from interviewer.turns.endpointing import STREAMING_END_SILENCE_MS, EndpointConfig  # noqa: E402
@@ -155,14 +154,19 @@ class TurnFigures:
 
 @dataclass
 class Replay:
-    """Feeds the scripted answers, one per turn, through the virtual microphone."""
+    """Feeds the scripted answers, one per turn, through the virtual microphone into the
+    pipeline's own microphone source (whose capabilities it declares as its own)."""
 
     answers: list[SpokenAnswer]
-    source: object
+    source: AnswerSource
     recorder: PacedRecorder
     turns: list[TurnFigures] = field(default_factory=list)
     heard_until: list[float] = field(default_factory=list)  # perf_counter of each last word
     position: int = 0
+
+    def __post_init__(self) -> None:
+        self.kind = self.source.kind
+        self.live = self.source.live
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         if self.position >= len(self.answers):
@@ -188,14 +192,6 @@ class Replay:
         )
         return result
 
-    @property
-    def kind(self):
-        return self.source.kind
-
-    @property
-    def live(self):
-        return getattr(self.source, "live", False)
-
 
 class TimedVoice(InterviewerVoice):
     """Real pyttsx3 synthesis; notes when each line's first sample is ready to play."""
@@ -213,31 +209,31 @@ class TimedVoice(InterviewerVoice):
         return super().say(text, path, on_first_sample=first)
 
 
-def run_pipeline(
-    name: str, answers, backend, transcriber, endpoint: EndpointConfig, out: Path, plan=None
-):
+def run_pipeline(name: str, answers, backend, transcriber, endpoint: dict, out: Path, plan=None):
     catalog = load_catalog()
     data = yaml.safe_load(DATA.read_text())
     question = catalog.question(data["question"])
     persona = catalog.persona_for_round(question.round)
-    recorder = PacedRecorder(endpoint=endpoint)
-    if name == "streaming":
-        source = LiveMicrophoneAnswers(recorder, transcriber, plan=plan)
-    else:
-        source = MicrophoneAnswers(recorder)
-    replay = Replay(answers, source, recorder)
+    source = microphone_answers(
+        transcriber,
+        streaming=name == "streaming",
+        endpoint=endpoint,
+        recorder_type=PacedRecorder,
+        plan=plan,
+    )
+    replay = Replay(answers, source, source.recorder)
     voice = TimedVoice(Speaker(voice=persona.voice.id, rate_wpm=persona.voice.rate_wpm))
-    writer = SessionWriter.create(out, Session(id=f"bench-{name}", rounds=[question.round]))
-    runner = InterviewRunner(
-        writer,
-        policy_backend=backend,
+    runner = interview_runner(
+        out,
+        Session(id=f"bench-{name}", rounds=[question.round]),
+        backend=backend,
         transcriber=transcriber,
         answers=replay,
         voice=voice,
         config=RunConfig(max_depth=len(answers) + 1),
     )
-    if hasattr(backend, "forget_cache"):
-        backend.forget_cache()  # both pipelines start cold
+    writer = runner.writer
+    backend.forget_cache()  # both pipelines start cold (the embedded backend's KV cache)
     runner.run_rounds([(persona, [question])])
     # Pair each candidate turn with the interviewer line that followed it.
     for figures, heard, turn in zip(  # noqa: B905 (a cut-off turn may lack a reply)
@@ -324,11 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     stt_rtf = []
     for name in args.pipelines.split(","):
         endpoint = (
-            EndpointConfig(
-                end_silence_ms=args.end_silence_ms, thinking_silence_ms=args.thinking_silence_ms
-            )
+            {"end_silence_ms": args.end_silence_ms, "thinking_silence_ms": args.thinking_silence_ms}
             if name == "streaming"
-            else EndpointConfig(end_silence_ms=args.naive_silence_ms)
+            else {"end_silence_ms": args.naive_silence_ms}
         )
         started = time.perf_counter()
         turns, session = run_pipeline(

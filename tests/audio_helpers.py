@@ -187,24 +187,20 @@ def _env_with_alsa_config(conf: Path) -> dict[str, str]:
 
 # Runs in the subprocess: record one turn and report it as JSON on stdout.
 _CAPTURE_SCRIPT = r"""
-import json, sys, threading
+import json, sys
 from interviewer.audio.capture import MicrophoneRecorder
 from interviewer.audio.io import write_wav
 from interviewer.errors import InterviewerError
 from interviewer.turns.endpointing import EndpointConfig
 
 args = json.loads(sys.argv[1])
-stop = threading.Event()
 states = []
 def on_frame(info):
     states.append(info.state.value)
-    if args.get("stop_after_frames") and info.index + 1 >= args["stop_after_frames"]:
-        stop.set()
 words = args.get("words")
 try:
     rec = MicrophoneRecorder(endpoint=EndpointConfig(**args.get("endpoint", {})))
-    turn = rec.record_turn(on_frame=on_frame, words_provider=(lambda: words) if words else None,
-                           stop=stop)
+    turn = rec.record_turn(on_frame=on_frame, words_provider=(lambda: words) if words else None)
 except InterviewerError as exc:
     print(json.dumps({"error": type(exc).__name__, "message": exc.message, "hint": exc.hint}))
     sys.exit(0)
@@ -222,7 +218,7 @@ def capture_in_subprocess(env: dict[str, str], out_wav: Path, **args: Any) -> di
     """Record one turn with MicrophoneRecorder in a subprocess under ``env``.
 
     Keyword args: ``endpoint`` (EndpointConfig fields), ``words`` (a fixed words-so-far
-    string), ``stop_after_frames`` (set the key-press stop event after N frames).
+    string).
     Returns the turn summary, or ``{"error", "message", "hint"}`` for an InterviewerError.
     """
     payload = json.dumps({**args, "out_wav": str(out_wav)})

@@ -15,6 +15,26 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("INTERVIEWER_RECORDINGS_DIR", str(tmp_path_factory.mktemp("recordings")))
 
 
+def _refuse_model_load(*args, **kwargs) -> None:
+    raise AssertionError(
+        "a test not marked `slow` loaded a real model: mark it @pytest.mark.slow "
+        "(and `llm` for the embedded LLM), so that `-m 'not slow'` stays the fast subset"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _models_load_only_in_slow_tests(request: pytest.FixtureRequest, monkeypatch):
+    """The fast subset promised by the README: a test that loads Whisper or llama.cpp in this
+    process without the `slow` marker fails, saying so."""
+    if request.node.get_closest_marker("slow"):
+        return
+    import faster_whisper
+    import llama_cpp
+
+    monkeypatch.setattr(faster_whisper.WhisperModel, "__init__", _refuse_model_load)
+    monkeypatch.setattr(llama_cpp.Llama, "__init__", _refuse_model_load)
+
+
 @pytest.fixture(scope="session")
 def jfk_flac() -> Path:
     path = SHARED_SPEECH / "jfk.flac"

@@ -13,6 +13,8 @@ class ScriptedBackend:
 
     name = "scripted"
     model = "scripted"
+    cancellable = False
+    prefill = None
 
     def __init__(self, replies: list[str]) -> None:
         self.replies = list(replies)

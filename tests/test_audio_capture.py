@@ -114,14 +114,6 @@ def test_done_phrase_ends_the_turn_quickly(tmp_path: Path, answer: np.ndarray) -
     assert turn["duration_s"] - turn["speech_end_s"] == pytest.approx(0.25, abs=FRAME_S)
 
 
-def test_stop_event_ends_the_turn_as_keypress(tmp_path: Path, answer: np.ndarray) -> None:
-    env = mic(tmp_path, answer, silence(2.0))
-    turn = capture_in_subprocess(env, tmp_path / "t.wav", stop_after_frames=20)
-    assert turn["ended_by"] == "keypress"
-    assert turn["frames"] == 20
-    assert turn["duration_s"] == pytest.approx(20 * FRAME_S)
-
-
 def test_frames_generator_yields_the_device_audio(tmp_path: Path, answer: np.ndarray) -> None:
     signal = np.concatenate([answer, silence(1.0)])
     env = mic(tmp_path, signal)

@@ -86,15 +86,11 @@ def test_done_phrase_ends_quickly(parts: dict[str, np.ndarray]) -> None:
     assert turn.duration_s - turn.speech_end_s == pytest.approx(0.25, abs=FRAME / SR)
 
 
-def test_max_length_and_external_end(parts: dict[str, np.ndarray]) -> None:
+def test_max_length_ends_the_turn(parts: dict[str, np.ndarray]) -> None:
     long_answer = np.concatenate([parts["first"]] * 4)
-    turn = replay(TurnDetector(EndpointConfig(max_turn_s=2.0)), long_answer)
+    detector = TurnDetector(EndpointConfig(max_turn_s=2.0))
+    turn = replay(detector, long_answer)
     assert turn.ended_by == "max_length" and turn.samples.size == 2 * SR
-
-    detector = TurnDetector()
-    detector.push(to_int16(parts["first"][:FRAME]))
-    detector.end("keypress")
-    assert detector.turn().ended_by == "keypress"
     with pytest.raises(RuntimeError, match="already ended"):
         detector.push(to_int16(parts["first"][:FRAME]))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from interviewer.speech_acts import words as normalise_words
 from interviewer.turns import Decision, EndpointConfig, TurnEndPolicy
 from interviewer.turns.completeness import Ending
-from interviewer.turns.endpointing import normalise_words
 
 policy = TurnEndPolicy()
 

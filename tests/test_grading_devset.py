@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from interviewer.catalog.rounds import ROUND_TYPES
 from interviewer.grading import load_rubric
-from interviewer.grading.rubric import ROUND_TYPES
 
 DEVSET = Path(__file__).resolve().parent / "grading_devset"
 SETS = [DEVSET, DEVSET / "heldout", DEVSET / "heldout2"]

@@ -8,7 +8,6 @@ import pytest
 from interview_helpers import ScriptedBackend
 
 from interviewer.interview.facts import NOT_SPECIFIED
-from interviewer.interview.intents import admits_not_knowing, is_mainly_clarifying
 from interviewer.interview.personas import load_catalog
 from interviewer.interview.policy import (
     InterviewerPolicy,
@@ -17,6 +16,7 @@ from interviewer.interview.policy import (
     read_probe,
     second_person,
 )
+from interviewer.speech_acts import admits_not_knowing, is_mainly_clarifying
 
 CHOICE = (
     "I would use a two tower model for candidate generation, then a gradient boosted ranker "

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from interviewer import paths
+from interviewer.catalog.rounds import ROUND_TYPES
 from interviewer.errors import ConfigError
 from interviewer.interview.personas import (
-    ROUND_TYPES,
     Catalog,
     Persona,
     load_catalog,

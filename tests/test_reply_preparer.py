@@ -62,6 +62,21 @@ def test_a_draft_for_the_final_words_is_adopted_and_the_real_state_is_untouched(
     assert state.depth == 0 and state.history[-1][0] == "interviewer"  # the original
 
 
+def test_adopting_a_draft_returns_the_state_ending_on_the_final_transcript():
+    backend, state, preparer = setup([json.dumps({"question": PROBE})])
+    backend.gate.set()
+    preparer.paused(ANSWER)
+    final = ANSWER.lower().replace(",", "")
+    draft = preparer.take(final)
+    preparer.close()
+    assert draft is not None
+    adopted, decision = draft.adopt(final)
+    assert decision is draft.decision and adopted.depth == 1
+    assert adopted.history[-1] == ("candidate", final)  # the session's words
+    assert draft.state.history[-1] == ("candidate", ANSWER)  # the draft is left as it was
+    assert state.history[-1][0] == "interviewer"
+
+
 def test_other_final_words_discard_the_draft():
     backend, state, preparer = setup([json.dumps({"question": PROBE})])
     preparer.paused(ANSWER)
@@ -158,6 +173,7 @@ def test_pause_watcher_reports_only_fresh_finished_words(words, expected):
     assert listener.calls == expected + ([("resumed", None)] if expected else [])
 
 
+@pytest.mark.slow
 @pytest.mark.llm
 def test_cancelling_stops_a_real_generation_between_tokens():
     from llm_helpers import embedded_backend
@@ -186,38 +202,34 @@ def test_cancelling_stops_a_real_generation_between_tokens():
 _PACED_INTERVIEW = r"""
 import json, sys
 from pathlib import Path
-from interviewer.audio.capture import MicrophoneRecorder
-from interviewer.interview.live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
 from interviewer.interview.personas import load_catalog
-from interviewer.interview.runner import InterviewRunner, RunConfig
+from interviewer.interview.pipeline import interview_runner, microphone_answers
+from interviewer.interview.runner import RunConfig
 from interviewer.interview.voice import InterviewerVoice
 from interviewer.llm.factory import make_backend
 from interviewer.llm.settings import LLMSettings
 from interviewer.session.models import Session
-from interviewer.session.store import SessionWriter
 from interviewer.speech.stt import load_transcriber
-from interviewer.turns.endpointing import EndpointConfig
 
 args = json.loads(sys.argv[1])
 catalog = load_catalog()
 question = catalog.question(args["question"])
-endpoint = EndpointConfig(end_silence_ms=STREAMING_END_SILENCE_MS)
-recorder = MicrophoneRecorder(endpoint=endpoint, realtime=True)
 stt = load_transcriber(None)
-writer = SessionWriter.create(Path(args["out"]), Session(id="paced", rounds=[question.round]))
-runner = InterviewRunner(
-    writer,
-    policy_backend=make_backend(LLMSettings(model="smollm2")),
+runner = interview_runner(
+    Path(args["out"]),
+    Session(id="paced", rounds=[question.round]),
+    backend=make_backend(LLMSettings(model="smollm2")),
     transcriber=stt,
-    answers=LiveMicrophoneAnswers(recorder, stt),
+    answers=microphone_answers(stt, streaming=True, realtime=True),
     voice=InterviewerVoice(None, play=False),
     config=RunConfig(max_depth=1),
 )
 runner.run_rounds([(catalog.persona_for_round(question.round), [question])])
-print(json.dumps([t.model_dump(mode="json") for t in writer.session.turns]))
+print(json.dumps([t.model_dump(mode="json") for t in runner.writer.session.turns]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.llm
 def test_the_probe_is_drafted_at_the_pause_from_the_final_words(tmp_path):
     """Real capture, paced: the reply is drafted while the end-of-turn silence runs, from the

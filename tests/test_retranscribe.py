@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from audio_helpers import silence, synth_samples
 
 from interviewer.interview.retranscribe import AnswerRetranscriber
 from interviewer.speech.stt import load_transcriber
 
 
+@pytest.mark.slow
 def test_jobs_finish_in_order_and_a_bad_one_loses_nothing(tmp_path):
     import numpy as np
 

@@ -13,6 +13,7 @@ from audio_helpers import no_mic_env, run_python
 
 from interviewer.audio.io import load_audio
 from interviewer.errors import TTSError
+from interviewer.interview.voice import InterviewerVoice
 from interviewer.speech.tts import Speaker
 
 LINES = [
@@ -120,9 +121,9 @@ def test_synthesis_from_another_thread(tmp_path: Path) -> None:
     assert len(results) == 3 and max(results) - min(results) < 0.06
 
 
-def test_speak_without_play_only_writes(tmp_path: Path) -> None:
-    assert Speaker().speak(LINES[2], tmp_path / "s.wav", play=False) > 0.5
-    assert (tmp_path / "s.wav").exists()
+def test_voice_without_play_only_writes(tmp_path: Path) -> None:
+    duration_s, path = InterviewerVoice(Speaker(), play=False).say(LINES[2], tmp_path / "s.wav")
+    assert duration_s > 0.5 and path is not None and path.exists()
 
 
 @pytest.mark.slow
@@ -132,10 +133,12 @@ def test_speak_plays_through_the_default_output(tmp_path: Path) -> None:
     env = no_mic_env(tmp_path, playback_raw=sink)
     code = (
         "import sys\n"
+        "from pathlib import Path\n"
         "from interviewer.speech.tts import Speaker\n"
+        "from interviewer.interview.voice import InterviewerVoice\n"
         "from interviewer.audio import output_available\n"
         "assert output_available()\n"
-        "print(Speaker().speak(sys.argv[1], sys.argv[2], play=True))\n"
+        "print(InterviewerVoice(Speaker(), play=True).say(sys.argv[1], Path(sys.argv[2]))[0])\n"
     )
     proc = run_python(env, code, LINES[2], str(tmp_path / "s.wav"))
     assert proc.returncode == 0, proc.stderr

@@ -4,7 +4,14 @@ Heavy or device-touching imports (faster-whisper, sounddevice) happen inside fun
 importing this package is cheap and works on machines without PortAudio.
 """
 
-from .capture import CapturedTurn, FrameInfo, MicrophoneRecorder, TurnDetector, input_available
+from .capture import (
+    CapturedTurn,
+    FrameInfo,
+    MicrophoneRecorder,
+    TurnDetector,
+    input_available,
+    require_input,
+)
 from .io import SAMPLE_RATE, audio_duration_s, load_audio, write_wav
 from .playback import output_available, play, play_file
 from .vad import VADParams, VADState, VoiceActivityDetector
@@ -24,5 +31,6 @@ __all__ = [
     "output_available",
     "play",
     "play_file",
+    "require_input",
     "write_wav",
 ]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -83,6 +82,12 @@ class CapturedTurn:
     @property
     def duration_s(self) -> float:
         return self.samples.size / self.sample_rate
+
+
+def require_input(device: int | str | None = None) -> None:
+    """Raise NoInputDeviceError (offering --answers and --text) when there is no microphone:
+    the one check every microphone source and ``practice`` make before recording."""
+    _query_input(device)
 
 
 def input_available(device: int | str | None = None) -> bool:
@@ -234,14 +239,12 @@ class MicrophoneRecorder:
         on_frame: Callable[[FrameInfo], None] | None = None,
         words_provider: Callable[[], str | None] | None = None,
         *,
-        stop: threading.Event | None = None,
         policy: EndPolicy | None = None,
     ) -> CapturedTurn:
-        """Record until the policy ends the turn, ``max_turn_s`` passes or ``stop`` is set.
+        """Record until the policy ends the turn or ``max_turn_s`` passes.
 
         ``words_provider`` returns the words heard so far (from a streaming transcriber) or
-        None; ``stop`` is set by e.g. a key-press thread and ends the turn as "keypress";
-        ``policy`` replaces the recorder's end-of-turn policy for this turn only.
+        None; ``policy`` replaces the recorder's end-of-turn policy for this turn only.
         """
         detector = TurnDetector(
             self.endpoint, policy or self.policy, self.vad_params, self.sample_rate
@@ -253,8 +256,6 @@ class MicrophoneRecorder:
                 info = detector.push(frame, words_provider() if words_provider else None)
                 if on_frame is not None:
                     on_frame(info)
-                if detector.ended_by is None and stop is not None and stop.is_set():
-                    detector.end("keypress")
                 if detector.ended_by is not None:
                     break
         turn = detector.turn(dropped_frames=self.dropped_frames)
@@ -319,10 +320,6 @@ class TurnDetector:
             silence_s=update.silence_samples / self.sample_rate,
             decision=decision.reason,
         )
-
-    def end(self, reason: EndReason) -> None:
-        """End the turn from outside (a key press)."""
-        self.ended_by = reason
 
     def turn(self, dropped_frames: int = 0) -> CapturedTurn:
         """Everything pushed so far (capped at ``max_turn_s``) as a CapturedTurn."""

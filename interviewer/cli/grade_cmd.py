@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..catalog.rounds import round_list
 from ..grading import grade_target
 from ..report import render_scorecard
 from .app import app, console
@@ -24,8 +25,7 @@ def grade(
         None,
         "--round",
         "-r",
-        help="Round type: coding, ml_system_design, modelling, "
-        "behavioural, llm_retrieval (default: as recorded, else inferred).",
+        help=f"Round: {round_list()} (default: as recorded, else inferred).",
     ),
     rubric: Path | None = typer.Option(None, "--rubric", help="A rubric YAML file."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),

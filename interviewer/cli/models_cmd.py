@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..llm.gguf import bundled_model_path, smollm2_model_path
+from ..llm.health import remember_success, run_check
+from ..llm.settings import LLMSettings
 from ..speech.stt import bundled_model_dir, resolve_model
 from .app import app, console, err_console
 
@@ -30,7 +34,15 @@ def models(
             path = bundled_model_path(
                 progress=lambda done, total: progress.update(task, completed=done, total=total)
             )
-        console.print(f"interviewer model ready: {path}", highlight=False)
+        console.print(f"interviewer model assembled: {path}", highlight=False)
+        with err_console.status("checking that the model runs on this CPU (a few tokens)…"):
+            started = time.perf_counter()
+            text = run_check(path, LLMSettings().n_threads)
+            remember_success(path)
+        console.print(
+            f"interviewer model runs: generated {text} in {time.perf_counter() - started:.1f} s",
+            highlight=False,
+        )
         _, stt = resolve_model(None)
         console.print(f"speech model ready: {stt}", highlight=False)
         return

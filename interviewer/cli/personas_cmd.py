@@ -9,7 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ..interview.personas import ROUND_TYPES, Catalog, load_catalog
+from ..catalog.rounds import ROUND_TYPES, normalise_round, round_list
+from ..interview.personas import Catalog, load_catalog
 from .app import app, console
 
 
@@ -48,7 +49,7 @@ def _catalog_summary(catalog: Catalog, rounds: list[str]) -> dict[str, Any]:
 def personas(
     round: Annotated[
         str | None,
-        typer.Option("--round", "-r", help=f"Only this round: {', '.join(ROUND_TYPES)}."),
+        typer.Option("--round", "-r", help=f"Only this round: {round_list()}."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     directory: Annotated[
@@ -60,10 +61,9 @@ def personas(
 ) -> None:
     """List interviewer personas and, per round, the questions they can ask."""
     catalog = load_catalog(directory)
-    rounds = list(ROUND_TYPES)
+    rounds: list[str] = list(ROUND_TYPES)
     if round is not None:
-        catalog.bank(round)  # unknown round -> ConfigError listing the rounds
-        rounds = [round]
+        rounds = [normalise_round(round)]  # type: ignore[list-item]  # unknown: lists the rounds
     summary = _catalog_summary(catalog, rounds)
     if as_json:
         print(json.dumps(summary, indent=2))

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.live import Live
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
+from ..catalog.rounds import (
+    DEFAULT_LOOP,
+    DEFAULT_ROUND,
+    normalise_round,
+    parse_round_list,
+    round_list,
+)
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
 from .app import app, console, err_console
-
-DEFAULT_LOOP = "coding,ml_system_design,modelling,behavioural,llm_retrieval"
 
 
 class MicMeter:
@@ -127,28 +131,51 @@ def _print_scorecard(folder: Path) -> None:
     )
 
 
-def _options(rounds: list[str], params: dict[str, Any]) -> PracticeOptions:
-    """PracticeOptions from the options ``practice`` and ``loop`` share (typer's ctx.params,
-    keyed by parameter name); an option only one of them has gets its default here."""
-    end_silence_ms = params["end_silence_ms"]
+def _options(
+    rounds: list[str],
+    *,
+    persona: str | None,
+    questions: int,
+    depth: int,
+    answers: Path | None,
+    text: bool,
+    simulate: bool,
+    no_voice: bool,
+    out: Path | None,
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    stt_model: str,
+    seed: int | None,
+    end_silence_ms: int | None,
+    no_streaming: bool,
+    question: str | None = None,
+    round_minutes: float | None = None,
+    break_s: float = 0.0,
+) -> PracticeOptions:
+    """PracticeOptions from the options ``practice`` and ``loop`` share, passed by keyword:
+    a renamed option is an undefined name where the command calls this, found before it runs
+    (``question`` is practice's only; ``round_minutes`` and ``break_s`` are loop's)."""
     return PracticeOptions(
-        rounds=rounds,
-        persona=params["persona"],
-        question_id=params.get("question"),
-        questions_per_round=params["questions"],
-        max_depth=params["depth"],
-        answers=_answer_mode(params["answers"], params["text"], params["simulate"]),
-        answers_dir=params["answers"],
-        voice=not params["no_voice"],
-        out_dir=params["out"],
-        stt_model=params["stt_model"],
-        round_minutes=params.get("round_minutes"),
-        break_s=params.get("break_s", 0.0),
-        seed=params["seed"],
-        streaming=not params["no_streaming"],
+        rounds=rounds,  # type: ignore[arg-type]  # normalised by the registry
+        persona=persona,
+        question_id=question,
+        questions_per_round=questions,
+        max_depth=depth,
+        answers=_answer_mode(answers, text, simulate),
+        answers_dir=answers,
+        voice=not no_voice,
+        out_dir=out,
+        stt_model=stt_model,
+        round_minutes=round_minutes,
+        break_s=break_s,
+        seed=seed,
+        streaming=not no_streaming,
         endpoint={} if end_silence_ms is None else {"end_silence_ms": end_silence_ms},
         llm=LLMSettings(
-            backend=params["backend"], model=params["model"], base_url=params["base_url"] or None
+            backend=backend,  # type: ignore[arg-type]  # validated by LLMSettings
+            model=model,
+            base_url=base_url or None,
         ),
     )
 
@@ -201,12 +228,11 @@ _NO_STREAMING = typer.Option(
 
 @app.command()
 def practice(
-    ctx: typer.Context,
     round_type: str = typer.Option(
-        "ml_system_design",
+        DEFAULT_ROUND,
         "--round",
         "-r",
-        help="coding, ml_system_design, modelling, behavioural or llm_retrieval.",
+        help=f"One of: {round_list()}.",
     ),
     persona: str = _PERSONA,
     question: str = typer.Option(
@@ -228,14 +254,35 @@ def practice(
     no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
-    _run(_options([round_type], ctx.params))
+    _run(
+        _options(
+            [normalise_round(round_type)],  # type: ignore[list-item]
+            persona=persona,
+            question=question,
+            questions=questions,
+            depth=depth,
+            answers=answers,
+            text=text,
+            simulate=simulate,
+            no_voice=no_voice,
+            out=out,
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            stt_model=stt_model,
+            seed=seed,
+            end_silence_ms=end_silence_ms,
+            no_streaming=no_streaming,
+        )
+    )
 
 
 @app.command()
 def loop(
-    ctx: typer.Context,
     rounds: str = typer.Option(
-        DEFAULT_LOOP, "--rounds", help="Comma-separated round types, in order."
+        ",".join(DEFAULT_LOOP),
+        "--rounds",
+        help=f"Comma-separated rounds, in order, from: {round_list()}.",
     ),
     round_minutes: float = typer.Option(15.0, "--round-minutes", help="Time box per round."),
     break_s: float = typer.Option(0.0, "--break-s", help="Pause between rounds, in seconds."),
@@ -256,5 +303,25 @@ def loop(
     no_streaming: bool = _NO_STREAMING,
 ) -> None:
     """Run a full loop of rounds back to back into one session."""
-    round_list = [r.strip() for r in rounds.split(",") if r.strip()]
-    _run(_options(round_list, ctx.params))
+    _run(
+        _options(
+            list(parse_round_list(rounds)),
+            round_minutes=round_minutes,
+            break_s=break_s,
+            persona=persona,
+            questions=questions,
+            depth=depth,
+            answers=answers,
+            text=text,
+            simulate=simulate,
+            no_voice=no_voice,
+            out=out,
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            stt_model=stt_model,
+            seed=seed,
+            end_silence_ms=end_silence_ms,
+            no_streaming=no_streaming,
+        )
+    )

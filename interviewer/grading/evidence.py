@@ -3,7 +3,9 @@
 Pure functions over :class:`Sentence` lists, no model, so the same transcript always yields
 the same hits. Ignored sentences (instructions to the grader, keyword lists) are skipped by
 every detector. The vocabulary lives here rather than in the rubric on purpose: a rubric
-chooses thresholds and weights, not what counts as a behaviour.
+chooses thresholds and weights, not what counts as a behaviour. What a sentence does (a
+question, an admission, a claim, thinking aloud, a filler) is read by ``speech_acts``, as the
+live interviewer reads it; the vocabulary only the grader scores is here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..speech_acts import (
+    ABSOLUTE,
+    ASSUMPTION,
+    CHECK_IN,
+    FILLER,
+    OPTIONS,
+    REASONING,
+    REJECTION,
+    first_admission,
+    is_question,
+    word_count,
+)
 from .sentences import Sentence
 
 
@@ -53,12 +67,6 @@ def _find(
 
 
 # --- clarifying questions -------------------------------------------------------------------
-_QUESTION_LEAD = _rx(
-    r"^(?:(?:so|and|okay|ok|um|uh|first|just|also|right)[,]?\s+){0,3}"
-    r"(?:can i assume|could i assume|do we|does the|does it|is the|are the|is there|are there"
-    r"|how many|how much|how big|how large|how fast|what is the|what's the|what are the"
-    r"|should i|should we|will the|what kind|which|do i|are we|is it)\b"
-)
 CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
     "scale": _rx(
         r"\b(users?|requests?|qps|queries per second|traffic|scale|volume|how many"
@@ -98,22 +106,6 @@ _CLAUSE_SPLIT = _rx(
 )
 
 
-# Questions that manage the conversation rather than clarify the problem.
-_CHECK_IN = _rx(
-    r"\b(make sense|should i (start|go ahead|continue|code|begin)|can i (start|begin)"
-    r"|is that (ok|okay|alright|fine|right|correct)|does that sound|sound good"
-    r"|are you (ok|okay|happy)|any questions|what do you think|shall i|want me to"
-    r"|did i answer|can you repeat|could you repeat)\b"
-)
-
-
-def is_question(text: str) -> bool:
-    stripped = text.strip()
-    if stripped.lower().startswith(("why", "how about we")):
-        return False  # rhetorical "why ...? because ..." is reasoning, not a question
-    return stripped.endswith("?") or bool(_QUESTION_LEAD.search(stripped))
-
-
 def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
     """Candidate questions about the problem (not answers to a probe), tagged by topic."""
     hits: list[Hit] = []
@@ -127,7 +119,7 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
         seen.add(key)
         # "How many users, and what latency?" is two questions: each clause is one question,
         # tagged with every topic it touches.
-        if _CHECK_IN.search(s.clean):
+        if CHECK_IN.search(s.clean):
             continue
         bounds = [0] + [m.start() for m in _CLAUSE_SPLIT.finditer(s.clean)] + [len(s.clean)]
         for group, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
@@ -143,39 +135,6 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- thinking aloud ---------------------------------------------------------------------------
-REASONING = _rx(
-    r"\b(because|since|so that|which means|that means|therefore|the reason"
-    r"|in order to|given that|this is why|that's why|which is why)\b"
-    r"|(?<!\bokay)(?<!\bok)(?<!\bright)(?<!\bwell)(?<!\byeah)(?<=\w),\s+so\b"
-)
-# (", so" mid-sentence is a consequence: "..., so a large island could overflow it"; after
-# "okay" or "right" it is only a discourse marker.)
-OPTIONS = _rx(
-    r"\b(one option|another option|the other option|alternatively|an alternative"
-    r"|another approach|one approach|a simpler approach|brute[- ]force|we could also"
-    r"|i could either|we could either|either\b.{3,60}\bor|option (a|b|one|two)"
-    r"|first idea|compared (to|with)|we could|one way|the other way|my plan is"
-    r"|(faster|slower|cheaper|simpler|better|worse|easier|harder|more accurate"
-    r"|less accurate) than)\b"
-)
-REJECTION = _rx(
-    r"\b(rather than|instead of|i wouldn't|i would not|i'd avoid|i would avoid"
-    r"|rule (that|it|this) out|ruled out|won't work|wouldn't work|doesn't work"
-    r"|the problem with|the issue with|the downside of|too slow|too expensive"
-    r"|i'd rather|i would rather|not worth|reject\w*|doesn't scale|won't scale"
-    r"|overkill|(which|that) (gets|is|would be) (painful|too))\b"
-)
-ASSUMPTION = _rx(
-    r"\b(i'll assume|i will assume|i'm assuming|i am assuming|assuming|let's assume"
-    r"|let me assume|my assumption|i assume|suppose|presumably)\b"
-)
-ANNOUNCED_PAUSE = _rx(
-    r"\b(let me think|let me take a (second|moment|minute)|give me a (second"
-    r"|moment|minute|sec)|one (second|moment|sec)|bear with me|let me jot"
-    r"|let me write|thinking about|let me work|let me consider|let me check)\b"
-)
-
-
 def thinking_markers(sentences: list[Sentence]) -> list[Hit]:
     """Reasons, options, rejections, assumptions; a question to the interviewer can state an
     assumption ("can I assume ...?") but does not weigh options."""
@@ -187,32 +146,12 @@ def thinking_markers(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- honesty ---------------------------------------------------------------------------------
-ADMISSION = _rx(
-    r"\b(i'm not (100% |completely |entirely |totally )?(sure|certain)"
-    r"|i am not (sure|certain)|not sure|i don't know|i do not know|i'm not familiar"
-    r"|i haven't (used|worked|seen|tried|done)|i have not (used|worked|seen|tried)"
-    r"|i'?d (have|need) to (check|look|verify|read)|i would (have|need) to (check"
-    r"|look|verify)|i don't remember|i can't remember|i don't recall"
-    r"|i might be wrong|i could be wrong|if i remember (correctly|right)"
-    r"|i'm guessing|my guess is|i'm not an expert|off the top of my head|i'm unsure"
-    r"|edge of (my|what i)|not something i('ve| have) (used|done|worked)"
-    r"|never (fully |really )?(found|figured|worked) out|still don't know|no idea"
-    r"|still not sure)"
-)
 REASONED = _rx(
     r"\b(because|since|but i'?d|but i would|but my|but from|but what i|my guess"
     r"|i'd reason|i would reason|first principles|what i do know|i would expect"
     r"|i'd expect|intuitively|i'd estimate|i would estimate|i'd probably|probably"
     r"|i'd check|i would check|i'd test|i would test|i'd measure|i would measure"
     r"|reason\w*|my understanding)\b"
-)
-ABSOLUTE = _rx(
-    r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
-    r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
-    r"|impossible|trust me|everyone knows|it just works|always works|never fails"
-    r"|zero risk|no downside|no downsides|perfectly|i'm (completely |totally |100% )?"
-    r"(sure|certain|positive)(?! if)|can't be done|cannot be done|the only (correct"
-    r"|right|possible|way)|nothing better|no better way|always|never)\b"
 )
 
 
@@ -221,7 +160,7 @@ def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
     hits: list[Hit] = []
     live = list(_live(sentences))
     for i, s in enumerate(live):
-        admit = ADMISSION.search(s.clean)
+        admit = first_admission(s.clean)
         if admit:
             nxt = live[i + 1] if i + 1 < len(live) and live[i + 1].turn == s.turn else None
             tail = s.clean[admit.end() :] + " " + (nxt.clean if nxt else "")
@@ -229,12 +168,12 @@ def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
             # that is neither another admission nor an absolute claim.
             works_on = (
                 nxt is not None
-                and len(nxt.clean.split()) >= 6
-                and not (ADMISSION.search(nxt.clean) or ABSOLUTE.search(nxt.clean))
+                and word_count(nxt.clean) >= 6
+                and not (first_admission(nxt.clean) or ABSOLUTE.search(nxt.clean))
             )
             but = re.search(r"\bbut\b(.*)", s.clean[admit.end() :], re.IGNORECASE)
             works_on = works_on or bool(
-                but and len(but.group(1).split()) >= 6 and not ABSOLUTE.search(but.group(1))
+                but and word_count(but.group(1)) >= 6 and not ABSOLUTE.search(but.group(1))
             )
             kind = "admission_reasoned" if REASONED.search(tail) or works_on else "admission"
             hits.append(_hit(kind, s, admit.start(), admit.end()))
@@ -513,12 +452,6 @@ def star_parts(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- delivery --------------------------------------------------------------------------------
-FILLER = _rx(
-    r"\b(um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|you know(?!\s+(what|how|that|the|if|when"
-    r"|where|why|whether))|i mean(?=,)|like(?=,)|basically|literally)\b"
-)
-
-
 def fillers(sentences: list[Sentence]) -> list[Hit]:
     hits: list[Hit] = []
     for s in _live(sentences):

@@ -10,69 +10,37 @@ only refines that scorecard (``judge.py``).
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..catalog.rounds import DEFAULT_ROUND, ROUND_TYPES, normalise_round
+from ..catalog.rounds import infer_round as infer_round_from
 from ..errors import SessionError
 from ..session.models import Session
 from ..session.store import atomic_write_text
-from .evidence import ANNOUNCED_PAUSE, FILLER
-from .rubric import ROUND_TYPES, Rubric, load_rubric
+from ..speech_acts import ANNOUNCED_PAUSE, FILLER, word_count
+from .rubric import Rubric, load_rubric
 from .scorecard import (
     SCORECARD_FILE,
     DeliveryStats,
     DimensionScore,
     Evidence,
-    PractiseItem,
     Scorecard,
+    finish,
 )
 from .scorers import SCORERS, Context
 from .sentences import candidate_sentences
-from .transcript import normalise_round, read_target
+from .transcript import read_target
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LONG_SILENCE_S = 5.0
-PRACTISE_ITEMS = 3
-
-# Interviewer wording that tells which round a foreign transcript is (ours carry turn.round).
-_ROUND_CUES: dict[str, re.Pattern[str]] = {
-    "behavioural": re.compile(
-        r"tell me about a time|a time when|describe a situation|conflict"
-        r"|disagree|proud|feedback|stakeholder|mistake|failure",
-        re.I,
-    ),
-    "coding": re.compile(
-        r"write a function|implement|array|linked list|algorithm|given a list"
-        r"|integers?|string|complexity|return the|binary tree|code",
-        re.I,
-    ),
-    "ml_system_design": re.compile(
-        r"design (a|an|the)|system|recommend|ranking|feed|pipeline"
-        r"|serving|at scale|architecture",
-        re.I,
-    ),
-    "modelling": re.compile(
-        r"\bmodel\b|features?|loss|overfit|train|class imbalance"
-        r"|regulari[sz]|validation|evaluate",
-        re.I,
-    ),
-    "llm_retrieval": re.compile(
-        r"\bllm|retrieval|\brag\b|embedding|vector|prompt|hallucinat"
-        r"|chunk|language model|reranker",
-        re.I,
-    ),
-}
 
 
 def infer_round(session: Session) -> str | None:
     """The round whose cues the interviewer's lines match most; None when nothing matches."""
-    text = " ".join(t.text for t in session.turns if t.speaker == "interviewer")
-    counts = {name: len(rx.findall(text)) for name, rx in _ROUND_CUES.items()}
-    best = max(counts, key=lambda name: (counts[name], -ROUND_TYPES.index(name)))
-    return best if counts[best] else None
+    return infer_round_from(" ".join(t.text for t in session.turns if t.speaker == "interviewer"))
 
 
 def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliveryStats, list[Evidence]]:
@@ -82,8 +50,8 @@ def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliverySta
     inter = [t for t in session.turns if t.speaker == "interviewer"]
     timed = any(t.words for t in cand)
     stats = DeliveryStats(timed=timed, long_silence_s=long_silence_s)
-    stats.candidate_words = sum(len(t.text.split()) for t in cand)
-    stats.interviewer_words = sum(len(t.text.split()) for t in inter)
+    stats.candidate_words = sum(word_count(t.text) for t in cand)
+    stats.interviewer_words = sum(word_count(t.text) for t in inter)
     stats.filler_count = sum(len(FILLER.findall(t.text)) for t in cand)
     silences: list[Evidence] = []
     if not timed:
@@ -152,7 +120,7 @@ def grade_session(
     round = normalise_round(round)
     notes: list[str] = []
     if not round and not any(t.round for t in session.turns) and not session.rounds:
-        round = infer_round(session) or "ml_system_design"
+        round = infer_round(session) or DEFAULT_ROUND
         notes.append(f"Round type not recorded: graded as {round} (pass --round to choose).")
     sentences = candidate_sentences(session, round)
     try:
@@ -200,31 +168,6 @@ def grade_session(
     )
     finish(card, rubric)
     return card
-
-
-def finish(card: Scorecard, rubric: Rubric) -> None:
-    """Overall score and what to practise next, from the dimension scores (re-run after a judge)."""
-    observed = [(d.score, d.weight) for d in card.dimensions.values() if d.score is not None]
-    if observed:
-        card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
-        card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
-    order = {d.id: i for i, d in enumerate(rubric.dimensions)}
-    weak = sorted(
-        (d for d in card.dimensions.values() if d.score is not None and d.score < 4),
-        key=lambda d: (d.score, -d.weight, order.get(d.id, 0)),
-    )
-    card.practise_next = []
-    for d in weak[:PRACTISE_ITEMS]:
-        dim = rubric.dimension(d.id)
-        card.practise_next.append(
-            PractiseItem(
-                dimension=d.id,
-                name=d.name,
-                score=d.score or 1,
-                advice=dim.practise.strip(),
-                next_level=dim.anchors[(d.score or 1) + 1],
-            )
-        )
 
 
 def save_scorecard(folder: Path, card: Scorecard) -> Path:

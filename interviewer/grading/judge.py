@@ -19,9 +19,8 @@ from pydantic import BaseModel, Field, ValidationError
 from ..errors import LLMError
 from ..llm.base import ChatMessage, LLMBackend
 from ..session.models import Session
-from .grader import finish
 from .rubric import Rubric
-from .scorecard import Evidence, Scorecard
+from .scorecard import Evidence, Scorecard, finish
 from .sentences import Sentence, candidate_sentences, time_span
 
 log = logging.getLogger(__name__)

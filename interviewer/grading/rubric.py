@@ -1,44 +1,27 @@
 """Rubrics are data: a YAML file of dimensions, each with four behaviourally anchored levels.
 
 The schema is documented in ``docs/rubrics.md``. A dimension names the evidence-based
-*scorer* that measures it (one of :data:`SCORERS`) and may tune that scorer's thresholds
-through ``params``; which words count as evidence lives in code (``evidence.py``) so that a
-rubric cannot accidentally make the grader gameable.
+*scorer* that measures it (a key of ``scorers.SCORERS``, checked when the file is read) and
+may tune that scorer's thresholds through ``params``; which words count as evidence lives in
+code (``evidence.py``) so that a rubric cannot accidentally make the grader gameable.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..catalog.rounds import RoundType
 from ..errors import ConfigError
 from ..paths import rubrics_dir
+from .scorers import SCORERS
 
 log = logging.getLogger(__name__)
 
-RoundType = Literal["coding", "ml_system_design", "modelling", "behavioural", "llm_retrieval"]
-ROUND_TYPES: tuple[str, ...] = (
-    "coding",
-    "ml_system_design",
-    "modelling",
-    "behavioural",
-    "llm_retrieval",
-)
-# The evidence-based scorers a dimension can use (see scorers.py).
-SCORERS: tuple[str, ...] = (
-    "clarifying_questions",
-    "thinking_aloud",
-    "honesty",
-    "tradeoffs",
-    "metrics",
-    "complexity",
-    "structure",
-    "delivery",
-)
 DEFAULT_RUBRIC_FILE = "default.yaml"
 
 
@@ -108,6 +91,10 @@ class Rubric(_Strict):
             if dim.id == dim_id:
                 return dim
         raise KeyError(dim_id)
+
+    def dimensions_for(self, round: str) -> list[Dimension]:
+        """The dimensions that apply to ``round``, in rubric order."""
+        return [dim for dim in self.dimensions if round in dim.applies_to]
 
 
 def _field_path(loc: tuple[Any, ...], raw: Any) -> str:

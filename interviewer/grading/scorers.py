@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..session.models import Session, Turn
+from ..speech_acts import SPEAKING_WORDS_PER_S, word_count
 from . import evidence as ev
-from .rubric import Dimension
 from .scorecard import DeliveryStats, Evidence
 from .sentences import Sentence, quote_span, time_span
+
+if TYPE_CHECKING:  # the rubric validates scorer names against SCORERS: no runtime import back
+    from .rubric import Dimension
 
 MAX_EVIDENCE = 4
 
@@ -41,7 +45,7 @@ class Context:
         return self.cite(ev.Hit(kind, s, 0, len(s.text)))
 
     def words(self) -> int:
-        return sum(len(s.clean.split()) for s in self.sentences if s.ignored is None)
+        return sum(word_count(s.clean) for s in self.sentences if s.ignored is None)
 
 
 @dataclass
@@ -242,7 +246,7 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     notes: list[str] = []
     rate = st.fillers_per_min
     if rate is None and st.candidate_words:
-        rate = len(filler_hits) / st.candidate_words * 140  # text only: assume 140 wpm
+        rate = len(filler_hits) / st.candidate_words * 60 * SPEAKING_WORDS_PER_S  # text only
     if rate is not None:
         bands = (
             dim.param("fillers_per_min_good", 2),
@@ -270,6 +274,7 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
 
 
+# The one list of scorers: a rubric dimension names one of these keys (rubric.py checks it).
 SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "clarifying_questions": clarifying_questions,
     "thinking_aloud": thinking_aloud,

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 
 from ..session.models import Session, Turn
+from ..speech_acts import sentence_spans, strip_fillers
 
 MAX_QUOTE_CHARS = 220
 
-_SENTENCE_RE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
 _TOKEN_RE = re.compile(r"\S+")
 # Speech addressed to whoever grades the transcript, not to the interviewer.
 _INSTRUCTION_RE = re.compile(
@@ -64,37 +64,6 @@ class Sentence:
         return self.clean_index[min(start, len(self.clean_index) - 1)], self.clean_index[last] + 1
 
 
-# "um", "uh", "like," ...: removed before detection so "I, uh, set up" reads "I set up".
-_SOFT_FILLER_RE = re.compile(
-    r",?\s*\b(?:um+|uh+|uhm|erm+|er|ah+|hmm+|mm+|like(?=,)|you know(?=,))\b,?", re.IGNORECASE
-)
-
-
-def strip_fillers(text: str) -> tuple[str, tuple[int, ...]]:
-    """``text`` without fillers, and for each kept char its index in ``text``."""
-    chars: list[str] = []
-    index: list[int] = []
-
-    def keep(ch: str, at: int) -> None:
-        if ch.isspace() and (not chars or chars[-1] == " "):
-            return
-        chars.append(" " if ch.isspace() else ch)
-        index.append(at)
-
-    pos = 0
-    for m in _SOFT_FILLER_RE.finditer(text):
-        for i in range(pos, m.start()):
-            keep(text[i], i)
-        keep(" ", m.start())
-        pos = m.end()
-    for i in range(pos, len(text)):
-        keep(text[i], i)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        index.pop()
-    return "".join(chars), tuple(index)
-
-
 def _ignored_reason(text: str) -> str | None:
     if _INSTRUCTION_RE.search(text):
         return "addressed to the grader"
@@ -112,18 +81,6 @@ def _ignored_reason(text: str) -> str | None:
     return None
 
 
-def split_sentences(text: str) -> list[tuple[int, str]]:
-    """(char offset, sentence) pairs; each sentence is an exact slice of ``text``."""
-    out: list[tuple[int, str]] = []
-    for match in _SENTENCE_RE.finditer(text):
-        raw = match.group(0)
-        stripped = raw.strip()
-        if len(stripped) < 2:
-            continue
-        out.append((match.start() + raw.index(stripped[0]), stripped))
-    return out
-
-
 def candidate_sentences(session: Session, round: str | None = None) -> list[Sentence]:
     """Every candidate sentence in order, tagged with the context the detectors need."""
     sentences: list[Sentence] = []
@@ -138,7 +95,7 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
         if turn.silent or not turn.text.strip():
             continue
         after_probe = prompt_turn is not None and prompt_turn.act == "probe"
-        for offset, text in split_sentences(turn.text):
+        for offset, text in sentence_spans(turn.text):
             clean, clean_index = strip_fillers(text)
             sentences.append(
                 Sentence(

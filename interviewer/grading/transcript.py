@@ -16,10 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..catalog.rounds import normalise_round
 from ..errors import SessionError, TranscriptFormatError
-from ..session.models import Session, Turn, migrate
+from ..session.models import Session, Turn, clock, migrate
 from ..session.store import SESSION_FILE, load_session
-from .rubric import ROUND_TYPES
+from ..speech_acts import speaking_time_s, word_count
 
 log = logging.getLogger(__name__)
 
@@ -64,30 +65,11 @@ def _seconds(stamp: str) -> float:
     return float(total)
 
 
-def normalise_round(value: str | None) -> str | None:
-    if value is None:
-        return None
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
-    aliases = {
-        "system_design": "ml_system_design",
-        "behavioral": "behavioural",
-        "llm": "llm_retrieval",
-        "retrieval": "llm_retrieval",
-        "rag": "llm_retrieval",
-    }
-    key = aliases.get(key, key)
-    if key not in ROUND_TYPES:
-        raise TranscriptFormatError(
-            f"unknown round type {value!r}", hint=f"use one of: {', '.join(ROUND_TYPES)}"
-        )
-    return key
-
-
 def infer_act(text: str, is_first: bool) -> str:
     """Best guess of an interviewer line's act, for transcripts recorded elsewhere."""
     if _PROBE_RE.search(text) and not is_first:
         return "probe"
-    if is_first and "?" not in text and len(text.split()) < 25:
+    if is_first and "?" not in text and word_count(text) < 25:
         return "greet"
     return "ask"
 
@@ -98,7 +80,7 @@ def _finish_times(turns: list[Turn]) -> None:
         if turn.meta.get("untimed"):
             continue
         nxt = next((t.start for t in turns[i + 1 :] if not t.meta.get("untimed")), None)
-        guess = turn.start + max(1.0, len(turn.text.split()) / 2.5)
+        guess = turn.start + max(1.0, speaking_time_s(turn.text))
         turn.end = min(guess, nxt) if nxt is not None and nxt > turn.start else guess
 
 
@@ -213,7 +195,7 @@ def parse_json_transcript(raw: Any, source: str, round: str | None = None) -> Se
             )
         stamp = ""
         if loose.start is not None:
-            stamp = f"[{int(loose.start) // 60:02d}:{int(loose.start) % 60:02d}] "
+            stamp = f"[{clock(loose.start)}] "
         lines.append(f"{stamp}{label}: {' '.join(loose.text.split())}")
     session = parse_text_transcript("\n".join(lines), source, round=round)
     for turn, item in zip(session.turns, items, strict=True):

@@ -17,7 +17,7 @@ from typing import IO, Any, Protocol
 import numpy as np
 import yaml
 
-from ..errors import AudioError, ConfigError, NoInputDeviceError
+from ..errors import AudioError, ConfigError
 from ..session.models import AnswerSourceKind
 from ..speech.stt import Transcription
 
@@ -66,7 +66,12 @@ class CandidateAnswer:
 
 
 class AnswerSource(Protocol):
+    """Where answers come from. ``live`` sources report words while the candidate talks
+    (through ``AnswerContext.listener``), so the runner prepares the reply meanwhile and
+    transcribes the answer again, whole, after replying."""
+
     kind: AnswerSourceKind
+    live: bool
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None: ...
 
@@ -75,6 +80,7 @@ class FileAnswers:
     """One audio file per interviewer turn, taken in name order."""
 
     kind: AnswerSourceKind = "file"
+    live = False
 
     def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
@@ -106,6 +112,7 @@ class TextAnswers:
     """Typed answers, one line each, from stdin (or any text stream)."""
 
     kind: AnswerSourceKind = "text"
+    live = False
 
     def __init__(self, stream: IO[str] | None = None, prompt: Callable[[], None] | None = None):
         self.stream = stream or sys.stdin
@@ -124,15 +131,12 @@ class MicrophoneAnswers:
     """Live answers: record until the endpointing policy ends the turn."""
 
     kind: AnswerSourceKind = "microphone"
+    live = False
 
     def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
-        from ..audio.capture import input_available
+        from ..audio.capture import require_input
 
-        if not input_available():
-            raise NoInputDeviceError(
-                "no microphone found",
-                hint="answer from audio files with --answers DIR, or type with --text",
-            )
+        require_input(recorder.device)
         self.recorder = recorder
         self.on_frame = on_frame
 
@@ -151,6 +155,7 @@ class SimulatedCandidate:
     """
 
     kind: AnswerSourceKind = "simulated"
+    live = False
 
     def __init__(self, speaker: Any, script_path: Path = SIMULATED_SCRIPT) -> None:
         try:

@@ -9,13 +9,6 @@ from __future__ import annotations
 
 import time
 
-READING_WORDS_PER_S = 2.6  # ~155 wpm
-
-
-def text_duration_s(text: str) -> float:
-    """How long a line with no audio (printed or typed) takes on the timeline."""
-    return len(text.split()) / READING_WORDS_PER_S
-
 
 class SessionClock:
     def __init__(self) -> None:

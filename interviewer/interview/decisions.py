@@ -11,8 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-DecisionAct = Literal["clarify", "probe", "hint", "move_on", "wrap_up"]
+DecisionAct = Literal["clarify", "probe", "hint", "move_on"]
 DecisionSource = Literal["rules", "llm", "fallback"]
+
+MAX_PROBE_WORDS = 20
+"""A why-question's length limit: what the prompt asks for and what the validator enforces."""
 
 
 class ProbeDraft(BaseModel):

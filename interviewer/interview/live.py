@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from ..machine.speed import StreamingPlan
+from ..session.models import AnswerSourceKind
 from ..speech.incremental import IncrementalTranscriber
 from ..speech.stt import Transcriber
 from ..turns.endpointing import STREAMING_END_SILENCE_MS, AwaitFreshWords, TurnEndPolicy
@@ -61,7 +62,7 @@ class PauseWatcher:
 class LiveMicrophoneAnswers:
     """Microphone answers, transcribed while spoken; the turn ends on silence *and* words."""
 
-    kind = "microphone"
+    kind: AnswerSourceKind = "microphone"
     live = True  # reports words while the candidate talks (AnswerContext.listener)
 
     def __init__(
@@ -73,14 +74,9 @@ class LiveMicrophoneAnswers:
     ) -> None:
         """``plan``: how much background work to do while the candidate speaks, from the
         machine's measured speed (interviewer/machine); the defaults when None."""
-        from ..audio.capture import input_available
-        from ..errors import NoInputDeviceError
+        from ..audio.capture import require_input
 
-        if not input_available(recorder.device):
-            raise NoInputDeviceError(
-                "no microphone found",
-                hint="answer from audio files with --answers DIR, or type with --text",
-            )
+        require_input(recorder.device)
         self.recorder = recorder
         self.transcriber = transcriber
         self.on_frame = on_frame

@@ -18,18 +18,17 @@ import re
 import string
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import paths
+from ..catalog.rounds import ROUND_TYPES, RoundType, unknown_round
 from ..errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-RoundType = Literal["coding", "ml_system_design", "modelling", "behavioural", "llm_retrieval"]
-ROUND_TYPES: tuple[str, ...] = get_args(RoundType)
 Tone = Literal["friendly", "neutral", "tough"]
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -308,9 +307,11 @@ class Catalog:
         try:
             return self.banks[round]
         except KeyError:
-            raise ConfigError(
-                f"unknown round '{round}'; rounds: {', '.join(ROUND_TYPES)}"
-            ) from None
+            raise unknown_round(round) from None
+
+    def round_title(self, round: str) -> str:
+        """What the interviewer calls the round: its question bank's ``title:``."""
+        return self.bank(round).title
 
     def question(self, question_id: str) -> Question:
         try:
@@ -357,3 +358,8 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     """The catalog of ``directory`` (default: ``paths.personas_dir()``), parsed once per run."""
     root = Path(directory) if directory is not None else paths.personas_dir()
     return _load_resolved(root.resolve())
+
+
+def round_title(round: str) -> str:
+    """The bank title of ``round`` in the catalogue every interview reads (``personas_dir``)."""
+    return load_catalog().round_title(round)

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from .. import speech_acts
 from ..errors import LLMOutputError
 from ..llm.base import ChatMessage, LLMBackend
-from . import intents
-from .decisions import FactPick, InterviewerDecision, ProbeDraft
+from .decisions import MAX_PROBE_WORDS, FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
 from .personas import Persona, Question
 from .prompts import (
@@ -34,19 +34,10 @@ log = logging.getLogger(__name__)
 DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
-MAX_PROBE_WORDS = 30
-MAX_PROBE_TOKENS = 60  # a why-question under 30 words; a runaway reply is cut here
+MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
 _STOPWORDS = frozenset(
     """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
     that this my our you your would will so then just like um uh use using""".split()
-)
-# "I'd use X", "we could go with X", "I'll start with X": the choice a fallback probe names.
-_CHOICE = re.compile(
-    r"\b(?:i(?:'d| would| will|'ll)?|we(?:'d| would| will|'ll| could)?|let's|i'm going to)\s+"
-    r"(?:probably\s+|first\s+|just\s+)?"
-    r"(use|choose|pick|go with|start with|train|build|add|try|prefer|rely on|apply)\s+"
-    r"([^,.;?!]{3,60})",
-    re.IGNORECASE,
 )
 
 
@@ -65,7 +56,7 @@ class QuestionState:
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in intents.words(text) if w not in _STOPWORDS]
+    return [w for w in speech_acts.words(text) if w not in _STOPWORDS]
 
 
 _THIRD_PERSON = re.compile(r"\bthe candidate('s)?\b", re.IGNORECASE)
@@ -84,8 +75,8 @@ def second_person(question: str) -> str:
 
 def shared_phrase(question: str, answer: str) -> str:
     """The longest run of the answer's words that the question repeats: what it names."""
-    asked = intents.words(question)
-    said = intents.words(answer)
+    asked = speech_acts.words(question)
+    said = speech_acts.words(answer)
     best: list[str] = []
     for i in range(len(said)):
         for j in range(len(asked)):
@@ -114,7 +105,7 @@ def validate_probe(
     if q.count("?") != 1 or not q.endswith("?"):
         problems.append("ask exactly one question, ending with a question mark")
     if len(q.split()) > MAX_PROBE_WORDS:
-        problems.append(f"the question must be under {MAX_PROBE_WORDS} words")
+        problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
     said = set(content_words(candidate_text))
     named = set(content_words(q)) & said
     if len(named) < min(2, len(said)):
@@ -167,11 +158,11 @@ def _trim(phrase: str, max_words: int) -> str:
 
 def fallback_probe(candidate_text: str) -> tuple[str, str]:
     """A deterministic 'why' that names the candidate's own choice: (target, question)."""
-    match = _CHOICE.search(candidate_text)
+    match = speech_acts.CHOICE.search(candidate_text)
     if match:
         verb, target = match.group(1).lower(), _trim(match.group(2), 8)
         return target, f"You said you'd {verb} {target}. Why that, rather than an alternative?"
-    for sentence in intents.sentences(candidate_text):
+    for sentence in speech_acts.sentences(candidate_text):
         if len(content_words(sentence)) >= 3:
             target = _trim(sentence.rstrip(".!?"), 10)
             return target, f'You said "{target}". Why is that the right call here?'
@@ -209,13 +200,13 @@ class InterviewerPolicy:
                 reason="silent answer",
             )
         state.silent_turns = 0
-        if intents.asks_to_move_on(text):
+        if speech_acts.asks_to_move_on(text):
             return self._move_on("the candidate asked to move on")
         if now_s - state.started_at_s >= state.question.time_box_s:
             return self._move_on("the question's time box ran out")
-        if intents.is_mainly_clarifying(text):
+        if speech_acts.is_mainly_clarifying(text):
             return self._clarify(state, text)
-        if intents.admits_not_knowing(text):
+        if speech_acts.admits_not_knowing(text):
             if state.hints_given < len(state.question.hints):
                 return InterviewerDecision(
                     act="hint", say=self._next_hint(state), reason="the candidate is stuck"
@@ -238,7 +229,7 @@ class InterviewerPolicy:
         return "Would it help to start from what you would measure first?"
 
     def _clarify(self, state: QuestionState, text: str) -> InterviewerDecision:
-        asked = intents.clarifying_questions(text) or [text]
+        asked = speech_acts.clarifying_questions(text) or [text]
         facts = state.question.scenario_facts
         reply, topics = answer_from_facts(asked, state.question)
         source = "rules"

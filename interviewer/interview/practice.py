@@ -13,18 +13,20 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..errors import ConfigError, InterviewerError, NoInputDeviceError
+from ..catalog.rounds import DEFAULT_ROUND, RoundType
+from ..errors import ConfigError, InterviewerError
+from ..llm.factory import describe
 from ..llm.settings import LLMSettings
 from ..machine.speed import MachineSpeed, plan_for
 from ..machine.speed import measure as measure_speed
 from ..paths import recordings_dir
 from ..session.models import Session
-from ..session.store import SessionWriter, new_session_id
+from ..session.store import new_session_id
 from ..speech.stt import load_transcriber
-from .answers import AnswerSource, FileAnswers, MicrophoneAnswers, SimulatedCandidate, TextAnswers
-from .live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
+from .answers import AnswerSource, FileAnswers, SimulatedCandidate, TextAnswers
 from .personas import Persona, Question, load_catalog
-from .runner import InterviewObserver, InterviewRunner, RunConfig
+from .pipeline import interview_runner, microphone_answers
+from .runner import InterviewObserver, RunConfig
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ AnswerMode = Literal["microphone", "files", "text", "simulated"]
 
 
 class PracticeOptions(BaseModel):
-    rounds: list[str] = Field(default_factory=lambda: ["ml_system_design"])
+    rounds: list[RoundType] = Field(default_factory=lambda: [DEFAULT_ROUND])
     persona: str | None = None
     question_id: str | None = None
     questions_per_round: int = Field(default=1, ge=1, le=20)
@@ -94,29 +96,22 @@ def make_answers(
         from ..speech.tts import Speaker
 
         return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160))
-    from ..audio.capture import MicrophoneRecorder
-    from ..turns.endpointing import EndpointConfig
-
-    if options.streaming:
-        endpoint = {"end_silence_ms": STREAMING_END_SILENCE_MS, **options.endpoint}
-        recorder = MicrophoneRecorder(endpoint=EndpointConfig(**endpoint))
-        return LiveMicrophoneAnswers(recorder, transcriber, on_frame=on_frame, plan=plan_for(speed))
-    # Silence alone decides: keep the longer default so thinking pauses survive more often.
-    recorder = MicrophoneRecorder(endpoint=EndpointConfig(**options.endpoint))
-    return MicrophoneAnswers(recorder, on_frame=on_frame)
+    return microphone_answers(
+        transcriber,
+        streaming=options.streaming,
+        endpoint=options.endpoint,
+        on_frame=on_frame,
+        plan=plan_for(speed),
+    )
 
 
 def check_microphone(options: PracticeOptions) -> None:
     """Fail before loading any model when the answers are to come from a missing mic."""
     if options.answers != "microphone":
         return
-    from ..audio.capture import input_available
+    from ..audio.capture import require_input
 
-    if not input_available():
-        raise NoInputDeviceError(
-            "no microphone found",
-            hint="answer from audio files with --answers DIR, or type with --text",
-        )
+    require_input()
 
 
 def run_practice(
@@ -159,16 +154,15 @@ def run_practice(
         | ({"machine_speed": speed.model_dump()} if speed is not None else {}),
     )
     session.models.stt = transcriber.description
-    session.models.llm_backend = options.llm.backend
-    session.models.llm = backend.model
+    llm_info = describe(options.llm, backend)
+    session.models.llm_backend = llm_info["backend"]
+    session.models.llm = llm_info["model"]
     voice = InterviewerVoice(speaker, play=options.voice)
     session.models.tts = voice.description
-    writer = SessionWriter.create(options.out_dir or recordings_dir(), session)
-    if on_session:
-        on_session(writer.folder)
-    runner = InterviewRunner(
-        writer,
-        policy_backend=backend,
+    runner = interview_runner(
+        options.out_dir or recordings_dir(),
+        session,
+        backend=backend,
         transcriber=transcriber,
         answers=answers,
         voice=voice,
@@ -179,6 +173,9 @@ def run_practice(
             break_s=options.break_s,
         ),
     )
+    writer = runner.writer
+    if on_session:
+        on_session(writer.folder)
     try:
         runner.run_rounds(plan)
     except InterviewerError as exc:

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..llm.base import ChatMessage, GenerationCancelled
-from ..turns.endpointing import normalise_words
+from ..llm.base import ChatMessage, GenerationCancelled, LLMBackend, Prefill
+from ..speech_acts import words as normalise_words
 from .decisions import InterviewerDecision
 from .policy import InterviewerPolicy, QuestionState
 
@@ -45,7 +45,10 @@ class _CancellableBackend:
     """The draft's view of the backend: refuses new requests once the draft is cancelled,
     and (where the backend can) stops a generation in flight between tokens."""
 
-    def __init__(self, inner: Any, cancelled: threading.Event) -> None:
+    cancellable = False  # cancelled through the draft's event, not by its callers
+    prefill = None  # a draft is the request itself
+
+    def __init__(self, inner: LLMBackend, cancelled: threading.Event) -> None:
         self._inner = inner
         self._cancelled = cancelled
         self.name = inner.name
@@ -54,7 +57,7 @@ class _CancellableBackend:
     def complete(self, messages: list[ChatMessage], **kwargs: Any) -> Any:
         if self._cancelled.is_set():
             raise GenerationCancelled("the draft was cancelled")
-        if getattr(self._inner, "cancellable", False):
+        if self._inner.cancellable:
             return self._inner.complete(messages, should_stop=self._cancelled.is_set, **kwargs)
         return self._inner.complete(messages, **kwargs)
 
@@ -75,6 +78,13 @@ class Draft:
     @property
     def words(self) -> list[str]:
         return normalise_words(self.text)
+
+    def adopt(self, final_text: str) -> tuple[QuestionState, InterviewerDecision]:
+        """The state and decision to go on with, the history ending on the final transcript
+        (the same words as the draft's, maybe other punctuation: the session's text)."""
+        assert self.decision is not None, "only a finished draft is adopted"
+        history = [*self.state.history[:-1], ("candidate", final_text)]
+        return replace(self.state, history=history), self.decision
 
 
 @dataclass
@@ -97,7 +107,7 @@ class ReplyPreparer:
         state: QuestionState,
         now: Callable[[], float],
         *,
-        prefill: Callable[[list[ChatMessage]], object] | None = None,
+        prefill: Prefill | None = None,
     ) -> None:
         self._policy = policy
         self._state = state

@@ -7,19 +7,8 @@ question, so a backend with a KV cache (llama.cpp) only processes the new turns.
 from __future__ import annotations
 
 from ..llm.base import ChatMessage
-from .personas import Persona, Question
-
-ROUND_TITLES = {
-    "coding": "coding",
-    "ml_system_design": "ML system design",
-    "modelling": "modelling and maths depth",
-    "behavioural": "behavioural",
-    "llm_retrieval": "building with LLMs and retrieval",
-}
-
-
-def round_title(round_type: str) -> str:
-    return ROUND_TITLES.get(round_type, round_type.replace("_", " "))
+from .decisions import MAX_PROBE_WORDS
+from .personas import Persona, Question, round_title
 
 
 def probe_system_prompt(persona: Persona, question: Question) -> str:
@@ -32,7 +21,7 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
         "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
         "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
         "Rules: speak to the candidate as 'you'; the question must name that choice in their "
-        "own words, be under 15 "
+        f"own words, be at most {MAX_PROBE_WORDS} "
         "words, end with a question mark, and must not suggest the answer or list "
         "alternatives they did not mention.\n"
         "Reply with the question only, starting with 'Why'."

@@ -24,23 +24,45 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Retranscribed:
-    index: int  # the candidate turn's index in the session
+    index: int  # the candidate turn's index (Turn.index) in the session
     transcription: Transcription
 
 
+@dataclass
+class _Job:
+    index: int
+    samples: np.ndarray
+    prompt: str | None
+    not_before: threading.Event  # set when the job may take the CPU
+
+
 class AnswerRetranscriber:
-    """One background thread; the runner submits answers and collects results between turns."""
+    """One background thread; the runner queues each answer as it records it, and the job
+    starts once its ``not_before`` event is set (the reply's first sample is out: until then
+    the CPU is the reply's). Results are collected between turns."""
 
     def __init__(self, transcriber: Transcriber) -> None:
         self._transcriber = transcriber
-        self._jobs: queue.Queue[tuple[int, np.ndarray, str | None] | None] = queue.Queue()
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._done: list[Retranscribed] = []
         self._lock = threading.Lock()
+        self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="retranscribe", daemon=True)
         self._thread.start()
 
-    def submit(self, index: int, samples: np.ndarray, prompt: str | None) -> None:
-        self._jobs.put((index, samples, prompt))
+    def submit(
+        self,
+        index: int,
+        samples: np.ndarray,
+        prompt: str | None,
+        *,
+        not_before: threading.Event | None = None,
+    ) -> None:
+        """Queue turn ``index``; it is transcribed once ``not_before`` is set (now if None)."""
+        if not_before is None:
+            not_before = threading.Event()
+            not_before.set()
+        self._jobs.put(_Job(index, samples, prompt, not_before))
 
     def collect(self, *, wait: bool = False) -> list[Retranscribed]:
         """Finished results, oldest first; ``wait`` first lets every submitted job finish."""
@@ -51,6 +73,8 @@ class AnswerRetranscriber:
         return done
 
     def close(self) -> None:
+        """Stop after the job in hand; jobs still waiting for their event are dropped."""
+        self._closing.set()
         self._jobs.put(None)
         self._thread.join()
 
@@ -60,11 +84,15 @@ class AnswerRetranscriber:
             try:
                 if job is None:
                     return
-                index, samples, prompt = job
-                result = self._transcriber.transcribe(samples, prompt=prompt)
+                while not job.not_before.wait(0.05):
+                    if self._closing.is_set():
+                        break
+                if self._closing.is_set() and not job.not_before.is_set():
+                    continue  # the interview ended before the reply: keep the live words
+                result = self._transcriber.transcribe(job.samples, prompt=job.prompt)
                 with self._lock:
-                    self._done.append(Retranscribed(index, result))
+                    self._done.append(Retranscribed(job.index, result))
             except Exception as exc:  # the live transcript stays: nothing is lost
-                log.warning("could not re-transcribe answer %s: %s", job and job[0], exc)
+                log.warning("could not re-transcribe answer %s: %s", job and job.index, exc)
             finally:
                 self._jobs.task_done()

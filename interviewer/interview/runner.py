@@ -7,22 +7,22 @@ Every finished turn is written to the session before the next begins, so an inte
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-import numpy as np
-
 from ..audio.io import SAMPLE_RATE, write_wav
+from ..llm.base import LLMBackend
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
+from ..speech_acts import speaking_time_s
 from .answers import AnswerContext, AnswerSource, CandidateAnswer
-from .clock import SessionClock, text_duration_s
-from .personas import Persona, Question
+from .clock import SessionClock
+from .personas import Persona, Question, round_title
 from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .preparer import ReplyPreparer
-from .prompts import round_title
 from .retranscribe import AnswerRetranscriber
 from .voice import InterviewerVoice
 
@@ -59,7 +59,7 @@ class InterviewRunner:
         self,
         writer: SessionWriter,
         *,
-        policy_backend,  # LLMBackend
+        policy_backend: LLMBackend,
         transcriber: Transcriber,
         answers: AnswerSource,
         voice: InterviewerVoice,
@@ -76,15 +76,16 @@ class InterviewRunner:
         self.clock = SessionClock()
         self.exhausted = False
         self._retranscriber: AnswerRetranscriber | None = None
-        # The last live answer, transcribed again once the reply to it has started.
-        self._heard_live: tuple[int, np.ndarray, str | None] | None = None
+        # Set at the first sample of the next interviewer line: a live answer recorded before
+        # it is transcribed again, whole, from then on (until then the CPU is the reply's).
+        self._next_line_started = threading.Event()
 
     # --- public -----------------------------------------------------------------------------
 
     def run_rounds(self, plan: list[tuple[Persona, list[Question]]]) -> None:
         """Run rounds back to back in one session; closes with the last persona's line."""
         last_persona = plan[-1][0]
-        if getattr(self.answers, "live", False):
+        if self.answers.live:
             self._retranscriber = AnswerRetranscriber(self.transcriber)
         try:
             for number, (persona, questions) in enumerate(plan):
@@ -164,9 +165,7 @@ class InterviewRunner:
                     preparer.close()
             if draft is not None and draft.decision is not None:
                 # Drafted at the pause from exactly these words: adopt its state and reply.
-                state = draft.state
-                state.history[-1] = ("candidate", text)
-                decision = draft.decision
+                state, decision = draft.adopt(text)
                 decision_meta = {"drafted_at_pause": True}
             else:
                 state.history.append(("candidate", text))
@@ -199,11 +198,9 @@ class InterviewRunner:
         self, policy: InterviewerPolicy, state: QuestionState
     ) -> ReplyPreparer | None:
         """Prepare the reply while the answer is spoken, where the source is live."""
-        if not getattr(self.answers, "live", False):
+        if not self.answers.live:
             return None
-        return ReplyPreparer(
-            policy, state, self.clock.now, prefill=getattr(self.backend, "prefill", None)
-        )
+        return ReplyPreparer(policy, state, self.clock.now, prefill=self.backend.prefill)
 
     def _round_time_up(self, round_started: float) -> bool:
         box = self.config.round_time_box_s
@@ -228,14 +225,13 @@ class InterviewRunner:
         started = self.clock.now()
         meta = dict(meta or {})
 
+        line_started, self._next_line_started = self._next_line_started, threading.Event()
+
         def first_sample() -> None:
             if answered_at is not None:
                 # From the end of the candidate's turn to the reply's first sample.
                 meta["reply_latency_s"] = round(time.perf_counter() - answered_at, 3)
-            if self._heard_live is not None and self._retranscriber is not None:
-                # Not sooner: until the reply is out, the CPU is the reply's.
-                self._retranscriber.submit(*self._heard_live)
-                self._heard_live = None
+            line_started.set()  # answers queued for retranscription may start now
 
         duration, audio = self.voice.say(text, path, on_first_sample=first_sample)
         start, end = self.clock.place(duration, started_at=started)
@@ -284,7 +280,7 @@ class InterviewRunner:
             meta["stt_seconds"] = result.seconds
         else:
             text = answer.text or ""
-            start, end = self.clock.place(text_duration_s(text), started_at=started)
+            start, end = self.clock.place(speaking_time_s(text), started_at=started)
         turn = Turn(
             index=index,
             speaker="candidate",
@@ -303,7 +299,9 @@ class InterviewRunner:
         self.observer.turn_recorded(turn)
         if self._retranscriber is not None and answer.transcription is not None:
             # Heard in windows while spoken: once the reply is under way, hear it whole.
-            self._heard_live = (index, answer.samples, stt_prompt)
+            self._retranscriber.submit(
+                index, answer.samples, stt_prompt, not_before=self._next_line_started
+            )
         return text
 
     def _apply_retranscriptions(self, *, wait: bool = False) -> None:
@@ -311,7 +309,7 @@ class InterviewRunner:
         if self._retranscriber is None:
             return
         for done in self._retranscriber.collect(wait=wait):
-            turn = self.writer.session.turns[done.index]
+            turn = self.writer.turn(done.index)
             result = done.transcription
             meta = dict(turn.meta) | {"transcript": "whole answer, after the reply"}
             if result.text != turn.text:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .clock import text_duration_s
+from ..speech_acts import speaking_time_s
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class InterviewerVoice:
         if self.speaker is None:
             if on_first_sample:
                 on_first_sample()
-            return text_duration_s(text), None
+            return speaking_time_s(text), None
         duration = self.speaker.synthesize(text, path)
         if on_first_sample:
             on_first_sample()

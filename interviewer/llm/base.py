@@ -8,7 +8,7 @@ validate the text themselves with pydantic: enforcement is a help, never a guara
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -39,12 +39,23 @@ class Completion(BaseModel):
     )
 
 
+# Evaluates a prompt into the backend's KV cache ahead of the request (returns its tokens).
+Prefill = Callable[[list["ChatMessage"]], int]
+
+
 @runtime_checkable
 class LLMBackend(Protocol):
-    """``complete`` for whole replies (structured decisions), ``stream`` for speech."""
+    """``complete`` for whole replies (structured decisions), ``stream`` for speech.
+
+    What a backend can do beyond that it declares, so nobody probes for it:
+    ``cancellable`` (``complete`` takes ``should_stop``, polled between tokens) and
+    ``prefill`` (a :data:`Prefill`, or None where the prompt cannot be warmed ahead).
+    """
 
     name: str
     model: str
+    cancellable: bool
+    prefill: Prefill | None
 
     def complete(
         self,

@@ -18,7 +18,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,13 +120,18 @@ class EmbeddedBackend:
         raised (the KV cache keeps what was evaluated; a later prompt reuses its prefix)."""
         tokens = self._generate(messages, json_schema, max_tokens, temperature, stop)
         try:
-            for _ in tokens:
+            while True:
+                try:
+                    next(tokens)
+                except StopIteration as finished:
+                    # The generator's own return value: another thread's request cannot
+                    # have replaced it, as it could replace last_completion.
+                    completion: Completion = finished.value
+                    return completion
                 if should_stop is not None and should_stop():
                     raise GenerationCancelled("the request was withdrawn")
         finally:
             tokens.close()  # release the model now, not when the traceback is collected
-        assert self.last_completion is not None  # set by the generator's last step
-        return self.last_completion
 
     def stream(
         self,
@@ -174,8 +179,9 @@ class EmbeddedBackend:
         max_tokens: int,
         temperature: float,
         stop: list[str] | None,
-    ) -> Iterator[str]:
-        """Stream deltas; record :attr:`last_completion` once the reply is finished."""
+    ) -> Generator[str, None, Completion]:
+        """Stream deltas; return (and record as :attr:`last_completion`, under the model's
+        lock) the finished reply's figures."""
         kwargs: dict[str, Any] = {}
         if stop:
             kwargs["stop"] = stop
@@ -220,17 +226,19 @@ class EmbeddedBackend:
                 ) from exc
             text = "".join(text_parts)
             seconds = time.perf_counter() - started
-        self.last_completion = Completion(
-            text=text,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=self.count_tokens(text) if text else 0,
-            seconds=seconds,
-            prompt_seconds=first_s,
-        )
+            completion = Completion(
+                text=text,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=self.count_tokens(text) if text else 0,
+                seconds=seconds,
+                prompt_seconds=first_s,
+            )
+            self.last_completion = completion
         logger.debug(
             "embedded: %d prompt + %d completion tokens in %.2f s (first token %.2f s)",
             prompt_tokens,
-            self.last_completion.completion_tokens,
+            completion.completion_tokens,
             seconds,
             first_s or 0.0,
         )
+        return completion

@@ -23,8 +23,12 @@ def make_backend(settings: LLMSettings, progress: Progress | None = None) -> LLM
             json_mode=settings.json_mode,
         )
     from .embedded import EmbeddedBackend
+    from .health import ensure_model_runs
 
     path = resolve_model(settings.model, progress=progress)
+    # A library built for instructions this CPU refuses would kill this process (SIGILL) at the
+    # first generation, mid-interview: prove it in a child process first (once per build).
+    ensure_model_runs(path, settings.n_threads)
     return EmbeddedBackend(
         path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, seed=settings.seed
     )

@@ -87,6 +87,8 @@ class OpenAIBackend:
     """The ``openai`` client against OpenAI or a compatible server."""
 
     name = "openai"
+    cancellable = False  # a request in flight runs to its end
+    prefill = None  # the server's cache is not ours to warm
 
     def __init__(
         self,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from ..grading.evidence import FILLER
 from ..grading.scorecard import Scorecard
 from ..session.models import Session
+from ..speech_acts import FILLER
 from .common import clock
 
 WIDTH = 640

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
+from ..session.models import clock
 
-def clock(seconds: float | None) -> str:
-    """Session seconds as m:ss (or h:mm:ss)."""
-    if seconds is None:
-        return "--:--"
-    total = int(max(0.0, seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+__all__ = ["clock", "stars"]
 
 
 def stars(score: int | None) -> str:

@@ -19,9 +19,7 @@ SCHEMA_VERSION = 1
 
 Speaker = Literal["interviewer", "candidate"]
 # What an interviewer turn does; candidate turns have no act.
-InterviewerAct = Literal[
-    "greet", "ask", "clarify", "probe", "hint", "move_on", "wrap_up", "break", "note"
-]
+InterviewerAct = Literal["greet", "ask", "clarify", "probe", "hint", "move_on", "wrap_up", "break"]
 # How a candidate turn was captured.
 AnswerSourceKind = Literal["microphone", "file", "text", "simulated"]
 
@@ -101,6 +99,16 @@ class Session(BaseModel):
 
     def candidate_turns(self) -> list[Turn]:
         return [t for t in self.turns if t.speaker == "candidate"]
+
+
+def clock(seconds: float | None) -> str:
+    """Session seconds as m:ss (or h:mm:ss): how every report and transcript writes a time."""
+    if seconds is None:
+        return "--:--"
+    total = int(max(0.0, seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def migrate(raw: dict[str, Any]) -> dict[str, Any]:

@@ -85,11 +85,21 @@ class SessionWriter:
         self.save()
         return turn
 
+    def turn(self, index: int) -> Turn:
+        """The recorded turn whose ``Turn.index`` is ``index`` (not its position)."""
+        return self.session.turns[self._position(index)]
+
     def replace_turn(self, turn: Turn) -> Turn:
         """Rewrite a recorded turn (a better transcript of it) and persist at once."""
-        self.session.turns[turn.index] = turn
+        self.session.turns[self._position(turn.index)] = turn
         self.save()
         return turn
+
+    def _position(self, index: int) -> int:
+        for position, recorded in enumerate(self.session.turns):
+            if recorded.index == index:
+                return position
+        raise KeyError(f"no turn {index} in session {self.session.id}")
 
     def finish(self) -> None:
         from .models import utc_now
@@ -114,6 +124,12 @@ def load_session(folder: Path) -> Session:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise SessionError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise SessionError(
+            f"{path} is not a valid session file: it holds a JSON {type(raw).__name__}, "
+            "not an object",
+            hint="restore it from a backup, or delete the folder",
+        )
     try:
         return Session.model_validate(migrate(raw))
     except ValidationError as exc:

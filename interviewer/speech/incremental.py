@@ -98,8 +98,8 @@ class IncrementalTranscriber:
     """Transcribes a growing answer on a background thread while the candidate speaks.
 
     Feed it frames (``feed`` or, from the capture loop, ``on_frame``); read ``words_so_far``
-    (or take ``on_words``) for the end-of-turn policy and the LLM prefill, and
-    ``stable_text`` for the words that will not change; call ``finish`` when the turn ends.
+    (or take ``on_words``) for the end-of-turn policy and the LLM prefill; call ``finish``
+    when the turn ends.
     Use one instance per turn.
 
     Passes run when a pause starts (so the words are fresh when the end-of-turn policy reads
@@ -117,11 +117,10 @@ class IncrementalTranscriber:
         stable_margin_s: float = 1.5,
         max_window_s: float = 12.0,
         sample_rate: int = 16000,
-        on_stable: Callable[[str], None] | None = None,
         on_words: Callable[[str], None] | None = None,
     ) -> None:
-        """``on_stable`` gets newly committed text; ``on_words`` gets every pass's whole
-        transcript so far (committed and tentative), e.g. to warm an LLM with it."""
+        """``on_words`` gets every pass's whole transcript so far (committed and tentative),
+        e.g. to warm an LLM with it."""
         if sample_rate != 16000:
             raise ValueError(f"Whisper transcribes 16 kHz audio, got {sample_rate} Hz")
         if min_step_s <= 0 or stable_margin_s < 0:
@@ -135,7 +134,6 @@ class IncrementalTranscriber:
         self._kick_after = int(_PAUSE_KICK_S * sample_rate)
         self._pad = int(_FINAL_PAD_S * sample_rate)
         self._hold = int(_STEP_HOLD_S * sample_rate)
-        self._on_stable = on_stable
         self._on_words = on_words
         self.stats = IncrementalStats()
 
@@ -219,11 +217,6 @@ class IncrementalTranscriber:
         with self._cond:
             return self._broken or self._pass_end >= self._voice_end + self._pad
 
-    def stable_text(self) -> str:
-        """Committed words only: they never change."""
-        with self._cond:
-            return join_words(self._committed)
-
     def wait_idle(self, timeout_s: float | None = None) -> bool:
         """Block until no pass is running or due; False on timeout. For tests and benchmarks:
         calling it after every frame makes the passes deterministic (a model that keeps up)."""
@@ -284,7 +277,7 @@ class IncrementalTranscriber:
                     self.stats.max_window_s = max(
                         self.stats.max_window_s, window.size / self.sample_rate
                     )
-                    fresh = self._apply_locked(result, start, end)
+                    self._apply_locked(result, start, end)
                     # A pause has begun since: the pause's pass comes next, with fresher words.
                     at_pause = at_pause or self._total - self._voice_end >= self._kick_after
                 except Exception:
@@ -295,11 +288,6 @@ class IncrementalTranscriber:
                 finally:
                     self._busy = False
                     self._cond.notify_all()
-            if fresh and self._on_stable is not None:
-                try:
-                    self._on_stable(fresh)
-                except Exception:
-                    log.exception("on_stable callback failed")
             # At a pause the listener is about to act on these words (and may draft a reply
             # from them): warming the LLM now would only hold it up.
             if self._on_words is not None and not at_pause:
@@ -329,7 +317,7 @@ class IncrementalTranscriber:
             for w in result.words
         ]
 
-    def _apply_locked(self, words: list[TranscribedWord], start: int, end: int) -> str:
+    def _apply_locked(self, words: list[TranscribedWord], start: int, end: int) -> None:
         """Commit the stable prefix of a pass, move the cut, keep the rest as tentative."""
         stable, cut = self._choose_cut(words, self._tentative, start, end)
         if not stable and not words and end - start > self._margin:
@@ -340,7 +328,6 @@ class IncrementalTranscriber:
             self._commit = cut
             self.stats.cuts_s.append(round(cut / self.sample_rate, 3))
         self._pass_end = self._heard = end
-        return join_words(words[:stable])
 
     def _choose_cut(
         self, words: list[TranscribedWord], previous: list[TranscribedWord], start: int, end: int

@@ -136,18 +136,6 @@ class Speaker:
         )
         return duration_s
 
-    def speak(self, text: str, path: str | os.PathLike[str], play: bool = True) -> float:
-        """Synthesise to ``path`` and, when asked and a speaker exists, play it (blocking)."""
-        duration_s = self.synthesize(text, path)
-        if play:
-            from ..audio.playback import output_available, play_file
-
-            if output_available():
-                play_file(path)
-            else:
-                log.info("no audio output device: not playing %s", path)
-        return duration_s
-
     def _run(self, text: str, filename: str) -> None:
         engine = _engine()
         with _LOCK:

@@ -23,15 +23,15 @@ endings go sooner and hold the floor after "and", "the" or "uh".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..speech_acts import DONE_PHRASES, PAUSE_ANNOUNCEMENTS
 from .completeness import Ending, read_ending
 
-EndReason = Literal["silence", "max_length", "no_speech", "done_phrase", "keypress"]
+EndReason = Literal["silence", "max_length", "no_speech", "done_phrase"]
 
 # Waits after words that sound unfinished, in ms. "open" was chosen on one half of the
 # Switchboard dev timings (benchmarks/turn_taking.py --split) and checked on the other: with
@@ -44,30 +44,6 @@ OPEN_SILENCE_MS = {"starting": 1500, "open": 1200}
 # The streaming pipeline's wait after a finished-sounding ending. 600 ms cut off 37% of long
 # Switchboard turns (mean end delay 0.77 s); 800 ms 22% (0.94 s); 1200 ms 5% (1.30 s).
 STREAMING_END_SILENCE_MS = 800
-
-_DEFAULT_DONE_PHRASES = [
-    "i'm done",
-    "i am done",
-    "that's my answer",
-    "that is my answer",
-    "that's all",
-    "that's it",
-    "that is all",
-    "end of answer",
-    "i'm finished",
-    "i am finished",
-]
-_DEFAULT_THINKING_PHRASES = [
-    "let me think",
-    "let me see",
-    "give me a second",
-    "give me a moment",
-    "one moment",
-    "one second",
-    "hold on",
-    "let me think about it",
-    "let me think about that",
-]
 
 
 class EndpointConfig(BaseModel):
@@ -94,8 +70,8 @@ class EndpointConfig(BaseModel):
     done_phrase_silence_ms: int = Field(
         250, ge=0, description="pause after a done phrase, so 'I'm done with X, ...' survives"
     )
-    done_phrases: list[str] = Field(default_factory=lambda: list(_DEFAULT_DONE_PHRASES))
-    thinking_phrases: list[str] = Field(default_factory=lambda: list(_DEFAULT_THINKING_PHRASES))
+    done_phrases: list[str] = Field(default_factory=lambda: list(DONE_PHRASES))
+    thinking_phrases: list[str] = Field(default_factory=lambda: list(PAUSE_ANNOUNCEMENTS))
     trailing_words: list[str] = Field(
         default_factory=list, description="more endings a sentence cannot stop on"
     )
@@ -114,12 +90,6 @@ class EndPolicy(Protocol):
     """What the recorder needs from a policy; swap in any object with this method."""
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None) -> Decision: ...
-
-
-def normalise_words(text: str) -> list[str]:
-    """Lower-case words with punctuation stripped; apostrophes kept ("i'm")."""
-    text = text.lower().replace("’", "'")
-    return re.findall(r"[a-z0-9']+", text)
 
 
 class TurnEndPolicy:

@@ -1,0 +1,1 @@
+"""The interviewer's catalogue: rounds, personas and question banks (models and loading)."""

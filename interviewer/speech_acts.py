@@ -1,0 +1,350 @@
+"""Reading a candidate's sentence: what it does, from its words alone.
+
+The live interviewer (``interview/policy.py``, ``turns/endpointing.py``) and the grader
+(``grading/evidence.py``) must read the same words the same way: a sentence the interviewer
+answered as a clarifying question is a clarifying question on the scorecard too. So every
+phrase that marks an act is written here, once, with the one word tokeniser, the one sentence
+splitter and the one speaking rate:
+
+- a clarifying question (``is_question``, ``is_clarifying_question``; check-ins are not),
+- not knowing (``DONT_KNOW``: "I don't know", "I'm stuck") and hedging (``HEDGE``: "my guess
+  is"); the grader counts both as an admission, the interviewer gives a hint only for the first,
+- a request for a hint or to move on,
+- a choice ("I'd use X") and an absolute claim ("definitely"),
+- thinking aloud (a reason, options, a rejection, an assumption),
+- a filler, a pause announcement ("let me think"), and a done phrase ("that's my answer").
+
+Pure functions and compiled patterns, no model: the same words always get the same reading.
+Vocabulary that only the grader scores (trade-off axes, metrics, complexity, STAR parts) stays
+in ``grading/evidence.py``.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- words, sentences, time -----------------------------------------------------------------
+
+# 150 words a minute: typical conversational English (the usual 140-160 range). It turns text
+# with no audio into time: a typed answer on the session timeline, an untimed transcript line,
+# a text-only filler rate. Measured on real speech it is on the slow side (Switchboard turns,
+# pauses included: ~3.1 words/s), which suits interview answers, spoken while thinking.
+SPEAKING_WORDS_PER_S = 2.5
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, punctuation stripped, apostrophes kept ("i'm"): the one tokeniser."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def word_count(text: str) -> int:
+    return len(words(text))
+
+
+def speaking_time_s(text: str) -> float:
+    """How long ``text`` takes to say at :data:`SPEAKING_WORDS_PER_S`."""
+    return word_count(text) / SPEAKING_WORDS_PER_S
+
+
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+
+
+def sentence_spans(text: str) -> list[tuple[int, str]]:
+    """(char offset, sentence) pairs; each sentence is an exact slice of ``text``."""
+    out: list[tuple[int, str]] = []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if len(stripped) < 2:
+            continue
+        out.append((match.start() + raw.index(stripped[0]), stripped))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    return [s for _, s in sentence_spans(text)]
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _phrases(phrases: tuple[str, ...]) -> str:
+    """Plain phrases as one regex alternation."""
+    return "|".join(re.escape(p) for p in phrases)
+
+
+# --- fillers and pauses ---------------------------------------------------------------------
+_HESITATION = r"um+|uh+|uhm|erm+|er|ah+|hmm+|mm+"
+# Every filler, counted for delivery: hesitations and empty phrases.
+FILLER = _rx(
+    rf"\b({_HESITATION}|you know(?!\s+(what|how|that|the|if|when"
+    r"|where|why|whether))|i mean(?=,)|like(?=,)|basically|literally)\b"
+)
+# Fillers taken out before reading a sentence, so "I, uh, set up" reads "I set up".
+_SOFT_FILLER = _rx(rf",?\s*\b(?:{_HESITATION}|like(?=,)|you know(?=,))\b,?")
+
+
+def strip_fillers(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` without soft fillers, and for each kept char its index in ``text``."""
+    chars: list[str] = []
+    index: list[int] = []
+
+    def keep(ch: str, at: int) -> None:
+        if ch.isspace() and (not chars or chars[-1] == " "):
+            return
+        chars.append(" " if ch.isspace() else ch)
+        index.append(at)
+
+    pos = 0
+    for m in _SOFT_FILLER.finditer(text):
+        for i in range(pos, m.start()):
+            keep(text[i], i)
+        keep(" ", m.start())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        keep(text[i], i)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        index.pop()
+    return "".join(chars), tuple(index)
+
+
+# Said before going quiet on purpose: the turn is not over, and the silence is not a blank.
+PAUSE_ANNOUNCEMENTS: tuple[str, ...] = (
+    "let me think",
+    "let me think about it",
+    "let me think about that",
+    "let me see",
+    "let me consider",
+    "let me take a second",
+    "let me take a moment",
+    "let me take a minute",
+    "give me a second",
+    "give me a moment",
+    "give me a minute",
+    "give me a sec",
+    "one moment",
+    "one second",
+    "one sec",
+    "hold on",
+    "bear with me",
+)
+# Working out loud: a silence after these is the candidate writing or working, not stuck.
+WORKING_ALOUD: tuple[str, ...] = (
+    "thinking about",
+    "let me jot",
+    "let me write",
+    "let me work",
+    "let me check",
+)
+ANNOUNCED_PAUSE = _rx(rf"\b({_phrases(PAUSE_ANNOUNCEMENTS + WORKING_ALOUD)})\b")
+# The candidate hands the turn back.
+DONE_PHRASES: tuple[str, ...] = (
+    "i'm done",
+    "i am done",
+    "that's my answer",
+    "that is my answer",
+    "that's all",
+    "that's it",
+    "that is all",
+    "end of answer",
+    "i'm finished",
+    "i am finished",
+)
+# A turn that ends on one of these words is mid-thought: fillers, then words a sentence
+# cannot stop on (conjunctions, prepositions, articles).
+TRAILING_WORDS: tuple[str, ...] = (
+    *("um", "uh", "erm", "er", "hmm", "mm", "ah", "like", "well", "so"),
+    *("and", "but", "or", "because", "then", "which", "that", "if", "when", "while"),
+    *("whereas", "although", "though", "since", "so that", "the", "a", "an", "to", "of"),
+    *("for", "with", "in", "on", "by", "is", "are", "was", "my", "our", "we", "i", "it's"),
+    "basically",
+)
+
+# --- questions ------------------------------------------------------------------------------
+# Words people say before the question itself: "so, um, how many users...".
+_LEAD_IN = r"so|and|okay|ok|um|uh|first|just|also|right|well|alright"
+# Openers of a question put to the interviewer ("how many users do we have"): Whisper often
+# drops the question mark, so an opener counts as much as the mark.
+QUESTION_OPENERS: tuple[str, ...] = (
+    "can i assume",
+    "could i assume",
+    "can we assume",
+    "do we",
+    "does the",
+    "does it",
+    "is the",
+    "are the",
+    "is there",
+    "are there",
+    "how many",
+    "how much",
+    "how big",
+    "how large",
+    "how fast",
+    "how often",
+    "how long",
+    "how do we",
+    "how are",
+    "how is",
+    "what is the",
+    "what's the",
+    "what are the",
+    "what kind",
+    "what type",
+    "what data",
+    "what does",
+    "what do we",
+    "what would",
+    "what's our",
+    "what is our",
+    "who are",
+    "should i",
+    "should we",
+    "will the",
+    "which",
+    "do i",
+    "do you",
+    "are we",
+    "is it",
+    "could you tell",
+    "can you tell",
+    "may i ask",
+    "could i ask",
+    "can i ask",
+    "am i allowed",
+)
+QUESTION_LEAD = _rx(rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_phrases(QUESTION_OPENERS)})\b")
+# Questions that manage the conversation rather than clarify the problem.
+CHECK_IN = _rx(
+    r"\b(make sense|should i (start|go ahead|continue|code|begin)|can i (start|begin)"
+    r"|is that (ok|okay|alright|fine|right|correct)|does that sound|sound good"
+    r"|are you (ok|okay|happy)|any questions|what do you think|shall i|want me to"
+    r"|did i answer|can you repeat|could you repeat)\b"
+)
+
+
+def is_question(sentence: str) -> bool:
+    """A question mark or a question opener; a rhetorical "why ...?" is reasoning."""
+    stripped = sentence.strip()
+    if stripped.lower().startswith(("why", "how about we")):
+        return False
+    return stripped.endswith("?") or bool(QUESTION_LEAD.search(stripped))
+
+
+def is_clarifying_question(sentence: str) -> bool:
+    """A question about the problem, not a check-in ("does that make sense?")."""
+    clean, _ = strip_fillers(sentence)
+    return is_question(clean) and not CHECK_IN.search(clean)
+
+
+# --- not knowing, asking for help -----------------------------------------------------------
+# The candidate cannot go on: the interviewer answers with a hint, the grader counts honesty.
+DONT_KNOW = _rx(
+    r"\b((i )?(do not|don't|dont) (really )?(know|remember|recall)|i'm not (100% |completely "
+    r"|entirely |totally )?(sure|certain)|i am not (sure|certain)|not sure|i'm unsure"
+    r"|i'm not familiar|not familiar|i haven't (used|worked|seen|tried|done)"
+    r"|i have not (used|worked|seen|tried)|never (used|worked with|heard of)"
+    r"|i can't (remember|recall)|i'm stuck|i am stuck|i have no clue|no idea|blanking"
+    r"|still don't know|still not sure|not something i('ve| have) (used|done|worked)"
+    r"|never (fully |really )?(found|figured|worked) out)\b"
+)
+# Unsure but answering: the grader counts it as honesty; the interviewer keeps probing.
+HEDGE = _rx(
+    r"\b(i'?d (have|need) to (check|look|verify|read)|i would (have|need) to (check"
+    r"|look|verify)|i might be wrong|i could be wrong|if i remember (correctly|right)"
+    r"|i'm guessing|my guess is|i'm not an expert|off the top of my head"
+    r"|edge of (my|what i))"
+)
+HINT_REQUEST = _rx(r"\b(any|a) (hint|clue|pointer)s?\b|\bcan you help\b|\bgive me a hint\b")
+MOVE_ON_REQUEST = _rx(r"\b(can we|let's|could we) (move on|skip|go to the next)\b|\bskip this\b")
+# A turn longer than this that hedges one detail is an answer, not a candidate who is stuck.
+STUCK_MAX_WORDS = 40
+
+
+def first_admission(sentence: str) -> re.Match[str] | None:
+    """The earliest "I don't know" or hedge in ``sentence`` (what the grader cites)."""
+    found = [m for m in (DONT_KNOW.search(sentence), HEDGE.search(sentence)) if m]
+    return min(found, key=lambda m: (m.start(), -m.end())) if found else None
+
+
+# --- choices and claims ---------------------------------------------------------------------
+# "I'd use X", "we could go with X", "I'll start with X": the choice a follow-up names.
+CHOICE = _rx(
+    r"\b(?:i(?:'d| would| will|'ll)?|we(?:'d| would| will|'ll| could)?|let's|i'm going to)\s+"
+    r"(?:probably\s+|first\s+|just\s+)?"
+    r"(use|choose|pick|go with|start with|train|build|add|try|prefer|rely on|apply)\s+"
+    r"([^,.;?!]{3,60})"
+)
+# A claim stated as beyond doubt.
+ABSOLUTE = _rx(
+    r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
+    r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
+    r"|impossible|trust me|everyone knows|it just works|always works|never fails"
+    r"|zero risk|no downside|no downsides|perfectly|i'm (completely |totally |100% )?"
+    r"(sure|certain|positive)(?! if)|can't be done|cannot be done|the only (correct"
+    r"|right|possible|way)|nothing better|no better way|always|never)\b"
+)
+
+# --- thinking aloud -------------------------------------------------------------------------
+REASONING = _rx(
+    r"\b(because|since|so that|which means|that means|therefore|the reason"
+    r"|in order to|given that|this is why|that's why|which is why)\b"
+    r"|(?<!\bokay)(?<!\bok)(?<!\bright)(?<!\bwell)(?<!\byeah)(?<=\w),\s+so\b"
+)
+# (", so" mid-sentence is a consequence: "..., so a large island could overflow it"; after
+# "okay" or "right" it is only a discourse marker.)
+OPTIONS = _rx(
+    r"\b(one option|another option|the other option|alternatively|an alternative"
+    r"|another approach|one approach|a simpler approach|brute[- ]force|we could also"
+    r"|i could either|we could either|either\b.{3,60}\bor|option (a|b|one|two)"
+    r"|first idea|compared (to|with)|we could|one way|the other way|my plan is"
+    r"|(faster|slower|cheaper|simpler|better|worse|easier|harder|more accurate"
+    r"|less accurate) than)\b"
+)
+REJECTION = _rx(
+    r"\b(rather than|instead of|i wouldn't|i would not|i'd avoid|i would avoid"
+    r"|rule (that|it|this) out|ruled out|won't work|wouldn't work|doesn't work"
+    r"|the problem with|the issue with|the downside of|too slow|too expensive"
+    r"|i'd rather|i would rather|not worth|reject\w*|doesn't scale|won't scale"
+    r"|overkill|(which|that) (gets|is|would be) (painful|too))\b"
+)
+ASSUMPTION = _rx(
+    r"\b(i'll assume|i will assume|i'm assuming|i am assuming|assuming|let's assume"
+    r"|let me assume|my assumption|i assume|suppose|presumably)\b"
+)
+
+# --- a whole turn, as the live interviewer reads it -----------------------------------------
+
+
+def clarifying_questions(text: str) -> list[str]:
+    """Sentences of a turn in which the candidate asks the interviewer about the problem."""
+    return [s for s in sentences(text) if is_clarifying_question(s)]
+
+
+def is_mainly_clarifying(text: str) -> bool:
+    """A turn that asks before it answers: most of its words are in clarifying questions."""
+    asked = clarifying_questions(text)
+    if not asked:
+        return False
+    asked_words = sum(word_count(q) for q in asked)
+    return asked_words >= 0.5 * max(1, word_count(text))
+
+
+def admits_not_knowing(text: str) -> bool:
+    """An honest "I don't know" or a request for help: answered with a hint, not a 'why'."""
+    if HINT_REQUEST.search(text):
+        return True
+    # A short turn that admits not knowing is stuck; a long answer that hedges one detail is
+    # not, unless it ends on the admission.
+    if word_count(text) <= STUCK_MAX_WORDS:
+        return bool(DONT_KNOW.search(text))
+    said = sentences(text)
+    return bool(DONT_KNOW.search(said[-1] if said else text))
+
+
+def asks_to_move_on(text: str) -> bool:
+    return bool(MOVE_ON_REQUEST.search(text))

@@ -1,0 +1,124 @@
+"""The live interviewer and the grader read a candidate's sentence the same way.
+
+Every sentence of the grading development set (transcripts nobody wrote for the policy) goes
+through both users of ``interviewer.speech_acts``: the policy's reading of a turn and the
+grader's detectors. Where they may differ by design (the grader also counts a hedge such as
+"my guess is" as honesty; the interviewer gives a hint only for "I don't know"), the test says
+so and checks that the difference is exactly that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from interviewer import speech_acts
+from interviewer.grading import evidence, load_rubric
+from interviewer.grading.scorers import SCORERS
+from interviewer.grading.sentences import Sentence, candidate_sentences
+from interviewer.grading.transcript import parse_text_transcript
+from interviewer.turns import TurnEndPolicy
+
+DEVSET = Path(__file__).resolve().parent / "grading_devset"
+
+
+def _devset_sentences() -> list[Sentence]:
+    found: list[Sentence] = []
+    for path in sorted(DEVSET.rglob("*.txt")):
+        session = parse_text_transcript(path.read_text(encoding="utf-8"), str(path))
+        found += [s for s in candidate_sentences(session) if s.ignored is None]
+    return found
+
+
+SENTENCES = _devset_sentences()
+
+
+def test_the_devset_gives_enough_sentences_of_each_kind() -> None:
+    asked = [s for s in SENTENCES if speech_acts.clarifying_questions(s.text)]
+    stuck = [s for s in SENTENCES if speech_acts.DONT_KNOW.search(s.text)]
+    assert len(SENTENCES) > 300 and len(asked) >= 40 and len(stuck) >= 15
+
+
+def test_clarifying_questions_read_the_same_live_and_graded() -> None:
+    disagree = []
+    for s in SENTENCES:
+        live = bool(speech_acts.clarifying_questions(s.text))
+        # The grader skips answers to a probe (they are not asked before solving): read the
+        # sentence as if it came first, which is how the live policy sees every turn.
+        graded = bool(evidence.clarifying_questions([dataclasses.replace(s, after_probe=False)]))
+        if live != graded:
+            disagree.append((s.text, live, graded))
+    assert disagree == []
+
+
+def test_not_knowing_reads_the_same_live_and_graded() -> None:
+    """A sentence the interviewer hears as "I don't know" is an admission on the scorecard;
+    an admission the interviewer does not answer with a hint is a hedge."""
+    hedges = 0
+    for s in SENTENCES:
+        graded = {h.kind for h in evidence.honesty_markers([s])}
+        admitted = bool(graded & {"admission", "admission_reasoned"})
+        stuck = bool(speech_acts.DONT_KNOW.search(s.text))
+        live = speech_acts.admits_not_knowing(s.text)
+        if live and not speech_acts.HINT_REQUEST.search(s.text):
+            assert stuck, s.text  # the live reading of one sentence is DONT_KNOW itself
+        if stuck:
+            assert admitted, s.text
+        elif admitted:
+            assert speech_acts.HEDGE.search(s.clean), s.text
+            hedges += 1
+    assert hedges >= 1  # the devset holds both kinds
+
+
+def test_pause_announcements_read_the_same_live_and_graded() -> None:
+    """Where a sentence announces a pause ("let me think"), the live turn stays open after it
+    and the grader does not count the silence after it as a blank."""
+    policy = TurnEndPolicy()
+    announced = 0
+    # The devset has almost no announced pauses: a few said the way candidates say them.
+    said_here = [
+        "Okay, so let me think about the features for a second",
+        "Hmm, give me a moment",
+        "Let me take a minute to work through the joins",
+        "Bear with me, I want to get the window right",
+    ]
+    for text in [s.text for s in SENTENCES] + said_here:
+        said = speech_acts.words(text)
+        for phrase in speech_acts.PAUSE_ANNOUNCEMENTS:
+            tail = speech_acts.words(phrase)
+            at = next((i for i in range(len(said)) if said[i : i + len(tail)] == tail), None)
+            if at is None:
+                continue
+            announced += 1
+            # The candidate goes quiet right after the announcement.
+            assert policy.classify(" ".join(said[: at + len(tail)])) == "unfinished", text
+            assert speech_acts.ANNOUNCED_PAUSE.search(text), text
+    assert announced >= len(said_here)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("So, um, how many users do we have", True),  # no question mark: Whisper drops it
+        ("What's the latency budget?", True),
+        ("Does that make sense?", False),  # a check-in, not about the problem
+        ("Why would I pick a tree? Because it is fast.", False),  # rhetorical
+        ("I'd use a two-tower model.", False),
+    ],
+)
+def test_clarifying_question_examples(sentence: str, expected: bool) -> None:
+    assert bool(speech_acts.clarifying_questions(sentence)) is expected
+
+
+def test_one_tokeniser_and_one_speaking_rate() -> None:
+    assert speech_acts.words("I’m DONE, really!") == ["i'm", "done", "really"]
+    assert speech_acts.speaking_time_s("one two three four five") == pytest.approx(
+        5 / speech_acts.SPEAKING_WORDS_PER_S
+    )
+
+
+def test_every_scorer_is_used_by_the_default_rubric_and_every_dimension_has_one() -> None:
+    rubric = load_rubric()
+    assert {d.scorer_id for d in rubric.dimensions} == set(SCORERS)
