@@ -54,8 +54,8 @@ import yaml  # noqa: E402
 
 from interviewer.audio.capture import MicrophoneRecorder  # noqa: E402
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
-from interviewer.interview.answers import AnswerContext, AnswerSource, CandidateAnswer  # noqa: E402
-from interviewer.interview.personas import load_catalog  # noqa: E402
+from interviewer.catalog.personas import load_catalog  # noqa: E402
+from interviewer.interview.answers.sources import AnswerContext, AnswerSource, CandidateAnswer  # noqa: E402
 from interviewer.interview.pipeline import interview_runner, microphone_answers  # noqa: E402
 from interviewer.interview.runner import RunConfig  # noqa: E402
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402

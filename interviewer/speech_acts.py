@@ -1,6 +1,6 @@
 """Reading a candidate's sentence: what it does, from its words alone.
 
-The live interviewer (``interview/policy.py``, ``turns/endpointing.py``) and the grader
+The live interviewer (``interview/policy/``, ``turns/endpointing.py``) and the grader
 (``grading/evidence.py``) must read the same words the same way: a sentence the interviewer
 answered as a clarifying question is a clarifying question on the scorecard too. So every
 phrase that marks an act is written here, once, with the one word tokeniser, the one sentence

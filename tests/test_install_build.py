@@ -140,10 +140,10 @@ def test_a_json_transcript_past_100_minutes_keeps_its_times() -> None:
 
 
 def test_the_probe_prompt_and_the_validator_share_one_length() -> None:
-    from interviewer.interview.decisions import MAX_PROBE_WORDS, ProbeDraft
-    from interviewer.interview.personas import load_catalog
-    from interviewer.interview.policy import validate_probe
-    from interviewer.interview.prompts import probe_system_prompt
+    from interviewer.catalog.personas import load_catalog
+    from interviewer.interview.policy.decide import validate_probe
+    from interviewer.interview.policy.decisions import MAX_PROBE_WORDS, ProbeDraft
+    from interviewer.interview.policy.prompts import probe_system_prompt
 
     catalog = load_catalog()
     question = catalog.bank("ml_system_design").questions[0]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from llm_helpers import embedded_backend, qwen_model_path, shared_llama_server
 
-from interviewer.interview.personas import load_catalog
-from interviewer.interview.policy import InterviewerPolicy, QuestionState, content_words
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState, content_words
 from interviewer.llm.openai_backend import OpenAIBackend
 from interviewer.speech_acts import words
 

@@ -7,15 +7,15 @@ import json
 import pytest
 from interview_helpers import ScriptedBackend
 
-from interviewer.interview.facts import NOT_SPECIFIED
-from interviewer.interview.personas import load_catalog
-from interviewer.interview.policy import (
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.policy.decide import (
     InterviewerPolicy,
     QuestionState,
     fallback_probe,
     read_probe,
     second_person,
 )
+from interviewer.interview.policy.facts import NOT_SPECIFIED
 from interviewer.speech_acts import admits_not_knowing, is_mainly_clarifying
 
 CHOICE = (

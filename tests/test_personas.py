@@ -13,14 +13,14 @@ import pytest
 import yaml
 
 from interviewer import paths
-from interviewer.catalog.rounds import ROUND_TYPES
-from interviewer.errors import ConfigError
-from interviewer.interview.personas import (
+from interviewer.catalog.personas import (
     Catalog,
     Persona,
     load_catalog,
     match_facts,
 )
+from interviewer.catalog.rounds import ROUND_TYPES
+from interviewer.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = REPO_ROOT / "personas"

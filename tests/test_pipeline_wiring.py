@@ -11,15 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from interviewer.interview.answers import (
+from interviewer.interview.answers.sources import (
     FileAnswers,
     MicrophoneAnswers,
     SimulatedCandidate,
     TextAnswers,
 )
-from interviewer.interview.live import LiveMicrophoneAnswers
+from interviewer.interview.live.microphone import LiveMicrophoneAnswers
+from interviewer.interview.live.retranscribe import AnswerRetranscriber
 from interviewer.interview.pipeline import microphone_endpoint
-from interviewer.interview.retranscribe import AnswerRetranscriber
 from interviewer.llm.embedded import EmbeddedBackend
 from interviewer.llm.openai_backend import OpenAIBackend
 from interviewer.session.models import Session, Turn

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from interview_helpers import ScriptedBackend
 
-from interviewer.interview.live import PauseWatcher
-from interviewer.interview.personas import load_catalog
-from interviewer.interview.policy import InterviewerPolicy, QuestionState
-from interviewer.interview.preparer import ReplyPreparer
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.live.microphone import PauseWatcher
+from interviewer.interview.live.preparer import ReplyPreparer
+from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState
 from interviewer.turns.endpointing import TurnEndPolicy
 
 ANSWER = "I would use a two tower model for candidate generation, then a gradient boosted ranker."
@@ -202,7 +202,7 @@ def test_cancelling_stops_a_real_generation_between_tokens():
 _PACED_INTERVIEW = r"""
 import json, sys
 from pathlib import Path
-from interviewer.interview.personas import load_catalog
+from interviewer.catalog.personas import load_catalog
 from interviewer.interview.pipeline import interview_runner, microphone_answers
 from interviewer.interview.runner import RunConfig
 from interviewer.interview.voice import InterviewerVoice

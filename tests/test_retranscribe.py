@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from audio_helpers import silence, synth_samples
 
-from interviewer.interview.retranscribe import AnswerRetranscriber
+from interviewer.interview.live.retranscribe import AnswerRetranscriber
 from interviewer.speech.stt import load_transcriber
 
 

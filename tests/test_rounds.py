@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from interviewer.catalog.personas import load_catalog, round_title
 from interviewer.catalog.rounds import (
     DEFAULT_LOOP,
     ROUND_TYPES,
@@ -20,8 +21,7 @@ from interviewer.catalog.rounds import (
 from interviewer.cli import app
 from interviewer.errors import ConfigError, TranscriptFormatError
 from interviewer.grading import load_rubric
-from interviewer.interview.personas import load_catalog, round_title
-from interviewer.interview.prompts import probe_system_prompt
+from interviewer.interview.policy.prompts import probe_system_prompt
 
 PACKAGE = Path(__file__).resolve().parents[1] / "interviewer"
 
@@ -88,3 +88,17 @@ def test_a_round_id_is_written_once_in_the_package() -> None:
         if quoted.search(p.read_text(encoding="utf-8"))
     ]
     assert spelled == ["catalog/rounds.py"]
+
+
+def test_the_report_names_rounds_by_their_titles() -> None:
+    from interviewer.grading import grade_session
+    from interviewer.grading.transcript import parse_text_transcript
+    from interviewer.report.markdown import build_markdown
+
+    session = parse_text_transcript(
+        "# round: llm\nInterviewer: How would you chunk documents?\n"
+        "Candidate: I would chunk by section because headings carry the topic.\n"
+    )
+    card = grade_session(session)
+    assert card.rounds == ["llm_retrieval"]
+    assert f"· {round_title('llm_retrieval')} ·" in build_markdown(session, card)

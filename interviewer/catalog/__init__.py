@@ -1,1 +1,2 @@
-"""The interviewer's catalogue: rounds, personas and question banks (models and loading)."""
+"""The interviewer's catalogue: rounds (``rounds.py``), personas and question banks
+(``personas.py``): models and loading."""

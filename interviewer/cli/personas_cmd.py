@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from ..catalog.personas import Catalog, load_catalog
 from ..catalog.rounds import ROUND_TYPES, normalise_round, round_list
-from ..interview.personas import Catalog, load_catalog
 from .app import app, console
 
 

@@ -1,1 +1,2 @@
-"""The interviewer: personas and question banks (data), and the policy that runs a round."""
+"""The interview: the runner on top, its policy (``policy/``), where answers come from
+(``answers/``) and the live turn's threads (``live/``); ``pipeline.py`` assembles them."""

@@ -17,9 +17,9 @@ from ..machine.speed import StreamingPlan
 from ..session.models import Session
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber
-from ..turns.endpointing import EndpointConfig
-from .answers import AnswerSource, MicrophoneAnswers
-from .live import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
+from ..turns.endpointing import STREAMING_END_SILENCE_MS, EndpointConfig
+from .answers.sources import AnswerSource, MicrophoneAnswers
+from .live.microphone import LiveMicrophoneAnswers
 from .runner import InterviewObserver, InterviewRunner, RunConfig
 from .voice import InterviewerVoice
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ..catalog.personas import Persona, Question, load_catalog
 from ..catalog.rounds import DEFAULT_ROUND, RoundType
 from ..errors import ConfigError, InterviewerError
 from ..llm.factory import describe
@@ -23,8 +24,7 @@ from ..paths import recordings_dir
 from ..session.models import Session
 from ..session.store import new_session_id
 from ..speech.stt import load_transcriber
-from .answers import AnswerSource, FileAnswers, SimulatedCandidate, TextAnswers
-from .personas import Persona, Question, load_catalog
+from .answers.sources import AnswerSource, FileAnswers, SimulatedCandidate, TextAnswers
 from .pipeline import interview_runner, microphone_answers
 from .runner import InterviewObserver, RunConfig
 from .voice import InterviewerVoice

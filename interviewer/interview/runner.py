@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from ..audio.io import SAMPLE_RATE, write_wav
+from ..catalog.personas import Persona, Question, round_title
 from ..llm.base import LLMBackend
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
-from .answers import AnswerContext, AnswerSource, CandidateAnswer
+from .answers.sources import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock
-from .personas import Persona, Question, round_title
-from .policy import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
-from .preparer import ReplyPreparer
-from .retranscribe import AnswerRetranscriber
+from .live.preparer import ReplyPreparer
+from .live.retranscribe import AnswerRetranscriber
+from .policy.decide import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ import os
 from html import escape
 from pathlib import Path
 
+from ..catalog.personas import round_titles
 from ..grading.rubric import Rubric
 from ..grading.scorecard import Evidence, Scorecard
 from ..session.models import Session, Turn
@@ -243,8 +244,8 @@ def build_html(
 <body>
 <h1>Interview report</h1>
 <p class="meta">Session {escape(session.id)} · {session.started_at:%Y-%m-%d %H:%M}
- · {escape(", ".join(card.rounds) or "round unknown")} · {clock(session.duration)} · rubric
- {escape(card.rubric_id)} v{card.rubric_version}</p>
+ · {escape(", ".join(round_titles(card.rounds)) or "round unknown")}
+ · {clock(session.duration)} · rubric {escape(card.rubric_id)} v{card.rubric_version}</p>
 <p class="overall">Overall: {overall}</p>{notes}
 <h2>What to practise next</h2><ol>{practise}</ol>
 <h2>Scorecard</h2><p class="meta">Click a quote to hear it.</p>{dims}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..catalog.personas import round_titles
 from ..grading.rubric import Rubric
 from ..grading.scorecard import Scorecard
 from ..session.models import Session
@@ -14,7 +15,7 @@ def _cell(text: str) -> str:
 
 def build_markdown(session: Session, card: Scorecard, rubric: Rubric | None = None) -> str:
     lines = [f"# Interview report — {session.id}", ""]
-    rounds = ", ".join(card.rounds) or "round unknown"
+    rounds = ", ".join(round_titles(card.rounds)) or "round unknown"
     lines.append(
         f"{session.started_at:%Y-%m-%d %H:%M} · {rounds}"
         f" · {clock(session.duration)} · rubric {card.rubric_id} v{card.rubric_version}"

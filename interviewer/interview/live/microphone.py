@@ -14,16 +14,14 @@ import logging
 import time
 from collections.abc import Callable
 
-from ..machine.speed import StreamingPlan
-from ..session.models import AnswerSourceKind
-from ..speech.incremental import IncrementalTranscriber
-from ..speech.stt import Transcriber
-from ..turns.endpointing import STREAMING_END_SILENCE_MS, AwaitFreshWords, TurnEndPolicy
-from .answers import AnswerContext, AnswerListener, CandidateAnswer
+from ...machine.speed import StreamingPlan
+from ...session.models import AnswerSourceKind
+from ...speech.incremental import IncrementalTranscriber
+from ...speech.stt import Transcriber
+from ...turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
-
-__all__ = ["STREAMING_END_SILENCE_MS", "LiveMicrophoneAnswers", "PauseWatcher"]
 
 
 class PauseWatcher:
@@ -74,7 +72,7 @@ class LiveMicrophoneAnswers:
     ) -> None:
         """``plan``: how much background work to do while the candidate speaks, from the
         machine's measured speed (interviewer/machine); the defaults when None."""
-        from ..audio.capture import require_input
+        from ...audio.capture import require_input
 
         require_input(recorder.device)
         self.recorder = recorder

@@ -6,9 +6,9 @@ question, so a backend with a KV cache (llama.cpp) only processes the new turns.
 
 from __future__ import annotations
 
-from ..llm.base import ChatMessage
+from ...catalog.personas import Persona, Question, round_title
+from ...llm.base import ChatMessage
 from .decisions import MAX_PROBE_WORDS
-from .personas import Persona, Question, round_title
 
 
 def probe_system_prompt(persona: Persona, question: Question) -> str:

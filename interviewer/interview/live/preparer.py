@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..llm.base import ChatMessage, GenerationCancelled, LLMBackend, Prefill
-from ..speech_acts import words as normalise_words
-from .decisions import InterviewerDecision
-from .policy import InterviewerPolicy, QuestionState
+from ...llm.base import ChatMessage, GenerationCancelled, LLMBackend, Prefill
+from ...speech_acts import words as normalise_words
+from ..policy.decide import InterviewerPolicy, QuestionState
+from ..policy.decisions import InterviewerDecision
 
 log = logging.getLogger(__name__)
 

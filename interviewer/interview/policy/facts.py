@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .personas import Question
+from ...catalog.personas import Question
 
 NOT_SPECIFIED = (
     "That isn't specified for this problem. State the assumption you'd make, and go ahead."

@@ -17,9 +17,9 @@ from typing import IO, Any, Protocol
 import numpy as np
 import yaml
 
-from ..errors import AudioError, ConfigError
-from ..session.models import AnswerSourceKind
-from ..speech.stt import Transcription
+from ...errors import AudioError, ConfigError
+from ...session.models import AnswerSourceKind
+from ...speech.stt import Transcription
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class FileAnswers:
         self._next = 0
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        from ..audio.io import load_audio
+        from ...audio.io import load_audio
 
         if self._next >= len(self.files):
             return None
@@ -134,7 +134,7 @@ class MicrophoneAnswers:
     live = False
 
     def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
-        from ..audio.capture import require_input
+        from ...audio.capture import require_input
 
         require_input(recorder.device)
         self.recorder = recorder
@@ -166,7 +166,7 @@ class SimulatedCandidate:
         self._position: dict[str, int] = {}
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        from ..audio.io import load_audio
+        from ...audio.io import load_audio
 
         answers = self.script.get(context.round) or self.script.get("default", [])
         key = f"{context.round}:{context.question_id}"

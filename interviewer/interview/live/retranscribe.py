@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..speech.stt import Transcriber, Transcription
+from ...speech.stt import Transcriber, Transcription
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .. import paths
-from ..catalog.rounds import ROUND_TYPES, RoundType, unknown_round
 from ..errors import ConfigError
+from .rounds import ROUND_TYPES, RoundType, unknown_round
 
 log = logging.getLogger(__name__)
 
@@ -363,3 +363,14 @@ def load_catalog(directory: Path | None = None) -> Catalog:
 def round_title(round: str) -> str:
     """The bank title of ``round`` in the catalogue every interview reads (``personas_dir``)."""
     return load_catalog().round_title(round)
+
+
+def round_titles(rounds: list[str]) -> list[str]:
+    """Titles for a report; a round the catalogue cannot name (a broken personas folder, a
+    round from elsewhere) keeps its id, so a report never fails on the catalogue."""
+    try:
+        catalog = load_catalog()
+    except ConfigError as exc:
+        log.warning("round titles unavailable: %s", exc.message)
+        return list(rounds)
+    return [catalog.banks[r].title if r in catalog.banks else r for r in rounds]

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from .. import speech_acts
-from ..errors import LLMOutputError
-from ..llm.base import ChatMessage, LLMBackend
+from ... import speech_acts
+from ...catalog.personas import Persona, Question
+from ...errors import LLMOutputError
+from ...llm.base import ChatMessage, LLMBackend
 from .decisions import MAX_PROBE_WORDS, FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
-from .personas import Persona, Question
 from .prompts import (
     fact_pick_messages,
     probe_messages,
