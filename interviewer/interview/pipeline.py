@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 def microphone_endpoint(
     streaming: bool, overrides: Mapping[str, float | int] | None = None
 ) -> EndpointConfig:
-    """End-of-turn settings: with the words in view (streaming) a finished-sounding answer
-    ends after a shorter silence; silence alone keeps the longer default."""
+    """End-of-turn settings: with the words in view (streaming), the policy's waits follow
+    how the words end; ``STREAMING_END_SILENCE_MS`` after a finished-sounding ending."""
     base: dict[str, float | int] = {"end_silence_ms": STREAMING_END_SILENCE_MS} if streaming else {}
     return EndpointConfig(**(base | dict(overrides or {})))  # type: ignore[arg-type]
 

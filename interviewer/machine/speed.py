@@ -90,6 +90,8 @@ def measure_llm(backend: Any) -> tuple[float, float]:
     reference machine). The cache is dropped first so the whole prompt is evaluated."""
     from ..llm.base import ChatMessage
 
+    # The first call after loading pages the weights in from disk: warm up, then measure.
+    backend.complete([ChatMessage(role="user", content="Hello.")], max_tokens=2, temperature=0.0)
     if hasattr(backend, "forget_cache"):
         backend.forget_cache()
     done = backend.complete(
@@ -111,13 +113,17 @@ def measure_stt(transcriber: Any, seconds: float = 4.0) -> float:
     # A vowel-like buzz with syllable-rate amplitude: the decoder runs as on speech.
     voice = sum(np.sin(2 * np.pi * f * t) / k for k, f in enumerate((140, 280, 700, 1100), 1))
     audio = (0.1 * voice * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))).astype(np.float32)
+    transcriber.transcribe(audio[:rate], vad_filter=False)  # warm-up, as for the LLM
     started = time.perf_counter()
     transcriber.transcribe(audio, vad_filter=False)
     return (time.perf_counter() - started) / seconds
 
 
 def measure(backend: Any, transcriber: Any) -> MachineSpeed:
-    """Both models' speed, measured now (a second or two on the reference machine)."""
+    """Both models' speed, measured now (a few seconds on the reference machine).
+
+    It measures the machine as it is at that moment, other programs' load included: a busy
+    laptop gets the plan of a slow one."""
     prompt_tps, gen_tps = measure_llm(backend)
     return MachineSpeed(
         cpus=usable_cpus(),

@@ -12,23 +12,16 @@ guesses), so the reading is lexical: which word class the answer ends on.
     open         a function word that needs what follows  "and", "of", "the", "we", "is"
     complete     anything else                            "the metric I would track"
 
-Word lists are written without apostrophes and matched against words stripped of theirs, so
-Whisper's "I'm" and a transcript's "im" read the same.
+The word sets live with the rest of the reading of a candidate's sentence, in speech_acts.py.
 """
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 
-__all__ = [
-    "FILLER_WORDS",
-    "OPEN_WORDS",
-    "STARTER_WORDS",
-    "Ending",
-    "bare_words",
-    "read_ending",
-]
+from ..speech_acts import HESITATION_WORDS, OPEN_WORDS, TURN_STARTERS, bare_words, sentences
+
+__all__ = ["Ending", "read_ending"]
 
 
 class Ending(str, Enum):
@@ -42,50 +35,7 @@ class Ending(str, Enum):
     THINKING = "thinking"
 
 
-# Hesitation sounds: the speaker holds the floor while finding the next words.
-FILLER_WORDS = frozenset({"um", "uh", "erm", "er", "uhm", "umm", "uhh", "hmm", "hm", "mm", "ah"})
-
-# Function words a sentence cannot stop on: what they introduce is still to come.
-_CONJUNCTIONS = {
-    "and", "but", "or", "nor", "so", "because", "cause", "cuz", "then", "that", "which",
-    "who", "whom", "whose", "where", "if", "when", "whenever", "while", "whereas", "although",
-    "though", "since", "unless", "until", "than", "whether", "plus",
-}  # fmt: skip
-_PREPOSITIONS = {
-    "to", "of", "for", "with", "in", "on", "at", "by", "from", "about", "into", "onto",
-    "between", "through", "during", "without", "within", "across", "against", "among",
-    "toward", "towards", "via", "per", "like",
-}  # fmt: skip
-_DETERMINERS = {"the", "a", "an", "my", "our", "your", "their", "his", "every", "each", "another"}
-_AUXILIARIES = {
-    "is", "are", "was", "am", "be", "been", "being", "will", "would", "could", "should",
-    "can", "might", "must", "shall",
-}  # fmt: skip
-# Subjects and subject contractions: the verb is still to come ("its" is also "it's").
-_SUBJECTS = {
-    "i", "we", "they", "he", "she", "im", "were", "theyre", "youre", "hes", "shes", "its",
-    "thats", "theres", "heres", "ive", "weve", "theyve", "id", "wed", "ill", "well",
-}  # fmt: skip
-_ANNOUNCERS = {"basically", "namely"}  # markers that announce more
-OPEN_WORDS = frozenset(
-    _CONJUNCTIONS | _PREPOSITIONS | _DETERMINERS | _AUXILIARIES | _SUBJECTS | _ANNOUNCERS
-)
-
-# Acknowledgements and discourse markers that open an answer: "Yeah. So..." is a start.
-STARTER_WORDS = frozenset(
-    {
-        "yeah", "yes", "yep", "yup", "no", "nope", "okay", "ok", "right", "sure", "well",
-        "so", "oh", "huh", "actually", "alright", "hmm", "uh", "um", "mhm", "great", "good",
-        "definitely", "absolutely", "exactly", "interesting", "hi", "hello", "now",
-    }
-)  # fmt: skip
 _STARTER_MAX_WORDS = 3
-
-
-def bare_words(text: str) -> list[str]:
-    """Lower-case words, punctuation and apostrophes stripped ("I'm" -> "im")."""
-    text = text.lower().replace("’", "'").replace("'", "")
-    return re.findall(r"[a-z0-9]+", text)
 
 
 def _ends_with(words: list[str], phrase: list[str]) -> bool:
@@ -117,19 +67,19 @@ def read_ending(
         return Ending.COMPLETE
     if any(_ends_with(words, bare_words(p)) for p in done_phrases):
         return Ending.DONE
-    sentences = [bare_words(s) for s in re.split(r"[.!?]+", text)]
-    sentences = [s for s in sentences if s]
-    last_sentence = sentences[-1] if sentences else words
+    said = [bare_words(s) for s in sentences(text)]
+    said = [s for s in said if s]
+    last_sentence = said[-1] if said else words
     if _asked_for_time(last_sentence, [bare_words(p) for p in thinking_phrases]):
         return Ending.THINKING
     last = words[-1]
     stripped = text.rstrip()
     # A trailing ellipsis is Whisper hearing the voice trail off: a hesitation, like "um".
-    if last in FILLER_WORDS or stripped.endswith(("...", "…")):
+    if last in HESITATION_WORDS or stripped.endswith(("...", "…")):
         return Ending.FILLER
     if stripped.endswith((",", "-", "—", ":")):
         return Ending.OPEN
-    if len(words) <= _STARTER_MAX_WORDS and all(w in STARTER_WORDS for w in words):
+    if len(words) <= _STARTER_MAX_WORDS and all(w in TURN_STARTERS for w in words):
         return Ending.STARTING
     if last in OPEN_WORDS:
         return Ending.OPEN
