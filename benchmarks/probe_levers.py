@@ -32,8 +32,8 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from interviewer.interview.personas import load_catalog  # noqa: E402
-from interviewer.interview.policy import (  # noqa: E402
+from interviewer.catalog.personas import load_catalog  # noqa: E402
+from interviewer.interview.policy.decide import (  # noqa: E402
     MAX_PROBE_TOKENS,
     InterviewerPolicy,
     QuestionState,
