@@ -37,6 +37,7 @@ def test_slower_machines_transcribe_less_often_over_shorter_windows() -> None:
         assert busy <= 0.35 * speed.cpus + 1e-6 or plan.incremental_step_s == 6.0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux CPU affinity only")
 def test_usable_cpus_follows_the_affinity_mask() -> None:
     assert 1 <= usable_cpus() <= (os.cpu_count() or 1)
@@ -48,3 +49,18 @@ def test_usable_cpus_follows_the_affinity_mask() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "1"]
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_measure_reads_both_real_models_and_plans_from_them() -> None:
+    from llm_helpers import embedded_backend
+
+    from interviewer.machine.speed import measure
+    from interviewer.speech.stt import load_transcriber
+
+    speed = measure(embedded_backend("smollm2"), load_transcriber(None))
+    assert speed.cpus == usable_cpus()
+    assert speed.llm_prompt_tps > 0 and speed.llm_gen_tps > 0 and speed.stt_rtf > 0
+    plan = plan_for(speed)
+    assert 2.0 <= plan.incremental_step_s <= 6.0 and 6.0 <= plan.incremental_window_s <= 12.0
