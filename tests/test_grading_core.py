@@ -154,6 +154,8 @@ def test_padding_with_irrelevant_words_never_raises_a_content_score(text: str) -
     for dim_id, score in after.items():
         if dim_id == "delivery":  # a rate per minute of speech: more fluent words lower it
             continue
+        if before[dim_id] is None and score == 1:
+            continue  # padding made enough words to judge, and judged them weak
         assert (score or 0) <= (before[dim_id] or 0), dim_id
 
 
@@ -364,3 +366,28 @@ def test_cli_reports_a_bad_rubric_as_one_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "bad.yaml: dimensions[0] (honesty)" in proc.stderr and "mind_reading" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_request_to_move_on_is_not_a_clarifying_question() -> None:
+    text = (
+        "# round: ml_system_design\n"
+        "Interviewer: Design a system that detects fraudulent card payments.\n"
+        "Candidate: Can we move on? Could you give me a hint?\n"
+        "Interviewer: Let's stay on it.\n"
+        "Candidate: I would score every payment with a tree model on velocity features and "
+        "decline the ones above a cost threshold, because review capacity is limited.\n"
+    )
+    dim = grade_text(text).dimensions["clarifying_questions"]
+    assert dim.score == 1, dim.rationale
+
+
+def test_a_reason_word_in_a_fragment_is_not_reasoning() -> None:
+    text = (
+        "# round: ml_system_design\n"
+        "Interviewer: Design a system that predicts delivery times for a food delivery app.\n"
+        "Candidate: I would train a model on past deliveries with features about the route.\n"
+        "Interviewer: Why that model?\n"
+        "Candidate: I don't know. Probably the standard one.\n"
+    )
+    dim = grade_text(text).dimensions["honesty"]
+    assert dim.score == 3, dim.rationale

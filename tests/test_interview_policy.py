@@ -219,3 +219,28 @@ def test_probes_written_in_the_third_person_are_spoken_to_the_candidate(drafted,
 def test_read_probe_finds_the_why_question(reply, question):
     draft = read_probe(reply)
     assert (draft.question if draft else None) == question
+
+
+def test_an_answer_to_another_question_is_steered_back_not_probed(catalog):
+    fraud = catalog.question("sd-fraud-payments")
+    backend, policy, state = make(fraud, [])
+    recommender = (
+        "I would build it as a recommender with two stages: candidate generation with two-tower "
+        "user and item embeddings and a nearest neighbour index, then a ranking model trained "
+        "on watch completion, with cold start handled by popular videos."
+    )
+    decision = policy.decide(state, recommender, 30)
+    assert decision.act == "hint" and backend.requests == []
+    assert "payment fraud detection" in decision.say and "video recommendations" in decision.say
+    # Once per question: a second off-topic answer is probed like any other.
+    assert policy._steer_back(state, recommender) is None
+
+
+def test_an_answer_to_the_question_is_not_steered_back(catalog):
+    fraud = catalog.question("sd-fraud-payments")
+    _, policy, state = make(fraud, [])
+    on_topic = (
+        "I would score each card payment with gradient boosted trees on velocity features and "
+        "decline it when the expected fraud cost is above the review threshold."
+    )
+    assert policy._steer_back(state, on_topic) is None

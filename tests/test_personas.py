@@ -378,7 +378,11 @@ def test_cli_json(catalog: Catalog) -> None:
     assert [p["id"] for p in data["personas"]] == list(catalog.personas)
     assert [r["round"] for r in data["rounds"]] == list(ROUND_TYPES)
     coding = data["rounds"][0]
-    assert {"id": "cd-lru-cache", "title": "LRU cache", "time_box_s": 900} in coding["questions"]
+    assert {"id": "cd-lru-cache", "title": "LRU cache", "time_box_s": 900, "code": True} in (
+        coding["questions"]
+    )
+    talk_only = next(q for q in coding["questions"] if q["id"] == "cd-reservoir-sampling")
+    assert talk_only["code"] is False
 
 
 def test_cli_reports_a_broken_user_folder(user_dir: Path) -> None:

@@ -68,6 +68,7 @@ def test_the_rubric_says_which_dimensions_apply_to_each_round() -> None:
         "honesty",
         "structure",
         "delivery",
+        "substance",
     ]
     assert all(rubric.dimensions_for(rid) for rid in ROUND_TYPES)
 

@@ -102,6 +102,11 @@ class ScenarioFact(_Fact):
 class ReferenceFact(_Fact):
     """A true statement the grader checks claims against (honest doubt vs confident error)."""
 
+    contradicted_by: list[str] = Field(
+        default_factory=list,
+        description="phrases that, beside one of the keywords, state the opposite of the fact",
+    )
+
 
 class Question(_Strict):
     id: str = Field(pattern=_ID_PATTERN)

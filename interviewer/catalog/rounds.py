@@ -35,6 +35,10 @@ class RoundSpec:
     id: RoundType
     aliases: tuple[str, ...]
     cues: re.Pattern[str]
+    # Whether the round probes technical knowledge. Where it does not (stories about the
+    # past), "I didn't know what to do" is part of the story and "I definitely will" is an
+    # opinion: the grader reads honesty there only in answers to a follow-up.
+    probes_knowledge: bool = True
 
 
 def _cues(pattern: str) -> re.Pattern[str]:
@@ -75,6 +79,7 @@ ROUNDS: dict[RoundType, RoundSpec] = {
                 r"tell me about a time|a time when|describe a situation|conflict"
                 r"|disagree|proud|feedback|stakeholder|mistake|failure"
             ),
+            probes_knowledge=False,
         ),
         RoundSpec(
             "llm_retrieval",
@@ -91,6 +96,12 @@ assert tuple(ROUNDS) == ROUND_TYPES, "every round id needs exactly one RoundSpec
 _ALIASES: dict[str, RoundType] = {
     alias: spec.id for spec in ROUNDS.values() for alias in (spec.id, *spec.aliases)
 }
+
+
+def probes_knowledge(round_id: str | None) -> bool:
+    """True for technical rounds (and an unknown round): see ``RoundSpec.probes_knowledge``."""
+    spec = ROUNDS.get(round_id) if round_id else None  # type: ignore[call-overload]
+    return spec.probes_knowledge if spec else True
 
 
 def round_list(sep: str = ", ") -> str:

@@ -11,10 +11,13 @@ from rich.table import Table
 
 from ..catalog.personas import Catalog, load_catalog
 from ..catalog.rounds import ROUND_TYPES, normalise_round, round_list
+from ..coding.tasks import task_ids
 from .app import app, console
 
 
-def _catalog_summary(catalog: Catalog, rounds: list[str]) -> dict[str, Any]:
+def _catalog_summary(
+    catalog: Catalog, rounds: list[str], with_code: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """What the command shows, as plain data (the --json output)."""
     personas = [
         {
@@ -37,7 +40,12 @@ def _catalog_summary(catalog: Catalog, rounds: list[str]) -> dict[str, Any]:
                 "description": bank.description,
                 "personas": [p.id for p in catalog.personas.values() if round_name in p.rounds],
                 "questions": [
-                    {"id": q.id, "title": q.title, "time_box_s": q.time_box_s}
+                    {
+                        "id": q.id,
+                        "title": q.title,
+                        "time_box_s": q.time_box_s,
+                        "code": q.id in with_code,  # starter, hidden tests (docs/coding.md)
+                    }
                     for q in bank.questions
                 ],
             }
@@ -64,7 +72,8 @@ def personas(
     rounds: list[str] = list(ROUND_TYPES)
     if round is not None:
         rounds = [normalise_round(round)]  # type: ignore[list-item]  # unknown: lists the rounds
-    summary = _catalog_summary(catalog, rounds)
+    code_root = directory / "questions" / "code" if directory is not None else None
+    summary = _catalog_summary(catalog, rounds, frozenset(task_ids(code_root)))
     if as_json:
         print(json.dumps(summary, indent=2))
         return
@@ -85,5 +94,6 @@ def personas(
         table.add_column("title")
         table.add_column("time box", justify="right")
         for q in bank["questions"]:
-            table.add_row(q["id"], q["title"], f"{q['time_box_s'] / 60:g} min")
+            title = q["title"] + (" (runs code)" if q["code"] else "")
+            table.add_row(q["id"], title, f"{q['time_box_s'] / 60:g} min")
         console.print(table)

@@ -152,10 +152,13 @@ def _options(
     question: str | None = None,
     round_minutes: float | None = None,
     break_s: float = 0.0,
+    code: Path | None = None,
+    editor: bool = False,
 ) -> PracticeOptions:
     """PracticeOptions from the options ``practice`` and ``loop`` share, passed by keyword:
     a renamed option is an undefined name where the command calls this, found before it runs
-    (``question`` is practice's only; ``round_minutes`` and ``break_s`` are loop's)."""
+    (``question``, ``code`` and ``editor`` are practice's only; ``round_minutes`` and
+    ``break_s`` are loop's)."""
     return PracticeOptions(
         rounds=rounds,  # type: ignore[arg-type]  # normalised by the registry
         persona=persona,
@@ -170,6 +173,8 @@ def _options(
         round_minutes=round_minutes,
         break_s=break_s,
         seed=seed,
+        code_file=code,
+        editor=editor,
         streaming=not no_streaming,
         endpoint={} if end_silence_ms is None else {"end_silence_ms": end_silence_ms},
         llm=LLMSettings(
@@ -252,6 +257,16 @@ def practice(
     seed: int = _SEED,
     end_silence_ms: int = _END_SILENCE,
     no_streaming: bool = _NO_STREAMING,
+    code: Path = typer.Option(
+        None,
+        "--code",
+        help="Coding: your own solution file, run and versioned (default: a starter in the "
+        "session folder's code/solution.py).",
+        dir_okay=False,
+    ),
+    editor: bool = typer.Option(
+        False, "--editor", help="Coding: open the code file in $EDITOR when the question starts."
+    ),
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
     _run(
@@ -259,6 +274,8 @@ def practice(
             [normalise_round(round_type)],  # type: ignore[list-item]
             persona=persona,
             question=question,
+            code=code,
+            editor=editor,
             questions=questions,
             depth=depth,
             answers=answers,

@@ -6,6 +6,7 @@ import typer
 
 from ..errors import AudioError
 from ..paths import recordings_dir
+from ..report.code_view import code_events, describe, version_diff
 from ..report.common import clock
 from ..report.replay import Replayer, audio_output_available, turns_from
 from ..session.store import SessionStore, load_session
@@ -30,7 +31,23 @@ def replay(
         f"[bold]Session {loaded.id}[/] · {len(loaded.turns)} turns · {clock(loaded.duration)}",
         highlight=False,
     )
+    code = code_events(loaded)
+    shown_code = [e for e in code if turns and e.time < turns[0].start]
+
+    def show_code_until(moment: float) -> None:
+        for event in code:
+            if event.time <= moment and event not in shown_code:
+                shown_code.append(event)
+                console.print(
+                    f"[magenta]{describe(event, loaded, folder)}[/]", highlight=False, markup=True
+                )
+                if event.version is not None:
+                    for line in version_diff(loaded, folder, event.version)[2:]:
+                        style = "green" if line[:1] == "+" else "red" if line[:1] == "-" else "dim"
+                        console.print(line, style=style, highlight=False, markup=False)
+
     for item in turns:
+        show_code_until(item.start)
         who = "Interviewer" if item.speaker == "interviewer" else "Candidate"
         console.print(
             f"[dim]#{item.index} {clock(item.start)}[/] [bold]{who}:[/]", end=" ", highlight=False
@@ -47,3 +64,4 @@ def replay(
                 item, lambda text: console.print(text, end=" ", highlight=False, markup=False)
             )
         console.print()
+    show_code_until(float("inf"))

@@ -14,15 +14,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..catalog.rounds import probes_knowledge
 from ..speech_acts import (
     ABSOLUTE,
     ASSUMPTION,
-    CHECK_IN,
     FILLER,
     OPTIONS,
     REASONING,
     REJECTION,
     first_admission,
+    is_clarifying_question,
     is_question,
     word_count,
 )
@@ -119,8 +120,8 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
         seen.add(key)
         # "How many users, and what latency?" is two questions: each clause is one question,
         # tagged with every topic it touches.
-        if CHECK_IN.search(s.clean):
-            continue
+        if not is_clarifying_question(s.clean):
+            continue  # a check-in or a request ("can we move on?"), not about the problem
         bounds = [0] + [m.start() for m in _CLAUSE_SPLIT.finditer(s.clean)] + [len(s.clean)]
         for group, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
             found = False
@@ -153,6 +154,25 @@ REASONED = _rx(
     r"|i'd check|i would check|i'd test|i would test|i'd measure|i would measure"
     r"|reason\w*|my understanding)\b"
 )
+# Everyday intensifiers ("I absolutely will devote myself", "I definitely have my moments")
+# are how people talk, not bluffing: on the MIT interviews counting them flagged 38% of real
+# students as bluffers. They count only in a sentence that answers a probe *and* makes a claim
+# about the world rather than about the speaker, in a round where knowledge is probed.
+INTENSIFIER = _rx(
+    r"\b(definitely|absolutely|certainly|obviously|perfectly|always|never"
+    r"|i'm (completely |totally |100% )?(sure|certain|positive)(?! if))\b"
+)
+_ABOUT_SELF = _rx(
+    r"\b(i|i'm|i've|i'd|i'll|me|my|myself|we|we're|we've|our|us)\b"
+    r"(?:\s+\w+){0,2}?\s+(definitely|absolutely|certainly|obviously|always|never)\b"
+    r"|\b(definitely|absolutely|certainly|obviously|always|never)\s+(?:\w+\s+){0,1}"
+    r"(i|i'm|i've|i'd|i'll|me|my|myself|we|our)\b"
+    r"|\b(i'm|i am) (completely |totally |100% )?(sure|certain|positive)\b"
+    r"(?! (it|that|this|the|they|there)\b)"
+)
+
+
+MIN_REASON_WORDS = 6
 
 
 def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
@@ -175,12 +195,23 @@ def honesty_markers(sentences: list[Sentence]) -> list[Hit]:
             works_on = works_on or bool(
                 but and word_count(but.group(1)) >= 6 and not ABSOLUTE.search(but.group(1))
             )
-            kind = "admission_reasoned" if REASONED.search(tail) or works_on else "admission"
+            # A reason word in a fragment ("I don't know. Probably the standard one.") is not
+            # reasoning: the tail must say something.
+            reasoned = bool(REASONED.search(tail)) and word_count(tail) >= MIN_REASON_WORDS
+            kind = "admission_reasoned" if reasoned or works_on else "admission"
             hits.append(_hit(kind, s, admit.start(), admit.end()))
             continue  # "I've never used it" is an admission, not an absolute claim
         claim = ABSOLUTE.search(s.clean)
-        if claim and claim.group(0).lower() in ("always", "never") and not s.after_probe:
-            claim = None  # "we always move the left pointer" describes code, not a bluff
+        # An intensifier is a claim only under probing, and only about the world: "we always
+        # move the left pointer" describes code, "I definitely have my moments" describes
+        # the speaker; neither is a bluff. A behavioural "why" asks for motives, not
+        # knowledge: opinions there are not claims to check.
+        if (
+            claim
+            and INTENSIFIER.fullmatch(claim.group(0))
+            and (not s.after_probe or not probes_knowledge(s.round) or _ABOUT_SELF.search(s.clean))
+        ):
+            claim = None
         if claim:
             kind = "absolute_probed" if s.after_probe else "absolute"
             hits.append(_hit(kind, s, claim.start(), claim.end()))
@@ -456,4 +487,36 @@ def fillers(sentences: list[Sentence]) -> list[Hit]:
     hits: list[Hit] = []
     for s in _live(sentences):
         hits += [Hit("filler", s, m.start(), m.end()) for m in FILLER.finditer(s.text)]
+    return hits
+
+
+# --- mazes: the words a spoken answer takes back --------------------------------------------
+# Language-sample analysis calls them mazes: restarts ("we taught swi- like we taught"),
+# repetitions ("I I", "it was it was"), discourse "like", hedges ("you know", "kind of").
+# Filled pauses (um, uh) are delivery; mazes are how organised the message is. On the MIT
+# interviews the maze rate alone ranks StructuredAnswers at rho 0.48 (one rater: 0.34), where
+# the STAR-part regexes ranked them at -0.30: a rambling story hits more of them.
+_NOT_DISCOURSE_LIKE = (
+    r"(?<!\bi )(?<!\byou )(?<!\bwe )(?<!\bthey )(?<!\bwould )(?<!\bdon't )(?<!\bdidn't )"
+    r"(?<!\bdo )(?<!\breally )(?<!\blook )(?<!\blooks )(?<!\bfeel )(?<!\bfelt )"
+    r"(?<!\bseems )(?<!\bsounds )(?<!\bthings )(?<!\bsomething )(?<!\bstuff )(?<!\bjust )"
+    r"(?<!\bmore )(?<!\bmuch )(?<!\bwhat )"
+)
+MAZES: dict[str, re.Pattern[str]] = {
+    "discourse_like": _rx(_NOT_DISCOURSE_LIKE + r"\blike\b(?! to\b)"),
+    "hedge": _rx(
+        r"\b(you know|i mean|kind of|sort of|kinda|sorta|i guess|or something|and stuff"
+        r"|and everything|stuff like that|things like that|whatever)\b"
+    ),
+    "repetition": _rx(r"\b(\w+)(?:[\s,]+\1\b)+|\b(\w+ \w+)[\s,]+\2\b"),
+    "restart": _rx(r"\b\w+-(?=\s|$)"),
+}
+
+
+def mazes(sentences: list[Sentence]) -> list[Hit]:
+    """Maze words in the verbatim text (the clean text has some of them taken out)."""
+    hits: list[Hit] = []
+    for s in _live(sentences):
+        for kind, rx in MAZES.items():
+            hits += [Hit("maze", s, m.start(), m.end(), kind) for m in rx.finditer(s.text)]
     return hits

@@ -23,6 +23,7 @@ from ..speech_acts import ANNOUNCED_PAUSE, FILLER, word_count
 from .rubric import Rubric, load_rubric
 from .scorecard import (
     SCORECARD_FILE,
+    SUBSTANCE_DIMENSION,
     DeliveryStats,
     DimensionScore,
     Evidence,
@@ -31,6 +32,7 @@ from .scorecard import (
 )
 from .scorers import SCORERS, Context
 from .sentences import candidate_sentences
+from .substance import METHOD_NOTE as SUBSTANCE_METHOD_NOTE
 from .transcript import read_target
 
 log = logging.getLogger(__name__)
@@ -156,6 +158,8 @@ def grade_session(
                 base.level_name = rubric.level_names.get(verdict.score)
         dims[dim.id] = base
     ignored = [s for s in sentences if s.ignored]
+    if dims.get(SUBSTANCE_DIMENSION) and dims[SUBSTANCE_DIMENSION].score is not None:
+        notes.append(SUBSTANCE_METHOD_NOTE)
     card = Scorecard(
         session_id=session.id,
         rubric_id=rubric.id,

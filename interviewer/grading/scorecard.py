@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # the rubric module imports the scorers, which import this on
 
 SCORECARD_VERSION = 1
 PRACTISE_ITEMS = 3
+SUBSTANCE_DIMENSION = "substance"
+# The overall is at most the substance level plus this: below the next level's half-way mark.
+SUBSTANCE_CAP_MARGIN = 0.4
 SCORECARD_FILE = "scorecard.json"
 
 
@@ -101,6 +104,11 @@ def finish(card: Scorecard, rubric: Rubric) -> None:
     observed = [(d.score, d.weight) for d in card.dimensions.values() if d.score is not None]
     if observed:
         card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
+        # The overall follows substance: however many process boxes an answer ticks, a
+        # buzzword list, an off-topic answer or a run of "I don't know" is not Solid.
+        said = card.dimensions.get(SUBSTANCE_DIMENSION)
+        if said is not None and said.score is not None:
+            card.overall = min(card.overall, said.score + SUBSTANCE_CAP_MARGIN)
         card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
     order = {d.id: i for i, d in enumerate(rubric.dimensions)}
     weak = sorted(

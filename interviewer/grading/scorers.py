@@ -8,15 +8,20 @@ the behaviour was missing; the 1 then cites the answer in which it was missing.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..catalog.rounds import probes_knowledge
 from ..session.models import Session, Turn
-from ..speech_acts import SPEAKING_WORDS_PER_S, word_count
+from ..speech_acts import SPEAKING_WORDS_PER_S, word_count, words
+from . import code_scorers
 from . import evidence as ev
 from .scorecard import DeliveryStats, Evidence
 from .sentences import Sentence, quote_span, time_span
+from .substance import read_answers, stems, vocabulary
 
 if TYPE_CHECKING:  # the rubric validates scorer names against SCORERS: no runtime import back
     from .rubric import Dimension
@@ -122,7 +127,14 @@ def thinking_aloud(dim: Dimension, ctx: Context) -> Verdict:
 
 
 def honesty(dim: Dimension, ctx: Context) -> Verdict:
-    hits = ev.honesty_markers(ctx.sentences)
+    """Applies where knowledge was probed. In a behavioural story "I didn't know what to
+    do" is part of the story, not the edge of the candidate's knowledge: there only answers
+    to a follow-up ("how did you know ...?") count."""
+    hits = [
+        h
+        for h in ev.honesty_markers(ctx.sentences)
+        if probes_knowledge(h.sentence.round) or h.sentence.after_probe
+    ]
     admits = [h for h in hits if h.kind.startswith("admission")]
     reasoned = [h for h in admits if h.kind == "admission_reasoned"]
     probed = [h for h in hits if h.kind == "absolute_probed"]
@@ -214,7 +226,24 @@ def complexity(dim: Dimension, ctx: Context) -> Verdict:
     return Verdict(score, _pick(ctx, hits), rationale)
 
 
+def _maze_level(dim: Dimension, rate: float) -> int:
+    bands = (
+        dim.param("mazes_per_100_good", 2.0),
+        dim.param("mazes_per_100_ok", 4.0),
+        dim.param("mazes_per_100_weak", 7.0),
+    )
+    return 4 - sum(rate >= b for b in bands)
+
+
 def structure(dim: Dimension, ctx: Context) -> Verdict:
+    """How organised the stories are: told without mazes, and with the parts of a story.
+
+    The level is the lower of two readings. Mazes (restarts, repetitions, discourse "like",
+    hedges) per 100 words say whether the message was organised before it was spoken; the
+    STAR parts of the best story cap it: no story parts at all cannot be above 2, one part
+    not above 3. (STAR parts alone ranked the MIT raters' StructuredAnswers at -0.30: a
+    rambling story hits more of them, so they can only cap, never raise, the level.)
+    """
     hits = ev.star_parts(ctx.sentences)
     best: tuple[int, bool, int] = (0, False, -1)
     for thread in sorted({s.thread for s in ctx.sentences}):
@@ -223,25 +252,42 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
         measured = any(h.kind == "measured_result" for h in in_thread)
         best = max(best, (len(parts), measured, thread))
     n_parts, measured, thread = best
+    maze_hits = ev.mazes(ctx.sentences)
+    rate = 100 * len(maze_hits) / max(1, ctx.words())
+    level = _maze_level(dim, rate)
+    why = f"{rate:.1f} mazes (restarts, repeats, 'like', hedges) per 100 words"
     if n_parts == 0:
-        return _missing(ctx, "No situation, task, action or result")
+        missing = _missing(ctx, "No situation, task, action or result")
+        return Verdict(
+            min(level, 2),
+            missing.evidence + _pick(ctx, maze_hits, 2),
+            f"{why}; " + missing.rationale[0].lower() + missing.rationale[1:],
+        )
     chosen = [h for h in hits if h.sentence.thread == thread]
     parts = sorted({h.kind for h in chosen} - {"measured_result"})
+    cap = 3 if n_parts == 1 else 4
+    if not maze_hits and not ev.fillers(ctx.sentences):
+        # Typed or read-out text has no mazes to read: the story parts alone set the level.
+        cap = 4 if n_parts >= 4 and measured else 3 if n_parts >= 3 else 2 if n_parts == 2 else 1
     if n_parts >= 4 and measured:
-        score = 4
-    elif n_parts >= 3:
-        score = 3
+        why += "; the best story covers all four parts with a measured result."
     else:
-        score = 2 if n_parts == 2 else 1
-    why = f"Best story covers {', '.join(parts)}" + (
-        " with a measured result." if measured else "; no measured result."
+        why += f"; the best story covers {', '.join(parts)}" + (
+            " with a measured result." if measured else "; no measured result."
+        )
+    return Verdict(
+        min(level, cap), _pick(ctx, chosen, limit=4) + _pick(ctx, maze_hits, limit=2), why
     )
-    return Verdict(score, _pick(ctx, chosen, limit=5), why)
 
 
 def delivery(dim: Dimension, ctx: Context) -> Verdict:
+    """The filler rate sets the level (one band per threshold crossed); pace and long
+    unannounced silences lower it. Fillers used to add penalty points that pace and
+    silences shared, so most speakers landed on 3: on the MIT interviews that ranked the
+    raters' NoFillers at 0.52, where the filler count per word alone reaches 0.68."""
     st = ctx.stats
     filler_hits = ev.fillers(ctx.sentences)
+    level = 4
     penalty = 0
     notes: list[str] = []
     rate = st.fillers_per_min
@@ -253,9 +299,7 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
             dim.param("fillers_per_min_ok", 5),
             dim.param("fillers_per_min_weak", 10),
         )
-        penalty += sum(rate >= b for b in bands)
-        if rate >= dim.param("fillers_per_min_poor", 20):
-            penalty += 2  # a filler every few words is enough on its own for the lowest level
+        level -= sum(rate >= b for b in bands)
         notes.append(f"{rate:.1f} fillers a minute" + ("" if st.timed else " (estimated)"))
     if st.words_per_min is not None:
         wpm = st.words_per_min
@@ -267,11 +311,103 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     if st.timed:
         penalty += min(3, st.long_silences)
         notes.append(f"{st.long_silences} long unannounced silence(s)")
-    score = 4 if penalty == 0 else 3 if penalty <= 2 else 2 if penalty <= 4 else 1
+    score = max(1, level - (penalty + 1) // 2)
     quotes = _pick(ctx, filler_hits, limit=3) + ctx.silences[:2]
     if not quotes:
         quotes = [ctx.cite_sentence(s, "fluent") for s in ctx.sentences[:1] if s.ignored is None]
     return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
+
+
+def _from_code(ctx: Context, found: code_scorers.CodeVerdict) -> Verdict:
+    if found.missing:
+        return _missing(ctx, found.missing)
+    return Verdict(found.score, found.evidence, found.rationale, found.not_observed_reason)
+
+
+def correctness(dim: Dimension, ctx: Context) -> Verdict:
+    """The hidden tests: passing at the end, and on the first run (code_scorers.py)."""
+    return _from_code(ctx, code_scorers.correctness(ctx))
+
+
+def testing(dim: Dimension, ctx: Context) -> Verdict:
+    """An example walked through, edge cases named, before the first run (code_scorers.py)."""
+    return _from_code(ctx, code_scorers.testing(ctx))
+
+
+def complexity_as_written(dim: Dimension, ctx: Context) -> Verdict:
+    """The complexity stated, capped where the code as run is quadratic and they said less."""
+    return code_scorers.cap_complexity(complexity(dim, ctx), ctx)
+
+
+MISSED_SHOWN = 3
+
+
+def _short(point: str) -> str:
+    """A strong point's first clause, lower-cased: "uses a min-heap of size k"."""
+    head = re.split(r",| such as | e\.g\.| \(", point, maxsplit=1)[0].strip()
+    return head[0].lower() + head[1:]
+
+
+def _specificity(dim: Dimension, ctx: Context) -> Verdict:
+    """Questions outside the bank have no strong points: how specific the answers are.
+
+    Guiraud's index (distinct words / sqrt(words)) over all the answers: specific stories
+    name more different things than generic ones. It ranks the MIT raters' Overall at 0.33
+    alone; its bands are round numbers, not fitted. Needs enough words to mean anything.
+    """
+    tokens = [w for s in ctx.sentences if s.ignored is None for w in words(s.clean)]
+    if len(tokens) < dim.param("specificity_min_words", 150):
+        return Verdict(
+            None,
+            [],
+            "",
+            "The question is not in the question bank, so there are no strong points to read "
+            "the answer against, and there are too few words to judge how specific it is.",
+        )
+    index = len(set(tokens)) / len(tokens) ** 0.5
+    bands = (
+        dim.param("specificity_low", 8.5),
+        dim.param("specificity_mid", 9.5),
+        dim.param("specificity_high", 10.5),
+    )
+    score = 1 + sum(index >= b for b in bands)
+    return Verdict(
+        score,
+        [],
+        f"Not a question from the bank: judged by how specific the answers are, {index:.1f} "
+        "distinct words per square root of words (Guiraud's index), not by strong points.",
+    )
+
+
+def substance(dim: Dimension, ctx: Context) -> Verdict:
+    """Strong points made (each with its quote), contradicted facts, answers off the question."""
+    readings = [r for r in read_answers(ctx.sentences) if r.level is not None]
+    if not readings:
+        return _specificity(dim, ctx)
+    quotes: list[Evidence] = []
+    parts: list[str] = []
+    for r in readings:
+        title = r.question.title if r.question else "the question"
+        parts.append(f"{title}: {r.reason}")
+        quotes += [ctx.cite_sentence(m.sentence, f"strong point: {m.point}") for m in r.made]
+        quotes += [
+            ctx.cite_sentence(c.sentence, f"contradicts: {c.fact}") for c in r.contradictions
+        ]
+        if r.off_topic:
+            # The sentences that belong to the other question most plainly.
+            rival = vocabulary(r.off_topic)
+            live = [s for s in r.sentences if s.ignored is None]
+            shown = sorted(live, key=lambda s: -len(stems(s.clean) & rival))[:2]
+            quotes += [ctx.cite_sentence(s, "off the question") for s in shown]
+        elif r.level == 1 and r.dont_know:
+            quotes += [ctx.cite_sentence(s, "I don't know") for s in r.dont_know[:2]]
+        if r.missed and r.question and not r.off_topic:
+            shown = [_short(p) for p in r.missed[:MISSED_SHOWN]]
+            more = len(r.missed) - len(shown)
+            parts[-1] += "; not made: " + "; ".join(shown) + (f" (and {more} more)" if more else "")
+    levels = [r.level for r in readings if r.level is not None]
+    score = max(1, min(4, math.floor(sum(levels) / len(levels) + 0.5)))
+    return Verdict(score, quotes, ". ".join(parts) + ".")
 
 
 # The one list of scorers: a rubric dimension names one of these keys (rubric.py checks it).
@@ -281,7 +417,10 @@ SCORERS: dict[str, Callable[[Dimension, Context], Verdict]] = {
     "honesty": honesty,
     "tradeoffs": tradeoffs,
     "metrics": metrics,
-    "complexity": complexity,
+    "complexity": complexity_as_written,
     "structure": structure,
     "delivery": delivery,
+    "correctness": correctness,
+    "testing": testing,
+    "substance": substance,
 }

@@ -51,6 +51,8 @@ class Sentence:
     ignored: str | None = None
     clean: str = ""  # the text with fillers taken out: what the detectors read
     clean_index: tuple[int, ...] = ()  # clean char i is text char clean_index[i]
+    question: str = ""  # the interviewer's question this thread answers (not a probe)
+    question_id: str | None = None  # its id in the question bank, when the session has one
 
     @property
     def lower(self) -> str:
@@ -85,11 +87,13 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
     """Every candidate sentence in order, tagged with the context the detectors need."""
     sentences: list[Sentence] = []
     prompt_turn: Turn | None = None
+    ask_turn: Turn | None = None
     thread = 0
     for turn in session.turns:
         if turn.speaker == "interviewer":
             if turn.act not in ("probe", "clarify", "hint"):
                 thread += 1
+                ask_turn = turn
             prompt_turn = turn
             continue
         if turn.silent or not turn.text.strip():
@@ -109,6 +113,8 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
                     ignored=_ignored_reason(clean),
                     clean=clean,
                     clean_index=clean_index,
+                    question=ask_turn.text if ask_turn else "",
+                    question_id=ask_turn.question_id if ask_turn else turn.question_id,
                 )
             )
     return sentences

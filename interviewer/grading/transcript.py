@@ -42,7 +42,8 @@ _ROUND_RE = re.compile(r"^\s*#?\s*round\s*[:=]\s*(?P<round>[a-z_ ]+)\s*$", re.IG
 # Interviewer lines that ask "why": used to find answers given under probing in transcripts
 # that were not recorded by us (recorded sessions carry the act).
 _PROBE_RE = re.compile(
-    r"\b(why|how come|are you sure|what makes you|how do you know|justify|what would happen"
+    r"\b(why|how come|are you sure|what makes you|how (do|did|would) you know|justify"
+    r"|what would happen"
     r"|what if|what happens (if|when)|can you explain why|what's the reason|what is the reason)\b",
     re.IGNORECASE,
 )

@@ -53,6 +53,9 @@ class PracticeOptions(BaseModel):
         default_factory=dict, description="EndpointConfig overrides, e.g. end_silence_ms"
     )
     seed: int | None = None
+    # Coding questions that carry code: the candidate's own file, and whether to open $EDITOR.
+    code_file: Path | None = None
+    editor: bool = False
     llm: LLMSettings = Field(default_factory=LLMSettings)
 
     def public_dict(self) -> dict:
@@ -105,6 +108,26 @@ def make_answers(
     )
 
 
+def check_code_options(
+    options: PracticeOptions, plan: list[tuple[Persona, list[Question]]]
+) -> None:
+    """--code and --editor need a coding question that carries code, and a readable file."""
+    if options.code_file is None and not options.editor:
+        return
+    from ..coding.tasks import find_task, task_ids
+
+    if not any(find_task(q.id) for _, questions in plan for q in questions):
+        raise ConfigError(
+            "--code and --editor need a coding question that carries code",
+            hint="add --round coding --question ID with one of: " + ", ".join(task_ids()),
+        )
+    if options.code_file is not None and not options.code_file.is_file():
+        raise ConfigError(
+            f"--code: no file at {options.code_file}",
+            hint="give the path of your solution file, or leave --code out to get a starter",
+        )
+
+
 def check_microphone(options: PracticeOptions) -> None:
     """Fail before loading any model when the answers are to come from a missing mic."""
     if options.answers != "microphone":
@@ -126,6 +149,7 @@ def run_practice(
     from ..llm.factory import make_backend
 
     plan = plan_rounds(options)
+    check_code_options(options, plan)
     speaker = None
     if options.voice:
         from ..speech.tts import Speaker
@@ -176,6 +200,18 @@ def run_practice(
     writer = runner.writer
     if on_session:
         on_session(writer.folder)
+    from ..coding.tasks import find_task
+
+    if any(find_task(q.id) for _, questions in plan for q in questions):
+        from ..coding.coach import CodingRound
+
+        runner.coding = CodingRound(
+            writer.folder,
+            clock=runner.clock.now,
+            code_file=options.code_file,
+            editor=options.editor,
+            on_status=observer.status if observer else None,
+        )
     try:
         runner.run_rounds(plan)
     except InterviewerError as exc:

@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 
 from ..audio.io import SAMPLE_RATE, write_wav
 from ..catalog.personas import Persona, Question, round_title
+from ..coding.coach import CoachReply, CodingRound
 from ..llm.base import LLMBackend
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
@@ -65,6 +66,7 @@ class InterviewRunner:
         voice: InterviewerVoice,
         observer: InterviewObserver | None = None,
         config: RunConfig | None = None,
+        coding: CodingRound | None = None,
     ) -> None:
         self.writer = writer
         self.backend = policy_backend
@@ -74,6 +76,8 @@ class InterviewRunner:
         self.observer = observer or NullObserver()
         self.config = config or RunConfig()
         self.clock = SessionClock()
+        # The candidate's code, runs of the hidden tests, and the questions about them.
+        self.coding = coding
         self.exhausted = False
         self._retranscriber: AnswerRetranscriber | None = None
         # Set at the first sample of the next interviewer line: a live answer recorded before
@@ -107,6 +111,7 @@ class InterviewRunner:
                 round_type=plan[-1][1][0].round,
             )
             self._apply_retranscriptions(wait=True)
+            self._finish_coding()
         finally:
             if self._retranscriber is not None:
                 self._retranscriber.close()
@@ -138,6 +143,8 @@ class InterviewRunner:
         act, line = "ask", question.prompt
         self._say(line, act="ask", round_type=question.round, question=question)
         state.history.append(("interviewer", line))
+        if self.coding is not None:
+            self.coding.start(question.id)
         stt_prompt = build_prompt(question.terms, question.prompt)
         while True:
             preparer = self._reply_preparer(policy, state)
@@ -163,6 +170,13 @@ class InterviewRunner:
             finally:
                 if preparer:
                     preparer.close()
+            coached = self._coach(question, text)
+            if coached is not None:
+                state.history.append(("candidate", text))
+                act, line = coached.act, coached.say
+                self._say_coached(coached, question, answered_at)
+                state.history.append(("interviewer", line))
+                continue
             if draft is not None and draft.decision is not None:
                 # Drafted at the pause from exactly these words: adopt its state and reply.
                 state, decision = draft.adopt(text)
@@ -193,6 +207,41 @@ class InterviewRunner:
                 answered_at=answered_at,
             )
             state.history.append(("interviewer", line))
+
+    # --- code (coding questions that carry it) -----------------------------------------------
+
+    def _coach(self, question: Question, text: str) -> CoachReply | None:
+        if self.coding is None:
+            return None
+        reply = self.coding.respond(question.id, text)
+        self._save_code_versions()
+        return reply
+
+    def _say_coached(self, coached: CoachReply, question: Question, answered_at: float) -> None:
+        turn = self._say(
+            coached.say,
+            act=coached.act,
+            round_type=question.round,
+            question=question,
+            meta=coached.meta,
+            answered_at=answered_at,
+        )
+        if coached.run is not None:
+            coached.run.turn = turn.index
+            self.writer.session.code_runs.append(coached.run)
+            self.writer.save()
+
+    def _save_code_versions(self) -> None:
+        if self.coding is not None:
+            self.writer.session.code_versions.extend(self.coding.new_versions())
+
+    def _finish_coding(self) -> None:
+        """Stop watching the code; run any version never run, so the grade sees the end."""
+        if self.coding is None:
+            return
+        finals = self.coding.finish()
+        self._save_code_versions()
+        self.writer.session.code_runs.extend(finals)
 
     def _reply_preparer(
         self, policy: InterviewerPolicy, state: QuestionState

@@ -21,6 +21,7 @@ from ..grading.rubric import Rubric
 from ..grading.scorecard import Evidence, Scorecard
 from ..session.models import Session, Turn
 from . import charts
+from .code_view import code_section
 from .common import clock, stars
 
 _CSS = """
@@ -250,6 +251,7 @@ def build_html(
 <h2>What to practise next</h2><ol>{practise}</ol>
 <h2>Scorecard</h2><p class="meta">Click a quote to hear it.</p>{dims}
 <h2>How it sounded</h2><p class="meta">{escape(" · ".join(figures))}</p>{chart_html}
+{code_section(session, folder)}
 <h2>Transcript</h2>{_transcript(session, links)}
 <pre id="selftest" hidden></pre>
 <div id="dock"><audio id="player" controls preload="metadata"{src_attr}></audio>

@@ -15,11 +15,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..coding.models import CodeRun, CodeVersion
+
 SCHEMA_VERSION = 1
 
 Speaker = Literal["interviewer", "candidate"]
 # What an interviewer turn does; candidate turns have no act.
-InterviewerAct = Literal["greet", "ask", "clarify", "probe", "hint", "move_on", "wrap_up", "break"]
+InterviewerAct = Literal[
+    "greet", "ask", "clarify", "probe", "hint", "move_on", "wrap_up", "break", "test_result"
+]
 # How a candidate turn was captured.
 AnswerSourceKind = Literal["microphone", "file", "text", "simulated"]
 
@@ -91,6 +95,9 @@ class Session(BaseModel):
     settings: dict[str, Any] = Field(default_factory=dict)
     models: ModelsUsed = Field(default_factory=ModelsUsed)
     turns: list[Turn] = Field(default_factory=list)
+    # The coding round's code (added in version 1 with defaults: older files read as empty).
+    code_versions: list[CodeVersion] = Field(default_factory=list)
+    code_runs: list[CodeRun] = Field(default_factory=list)
     complete: bool = Field(default=False, description="false while running or after a crash")
 
     @property

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from ... import speech_acts
-from ...catalog.personas import Persona, Question
-from ...errors import LLMOutputError
+from ...catalog.personas import Persona, Question, load_catalog
+from ...errors import ConfigError, LLMOutputError
 from ...llm.base import ChatMessage, LLMBackend
 from .decisions import MAX_PROBE_WORDS, FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
+STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
 _STOPWORDS = frozenset(
     """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
@@ -52,7 +53,24 @@ class QuestionState:
     silent_turns: int = 0
     candidate_turns: int = 0
     revealed_topics: list[str] = field(default_factory=list)
+    steered_back: int = 0  # times an answer to another question was steered back
     history: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text)
+
+
+def answers_other_question(question: Question, text: str) -> Question | None:
+    """The bank question this answer fits at least twice as well as the one asked."""
+    from ...grading.substance import closer_question  # the grader's reader, one for both
+
+    try:
+        catalog = load_catalog()
+    except ConfigError:
+        return None
+    return closer_question(catalog, question, text)
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"\s*([^.?!]+[.?!])", text)
+    return (match.group(1) if match else text).strip()
 
 
 def content_words(text: str) -> list[str]:
@@ -214,7 +232,24 @@ class InterviewerPolicy:
             return self._move_on("stuck with every hint used")
         if state.depth >= self.max_depth:
             return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
-        return self._probe(state, text)
+        steer = self._steer_back(state, text)
+        return steer or self._probe(state, text)
+
+    def _steer_back(self, state: QuestionState, text: str) -> InterviewerDecision | None:
+        """An answer to another question is steered back once, not probed on its words."""
+        if state.steered_back or len(text.split()) < STEER_MIN_WORDS:
+            return None
+        rival = answers_other_question(state.question, text)
+        if rival is None:
+            return None
+        state.steered_back += 1
+        return InterviewerDecision(
+            act="hint",
+            say=f"Let's come back to the question: I'm asking about "
+            f"{state.question.title.lower()}, not {rival.title.lower()}. "
+            + first_sentence(state.question.prompt),
+            reason=f"the answer reads as one to '{rival.id}'",
+        )
 
     # --- acts -------------------------------------------------------------------------------
 

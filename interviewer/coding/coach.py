@@ -1,0 +1,223 @@
+"""The interviewer's coding moves, around the policy: run the tests when asked, then ask
+about what the run showed.
+
+    before any run, once code is saved: "how would you test it?"
+    a run that fails:  the result, then "walk me through what your function does for <input>"
+    a run that passes: the result, then the time and space complexity of the code as written
+    after that:        a "why" on a choice visible in the code (code_probes.yaml), and a
+                       pointed question when "O(n)" was said over a loop nested in a loop
+
+Anything else goes to the ordinary policy (clarify, probe, hint). :class:`CodingRound` owns
+one :class:`CodeWorkspace` per coding question that carries code.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .. import speech_acts as talk
+from ..errors import ConfigError
+from .complexity import nested_loops_over_same, stated_time_degrees
+from .models import CodeRun, CodeVersion
+from .sandbox import SandboxLimits
+from .tasks import find_task, tasks_dir
+from .workspace import CodeWorkspace
+
+log = logging.getLogger(__name__)
+
+PROBES_FILE = "code_probes.yaml"
+ASK_TESTING = "Before you run it: how would you test it? Which inputs would you try first?"
+ASK_COMPLEXITY = "What are the time and space complexity of the code as written?"
+# "Why" questions on the code per question; after them the ordinary policy probes the words.
+MAX_CODE_PROBES = 2
+
+
+class CodeProbe(BaseModel):
+    pattern: str
+    ask: str
+
+
+class CodeProbes(BaseModel):
+    probes: list[CodeProbe]
+
+
+def load_probes(root: Path | None = None) -> list[tuple[re.Pattern[str], str]]:
+    path = (root or tasks_dir()) / PROBES_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = CodeProbes.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return [(re.compile(p.pattern), p.ask) for p in data.probes]
+    except (OSError, yaml.YAMLError, ValidationError, re.error) as exc:
+        raise ConfigError(f"{path}: cannot read the code probes: {exc}") from exc
+
+
+@dataclass
+class CoachReply:
+    """An interviewer line the coding round says instead of the policy's."""
+
+    act: str  # an InterviewerAct: "test_result" for a run's result, "probe" for a question
+    say: str
+    meta: dict = field(default_factory=dict)
+    run: CodeRun | None = None
+
+
+@dataclass
+class _QuestionMoves:
+    asked_testing: bool = False
+    asked_complexity: bool = False
+    asked_nested: bool = False
+    probed: set[str] = field(default_factory=set)
+
+
+class CodingRound:
+    """The code side of every coding question in a session."""
+
+    def __init__(
+        self,
+        session_folder: Path,
+        clock: Callable[[], float],
+        *,
+        code_file: Path | None = None,
+        editor: bool = False,
+        limits: SandboxLimits | None = None,
+        on_status: Callable[[str], None] | None = None,
+    ) -> None:
+        self.session_folder = session_folder
+        self.clock = clock
+        self.code_file = code_file.resolve() if code_file else None
+        self.editor = editor
+        self.limits = limits or SandboxLimits()
+        self.on_status = on_status or (lambda message: None)
+        self.workspaces: dict[str, CodeWorkspace] = {}
+        self.moves: dict[str, _QuestionMoves] = {}
+        self.probes = load_probes()
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self, question_id: str) -> CodeWorkspace | None:
+        """The question is asked: give the candidate a file to write in (None: talk only)."""
+        task = find_task(question_id)
+        if task is None:
+            return None
+        if question_id in self.workspaces:
+            return self.workspaces[question_id]
+        source = self.code_file if not self.workspaces else None
+        first_index = sum(len(w.versions) for w in self.workspaces.values())
+        workspace = CodeWorkspace(
+            self.session_folder,
+            task,
+            self.clock,
+            source=source,
+            limits=self.limits,
+            first_version_index=first_index,
+        )
+        self.workspaces[question_id] = workspace
+        self.moves[question_id] = _QuestionMoves()
+        workspace.start_watching()
+        self.on_status(f"write your code in {workspace.path}  (say 'run the tests' or type /run)")
+        if self.editor:
+            open_editor(workspace.path)
+        return workspace
+
+    def finish(self) -> list[CodeRun]:
+        """Stop watching; run the tests once more on any version never run (for the grade)."""
+        finals = []
+        for workspace in self.workspaces.values():
+            workspace.stop()
+            workspace.snapshot()
+            if workspace.edited() and not workspace.last_run_is_current():
+                finals.append(workspace.run(trigger="end"))
+        return finals
+
+    def new_versions(self) -> list[CodeVersion]:
+        out: list[CodeVersion] = []
+        for workspace in self.workspaces.values():
+            out.extend(workspace.take_new_versions())
+        return out
+
+    # --- the interviewer's moves ------------------------------------------------------------
+
+    def respond(self, question_id: str, text: str) -> CoachReply | None:
+        workspace = self.workspaces.get(question_id)
+        if workspace is None:
+            return None
+        moves = self.moves[question_id]
+        workspace.snapshot()  # a save the watcher has not seen yet
+        if talk.asks_to_run(text):
+            return self._run(workspace, moves)
+        if not workspace.runs:
+            workspace.snapshot()
+            if (
+                workspace.edited()
+                and not moves.asked_testing
+                and not talk.talks_about_testing(text)
+            ):
+                moves.asked_testing = True
+                return CoachReply("probe", ASK_TESTING, {"code_move": "ask_testing"})
+            return None
+        if not workspace.runs[-1].all_passed:
+            return None
+        code = workspace.current_code()
+        if moves.asked_complexity and not moves.asked_nested:
+            said = [d for d, _ in stated_time_degrees(text)]
+            nested = nested_loops_over_same(code)
+            if said and nested and min(said) < 2:
+                moves.asked_nested = True
+                line = (
+                    f"Your code loops over {nested[0]} inside a loop over {nested[0]}. "
+                    "Walk me through what that costs."
+                )
+                return CoachReply("probe", line, {"code_move": "complexity_check"})
+        for pattern, ask in self.probes:
+            if len(moves.probed) >= MAX_CODE_PROBES:
+                break
+            if ask not in moves.probed and pattern.search(code):
+                moves.probed.add(ask)
+                return CoachReply("probe", ask, {"code_move": "code_choice"})
+        return None
+
+    def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves) -> CoachReply:
+        self.on_status("running the hidden tests…")
+        run = workspace.run()
+        meta = {"code_move": "run", "code_sha256": run.sha256, "passed": run.passed}
+        if run.problem:
+            line = f"{run.sentence} Fix that, then run it again."
+        elif not run.all_passed:
+            case = run.first_failing_input
+            line = (
+                f"{run.sentence} Walk me through what your function does for {case}."
+                if case
+                else f"{run.sentence} What do you think happened?"
+            )
+        elif not moves.asked_complexity:
+            moves.asked_complexity = True
+            line = f"{run.sentence} {ASK_COMPLEXITY}"
+        else:
+            line = f"{run.sentence} Is there an input you would still want to try?"
+        return CoachReply("test_result", line, meta, run=run)
+
+
+def open_editor(path: Path) -> None:
+    """Open $VISUAL or $EDITOR on the file, without waiting: the interview goes on."""
+    import os
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not command:
+        raise ConfigError(
+            "--editor needs $EDITOR (or $VISUAL) set",
+            hint=f"for example EDITOR=code, or open {path} in your editor yourself",
+        )
+    try:
+        subprocess.Popen([*shlex.split(command), str(path)])
+    except OSError as exc:
+        raise ConfigError(f"cannot start the editor {command!r}: {exc}") from exc

@@ -1,0 +1,74 @@
+"""The complexity of the code as written, as far as its shape shows it, and the time
+complexity the candidate states: enough to notice "O(n)" said over a loop nested in a loop
+over the same list, and nothing cleverer (multi-variable costs such as O(n k) are left alone).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+# "O(n)", "O(n log n)", "O(n^2)", "O(n squared)", "O of n", "linear", "quadratic".
+_BIG_O = re.compile(r"\bO\s*(?:\(|of\s+)\s*([^)]{1,20}?)\s*(?:\)|[,.;]|\s+time|$)", re.I)
+_WORDS = {"constant": 0.0, "linear": 1.0, "quadratic": 2.0, "cubic": 3.0}
+
+
+def _degree(expression: str) -> float | None:
+    """Degree in n of a single-variable complexity, or None for anything else."""
+    e = expression.lower().replace(" ", "").replace("*", "")
+    table = {
+        "1": 0.0,
+        "logn": 0.5,
+        "n": 1.0,
+        "nlogn": 1.5,
+        "nlog(n)": 1.5,
+        "n^2": 2.0,
+        "n2": 2.0,
+        "nsquared": 2.0,
+        "nn": 2.0,
+        "n^3": 3.0,
+    }
+    return table.get(e)
+
+
+def stated_time_degrees(text: str) -> list[tuple[float, tuple[int, int]]]:
+    """Single-variable time complexities the text states, with where they are."""
+    found = []
+    for match in _BIG_O.finditer(text):
+        degree = _degree(match.group(1))
+        if degree is not None:
+            found.append((degree, match.span()))
+    for word, degree in _WORDS.items():
+        for match in re.finditer(rf"\b{word}\s+time\b", text, re.I):
+            found.append((degree, match.span()))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def nested_loops_over_same(code: str) -> list[str]:
+    """Names of collections looped over inside a loop over the same collection (O(n^2))."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return []
+    found: list[str] = []
+
+    def visit(node: ast.AST, outer: list[set[str]]) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.For, ast.comprehension)):
+                names = _names(child.iter) - {"range", "len", "enumerate", "zip"}
+                for enclosing in outer:
+                    for shared in sorted(enclosing & names):
+                        if shared not in found:
+                            found.append(shared)
+                visit(child, [*outer, names])
+            elif isinstance(child, ast.While):
+                visit(child, [*outer, set()])
+            else:
+                visit(child, outer)
+
+    visit(tree, [])
+    return found

@@ -1,0 +1,306 @@
+"""Substance: what the answer says, read against the question it answers.
+
+For a question from the bank (``personas/questions/``):
+
+- a *strong point* counts when one of the candidate's own sentences carries it: a sentence of
+  at least :data:`MIN_POINT_WORDS` words, not a list of terms, sharing at least two content
+  stems with the point, one of them distinctive in the bank (used by few strong points). One
+  sentence makes at most one point, and a sentence that touches four or more points at once
+  is a list of terms, not an explanation: naming the vocabulary never scores;
+- a claim *contradicts* a reference fact when the sentence names one of the fact's keywords
+  and says one of its ``contradicted_by`` phrases (data in the bank, not code);
+- the answer is *off the question* when its words match another bank question at least twice
+  as well as this one and it makes at most one point here (a recommender design given for a
+  fraud question), and a run of "I don't know" with nothing after it makes no point at all.
+
+Each of these is level 1. Otherwise the share of strong points made sets the level, one level
+less per contradicted fact. A question that is not in the bank has no strong points to read
+against: its answer is judged only for a run of "I don't know", else "not observed".
+
+These are word rules (milliseconds for a 10-minute transcript): they miss points said in
+words that share nothing with the point's own. The scorecard says so in its notes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..catalog.personas import Catalog, Question, load_catalog
+from ..errors import ConfigError
+from ..speech_acts import words
+from . import evidence as ev
+from .sentences import Sentence
+
+MIN_POINT_WORDS = 6
+LIST_POINTS = 4  # a sentence touching this many strong points is a list of terms
+METHOD_NOTE = (
+    "Substance was read with word rules (strong points matched by shared stems in the "
+    "candidate's own sentences), not by a language model: a point made in entirely different "
+    "words can be missed."
+)
+
+_STOP = frozenset(
+    """a an the and or but to of in on for with is are was were be been being i i'd i'm
+    we we'd it it's that this these those my our you your would will so then just like um uh
+    use using used uses as at by from into over under than such e g eg etc not no nor
+    can could should may might must do does did done doing have has had having there their
+    them they what how which when why who where because if else also only some any all each
+    every more most less least very much many one two three first second other others
+    about across after before between both during out up down off again further once here
+    describes describe explains explain mentions mention proposes propose shows show states
+    state makes make clear candidate candidate's personally way ways thing things well good
+    right rather instead where possible including include includes plus e.g i.e via
+    whether kind sort lot really think know say said get got go going want need""".split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "es", "s", "ly", "e")
+
+
+def stem(word: str) -> str:
+    """A crude stem: one common suffix off, then the first six letters, so "changed",
+    "changing" and "change" meet, and "evaluates" meets "evaluation"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def stems(text: str) -> set[str]:
+    return {
+        stem(w)
+        for part in words(text)
+        for w in part.replace("'s", "").split("'")
+        if w not in _STOP and len(w) > 1
+    }
+
+
+def _is_sentence(s: Sentence) -> bool:
+    """A sentence that explains, not a fragment or a list of terms."""
+    words = s.clean.split()
+    if s.ignored is not None or len(words) < MIN_POINT_WORDS:
+        return False
+    function = sum(w.lower().strip(".,;:!?") in _STOP for w in words)
+    return function / len(words) >= 0.2
+
+
+@dataclass(frozen=True)
+class PointMade:
+    point: str
+    sentence: Sentence
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    fact: str
+    sentence: Sentence
+    phrase: str
+
+
+@dataclass
+class AnswerReading:
+    """What one answer (the sentences of one thread) says about its question."""
+
+    question: Question | None
+    asked: str
+    sentences: list[Sentence]
+    made: list[PointMade]
+    missed: list[str]
+    contradictions: list[Contradiction]
+    off_topic: Question | None = None
+    dont_know: list[Sentence] | None = None
+    level: int | None = None
+    reason: str = ""
+
+
+@lru_cache(maxsize=4)
+def _bank_stats(catalog: Catalog) -> tuple[Counter[str], Counter[str], int, int]:
+    """How many strong points / questions use each stem (rare = distinctive)."""
+    point_df: Counter[str] = Counter()
+    question_df: Counter[str] = Counter()
+    points = questions = 0
+    for bank in catalog.banks.values():
+        for q in bank.questions:
+            questions += 1
+            question_df.update(vocabulary(q))
+            for p in q.strong_points:
+                points += 1
+                point_df.update(stems(p))
+    return point_df, question_df, points, questions
+
+
+def _catalog() -> Catalog | None:
+    try:
+        return load_catalog()
+    except ConfigError:
+        return None
+
+
+_VOCABULARY: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def vocabulary(q: Question) -> frozenset[str]:
+    """Every stem of a question's title, prompt, terms, strong points and fact keywords."""
+    if (q.id, q.prompt) in _VOCABULARY:
+        return _VOCABULARY[q.id, q.prompt]
+    text = " ".join(
+        [q.title, q.prompt, " ".join(q.terms), " ".join(q.strong_points)]
+        + [" ".join(f.keywords) for f in q.reference_facts]
+    )
+    _VOCABULARY[q.id, q.prompt] = frozenset(stems(text))
+    return _VOCABULARY[q.id, q.prompt]
+
+
+def find_question(catalog: Catalog, question_id: str | None, asked: str) -> Question | None:
+    """The bank question by id, else the one whose prompt the interviewer's words repeat."""
+    if question_id:
+        try:
+            return catalog.question(question_id)
+        except ConfigError:
+            pass
+    said = stems(asked)
+    if len(said) < 4:
+        return None
+    best, best_share = None, 0.0
+    for bank in catalog.banks.values():
+        for q in bank.questions:
+            mine = stems(q.prompt)
+            share = len(said & mine) / max(1, len(mine))
+            if share > best_share:
+                best, best_share = q, share
+    return best if best_share >= 0.6 else None
+
+
+def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> list[PointMade]:
+    candidates = [s for s in sentences if _is_sentence(s)]
+    point_stems = {p: stems(p) for p in q.strong_points}
+    distinctive = {p: {w for w in ws if point_df[w] <= 3} for p, ws in point_stems.items()}
+    scored: list[tuple[float, int, str, Sentence, tuple[str, ...]]] = []
+    for i, s in enumerate(candidates):
+        said = stems(s.clean)
+        touched = [p for p in q.strong_points if said & distinctive[p]]
+        if len(touched) >= LIST_POINTS:
+            continue  # names the vocabulary of half the answer in one breath
+        for p in q.strong_points:
+            shared = said & point_stems[p]
+            if len(shared) >= 2 and shared & distinctive[p]:
+                weight = sum(1 / math.log(2 + point_df[w]) for w in shared)
+                scored.append((weight, i, p, s, tuple(sorted(shared))))
+    made: list[PointMade] = []
+    used_points: set[str] = set()
+    used_sentences: set[int] = set()
+    for _, i, p, s, shared in sorted(scored, key=lambda t: (-t[0], t[1])):
+        if p in used_points or i in used_sentences:
+            continue  # one sentence makes one point
+        used_points.add(p)
+        used_sentences.add(i)
+        made.append(PointMade(p, s, shared))
+    order = {p: n for n, p in enumerate(q.strong_points)}
+    return sorted(made, key=lambda m: order[m.point])
+
+
+def _contradictions(q: Question, sentences: list[Sentence]) -> list[Contradiction]:
+    found: list[Contradiction] = []
+    for fact in q.reference_facts:
+        if not fact.contradicted_by:
+            continue
+        for s in sentences:
+            low = " " + " ".join(_WORD.findall(s.lower)) + " "
+            if not any(f" {' '.join(_WORD.findall(k))} " in low for k in fact.keywords):
+                continue
+            phrase = next(
+                (c for c in fact.contradicted_by if f" {' '.join(_WORD.findall(c))} " in low),
+                None,
+            )
+            if phrase:
+                found.append(Contradiction(fact.fact, s, phrase))
+                break
+    return found
+
+
+def _dont_know_run(sentences: list[Sentence]) -> list[Sentence] | None:
+    """Two or more plain admissions making up much of the answer, with no reasoning after."""
+    hits = [h for h in ev.honesty_markers(sentences) if h.kind == "admission"]
+    live = [s for s in sentences if s.ignored is None]
+    if len(hits) >= 2 and len(hits) >= 0.3 * len(live):
+        return [h.sentence for h in hits]
+    if live and len(hits) == len(live):
+        return [h.sentence for h in hits]
+    return None
+
+
+def closer_question(catalog: Catalog, q: Question, text: str) -> Question | None:
+    """Another bank question whose words the answer matches at least twice as well as
+    ``q``'s (rare words weigh more), or None: the answer is about ``q`` or about nothing."""
+    _, question_df, _, n_questions = _bank_stats(catalog)
+    said = stems(text)
+
+    def match(other: Question) -> float:
+        return sum(math.log(n_questions / question_df[w]) for w in said & vocabulary(other))
+
+    others = [o for b in catalog.banks.values() for o in b.questions if o.id != q.id]
+    if not others:
+        return None
+    rival = max(others, key=match)
+    best = match(rival)
+    return rival if best > 0 and best >= 2 * match(q) else None
+
+
+def read_answer(
+    catalog: Catalog | None, question_id: str | None, asked: str, sentences: list[Sentence]
+) -> AnswerReading:
+    q = find_question(catalog, question_id, asked) if catalog else None
+    reading = AnswerReading(q, asked, sentences, [], [], [])
+    reading.dont_know = _dont_know_run(sentences)
+    if q is None or catalog is None:
+        if reading.dont_know:
+            reading.level, reading.reason = 1, 'a run of "I don\'t know" with nothing after it'
+        return reading
+    point_df = _bank_stats(catalog)[0]
+    reading.made = _points(q, sentences, point_df)
+    reading.missed = [p for p in q.strong_points if p not in {m.point for m in reading.made}]
+    reading.contradictions = _contradictions(q, sentences)
+    rival = closer_question(catalog, q, " ".join(s.clean for s in sentences if s.ignored is None))
+    if len(reading.made) <= 1 and rival is not None:
+        reading.off_topic = rival
+        reading.level = 1
+        reading.reason = f"answers a different question ({rival.title.lower()})"
+        return reading
+    if reading.dont_know and len(reading.made) <= 1:
+        reading.level, reading.reason = 1, 'a run of "I don\'t know" with nothing after it'
+        return reading
+    share = len(reading.made) / len(q.strong_points)
+    if not reading.made:
+        level = 1
+    elif share >= 0.5:
+        level = 4
+    elif share >= 0.3:
+        level = 3
+    else:
+        level = 2
+    reading.level = max(1, level - len(reading.contradictions))
+    reading.reason = f"{len(reading.made)} of {len(q.strong_points)} strong points made" + (
+        f", {len(reading.contradictions)} claim(s) contradict the reference facts"
+        if reading.contradictions
+        else ""
+    )
+    return reading
+
+
+def read_answers(sentences: list[Sentence]) -> list[AnswerReading]:
+    """One reading per question asked (sentences grouped by thread)."""
+    catalog = _catalog()
+    threads: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        threads.setdefault(s.thread, []).append(s)
+    return [
+        read_answer(catalog, group[0].question_id, group[0].question, group)
+        for group in threads.values()
+    ]

@@ -1,0 +1,96 @@
+"""The code in replays and reports: versions on the timeline with their diffs, each run's
+result, and, in a real headless browser, a click on a run shows the code as it was then."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from coding_helpers import TASK, fail_then_fix
+from report_helpers import CDPPage
+from shared_data import REPO_ROOT
+from test_report_browser import FLAGS, _chromium, _wait_for
+
+from interviewer.report.build import write_report
+from interviewer.session.store import load_session
+
+pytestmark = [pytest.mark.slow]
+
+
+def test_replay_shows_versions_diffs_and_runs_in_time_order(tmp_path):
+    folder = fail_then_fix(tmp_path)
+    session = load_session(folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "interviewer", "replay", str(folder), "--text-only"],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=120,
+        env=os.environ | {"COLUMNS": "400"},  # one line per event, as rich wraps at the width
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    first, second = session.code_runs
+    assert f"tests run on v{first.version}: {first.sentence}" in out
+    assert f"tests run on v{second.version}: {second.sentence}" in out
+    assert out.index(first.sentence) < out.index(second.sentence)
+    assert "+    if len(y_true) != len(y_pred):" in out  # the fix, as a diff line
+
+
+def test_clicking_a_run_in_the_report_shows_the_code_as_it_was_then(tmp_path):
+    folder = fail_then_fix(tmp_path)
+    session = load_session(folder)
+    page_path, _ = write_report(str(folder), "html")
+    html = page_path.read_text()
+    assert "<h2>Code</h2>" in html and html.count('class="run') == 2
+    profile = tmp_path / "profile"
+    browser = subprocess.Popen(
+        [
+            _chromium(),
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--remote-debugging-port=0",
+            page_path.resolve().as_uri(),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        port_file = profile / "DevToolsActivePort"
+        port = int(
+            _wait_for(
+                lambda: port_file.is_file() and port_file.read_text().split()[0:1], "devtools"
+            )[0]
+        )
+        targets = _wait_for(
+            lambda: [
+                t
+                for t in json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)
+                )
+                if t.get("type") == "page"
+            ],
+            "the page target",
+        )
+        page = CDPPage(targets[0]["webSocketDebuggerUrl"])
+        try:
+            _wait_for(
+                lambda: page.evaluate("document.querySelectorAll('button.run').length") == 2,
+                "the report's run buttons",
+            )
+            shown = page.evaluate(
+                "(() => {document.querySelectorAll('button.run')[0].click();"
+                "return document.getElementById('code-view').textContent;})()"
+            )
+        finally:
+            page.close()
+    finally:
+        browser.kill()
+        browser.wait()
+    first = session.code_runs[0]
+    version = next(v for v in session.code_versions if v.index == first.version)
+    assert shown == (folder / version.file).read_text() == TASK.wrong.read_text()

@@ -1,0 +1,83 @@
+"""The coding round's flow through the real runner and the real sandbox: the candidate's file
+is versioned, "/run" and "run the tests" run the hidden tests, the interviewer asks about the
+failing case and then the complexity of the code as written, and the grader scores
+correctness and testing from the recorded runs. The LLM is scripted (policy logic only); the
+end-to-end tests through the CLI with the real model are in test_coding_e2e.py."""
+
+from __future__ import annotations
+
+import pytest
+from coding_helpers import TASK, run_session, write
+
+from interviewer.coding.coach import ASK_COMPLEXITY, ASK_TESTING, CodingRound
+from interviewer.grading import grade_session, load_rubric
+from interviewer.session.store import load_session
+
+pytestmark = [pytest.mark.slow]  # runs the sandbox's subprocesses
+
+
+def test_fail_then_fix_is_versioned_run_asked_about_and_graded(tmp_path):
+    solution = tmp_path / "coding-flow" / "code" / "solution.py"
+    steps = [
+        (write(solution, TASK.wrong), "I'll count the true positives and divide by the counts."),
+        (
+            None,
+            "For example y_true [1, 0] and y_pred [1, 1] gives precision 0.5. The edge cases "
+            "are empty lists and lists of different lengths.",
+        ),
+        (None, "/run"),
+        (write(solution, TASK.reference), "I see, I swapped them. Let me run the tests again."),
+        (None, "Time is O(n) because of one pass over the lists, and space is O(1)."),
+    ]
+    probe = "Why do you divide by the lists of different lengths?"
+    folder = run_session(tmp_path, steps, replies=[probe] * 6)
+    session = load_session(folder)
+    said = [t.text for t in session.turns if t.speaker == "interviewer"]
+    assert ASK_TESTING in said  # code saved, no run yet, testing not mentioned
+    assert len(session.code_runs) == 2
+    first, second = session.code_runs
+    assert not first.all_passed and first.first_failing_input is not None
+    assert second.all_passed and second.version is not None
+    failing_line = next(t for t in session.turns if t.index == first.turn)
+    assert failing_line.act == "test_result"
+    assert f"Walk me through what your function does for {first.first_failing_input}" in (
+        failing_line.text
+    )
+    passing_line = next(t for t in session.turns if t.index == second.turn)
+    assert passing_line.text == f"All {second.total} tests pass. {ASK_COMPLEXITY}"
+    assert "Why raise an error there rather than return a default value?" in said
+    # Every version is a file in the session, with its session time.
+    shas = [v.sha256 for v in session.code_versions]
+    assert len(session.code_versions) >= 3 and len(set(shas)) == len(shas)
+    for version in session.code_versions:
+        assert (folder / version.file).is_file()
+    assert first.sha256 in shas and second.sha256 in shas
+    card = grade_session(session, load_rubric())
+    correctness = card.dimensions["correctness"]
+    assert correctness.score == 3, correctness.rationale
+    assert (
+        correctness.evidence[0].kind == "first_run" and correctness.evidence[0].turn == first.turn
+    )
+    testing = card.dimensions["testing"]
+    assert testing.score == 4, testing.rationale
+
+
+def test_correct_first_run_scores_four_and_a_never_run_change_is_run_at_the_end(tmp_path):
+    mine = tmp_path / "mine.py"
+    mine.write_text(TASK.reference.read_text())
+    steps = [(None, "/run"), (lambda: mine.write_text("def precision_recall(a, b):\n"), "ok")]
+    folder = run_session(tmp_path, steps, replies=["Why ok?"] * 6, code_file=mine)
+    session = load_session(folder)
+    assert [r.trigger for r in session.code_runs] == ["candidate", "end"]
+    first, final = session.code_runs
+    assert first.all_passed
+    assert final.problem and final.problem.startswith("The code does not parse")
+    card = grade_session(session, load_rubric())
+    assert card.dimensions["correctness"].score == 1  # judged on the code at the end
+    assert card.dimensions["testing"].score in (1, None)
+
+
+def test_a_question_without_code_is_left_to_the_policy(tmp_path):
+    round_ = CodingRound(tmp_path, clock=lambda: 0.0)
+    assert round_.start("cd-reservoir-sampling") is None
+    assert round_.respond("cd-reservoir-sampling", "/run") is None

@@ -1,0 +1,91 @@
+"""The substance dimension: strong points in the candidate's own sentences, quoted verbatim."""
+
+from __future__ import annotations
+
+from interviewer.catalog.personas import load_catalog
+from interviewer.grading import grade_session
+from interviewer.grading.transcript import parse_text_transcript
+from interviewer.session.models import Session, Turn
+
+
+def _session(question_id: str, answer: str) -> Session:
+    q = load_catalog().question(question_id)
+    return Session(
+        id="s",
+        rounds=[q.round],
+        turns=[
+            Turn(
+                index=0,
+                speaker="interviewer",
+                text=q.prompt,
+                start=0,
+                end=5,
+                round=q.round,
+                question_id=q.id,
+                act="ask",
+            ),
+            Turn(index=1, speaker="candidate", text=answer, start=6, end=60, round=q.round),
+        ],
+        complete=True,
+    )
+
+
+GOOD_FRAUD = (
+    "I'd treat it as a decision with three outcomes, approve, review or decline, with "
+    "thresholds set from the dollar cost of fraud and the review team's capacity. Fraud is "
+    "rare, so accuracy is useless and I'd measure precision and recall at a fixed false "
+    "decline rate. Labels arrive late because chargebacks take weeks, so I'd split by time. "
+    "Blocked payments never get labels, so I'd keep a small random holdout."
+)
+
+
+def test_points_are_quoted_verbatim_from_the_answer() -> None:
+    card = grade_session(_session("sd-fraud-payments", GOOD_FRAUD))
+    dim = card.dimensions["substance"]
+    assert dim.score is not None and dim.score >= 3
+    points = [e for e in dim.evidence if e.kind.startswith("strong point")]
+    assert len(points) >= 3
+    assert all(e.quote in GOOD_FRAUD and e.turn == 1 for e in points)
+    assert any("word rules" in note for note in card.notes)  # the method is said
+
+
+def test_a_keyword_list_an_answer_elsewhere_and_i_dont_know_score_1() -> None:
+    twins = [
+        "Two-tower, embeddings, ranking, cold start, position bias, A/B test, NDCG, feature "
+        "store. I'd use the standard architecture.",
+        "I'd build a recommender with two-tower user and item embeddings, a nearest neighbour "
+        "index for candidate generation, then a ranking model trained on watch completion.",
+        "I don't know. I'm not sure how I would do that. I don't know, maybe a model.",
+    ]
+    for twin in twins:
+        card = grade_session(_session("sd-fraud-payments", twin))
+        assert card.dimensions["substance"].score == 1, twin
+        assert card.overall is not None and card.overall < 2.5  # never Solid
+
+
+def test_one_sentence_makes_one_point() -> None:
+    stuffed = (
+        "I would frame it as approve review decline with thresholds from dollar costs, fix class "
+        "imbalance and label delay with time splits, use velocity features in a feature store, "
+        "gradient boosted trees with reason codes, and monitor adversarial drift."
+    )
+    card = grade_session(_session("sd-fraud-payments", stuffed))
+    points = [e for e in card.dimensions["substance"].evidence if e.kind.startswith("strong")]
+    assert len(points) <= 1
+
+
+def test_a_contradicted_reference_fact_is_cited() -> None:
+    answer = GOOD_FRAUD + " In the end I'd just measure accuracy on a random split, that is fine."
+    card = grade_session(_session("sd-fraud-payments", answer))
+    dim = card.dimensions["substance"]
+    assert any(e.kind.startswith("contradicts") for e in dim.evidence)
+    assert dim.score is not None and dim.score < 4
+
+
+def test_a_question_outside_the_bank_is_not_read_for_strong_points() -> None:
+    text = (
+        "# round: behavioural\nInterviewer: What's your favourite colour and why?\n"
+        "Candidate: Blue, because it reminds me of the sea where I grew up."
+    )
+    dim = grade_session(parse_text_transcript(text, "t")).dimensions["substance"]
+    assert dim.score is None and "not in the question bank" in (dim.not_observed_reason or "")
