@@ -9,6 +9,7 @@ The CLI catches :class:`InterviewerError` only and prints its message as one lin
     ├── SpeechModelError      whisper model folder missing or broken
     ├── TTSError              no espeak-ng / pyttsx3 driver failure
     ├── ConfigError           bad persona/rubric/config file (names file and field)
+    │   └── PlanFileError       the stored study plan cannot be read; it is never overwritten
     ├── SessionError          missing or unreadable session folder
     ├── TranscriptFormatError a transcript file with no speaker labels
     └── LLMError              backend failures
@@ -51,6 +52,10 @@ class TTSError(InterviewerError):
 
 class ConfigError(InterviewerError):
     """A persona, rubric or settings file is invalid."""
+
+
+class PlanFileError(ConfigError):
+    """The stored study plan (confidence grid, schedule) is corrupt or hand-edited wrongly."""
 
 
 class SessionError(InterviewerError):

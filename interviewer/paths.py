@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_cache_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
@@ -31,6 +31,11 @@ def rubrics_dir() -> Path:
     return Path(os.environ.get("INTERVIEWER_RUBRICS_DIR") or _data_dir("rubrics"))
 
 
+def study_dir() -> Path:
+    """The study-plan data: job-description skills and the preparation guide."""
+    return Path(os.environ.get("INTERVIEWER_STUDY_DIR") or _data_dir("study"))
+
+
 def recordings_dir() -> Path:
     """Default home of sessions: ``recordings/`` in the checkout, else the current folder's."""
     env = os.environ.get("INTERVIEWER_RECORDINGS_DIR")
@@ -44,3 +49,8 @@ def recordings_dir() -> Path:
 def cache_dir() -> Path:
     """Assembled model files and other derived artefacts (safe to delete)."""
     return Path(os.environ.get("INTERVIEWER_CACHE_DIR") or user_cache_dir("interviewer"))
+
+
+def data_dir() -> Path:
+    """The user's own state that is not a session: the confidence grid and the study plan."""
+    return Path(os.environ.get("INTERVIEWER_DATA_DIR") or user_data_dir("interviewer"))

@@ -13,6 +13,8 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     # Sessions land in a temp dir. The model cache stays shared (assembling 1 GB per test
     # would be wasteful), unless the environment already points it elsewhere.
     monkeypatch.setenv("INTERVIEWER_RECORDINGS_DIR", str(tmp_path_factory.mktemp("recordings")))
+    # The confidence grid and study plan live in the user data directory: never the real one.
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path_factory.mktemp("userdata")))
 
 
 def _refuse_model_load(*args, **kwargs) -> None:

@@ -185,3 +185,94 @@ class CDPPage:
 
     def close(self) -> None:
         self._sock.close()
+
+
+# --- a headless Chromium tab on a page, for page checks ---------------------------------------
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
+
+
+def wait_for(predicate, what: str, timeout_s: float = 20.0):
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class HeadlessPage:
+    """``with HeadlessPage(page_path, profile) as page:`` a loaded tab, closed afterwards.
+
+    Skips the test when chromium is not installed."""
+
+    def __init__(self, path: Path, profile: Path, window: str = "1000,2400") -> None:
+        self.path = path
+        self.profile = profile
+        self.window = window
+
+    def __enter__(self) -> CDPPage:
+        import json
+        import subprocess
+        import urllib.request
+
+        import pytest
+
+        exe = shutil.which("chromium") or shutil.which("chromium-browser")
+        if exe is None:
+            pytest.skip("chromium is not installed (apt-get install chromium)")
+        self.browser = subprocess.Popen(
+            [
+                exe,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-port=0",
+                f"--window-size={self.window}",
+                self.path.resolve().as_uri(),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            port_file = self.profile / "DevToolsActivePort"
+            port = int(
+                wait_for(
+                    lambda: port_file.is_file() and port_file.read_text().split()[0:1],
+                    "DevToolsActivePort",
+                )[0]
+            )
+            targets = wait_for(
+                lambda: [
+                    t
+                    for t in json.load(
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)
+                    )
+                    if t.get("type") == "page"
+                ],
+                "the page target",
+            )
+            self.page = CDPPage(targets[0]["webSocketDebuggerUrl"])
+            wait_for(lambda: self.page.evaluate("document.readyState") == "complete", "page load")
+        except BaseException:
+            self.browser.terminate()
+            self.browser.wait(timeout=30)
+            raise
+        return self.page
+
+    def __exit__(self, *exc: object) -> None:
+        self.page.close()
+        self.browser.terminate()
+        self.browser.wait(timeout=30)

@@ -7,7 +7,9 @@ from . import (  # noqa: F401
     grade_cmd,  # noqa: F401
     models_cmd,
     personas_cmd,  # noqa: F401
+    plan_cmd,
     practice_cmd,
+    progress_cmd,
     replay_cmd,  # noqa: F401
     report_cmd,  # noqa: F401
     sessions_cmd,

@@ -257,6 +257,11 @@ def practice(
     seed: int = _SEED,
     end_silence_ms: int = _END_SILENCE,
     no_streaming: bool = _NO_STREAMING,
+    next_session: bool = typer.Option(
+        False,
+        "--next",
+        help="Run the session your study plan says is next (see `interviewer plan`).",
+    ),
     code: Path = typer.Option(
         None,
         "--code",
@@ -269,9 +274,14 @@ def practice(
     ),
 ) -> None:
     """Run one interview round, recorded into a session, then print the scorecard."""
+    rounds: list[str] = [normalise_round(round_type)]  # type: ignore[list-item]
+    round_minutes: float | None = None
+    if next_session:
+        rounds, question, round_minutes = _planned(out)
     _run(
         _options(
-            [normalise_round(round_type)],  # type: ignore[list-item]
+            rounds,
+            round_minutes=round_minutes,
             persona=persona,
             question=question,
             code=code,
@@ -292,6 +302,35 @@ def practice(
             no_streaming=no_streaming,
         )
     )
+
+
+def _planned(out: Path | None) -> tuple[list[str], str | None, float | None]:
+    """The plan's next session: (rounds, question id, round time box), said out loud first."""
+    from ..paths import recordings_dir
+    from ..study import plan_next
+    from ..study.guide import load_guide
+
+    found = plan_next(out or recordings_dir())
+    entry = found.entry
+    console.print(
+        f"[bold]Plan, {entry.day:%a %d %b}:[/] "
+        + (f"{entry.rounds[0]}" if entry.kind == "practice" else "a full mock loop"),
+        highlight=False,
+    )
+    if entry.focus:
+        console.print(f"[dim]{entry.focus}[/]", highlight=False)
+    if entry.kind == "loop":
+        return list(entry.rounds), None, load_guide().round_minutes
+    if found.question_id:
+        why = "not asked before" if found.unseen else "asked least often"
+        if found.topics:
+            why += f"; touches the job's {', '.join(found.topics)}"
+        console.print(
+            f"question: {found.question_title} ({found.question_id}; {why})", highlight=False
+        )
+    if found.focus_dimensions:
+        console.print(f"your lowest here: {', '.join(found.focus_dimensions)}", highlight=False)
+    return list(entry.rounds), found.question_id, None
 
 
 @app.command()
