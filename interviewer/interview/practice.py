@@ -18,6 +18,8 @@ from ..catalog.rounds import DEFAULT_ROUND, RoundType
 from ..errors import ConfigError, InterviewerError
 from ..llm.factory import describe
 from ..llm.settings import LLMSettings
+from ..machine.speed import MachineSpeed, plan_for
+from ..machine.speed import measure as measure_speed
 from ..paths import recordings_dir
 from ..session.models import Session
 from ..session.store import new_session_id
@@ -81,7 +83,14 @@ def plan_rounds(options: PracticeOptions) -> list[tuple[Persona, list[Question]]
     return plan
 
 
-def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | None) -> AnswerSource:
+def make_answers(
+    options: PracticeOptions,
+    transcriber,
+    on_frame: Callable | None,
+    speed: MachineSpeed | None = None,
+) -> AnswerSource:
+    """The answer source the options ask for; a live one plans its background work from
+    ``speed`` (measured when the models load)."""
     if options.answers == "files":
         if options.answers_dir is None:
             raise ConfigError("--answers needs a folder of audio files")
@@ -91,7 +100,11 @@ def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | Non
     if options.answers == "simulated":
         return SimulatedCandidate(simulated_speaker(), options.simulate_as)
     return microphone_answers(
-        transcriber, streaming=options.streaming, endpoint=options.endpoint, on_frame=on_frame
+        transcriber,
+        streaming=options.streaming,
+        endpoint=options.endpoint,
+        on_frame=on_frame,
+        plan=plan_for(speed),
     )
 
 
@@ -153,15 +166,21 @@ def run_practice(
     if observer:
         observer.status("loading the speech model…")
     transcriber = load_transcriber(options.stt_model)
-    answers = make_answers(options, transcriber, on_frame)
     if observer:
         observer.status("loading the interviewer model…")
     backend = make_backend(options.llm, progress=progress)
+    speed = None
+    if options.answers == "microphone" and options.streaming and options.llm.backend == "embedded":
+        if observer:
+            observer.status("measuring this machine's speed…")
+        speed = measure_speed(backend, transcriber)
+    answers = make_answers(options, transcriber, on_frame, speed)
     session = Session(
         id=new_session_id(),
         rounds=[questions[0].round for _, questions in plan],
         persona=plan[0][0].id,
-        settings=options.public_dict(),
+        settings=options.public_dict()
+        | ({"machine_speed": speed.model_dump()} if speed is not None else {}),
     )
     session.models.stt = transcriber.description
     llm_info = describe(options.llm, backend)
