@@ -14,7 +14,15 @@ the real interview runner: real faster-whisper, the real embedded LLM, real pytt
 Reply latency runs from the candidate's last spoken word to the first sample of the
 interviewer's reply (the follow-up itself; nothing is said to fill the gap).
 
-    .venv/bin/python benchmarks/latency.py [--json FILE] [--turns 12]
+    .venv/bin/python benchmarks/latency.py [--json FILE] [--turns 12] [--cpus 1]
+
+``--cpus N`` runs the whole benchmark on N of the machine's cores (the process's CPU
+affinity, set before any model loads, so every thread of faster-whisper and llama.cpp
+inherits it, and both size their thread pools to it): a slow laptop on demand. The
+same limit from outside: ``taskset -c 0 .venv/bin/python benchmarks/latency.py``.
+
+The streaming pipeline plans its background work from the machine's speed, measured once
+when the models have loaded (interviewer/machine), as ``interviewer practice`` does.
 """
 
 from __future__ import annotations
@@ -48,16 +56,17 @@ from interviewer.audio.capture import MicrophoneRecorder  # noqa: E402
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
 from interviewer.catalog.personas import load_catalog  # noqa: E402
 from interviewer.interview.answers.sources import AnswerContext, AnswerSource, CandidateAnswer  # noqa: E402
-from interviewer.interview.live.microphone import STREAMING_END_SILENCE_MS  # noqa: E402
 from interviewer.interview.pipeline import interview_runner, microphone_answers  # noqa: E402
 from interviewer.interview.runner import RunConfig  # noqa: E402
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
 from interviewer.llm.factory import make_backend  # noqa: E402
 from interviewer.llm.settings import LLMSettings  # noqa: E402
+from interviewer.machine import StreamingPlan, plan_for, usable_cpus  # noqa: E402
+from interviewer.machine.speed import measure as measure_speed  # noqa: E402
 from interviewer.session.models import Session  # noqa: E402
 from interviewer.speech.stt import load_transcriber  # noqa: E402
 from interviewer.speech.tts import Speaker  # noqa: E402
-from interviewer.turns.endpointing import EndpointConfig  # noqa: E402
+from interviewer.turns.endpointing import STREAMING_END_SILENCE_MS, EndpointConfig  # noqa: E402
 
 DATA = Path(__file__).with_name("data") / "latency_answers.yaml"
 SPEECH_DBFS = -40.0  # a sample louder than this is speech, for finding the last spoken word
@@ -200,7 +209,7 @@ class TimedVoice(InterviewerVoice):
         return super().say(text, path, on_first_sample=first)
 
 
-def run_pipeline(name: str, answers, backend, transcriber, endpoint: dict, out: Path):
+def run_pipeline(name: str, answers, backend, transcriber, endpoint: dict, out: Path, plan=None):
     catalog = load_catalog()
     data = yaml.safe_load(DATA.read_text())
     question = catalog.question(data["question"])
@@ -210,6 +219,7 @@ def run_pipeline(name: str, answers, backend, transcriber, endpoint: dict, out: 
         streaming=name == "streaming",
         endpoint=endpoint,
         recorder_type=PacedRecorder,
+        plan=plan,
     )
     replay = Replay(answers, source, source.recorder)
     voice = TimedVoice(Speaker(voice=persona.voice.id, rate_wpm=persona.voice.rate_wpm))
@@ -283,10 +293,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--naive-silence-ms", type=int, default=800)
     parser.add_argument("--pipelines", default="naive,streaming")
+    parser.add_argument("--cpus", type=int, default=None, help="run on this many cores only")
+    parser.add_argument(
+        "--plan", choices=["measured", "default"], default="measured", help="streaming plan"
+    )
     args = parser.parse_args(argv)
 
+    if args.cpus is not None:
+        allowed = sorted(os.sched_getaffinity(0))
+        if not 1 <= args.cpus <= len(allowed):
+            parser.error(f"--cpus must be between 1 and {len(allowed)}")
+        os.sched_setaffinity(0, allowed[: args.cpus])
+    print(f"running on cores {sorted(os.sched_getaffinity(0))} (usable: {usable_cpus()})")
     transcriber = load_transcriber(None)
     backend = make_backend(LLMSettings(model=args.model))
+    speed = measure_speed(backend, transcriber)
+    plan = plan_for(speed) if args.plan == "measured" else StreamingPlan()
+    print(f"measured {speed}\nstreaming plan: {plan}")
     answers = build_answers(_WORK, args.turns)
     print(
         f"{len(answers)} answers, {sum(a.kind == 'thinking' for a in answers)} with thinking "
@@ -302,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
             else {"end_silence_ms": args.naive_silence_ms}
         )
         started = time.perf_counter()
-        turns, session = run_pipeline(name, answers, backend, transcriber, endpoint, _WORK / name)
+        turns, session = run_pipeline(
+            name, answers, backend, transcriber, endpoint, _WORK / name, plan
+        )
         results[name] = summarise(turns) | {"wall_s": round(time.perf_counter() - started, 1)}
         results[name]["per_turn"] = [t.__dict__ for t in turns]
         for t in turns:
@@ -328,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         "llm_prompt_tps": prompt_tps,
         "llm_gen_tps": gen_tps,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cores": sorted(os.sched_getaffinity(0)),
+        "load_average_at_end": os.getloadavg(),
+        "measured_speed": speed.model_dump(),
+        "streaming_plan": plan.model_dump(),
         "settings": vars(args) | {"json": str(args.json) if args.json else None},
     }
     print(

@@ -50,7 +50,8 @@ def speaking_time_s(text: str) -> float:
     return word_count(text) / SPEAKING_WORDS_PER_S
 
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+# A full stop between digits ("0.95", "2.5 s") is a decimal point, not a sentence end.
+_SENTENCE = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+|$)")
 
 
 def sentence_spans(text: str) -> list[tuple[int, str]]:
@@ -156,15 +157,50 @@ DONE_PHRASES: tuple[str, ...] = (
     "i'm finished",
     "i am finished",
 )
-# A turn that ends on one of these words is mid-thought: fillers, then words a sentence
-# cannot stop on (conjunctions, prepositions, articles).
-TRAILING_WORDS: tuple[str, ...] = (
-    *("um", "uh", "erm", "er", "hmm", "mm", "ah", "like", "well", "so"),
-    *("and", "but", "or", "because", "then", "which", "that", "if", "when", "while"),
-    *("whereas", "although", "though", "since", "so that", "the", "a", "an", "to", "of"),
-    *("for", "with", "in", "on", "by", "is", "are", "was", "my", "our", "we", "i", "it's"),
-    "basically",
+# How an answer's last words sound (turns/completeness.py reads them for the end-of-turn
+# policy). Written without apostrophes: they are matched against words stripped of theirs,
+# so Whisper's "I'm" and a transcript's "im" read the same.
+# Hesitation sounds: the speaker holds the floor while finding the next words.
+HESITATION_WORDS = frozenset(
+    {"um", "uh", "erm", "er", "uhm", "umm", "uhh", "hmm", "hm", "mm", "ah"}
 )
+# Function words a sentence cannot stop on: what they introduce is still to come.
+OPEN_WORDS = frozenset(
+    {
+        # conjunctions
+        "and", "but", "or", "nor", "so", "because", "cause", "cuz", "then", "that", "which",
+        "who", "whom", "whose", "where", "if", "when", "whenever", "while", "whereas",
+        "although", "though", "since", "unless", "until", "than", "whether", "plus",
+        # prepositions
+        "to", "of", "for", "with", "in", "on", "at", "by", "from", "about", "into", "onto",
+        "between", "through", "during", "without", "within", "across", "against", "among",
+        "toward", "towards", "via", "per", "like",
+        # determiners
+        "the", "a", "an", "my", "our", "your", "their", "his", "every", "each", "another",
+        # auxiliaries and the copula
+        "is", "are", "was", "am", "be", "been", "being", "will", "would", "could", "should",
+        "can", "might", "must", "shall",
+        # subjects and subject contractions: the verb is still to come ("its" is also "it's")
+        "i", "we", "they", "he", "she", "im", "were", "theyre", "youre", "hes", "shes", "its",
+        "thats", "theres", "heres", "ive", "weve", "theyve", "id", "wed", "ill", "well",
+        # markers that announce more
+        "basically", "namely",
+    }
+)  # fmt: skip
+# Acknowledgements and discourse markers that open an answer: "Yeah. So..." is a start.
+TURN_STARTERS = frozenset(
+    {
+        "yeah", "yes", "yep", "yup", "no", "nope", "okay", "ok", "right", "sure", "well",
+        "so", "oh", "huh", "actually", "alright", "hmm", "uh", "um", "mhm", "great", "good",
+        "definitely", "absolutely", "exactly", "interesting", "hi", "hello", "now",
+    }
+)  # fmt: skip
+
+
+def bare_words(text: str) -> list[str]:
+    """:func:`words` with apostrophes dropped ("I'm" -> "im"), for the word sets above."""
+    return [w.replace("'", "") for w in words(text) if w.replace("'", "")]
+
 
 # --- questions ------------------------------------------------------------------------------
 # Words people say before the question itself: "so, um, how many users...".

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from interviewer.speech_acts import words as normalise_words
 from interviewer.turns import Decision, EndpointConfig, TurnEndPolicy
+from interviewer.turns.completeness import Ending
 
 policy = TurnEndPolicy()
 
@@ -26,22 +27,54 @@ def test_no_speech_times_out_as_silent_turn() -> None:
 
 
 @pytest.mark.parametrize(
-    "words",
+    ("words", "wait_ms"),
     [
-        "I would use a two tower model and",
-        "the main reason is, um",
-        "So the answer is... hmm",
-        "we could shard the index by",
-        "Let me think.",
-        "let me think about that for a second",
-        "I'd pick precision because",
-        "First,",
+        ("I would use a two tower model and", 1200),
+        ("the main reason is, um", 4500),
+        ("So the answer is... hmm", 4500),
+        ("we could shard the index by", 1200),
+        ("Let me think.", 4500),
+        ("let me think about that for a second", 4500),
+        ("I'd pick precision because", 1200),
+        ("First,", 1200),
+        ("Yeah.", 1500),
+        ("okay so", 1500),
+        ("and then we would...", 4500),
     ],
 )
-def test_unfinished_words_wait_for_thinking_silence(words: str) -> None:
+def test_unfinished_words_wait_longer(words: str, wait_ms: int) -> None:
     assert policy.classify(words) == "unfinished"
-    assert policy.decide(3_000, 4_000, words) == Decision(end=False, reason="thinking_pause")
-    assert policy.decide(4_500, 4_000, words) == Decision(end=True, reason="silence")
+    assert wait_ms > policy.config.end_silence_ms  # the promise: they wait longer
+    assert policy.decide(wait_ms - 1, 4_000, words) == Decision(end=False, reason="thinking_pause")
+    assert policy.decide(wait_ms, 4_000, words) == Decision(end=True, reason="silence")
+
+
+@pytest.mark.parametrize(
+    ("words", "ending"),
+    [
+        # Switchboard-style words: no punctuation, no apostrophes.
+        ("i really dont have a budget both my wife and", Ending.OPEN),
+        ("so i think that", Ending.OPEN),
+        ("its", Ending.OPEN),
+        ("im", Ending.OPEN),
+        ("we spend a lot on the", Ending.OPEN),
+        ("and then uh", Ending.FILLER),
+        ("yeah", Ending.STARTING),
+        ("right well", Ending.STARTING),
+        ("i really dont have a budget", Ending.COMPLETE),
+        ("we mostly go out on weekends", Ending.COMPLETE),
+        ("it depends on the latency budget i'm done", Ending.DONE),
+        ("yeah that is my answer", Ending.DONE),
+        ("hmm let me think", Ending.THINKING),
+    ],
+)
+def test_endings_are_read_without_punctuation(words: str, ending: Ending) -> None:
+    assert policy.read(words) is ending
+
+
+def test_a_long_answer_that_starts_with_yeah_is_not_starting() -> None:
+    assert policy.read("yeah we tried that and it worked") is Ending.COMPLETE
+    assert policy.read("yeah okay right so") is Ending.OPEN  # "so" still wants more
 
 
 @pytest.mark.parametrize(
@@ -81,7 +114,7 @@ def test_thresholds_and_phrases_are_configurable() -> None:
     custom = TurnEndPolicy(
         EndpointConfig(
             end_silence_ms=300,
-            thinking_silence_ms=1_000,
+            open_silence_ms=1_000,
             done_phrases=["over to you"],
             no_speech_timeout_s=2,
         )

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from interviewer.interview.answers.simulated import SimulatedCandidate
 from interviewer.interview.answers.sources import (
     FileAnswers,
     MicrophoneAnswers,
-    SimulatedCandidate,
     TextAnswers,
 )
 from interviewer.interview.live.microphone import LiveMicrophoneAnswers
@@ -24,7 +24,7 @@ from interviewer.llm.embedded import EmbeddedBackend
 from interviewer.llm.openai_backend import OpenAIBackend
 from interviewer.session.models import Session, Turn
 from interviewer.session.store import SessionWriter
-from interviewer.turns.endpointing import EndpointConfig
+from interviewer.turns.endpointing import STREAMING_END_SILENCE_MS, EndpointConfig
 
 
 def test_sources_and_backends_declare_what_they_can_do() -> None:
@@ -35,8 +35,8 @@ def test_sources_and_backends_declare_what_they_can_do() -> None:
     assert OpenAIBackend.cancellable is False and OpenAIBackend.prefill is None
 
 
-def test_streaming_ends_a_finished_answer_sooner_unless_told_otherwise() -> None:
-    assert microphone_endpoint(True).end_silence_ms < EndpointConfig().end_silence_ms
+def test_streaming_uses_its_own_end_silence_unless_told_otherwise() -> None:
+    assert microphone_endpoint(True).end_silence_ms == STREAMING_END_SILENCE_MS
     assert microphone_endpoint(False) == EndpointConfig()
     assert microphone_endpoint(True, {"end_silence_ms": 900}).end_silence_ms == 900
 

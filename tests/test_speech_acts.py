@@ -122,3 +122,16 @@ def test_one_tokeniser_and_one_speaking_rate() -> None:
 def test_every_scorer_is_used_by_the_default_rubric_and_every_dimension_has_one() -> None:
     rubric = load_rubric()
     assert {d.scorer_id for d in rubric.dimensions} == set(SCORERS)
+
+
+def test_a_decimal_point_does_not_end_a_sentence() -> None:
+    from interviewer.interview.policy.decide import first_sentence
+    from interviewer.speech_acts import sentences
+
+    text = "Your team reports 0.95 AUC offline. Why did it drop? It took 2.5 s."
+    assert sentences(text) == [
+        "Your team reports 0.95 AUC offline.",
+        "Why did it drop?",
+        "It took 2.5 s.",
+    ]
+    assert first_sentence(text) == "Your team reports 0.95 AUC offline."

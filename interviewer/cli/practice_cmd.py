@@ -15,6 +15,7 @@ from ..catalog.rounds import (
     parse_round_list,
     round_list,
 )
+from ..interview.answers.simulated import LEVELS
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
@@ -65,7 +66,9 @@ class ConsoleObserver:
         console.print(f"[dim]… {message}[/]", highlight=False)
 
 
-def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode:
+def _answer_mode(
+    answers: Path | None, text: bool, simulate: bool, simulate_as: str = "strong"
+) -> AnswerMode:
     chosen = [
         name
         for name, on in (("--answers", answers), ("--text", text), ("--simulate", simulate))
@@ -73,6 +76,10 @@ def _answer_mode(answers: Path | None, text: bool, simulate: bool) -> AnswerMode
     ]
     if len(chosen) > 1:
         raise typer.BadParameter(f"choose one of {', '.join(chosen)}")
+    if simulate_as not in LEVELS:
+        raise typer.BadParameter(f"--as {simulate_as}: choose {' or '.join(LEVELS)}")
+    if simulate_as != "strong" and not simulate:
+        raise typer.BadParameter("--as chooses the simulated candidate: add --simulate")
     if answers:
         return "files"
     if text:
@@ -140,6 +147,7 @@ def _options(
     answers: Path | None,
     text: bool,
     simulate: bool,
+    simulate_as: str,
     no_voice: bool,
     out: Path | None,
     backend: str,
@@ -165,8 +173,9 @@ def _options(
         question_id=question,
         questions_per_round=questions,
         max_depth=depth,
-        answers=_answer_mode(answers, text, simulate),
+        answers=_answer_mode(answers, text, simulate, simulate_as),
         answers_dir=answers,
+        simulate_as=simulate_as,  # type: ignore[arg-type]  # checked by _answer_mode
         voice=not no_voice,
         out_dir=out,
         stt_model=stt_model,
@@ -193,7 +202,12 @@ _ANSWERS = typer.Option(
 )
 _TEXT = typer.Option(False, "--text", help="Type answers (one line each) instead of speaking.")
 _SIMULATE = typer.Option(
-    False, "--simulate", help="A scripted candidate answers through text to speech."
+    False,
+    "--simulate",
+    help="A simulated candidate answers the question asked, through text to speech.",
+)
+_SIMULATE_AS = typer.Option(
+    "strong", "--as", help="With --simulate: the strong or the weak candidate's answers."
 )
 _NO_VOICE = typer.Option(
     False, "--no-voice", help="Print the interviewer's lines instead of speaking them."
@@ -248,6 +262,7 @@ def practice(
     answers: Path = _ANSWERS,
     text: bool = _TEXT,
     simulate: bool = _SIMULATE,
+    simulate_as: str = _SIMULATE_AS,
     no_voice: bool = _NO_VOICE,
     out: Path = _OUT,
     backend: str = _BACKEND,
@@ -291,6 +306,7 @@ def practice(
             answers=answers,
             text=text,
             simulate=simulate,
+            simulate_as=simulate_as,
             no_voice=no_voice,
             out=out,
             backend=backend,
@@ -348,6 +364,7 @@ def loop(
     answers: Path = _ANSWERS,
     text: bool = _TEXT,
     simulate: bool = _SIMULATE,
+    simulate_as: str = _SIMULATE_AS,
     no_voice: bool = _NO_VOICE,
     out: Path = _OUT,
     backend: str = _BACKEND,
@@ -370,6 +387,7 @@ def loop(
             answers=answers,
             text=text,
             simulate=simulate,
+            simulate_as=simulate_as,
             no_voice=no_voice,
             out=out,
             backend=backend,

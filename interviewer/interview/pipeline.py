@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..llm.base import LLMBackend
+from ..machine.speed import StreamingPlan
 from ..session.models import Session
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber
-from ..turns.endpointing import EndpointConfig
+from ..turns.endpointing import STREAMING_END_SILENCE_MS, EndpointConfig
 from .answers.sources import AnswerSource, MicrophoneAnswers
-from .live.microphone import STREAMING_END_SILENCE_MS, LiveMicrophoneAnswers
+from .live.microphone import LiveMicrophoneAnswers
 from .runner import InterviewObserver, InterviewRunner, RunConfig
 from .voice import InterviewerVoice
 
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 def microphone_endpoint(
     streaming: bool, overrides: Mapping[str, float | int] | None = None
 ) -> EndpointConfig:
-    """End-of-turn settings: with the words in view (streaming) a finished-sounding answer
-    ends after a shorter silence; silence alone keeps the longer default."""
+    """End-of-turn settings: with the words in view (streaming), the policy's waits follow
+    how the words end; ``STREAMING_END_SILENCE_MS`` after a finished-sounding ending."""
     base: dict[str, float | int] = {"end_silence_ms": STREAMING_END_SILENCE_MS} if streaming else {}
     return EndpointConfig(**(base | dict(overrides or {})))  # type: ignore[arg-type]
 
@@ -43,12 +44,14 @@ def microphone_answers(
     recorder_type: type[MicrophoneRecorder] | None = None,
     realtime: bool = False,
     on_frame: Callable | None = None,
+    plan: StreamingPlan | None = None,
 ) -> LiveMicrophoneAnswers | MicrophoneAnswers:
     """The microphone as an answer source; raises NoInputDeviceError when there is none.
 
     ``streaming`` transcribes while the candidate talks and lets the runner prepare the reply
     meanwhile; otherwise each answer is transcribed once it ends. ``recorder_type`` and
-    ``realtime`` are for replaying a virtual microphone (benchmarks, tests).
+    ``realtime`` are for replaying a virtual microphone (benchmarks, tests). ``plan`` sizes
+    the live pipeline's background work to the machine (interviewer/machine).
     """
     from ..audio.capture import MicrophoneRecorder
 
@@ -56,7 +59,7 @@ def microphone_answers(
         endpoint=microphone_endpoint(streaming, endpoint), realtime=realtime
     )
     if streaming:
-        return LiveMicrophoneAnswers(recorder, transcriber, on_frame=on_frame)
+        return LiveMicrophoneAnswers(recorder, transcriber, on_frame=on_frame, plan=plan)
     return MicrophoneAnswers(recorder, on_frame=on_frame)
 
 

@@ -18,11 +18,14 @@ from ..catalog.rounds import DEFAULT_ROUND, RoundType
 from ..errors import ConfigError, InterviewerError
 from ..llm.factory import describe
 from ..llm.settings import LLMSettings
+from ..machine.speed import MachineSpeed, plan_for
+from ..machine.speed import measure as measure_speed
 from ..paths import recordings_dir
 from ..session.models import Session
 from ..session.store import new_session_id
 from ..speech.stt import load_transcriber
-from .answers.sources import AnswerSource, FileAnswers, SimulatedCandidate, TextAnswers
+from .answers.simulated import Level, SimulatedCandidate, script_for, simulated_speaker
+from .answers.sources import AnswerSource, FileAnswers, TextAnswers
 from .pipeline import interview_runner, microphone_answers
 from .runner import InterviewObserver, RunConfig
 from .voice import InterviewerVoice
@@ -42,6 +45,7 @@ class PracticeOptions(BaseModel):
     break_s: float = Field(default=0.0, ge=0)
     answers: AnswerMode = "microphone"
     answers_dir: Path | None = None
+    simulate_as: Level = "strong"  # which simulated candidate answers (answers == "simulated")
     voice: bool = True
     out_dir: Path | None = None
     stt_model: str = "bundled"
@@ -79,7 +83,14 @@ def plan_rounds(options: PracticeOptions) -> list[tuple[Persona, list[Question]]
     return plan
 
 
-def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | None) -> AnswerSource:
+def make_answers(
+    options: PracticeOptions,
+    transcriber,
+    on_frame: Callable | None,
+    speed: MachineSpeed | None = None,
+) -> AnswerSource:
+    """The answer source the options ask for; a live one plans its background work from
+    ``speed`` (measured when the models load)."""
     if options.answers == "files":
         if options.answers_dir is None:
             raise ConfigError("--answers needs a folder of audio files")
@@ -87,11 +98,13 @@ def make_answers(options: PracticeOptions, transcriber, on_frame: Callable | Non
     if options.answers == "text":
         return TextAnswers()
     if options.answers == "simulated":
-        from ..speech.tts import Speaker
-
-        return SimulatedCandidate(Speaker(voice="en-gb", rate_wpm=160))
+        return SimulatedCandidate(simulated_speaker(), options.simulate_as)
     return microphone_answers(
-        transcriber, streaming=options.streaming, endpoint=options.endpoint, on_frame=on_frame
+        transcriber,
+        streaming=options.streaming,
+        endpoint=options.endpoint,
+        on_frame=on_frame,
+        plan=plan_for(speed),
     )
 
 
@@ -144,19 +157,30 @@ def run_practice(
         voice = plan[0][0].voice
         speaker = Speaker(voice=voice.id, rate_wpm=voice.rate_wpm)
     check_microphone(options)
+    if options.answers == "simulated":
+        # A question without a scripted candidate fails now, not after the models load.
+        for _, questions in plan:
+            for question in questions:
+                script_for(question.id, question.round)
     # Load every model before the first question: no stall mid-interview.
     if observer:
         observer.status("loading the speech model…")
     transcriber = load_transcriber(options.stt_model)
-    answers = make_answers(options, transcriber, on_frame)
     if observer:
         observer.status("loading the interviewer model…")
     backend = make_backend(options.llm, progress=progress)
+    speed = None
+    if options.answers == "microphone" and options.streaming and options.llm.backend == "embedded":
+        if observer:
+            observer.status("measuring this machine's speed…")
+        speed = measure_speed(backend, transcriber)
+    answers = make_answers(options, transcriber, on_frame, speed)
     session = Session(
         id=new_session_id(),
         rounds=[questions[0].round for _, questions in plan],
         persona=plan[0][0].id,
-        settings=options.public_dict(),
+        settings=options.public_dict()
+        | ({"machine_speed": speed.model_dump()} if speed is not None else {}),
     )
     session.models.stt = transcriber.description
     llm_info = describe(options.llm, backend)

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from ..machine.cpus import usable_cpus
+
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
@@ -37,7 +39,7 @@ class LLMSettings(BaseModel):
     model: str | None = None
     base_url: str | None = Field(default_factory=lambda: _env("OPENAI_BASE_URL"))
     api_key: SecretStr | None = Field(default_factory=lambda: _env_secret("OPENAI_API_KEY"))
-    n_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    n_threads: int = Field(default_factory=usable_cpus, ge=1)
     n_ctx: int = Field(default=4096, ge=256)
     timeout_s: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=2, ge=0)

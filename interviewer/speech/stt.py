@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -122,8 +121,11 @@ def collapse_repetition_loops(
 
 
 def default_threads() -> int:
-    # CTranslate2 defaults to 4 threads, which oversubscribes small machines.
-    return max(1, os.cpu_count() or 1)
+    # CTranslate2 defaults to 4 threads, which oversubscribes small machines; and a process
+    # pinned to fewer cores than the machine has must not count the others.
+    from ..machine.cpus import usable_cpus
+
+    return usable_cpus()
 
 
 def build_prompt(terms: Iterable[str] = (), question: str | None = None) -> str:

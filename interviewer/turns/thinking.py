@@ -7,7 +7,8 @@ that is someone thinking, not an answer.
 
 from __future__ import annotations
 
-from .endpointing import Decision, EndpointConfig, TurnEndPolicy, normalise_words
+from ..speech_acts import words
+from .endpointing import Decision, EndpointConfig, TurnEndPolicy
 
 _MURMUR_WORDS = frozenset(
     "um uh erm er hmm mm ah okay ok so right well alright let me think see yeah yes".split()
@@ -25,14 +26,14 @@ class ThinkingTimePolicy(TurnEndPolicy):
                 update={"no_speech_timeout_s": max(config.no_speech_timeout_s, wait_s)}
             )
         )
-        self.wait_ms = int(wait_s * 1000)
+        self.patience_ms = int(wait_s * 1000)
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None) -> Decision:
         decision = super().decide(silence_ms, spoken_ms, words_so_far)
-        if not decision.end or decision.reason != "silence" or silence_ms >= self.wait_ms:
+        if not decision.end or decision.reason != "silence" or silence_ms >= self.patience_ms:
             return decision
         if words_so_far is not None:
-            murmur = all(w in _MURMUR_WORDS for w in normalise_words(words_so_far))
+            murmur = all(w in _MURMUR_WORDS for w in words(words_so_far))
         else:
             murmur = spoken_ms < MURMUR_MS
         if murmur:

@@ -1,5 +1,5 @@
 """Where the candidate's answers come from: the microphone, audio files, typed text, or a
-simulated candidate speaking scripted answers through text to speech.
+simulated candidate speaking scripted answers through text to speech (``simulated.py``).
 
 Every source returns a :class:`CandidateAnswer` per interviewer turn, or ``None`` when it has
 no more answers (files used up, end of typed input), which ends the interview cleanly.
@@ -15,16 +15,14 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 import numpy as np
-import yaml
 
-from ...errors import AudioError, ConfigError
+from ...errors import AudioError
 from ...session.models import AnswerSourceKind
 from ...speech.stt import Transcription
 
 log = logging.getLogger(__name__)
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".m4a", ".webm", ".opus", ".aac")
-SIMULATED_SCRIPT = Path(__file__).with_name("simulated_candidate.yaml")
 
 
 class AnswerListener(Protocol):
@@ -152,44 +150,3 @@ class MicrophoneAnswers:
         return CandidateAnswer(
             source="microphone", samples=captured.samples, ended_by=captured.ended_by
         )
-
-
-class SimulatedCandidate:
-    """A scripted candidate who speaks through text to speech: demos and machines with no mic.
-
-    The script (``simulated_candidate.yaml``) holds, per round, answers in order: typically a
-    clarifying question, a first answer, then answers to the 'why' follow-ups.
-    """
-
-    kind: AnswerSourceKind = "simulated"
-    live = False
-
-    def __init__(self, speaker: Any, script_path: Path = SIMULATED_SCRIPT) -> None:
-        try:
-            data = yaml.safe_load(script_path.read_text())
-            self.script: dict[str, list[str]] = data["rounds"]
-            # What they ask when invited at the end of each round (the last: "no more").
-            self.closing: list[str] = list(data["candidate_questions"])
-        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{script_path}: cannot read the simulated candidate: {exc}") from exc
-        self.speaker = speaker
-        self._position: dict[str, int] = {}
-
-    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        from ...audio.io import load_audio
-        from ..policy.closing import CANDIDATE_QUESTIONS_ID
-
-        answers = self.script.get(context.round) or self.script.get("default", [])
-        if context.question_id == CANDIDATE_QUESTIONS_ID:
-            answers = self.closing
-        key = f"{context.round}:{context.question_id}"
-        position = self._position.get(key, 0)
-        if position >= len(answers):
-            return None
-        self._position[key] = position + 1
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            wav = Path(tmp) / "answer.wav"
-            self.speaker.synthesize(answers[position], wav)
-            return CandidateAnswer(source="simulated", samples=load_audio(wav), origin="tts")

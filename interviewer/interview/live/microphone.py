@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from ...machine.speed import StreamingPlan
 from ...session.models import AnswerSourceKind
 from ...speech.incremental import IncrementalTranscriber
 from ...speech.stt import Transcriber
@@ -22,12 +23,6 @@ from ...turns.thinking import thinking_policy
 from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
-
-# With the words in view (and a transcript that has caught up), a finished-sounding answer
-# can end after a shorter silence than silence alone allows: benchmarks/latency.py measured
-# 0 of 5 thinking pauses cut off at 600 ms, and the longest wait past a finished answer
-# 0.95 s. At 1000 ms, also 0 of 5, the median reply was 0.2 s later.
-STREAMING_END_SILENCE_MS = 600
 
 
 class PauseWatcher:
@@ -70,20 +65,29 @@ class LiveMicrophoneAnswers:
     live = True  # reports words while the candidate talks (AnswerContext.listener)
 
     def __init__(
-        self, recorder, transcriber: Transcriber, on_frame: Callable | None = None
+        self,
+        recorder,
+        transcriber: Transcriber,
+        on_frame: Callable | None = None,
+        plan: StreamingPlan | None = None,
     ) -> None:
+        """``plan``: how much background work to do while the candidate speaks, from the
+        machine's measured speed (interviewer/machine); the defaults when None."""
         from ...audio.capture import require_input
 
         require_input(recorder.device)
         self.recorder = recorder
         self.transcriber = transcriber
         self.on_frame = on_frame
+        self.plan = plan or StreamingPlan()
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         listener = context.listener
         incremental = IncrementalTranscriber(
             self.transcriber,
             context.stt_prompt,
+            min_step_s=self.plan.incremental_step_s,
+            max_window_s=self.plan.incremental_window_s,
             on_words=listener.words_so_far if listener is not None else None,
         )
         words_policy = TurnEndPolicy(self.recorder.endpoint)

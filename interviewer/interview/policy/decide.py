@@ -78,8 +78,7 @@ def answers_other_question(question: Question, text: str) -> Question | None:
 
 
 def first_sentence(text: str) -> str:
-    match = re.match(r"\s*([^.?!]+[.?!])", text)
-    return (match.group(1) if match else text).strip()
+    return next(iter(speech_acts.sentences(text)), text.strip())
 
 
 def content_words(text: str) -> list[str]:

@@ -1,0 +1,68 @@
+"""The install's demo, as a user sees it: `practice --simulate` with real espeak-ng speech, real
+faster-whisper and the real embedded interviewer; the candidate answers the question asked."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from shared_data import REPO_ROOT
+
+from interviewer import speech_acts
+from interviewer.interview.answers.simulated import load_simulated
+from interviewer.session import load_session
+
+pytestmark = [pytest.mark.slow, pytest.mark.llm]
+
+QUESTION = "md-timeseries-cv"
+
+
+def _overlap(heard: str, script: str) -> float:
+    said = set(speech_acts.words(script))
+    return len(said & set(speech_acts.words(heard))) / max(1, len(said))
+
+
+@pytest.mark.parametrize("level", ["strong", "weak"])
+def test_simulated_candidate_speaks_its_own_question_s_script(tmp_path, level):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interviewer",
+            "practice",
+            "--round",
+            "modelling",
+            "--question",
+            QUESTION,
+            "--simulate",
+            "--as",
+            level,
+            "--depth",
+            "1",
+            "--no-voice",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=1200,
+        env=os.environ.copy(),
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (folder,) = [p for p in tmp_path.iterdir() if (p / "session.json").exists()]
+    session = load_session(folder)
+    assert session.complete
+    script = getattr(load_simulated()[QUESTION], level)
+    answers = session.candidate_turns()
+    assert answers and all(t.source == "simulated" and t.audio for t in answers)
+    # Heard through speech recognition, each answer is the script written for this question.
+    for turn, line in zip(answers, script.turns, strict=False):
+        assert _overlap(turn.text, line.say) >= 0.6, (turn.text, line.say)
+    replies = [t.act for t in session.turns if t.speaker == "interviewer"]
+    if level == "strong":
+        assert replies[2] == "clarify"  # greet, ask, then the answer to its clarifying question
+    else:
+        assert replies[2] == "probe"  # the weak candidate jumped straight in
