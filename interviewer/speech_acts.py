@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from .speech_requests import read_request
+
 # --- words, sentences, time -----------------------------------------------------------------
 
 # 150 words a minute: typical conversational English (the usual 140-160 range). It turns text
@@ -277,9 +279,14 @@ def is_clarifying_question(sentence: str) -> bool:
     """A question about the problem, not a check-in ("does that make sense?") nor a request
     ("can we move on?", "any hint?")."""
     clean, _ = strip_fillers(sentence)
-    return is_question(clean) and not (
+    if not is_question(clean) or (
         CHECK_IN.search(clean) or MOVE_ON_REQUEST.search(clean) or HINT_REQUEST.search(clean)
-    )
+    ):
+        return False
+    # "Can you repeat that?", "what do you mean by that?": asked of the interviewer, not about
+    # the problem.
+    reading = read_request(clean)
+    return not (reading.kind is not None and reading.kind != "self_correction")
 
 
 # --- not knowing, asking for help -----------------------------------------------------------

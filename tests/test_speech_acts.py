@@ -135,3 +135,23 @@ def test_a_decimal_point_does_not_end_a_sentence() -> None:
         "It took 2.5 s.",
     ]
     assert first_sentence(text) == "Your team reports 0.95 AUC offline."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clarifying"),
+    [
+        ("Sorry, what do you mean by that?", False),
+        ("Can you repeat the question?", False),
+        ("Can I take a moment to think?", False),
+        ("How much time do I have left?", False),
+        ("What do you mean by active users?", True),
+        ("How many users do we have?", True),
+        ("Is the data labelled?", True),
+    ],
+)
+def test_a_request_to_the_interviewer_is_not_a_clarifying_question(
+    sentence: str, clarifying: bool
+) -> None:
+    from interviewer.speech_acts import is_clarifying_question
+
+    assert is_clarifying_question(sentence) is clarifying
