@@ -35,17 +35,7 @@ _KINDS_HELP = (
 class RequestPick(BaseModel):
     """The model's label for one candidate turn."""
 
-    kind: Literal[
-        "repeat",
-        "rephrase",
-        "think_time",
-        "skip",
-        "hint",
-        "time_left",
-        "right_track",
-        "self_correction",
-        "none",
-    ]
+    kind: RequestKind | Literal["none"]
 
 
 def request_messages(text: str) -> list[ChatMessage]:
