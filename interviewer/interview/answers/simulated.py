@@ -250,7 +250,10 @@ class SimulatedCandidate:
             act = "redirect"
         kind, text = progress.line_for(act)
         self.said.append(SaidLine(context.question_id, kind, text, context.interviewer_act))
-        origin = f"simulated {self.level} candidate ({kind})"
+        return self._spoken(text, f"simulated {self.level} candidate ({kind})")
+
+    def _spoken(self, text: str, origin: str) -> CandidateAnswer:
+        """The line as speech (synthesised, then transcribed like any answer), or as text."""
         if self.speaker is None:
             return CandidateAnswer(source="simulated", text=text, origin=origin)
         from ...audio.io import load_audio
@@ -267,4 +270,4 @@ class SimulatedCandidate:
         self._closing_asked[context.round] = asked + 1
         text = lines[min(asked, len(lines) - 1)]
         self.said.append(SaidLine(context.question_id, "closing", text, context.interviewer_act))
-        return CandidateAnswer(source="simulated", text=text, origin="simulated closing")
+        return self._spoken(text, "simulated closing")
