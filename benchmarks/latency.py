@@ -51,6 +51,7 @@ os.environ["ALSA_CONFIG_PATH"] = str(_WORK / "asoundrc")
 
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
+from bench_stats import percentile  # noqa: E402
 
 from interviewer.audio.capture import MicrophoneRecorder  # noqa: E402
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
@@ -245,15 +246,6 @@ def run_pipeline(name: str, answers, backend, transcriber, endpoint: dict, out: 
             figures.reply_latency_s = round(replies[0] - heard, 3)
             figures.act = following[0].act
     return replay.turns, writer.session
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def summarise(turns: list[TurnFigures]) -> dict:

@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench_stats import percentile
+
 from interviewer.turns.endpointing import (
     STREAMING_END_SILENCE_MS,
     EndpointConfig,
@@ -117,15 +119,6 @@ def run_turn(policy: EndPolicy, turn: Turn) -> TurnResult:
     ended = _ends_within(policy, MAX_WAIT_MS, spoken_ms, " ".join(heard))
     delay_s = (ended if ended >= 0 else MAX_WAIT_MS) / 1000
     return TurnResult(turn.side, len(turn.words), cut_off_after, delay_s)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def summarise(results: list[TurnResult]) -> dict:
