@@ -92,10 +92,8 @@ class RequestLines(_Strict):
         return text
 
 
-class TeamFact(_Strict):
-    """Something true about the interviewer's own team, told when the candidate asks."""
-
-    topic: Literal["team", "stack", "success", "drift", "tech_debt"]
+class _Fact(_Strict):
+    topic: str = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
     fact: str = Field(min_length=1)
 
@@ -106,6 +104,12 @@ class TeamFact(_Strict):
         if not all(cleaned):
             raise ValueError("keywords must not be empty strings")
         return cleaned
+
+
+class TeamFact(_Fact):
+    """Something true about the interviewer's own team, told when the candidate asks."""
+
+    topic: Literal["team", "stack", "success", "drift", "tech_debt"]
 
 
 class CandidateQuestions(_Strict):
@@ -168,20 +172,6 @@ class Persona(_Strict):
     def say(self, line: str, round_title: str = "") -> str:
         """One of this persona's lines with ``{name}`` and ``{round_title}`` filled in."""
         return line.format(name=self.name, round_title=round_title)
-
-
-class _Fact(_Strict):
-    topic: str = Field(min_length=1)
-    keywords: list[str] = Field(min_length=1)
-    fact: str = Field(min_length=1)
-
-    @field_validator("keywords")
-    @classmethod
-    def _normalise_keywords(cls, words: list[str]) -> list[str]:
-        cleaned = [" ".join(w.lower().split()) for w in words]
-        if not all(cleaned):
-            raise ValueError("keywords must not be empty strings")
-        return cleaned
 
 
 class ScenarioFact(_Fact):
