@@ -3,17 +3,15 @@ result, and, in a real headless browser, a click on a run shows the code as it w
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import urllib.request
 
 import pytest
 from coding_helpers import TASK, fail_then_fix
-from report_helpers import CDPPage
+from report_helpers import HeadlessPage
 from shared_data import REPO_ROOT
-from test_report_browser import FLAGS, _chromium, _wait_for
+from test_report_browser import _wait_for
 
 from interviewer.report.build import write_report
 from interviewer.session.store import load_session
@@ -47,50 +45,15 @@ def test_clicking_a_run_in_the_report_shows_the_code_as_it_was_then(tmp_path):
     page_path, _ = write_report(str(folder), "html")
     html = page_path.read_text()
     assert "<h2>Code</h2>" in html and html.count('class="run') == 2
-    profile = tmp_path / "profile"
-    browser = subprocess.Popen(
-        [
-            _chromium(),
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            page_path.resolve().as_uri(),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        port = int(
-            _wait_for(
-                lambda: port_file.is_file() and port_file.read_text().split()[0:1], "devtools"
-            )[0]
+    with HeadlessPage(page_path, tmp_path / "profile") as page:
+        _wait_for(
+            lambda: page.evaluate("document.querySelectorAll('button.run').length") == 2,
+            "the report's run buttons",
         )
-        targets = _wait_for(
-            lambda: [
-                t
-                for t in json.load(
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)
-                )
-                if t.get("type") == "page"
-            ],
-            "the page target",
+        shown = page.evaluate(
+            "(() => {document.querySelectorAll('button.run')[0].click();"
+            "return document.getElementById('code-view').textContent;})()"
         )
-        page = CDPPage(targets[0]["webSocketDebuggerUrl"])
-        try:
-            _wait_for(
-                lambda: page.evaluate("document.querySelectorAll('button.run').length") == 2,
-                "the report's run buttons",
-            )
-            shown = page.evaluate(
-                "(() => {document.querySelectorAll('button.run')[0].click();"
-                "return document.getElementById('code-view').textContent;})()"
-            )
-        finally:
-            page.close()
-    finally:
-        browser.kill()
-        browser.wait()
     first = session.code_runs[0]
     version = next(v for v in session.code_versions if v.index == first.version)
     assert shown == (folder / version.file).read_text() == TASK.wrong.read_text()
