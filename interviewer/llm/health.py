@@ -76,21 +76,22 @@ def _stamp_path() -> Path:
     return paths.cache_dir() / _STAMP_FILE
 
 
-def _remembered(key: str) -> bool:
+def _known() -> list[str]:
+    """The keys that passed the check; an unreadable stamp file just means none."""
     try:
-        return key in json.loads(_stamp_path().read_text(encoding="utf-8")).get("ok", [])
-    except (OSError, ValueError, AttributeError):
-        return False
+        return list(json.loads(_stamp_path().read_text(encoding="utf-8")).get("ok", []))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return []
+
+
+def _remembered(key: str) -> bool:
+    return key in _known()
 
 
 def _remember(key: str) -> None:
     path = _stamp_path()
-    try:
-        known = json.loads(path.read_text(encoding="utf-8")).get("ok", [])
-    except (OSError, ValueError, AttributeError):
-        known = []
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"ok": [*known[-7:], key]}), encoding="utf-8")
+    path.write_text(json.dumps({"ok": [*_known()[-7:], key]}), encoding="utf-8")
 
 
 def signal_name(returncode: int) -> str:
@@ -143,11 +144,12 @@ def run_check(model_path: Path, n_threads: int, child_code: str = _CHILD) -> str
 
 def ensure_model_runs(model_path: Path, n_threads: int) -> None:
     """Run the child check once per (library, model, CPU); raise if the library cannot run."""
-    if _remembered(check_key(model_path)):
+    key = check_key(model_path)
+    if _remembered(key):
         return
     log.info("checking that %s runs on this CPU (once)", model_path.name)
     run_check(model_path, n_threads)
-    remember_success(model_path)
+    _remember(key)
 
 
 def remember_success(model_path: Path) -> None:
