@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from interviewer.turns.endpointing import (
 LONG_TURN_WORDS = 15
 FRAME_MS = 32  # the capture loop decides once per 32 ms frame
 MAX_WAIT_MS = 15_000  # a policy that has not ended a real end by then never will
+_ACT = re.compile(r'diact type="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Word:
     start_s: float
     end_s: float
     text: str
+    utterance: str = ""  # the annotators' utterance (sentence) id within the turn
+    act: str = ""  # its dialogue-act tag, when the file has one (turn_taking_bound.py only)
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,16 @@ def read_timings(path: Path) -> list[Turn]:
             continue
         fields = line.split("\t")
         try:
-            turn_id = fields[0].strip("()").split(":")[0]
-            word = Word(float(fields[1]), float(fields[2]), fields[3])
+            ids = fields[0].strip("()").split(":")
+            turn_id, utterance = ids[0], ids[1] if len(ids) > 2 else ""
+            act = _ACT.search(line)
+            word = Word(
+                float(fields[1]),
+                float(fields[2]),
+                fields[3],
+                utterance,
+                act.group(1).split("^")[0] if act else "",
+            )
         except (IndexError, ValueError) as exc:
             raise SystemExit(f"{path}:{n}: not a timings line ({exc}): {line[:80]!r}") from None
         if current and turn_id != current_id:

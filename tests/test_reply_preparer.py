@@ -1,6 +1,7 @@
-"""Drafting the reply at a pause: adopted only for exactly the words it was drafted from,
-cancelled when the candidate goes on. Logic with a scripted backend; cancellation of a real
-generation with the embedded model (test_llm_embedded.py has the backend's own tests)."""
+"""Probes drafted while the candidate speaks: used when their words survive into the final
+answer and the probe still passes every check against it, else written at the end; drafts
+step aside for speech-to-text. Logic with a scripted backend; cancellation of a real
+generation with the embedded model, and the paced pipeline end to end."""
 
 from __future__ import annotations
 
@@ -46,68 +47,142 @@ def setup(replies: list[str]):
     policy = InterviewerPolicy(backend, catalog.persona("ada"))
     state = QuestionState(question=question, started_at_s=0.0)
     state.history.append(("interviewer", question.prompt))
-    preparer = ReplyPreparer(policy, state, lambda: 5.0, prefill=backend.prefill)
-    return backend, state, preparer
+    preparer = ReplyPreparer(policy, state, prefill=backend.prefill)
+    return backend, policy, state, preparer
 
 
-def test_a_draft_for_the_final_words_is_adopted_and_the_real_state_is_untouched():
-    backend, state, preparer = setup([json.dumps({"question": PROBE})])
+def wait_for_drafts(preparer, n: int = 1) -> None:
+    """The turn ends 0.8 s after the pause: by then the worker has long taken the words."""
+    deadline = time.monotonic() + 10
+    while preparer.stats.drafts < n:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def decide_with(policy, state, text, drafted):
+    state.history.append(("candidate", text))
+    return policy.decide(state, text, 5.0, drafted=drafted)
+
+
+def test_a_probe_drafted_at_the_pause_is_used_for_the_same_words():
+    backend, policy, state, preparer = setup([json.dumps({"question": PROBE})])
     backend.gate.set()
     preparer.paused(ANSWER)
-    draft = preparer.take(ANSWER.lower().replace(",", ""))  # same words, other punctuation
+    wait_for_drafts(preparer)
+    final = ANSWER.lower().replace(",", "")  # same words, other punctuation
+    drafted = preparer.take(final)
     preparer.close()
-    assert draft is not None and draft.decision is not None
-    assert draft.decision.act == "probe" and draft.decision.say == PROBE
-    assert draft.state.depth == 1 and draft.state.history[-1] == ("candidate", ANSWER)
-    assert state.depth == 0 and state.history[-1][0] == "interviewer"  # the original
+    assert [d.question for d in drafted] == [PROBE]
+    assert state.depth == 0  # drafting never touches the question's state
+    decision = decide_with(policy, state, final, drafted)
+    assert decision.act == "probe" and decision.say == PROBE and decision.drafted
+    assert state.depth == 1 and len(backend.requests) == 1  # nothing generated at the end
 
 
-def test_adopting_a_draft_returns_the_state_ending_on_the_final_transcript():
-    backend, state, preparer = setup([json.dumps({"question": PROBE})])
+def test_a_draft_from_the_start_of_the_answer_survives_when_its_words_do():
+    """Drafted mid-answer, the probe still names the whole answer's words: used at once."""
+    backend, policy, state, preparer = setup([json.dumps({"question": PROBE})])
     backend.gate.set()
-    preparer.paused(ANSWER)
-    final = ANSWER.lower().replace(",", "")
-    draft = preparer.take(final)
+    preparer.words_so_far(ANSWER)
+    wait_for_drafts(preparer)
+    final = ANSWER + " And I would retrain it daily."
+    drafted = preparer.take(final)
     preparer.close()
-    assert draft is not None
-    adopted, decision = draft.adopt(final)
-    assert decision is draft.decision and adopted.depth == 1
-    assert adopted.history[-1] == ("candidate", final)  # the session's words
-    assert draft.state.history[-1] == ("candidate", ANSWER)  # the draft is left as it was
-    assert state.history[-1][0] == "interviewer"
+    decision = decide_with(policy, state, final, drafted)
+    assert decision.say == PROBE and decision.drafted
 
 
-def test_other_final_words_discard_the_draft():
-    backend, state, preparer = setup([json.dumps({"question": PROBE})])
-    preparer.paused(ANSWER)
-    assert preparer.take(ANSWER + " And I would retrain it daily.") is None
-    backend.gate.set()
-    preparer.close()
-    assert preparer.stats.drafts_cancelled == 1 and state.depth == 0
-
-
-def test_speech_after_the_pause_cancels_the_draft_and_a_new_pause_drafts_again():
-    later = ANSWER + " I would retrain the ranker daily."
-    backend, _, preparer = setup(
-        [
-            json.dumps({"question": PROBE}),
-            json.dumps({"question": "Why would you retrain the ranker daily?"}),
-        ]
+def test_a_draft_whose_words_did_not_survive_is_not_used():
+    """The transcript changed under the draft (the candidate's words were misheard at first):
+    the draft is not a start of the final words, so the probe is written at the end."""
+    later = "Why would you retrain the ranker daily?"
+    backend, policy, state, preparer = setup(
+        [json.dumps({"question": PROBE}), json.dumps({"question": later})]
     )
-    preparer.paused(ANSWER)
-    preparer.resumed()
     backend.gate.set()
-    preparer.paused(later)
-    draft = preparer.take(later)
+    preparer.words_so_far(ANSWER)
+    wait_for_drafts(preparer)
+    final = "I would retrain the ranker daily, and monitor the features for drift."
+    assert preparer.take(final) == []
+    preparer.close()
+    decision = decide_with(policy, state, final, [])
+    assert decision.say == later and not decision.drafted
+
+
+def test_a_draft_that_no_longer_holds_for_the_whole_answer_is_replaced():
+    """The whole answer turned into 'I don't know': every gate reads the final words."""
+    backend, policy, state, preparer = setup([json.dumps({"question": PROBE})])
+    backend.gate.set()
+    preparer.paused(ANSWER)
+    wait_for_drafts(preparer)
+    final = ANSWER + " Actually, I don't know. I don't know how I would do this."
+    drafted = preparer.take(final)
+    preparer.close()
+    decision = decide_with(policy, state, final, drafted)
+    assert decision.act != "probe"
+
+
+def test_the_draft_in_flight_is_awaited_only_when_none_is_finished():
+    backend, _, _, preparer = setup([json.dumps({"question": PROBE})])
+    preparer.paused(ANSWER)
+    deadline = time.monotonic() + 10
+    while preparer._running is None:  # the worker took the draft and waits at the gate
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    threading.Timer(0.2, backend.gate.set).start()
+    drafted = preparer.take(ANSWER)
+    preparer.close()
+    assert [d.question for d in drafted] == [PROBE]
+
+
+def test_a_draft_for_other_words_is_cancelled_at_the_end():
+    backend, _, _, preparer = setup([json.dumps({"question": PROBE})])
+    preparer.paused(ANSWER)
+    deadline = time.monotonic() + 10
+    while preparer._running is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert preparer.take("Something else entirely, about feature stores.") == []
+    backend.gate.set()
     preparer.close()
     assert preparer.stats.drafts_cancelled == 1
-    assert draft is not None and draft.text == later
-    # The cancelled draft asked the LLM nothing, or its request was withdrawn.
-    assert len(backend.requests) <= 2
+
+
+def test_drafts_follow_the_answer_as_it_grows_but_not_word_by_word():
+    replies = [json.dumps({"question": PROBE})] * 3
+    backend, _, _, preparer = setup(replies)
+    backend.gate.set()
+    first = "I would use a two tower model for candidate generation"
+    for text in (first, first + " then", first + " then a gradient boosted ranker on clicks"):
+        preparer.words_so_far(text)
+        time.sleep(0.2)
+    preparer.close()
+    drafted_from = [r[-1].content.split("Candidate: ")[-1] for r in backend.requests]
+    assert drafted_from == [first, first + " then a gradient boosted ranker on clicks"]
+
+
+def test_speech_to_text_passes_pause_a_draft_between_tokens():
+    from interviewer.machine.foreground import Foreground
+
+    foreground = Foreground()
+    cancelled = threading.Event()
+    from interviewer.interview.live.preparer import _CancellableBackend
+
+    view = _CancellableBackend(ScriptedBackend([]), cancelled, foreground)
+    released = []
+    with foreground.running():
+        threading.Timer(0.2, lambda: released.append(time.monotonic())).start()
+        waiter = threading.Thread(target=view._should_stop)
+        started = time.monotonic()
+        waiter.start()
+        time.sleep(0.3)
+        assert waiter.is_alive()  # the draft waits while the pass runs
+    waiter.join(5)
+    assert not waiter.is_alive() and foreground.waits == 1 and time.monotonic() > started
 
 
 def test_words_so_far_warm_the_llm_with_the_partial_answer():
-    backend, _, preparer = setup([])
+    backend, _, _, preparer = setup([])
     backend.gate.set()
     preparer.words_so_far("I would use a two tower")
     deadline = time.monotonic() + 10
@@ -115,9 +190,9 @@ def test_words_so_far_warm_the_llm_with_the_partial_answer():
         assert time.monotonic() < deadline, backend.prefilled
         time.sleep(0.01)
     preparer.close()
-    # The question's prompt is warmed at once (an empty answer), unless the partial answer
-    # replaced that request before it ran; the latest words are always warmed.
+    # Too few words to ask about: the prompt is warmed with them instead of drafted from.
     assert backend.prefilled[0].endswith(("Candidate: ", "a two tower"))
+    assert backend.requests == []
 
 
 class FakeIncremental:
@@ -248,7 +323,7 @@ def test_the_probe_is_drafted_at_the_pause_from_the_final_words(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     turns = json.loads(proc.stdout.strip().splitlines()[-1])
     [probe] = [t for t in turns if t["act"] == "probe"]
-    assert probe["meta"].get("drafted_at_pause") is True, probe["meta"]
+    assert probe["meta"].get("drafted_while_speaking") is True, probe["meta"]
     # The question's two answers; the round's invitation to ask questions comes after them.
     answered = [t for t in turns if t["speaker"] == "candidate"][:2]
     assert len(answered) == 2

@@ -197,7 +197,8 @@ class InterviewRunner:
                 answer_turns.append(self.writer.session.turns[-1].index)
                 if self._round_time_up(round_started):
                     return "round_time_up"
-                draft = preparer.take(text) if preparer else None
+                drafted = preparer.take(text) if preparer else []
+                drafting = preparer.stats.summary() if preparer else None
             finally:
                 if preparer:
                     preparer.close()
@@ -210,15 +211,9 @@ class InterviewRunner:
                 self._say_coached(coached, question, answered_at)
                 state.history.append(("interviewer", line))
                 continue
-            if draft is not None and draft.decision is not None:
-                # Drafted at the pause from exactly these words: adopt its state and reply.
-                state, decision = draft.adopt(text)
-                decision_meta = {"drafted_at_pause": True}
-            else:
-                state.history.append(("candidate", text))
-                self.observer.status("thinking…")
-                decision = policy.decide(state, text, self.clock.now())
-                decision_meta = {}
+            state.history.append(("candidate", text))
+            self.observer.status("thinking…")
+            decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
             if decision.act == "move_on":
                 log.info("moving on: %s", decision.reason)
                 return "moved_on"
@@ -240,7 +235,8 @@ class InterviewRunner:
                     "llm_seconds": round(decision.llm_seconds, 3),
                     "request": decision.request,
                     "wait_s": decision.wait_s,
-                    **decision_meta,
+                    "drafted_while_speaking": decision.drafted or None,
+                    "drafts": drafting,
                 },
                 answered_at=answered_at,
             )
@@ -299,7 +295,7 @@ class InterviewRunner:
         """Prepare the reply while the answer is spoken, where the source is live."""
         if not self.answers.live:
             return None
-        return ReplyPreparer(policy, state, self.clock.now, prefill=self.backend.prefill)
+        return ReplyPreparer(policy, state, prefill=self.backend.prefill)
 
     def _round_time_up(self, round_started: float) -> bool:
         box = self.config.round_time_box_s

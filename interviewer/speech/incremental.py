@@ -33,6 +33,7 @@ import numpy as np
 from ..audio.io import to_float32
 from ..audio.vad import rms_dbfs
 from ..errors import AudioError, InterviewerError
+from ..machine.foreground import SPEECH_FIRST
 from .stt import (
     FILLER_PROMPT,
     MAX_PROMPT_WORDS,
@@ -309,7 +310,8 @@ class IncrementalTranscriber:
     def _transcribe(self, window: np.ndarray, prompt: str, start: int) -> list[TranscribedWord]:
         """Words of the window that begins at sample ``start``, in turn time."""
         offset = start / self.sample_rate
-        result = self._transcriber.transcribe(window, prompt=prompt)
+        with SPEECH_FIRST.running():  # background drafts pause between tokens meanwhile
+            result = self._transcriber.transcribe(window, prompt=prompt)
         return [
             w.model_copy(
                 update={"start": round(w.start + offset, 3), "end": round(w.end + offset, 3)}

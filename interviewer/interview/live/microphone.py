@@ -124,5 +124,11 @@ class LiveMicrophoneAnswers:
                 "final_stt_s": round(time.perf_counter() - ended, 3),
                 "final_stt_audio_s": incremental.stats.finish_audio_s,
                 "speech_end_s": captured.speech_end_s,
+                "stt_passes": incremental.stats.passes,
+                "stt_last_pass_s": (
+                    round(incremental.stats.pass_wall_s[-1], 3)
+                    if incremental.stats.pass_wall_s
+                    else None
+                ),
             },
         )

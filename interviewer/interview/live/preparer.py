@@ -1,65 +1,88 @@
-"""Keep the interviewer's reply a step ahead of the candidate, in the open.
+"""Keep the interviewer's next 'why' a step ahead of the candidate, in the open.
 
-While the candidate talks, one background thread warms the LLM with their words so far (its
-KV cache then holds the answer, and the reply evaluates only the last few tokens). When they
-pause and the fresh words sound finished, it drafts the reply itself, on a copy of the
-question's state, before the end-of-turn silence has even run out:
+A probe takes the embedded model seconds to write (about 20 tokens at 8-10 tokens/s on a
+2-core laptop), longer than anyone should wait after an answer. So it is written while the
+candidate is still speaking, from the words heard so far, and written again as the answer
+grows; when the turn ends, the policy keeps the newest draft whose words survive: the probe
+still names the whole answer's own words and passes every check the answer puts it to.
 
-    words so far ──► prefill (latest wins)
-    pause, words sound finished ──► draft = policy.decide(copy of state, words)
-    candidate speaks again ──► draft cancelled (generation stops between tokens)
-    turn ends ──► final words == draft's words ? adopt the draft : decide as usual
+    words so far (every incremental pass) ──► draft a probe, when enough new words came
+                                               (else warm the prompt with them)
+    pause after finished-sounding words   ──► draft from exactly these words
+    turn ends ──► take(final words): the finished drafts of a prefix of the final words
+                  (waiting for the one in flight only when none is finished)
+              ──► policy.decide(..., drafted=...) reads the whole answer in every gate and
+                  uses a draft only for a 'why'
 
-A draft is only adopted when the final transcript has exactly the words it was drafted from,
-so the interviewer never answers something the candidate did not finish saying.
+One background thread does it all, so drafts never compete with each other, and each one
+steps aside between tokens while a transcription pass runs (machine/foreground.py).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...llm.base import ChatMessage, GenerationCancelled, LLMBackend, Prefill
+from ...machine.foreground import SPEECH_FIRST, Foreground
 from ...speech_acts import words as normalise_words
-from ..policy.decide import InterviewerPolicy, QuestionState
-from ..policy.decisions import InterviewerDecision
+from ..policy.decide import InterviewerPolicy, QuestionState, content_words
+from ..policy.decisions import ProbeDraft
 
 log = logging.getLogger(__name__)
 
 _DRAFT_TIMEOUT_S = 60.0  # a draft that takes longer than this is abandoned, not awaited
-
-
-def snapshot(state: QuestionState) -> QuestionState:
-    """A copy decide() may update without touching the original (its lists are copied)."""
-    return replace(
-        state,
-        revealed_topics=list(state.revealed_topics),
-        history=list(state.history),
-    )
+# A draft needs something to ask about, and a new one is only worth its seconds of CPU once
+# the answer has said something new: a clause's worth of content words.
+MIN_DRAFT_CONTENT_WORDS = 4
+NEW_CONTENT_WORDS_PER_DRAFT = 4
+# Whisper revises the last words of a partial transcript when it hears more (a pass keeps
+# the words of the last 1.5 s tentative, about four words): a draft's own last words may
+# differ from the final transcript's and the draft still be from the same answer.
+TENTATIVE_WORDS = 4
 
 
 class _CancellableBackend:
     """The draft's view of the backend: refuses new requests once the draft is cancelled,
-    and (where the backend can) stops a generation in flight between tokens."""
+    stops a generation in flight between tokens, and pauses there while speech-to-text runs."""
 
     cancellable = False  # cancelled through the draft's event, not by its callers
     prefill = None  # a draft is the request itself
 
-    def __init__(self, inner: LLMBackend, cancelled: threading.Event) -> None:
+    def __init__(self, inner: LLMBackend, cancelled: threading.Event, foreground: Foreground):
         self._inner = inner
         self._cancelled = cancelled
+        self._foreground = foreground
+        self.yielded_s = 0.0  # time spent stepping aside for speech-to-text
         self.name = inner.name
         self.model = inner.model
 
+    def _should_stop(self) -> bool:
+        waited = time.perf_counter()
+        self._foreground.wait_for_foreground()
+        self.yielded_s += time.perf_counter() - waited
+        return self._cancelled.is_set()
+
     def complete(self, messages: list[ChatMessage], **kwargs: Any) -> Any:
-        if self._cancelled.is_set():
+        if self._should_stop():
             raise GenerationCancelled("the draft was cancelled")
+        started = time.perf_counter()
         if self._inner.cancellable:
-            return self._inner.complete(messages, should_stop=self._cancelled.is_set, **kwargs)
-        return self._inner.complete(messages, **kwargs)
+            done = self._inner.complete(messages, should_stop=self._should_stop, **kwargs)
+        else:
+            done = self._inner.complete(messages, **kwargs)
+        log.debug(
+            "draft request %.2f s (stepped aside %.2f s): prompt %s tokens in %s s, %s generated",
+            time.perf_counter() - started,
+            self.yielded_s,
+            getattr(done, "prompt_tokens", None),
+            getattr(done, "prompt_seconds", None),
+            getattr(done, "completion_tokens", None),
+        )
+        return done
 
     def stream(self, messages: list[ChatMessage], **kwargs: Any) -> Any:
         return self._inner.stream(messages, **kwargs)
@@ -67,57 +90,67 @@ class _CancellableBackend:
 
 @dataclass
 class Draft:
-    """A reply decided from the words heard at a pause."""
+    """A probe written from the words heard up to some moment of the answer."""
 
     text: str
-    state: QuestionState
     cancelled: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
-    decision: InterviewerDecision | None = None
+    probe: ProbeDraft | None = None
 
     @property
     def words(self) -> list[str]:
         return normalise_words(self.text)
 
-    def adopt(self, final_text: str) -> tuple[QuestionState, InterviewerDecision]:
-        """The state and decision to go on with, the history ending on the final transcript
-        (the same words as the draft's, maybe other punctuation: the session's text)."""
-        assert self.decision is not None, "only a finished draft is adopted"
-        history = [*self.state.history[:-1], ("candidate", final_text)]
-        return replace(self.state, history=history), self.decision
+    def precedes(self, final_words: list[str]) -> bool:
+        """Drafted from the start of these words: the transcript may since have grown, and
+        revised the few words it had only just heard."""
+        mine = self.words
+        settled = mine[: max(1, len(mine) - TENTATIVE_WORDS)]
+        return bool(mine) and final_words[: len(settled)] == settled
 
 
 @dataclass
 class PreparerStats:
     prefills: int = 0
-    drafts: int = 0
+    drafts: int = 0  # drafts finished with a usable probe
     drafts_cancelled: int = 0
+    drafts_unusable: int = 0  # finished, but the model's probe failed validation
+
+    def summary(self) -> dict[str, int] | None:
+        """For the reply's meta in the session: what drafting did during this answer."""
+        counts = {
+            "usable": self.drafts,
+            "unusable": self.drafts_unusable,
+            "cancelled": self.drafts_cancelled,
+        }
+        return counts if any(counts.values()) else None
 
 
 class ReplyPreparer:
-    """Prefill and draft on one thread, so they never compete with each other for the CPU.
+    """Drafts (and, between drafts, prompt warming) on one background thread.
 
-    ``words_so_far`` and ``paused`` are called from the capture side and never block;
-    ``take`` and ``close`` from the runner once the turn is over.
+    ``words_so_far``, ``paused`` and ``resumed`` are called from the capture side and never
+    block; ``take`` and ``close`` from the runner once the turn is over.
     """
 
     def __init__(
         self,
         policy: InterviewerPolicy,
         state: QuestionState,
-        now: Callable[[], float],
         *,
         prefill: Prefill | None = None,
+        foreground: Foreground = SPEECH_FIRST,
     ) -> None:
         self._policy = policy
         self._state = state
-        self._now = now
         self._prefill = prefill
+        self._foreground = foreground
         self.stats = PreparerStats()
         self._cond = threading.Condition()
-        self._partial: str | None = "" if prefill is not None else None  # warm the prompt
-        self._pending: Draft | None = None
-        self._draft: Draft | None = None  # the latest draft asked for (pending, running, done)
+        self._latest: str | None = "" if prefill is not None else None  # warm the prompt
+        self._at_pause = False  # the latest words were reported at a finished-sounding pause
+        self._drafts: list[Draft] = []  # every draft started, oldest first
+        self._running: Draft | None = None
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="reply-preparer", daemon=True)
         self._thread.start()
@@ -125,98 +158,137 @@ class ReplyPreparer:
     # -- the capture side ------------------------------------------------------------------
 
     def words_so_far(self, text: str) -> None:
-        """The candidate is talking: warm the LLM with their words (latest wins)."""
-        if self._prefill is None:
-            return
+        """The candidate is talking: draft from their words, or warm the LLM with them."""
         with self._cond:
             if not self._closed:
-                self._partial = text
+                self._latest, self._at_pause = text, False
                 self._cond.notify_all()
 
     def paused(self, text: str) -> None:
-        """A pause after words that sound finished: draft the reply to exactly these words."""
+        """A pause after words that sound finished: draft from exactly these words next.
+
+        A draft in flight is left to finish: the pause is reported once its words are
+        transcribed, which is about when the turn ends, and a draft already under way from
+        most of the answer is then the quickest reply there is."""
         with self._cond:
-            if self._closed or (self._draft and self._draft.words == normalise_words(text)):
-                return
-            self._cancel_locked()
-            draft = Draft(text=text, state=snapshot(self._state))
-            self._draft = self._pending = draft
-            self._cond.notify_all()
+            if not self._closed:
+                self._latest, self._at_pause = text, True
+                self._cond.notify_all()
 
     def resumed(self) -> None:
-        """The candidate spoke again: whatever was drafted answers an unfinished turn."""
-        with self._cond:
-            self._cancel_locked()
+        """The candidate spoke again. Drafts so far stay: their words are still the start of
+        the answer, and the final check decides whether they still hold."""
 
     # -- the runner side -------------------------------------------------------------------
 
-    def take(self, final_text: str) -> Draft | None:
-        """The draft for the turn's final words, waiting for it if it is still running;
-        None (and any draft cancelled) when the candidate said something else."""
+    def take(self, final_text: str) -> list[ProbeDraft]:
+        """The probes drafted from a start of the final words, oldest first. When none has
+        finished, the draft in flight (if it drafts from such a start) is awaited; any other
+        work in flight is cancelled."""
+        final_words = normalise_words(final_text)
         with self._cond:
-            draft = self._draft
-            if draft is None or draft.cancelled.is_set():
-                return None
-            if draft.words != normalise_words(final_text):
-                self._cancel_locked()
-                return None
-        if not draft.done.wait(_DRAFT_TIMEOUT_S) or draft.decision is None:
-            draft.cancelled.set()
-            return None
-        return draft
+            self._closed = True  # no new drafts or warming: the reply has the model now
+            self._latest = None
+            running = self._running
+            self._cond.notify_all()
+        ready = [d for d in self._drafts if d.done.is_set() and d.probe and d.precedes(final_words)]
+        log.debug(
+            "turn ended: %d drafts (%s), in flight: %s; final %r",
+            len(self._drafts),
+            "; ".join(f"{d.text!r} -> {d.probe and d.probe.question!r}" for d in self._drafts),
+            running.text if running is not None and not running.done.is_set() else None,
+            final_text,
+        )
+        if running is not None and not running.done.is_set():
+            if not ready and running.precedes(final_words):
+                if running.done.wait(_DRAFT_TIMEOUT_S) and running.probe is not None:
+                    ready.append(running)
+            else:
+                self._cancel(running)
+        return [d.probe for d in ready if d.probe is not None]
 
     def close(self) -> None:
         """Cancel what is not taken and wait for the thread (it may hold the model)."""
         with self._cond:
             self._closed = True
-            self._partial = None
-            self._pending = None
+            self._latest = None
+            running = self._running
             self._cond.notify_all()
+        if running is not None:
+            self._cancel(running)
         self._thread.join()
 
     # -- the worker ------------------------------------------------------------------------
 
-    def _cancel_locked(self) -> None:
-        if self._draft is not None and not self._draft.cancelled.is_set():
-            self._draft.cancelled.set()
+    def _cancel(self, draft: Draft) -> None:
+        if not draft.cancelled.is_set() and not draft.done.is_set():
+            draft.cancelled.set()
             self.stats.drafts_cancelled += 1
-        self._draft = self._pending = None
+
+    def _worth_drafting(self, text: str, at_pause: bool) -> bool:
+        said = content_words(text)
+        if len(said) < MIN_DRAFT_CONTENT_WORDS:
+            return False
+        last = self._drafts[-1] if self._drafts else None
+        if last is None:
+            return True
+        if last.words == normalise_words(text):
+            return False
+        if at_pause:
+            return True
+        return len(said) - len(content_words(last.text)) >= NEW_CONTENT_WORDS_PER_DRAFT
 
     def _run(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(
-                    lambda: self._closed or self._pending is not None or self._partial is not None
-                )
+                self._cond.wait_for(lambda: self._closed or self._latest is not None)
                 if self._closed:
                     return
-                draft, self._pending = self._pending, None
-                partial = None
-                if draft is None:
-                    partial, self._partial = self._partial, None
+                text, at_pause = self._latest, self._at_pause
+                self._latest = None
+                draft = None
+                if text is not None and self._worth_drafting(text, at_pause):
+                    draft = Draft(text=text)
+                    self._drafts.append(draft)
+                    self._running = draft
             if draft is not None:
                 self._make(draft)
-            elif partial is not None:
-                self._warm(partial)
+                with self._cond:
+                    self._running = None
+            elif text is not None and self._prefill is not None:
+                self._warm(text)
 
     def _warm(self, partial: str) -> None:
         assert self._prefill is not None
+        self._foreground.wait_for_foreground()  # one native call: start it only when free
+        started = time.perf_counter()
         try:
             self._prefill(self._policy.messages_for(self._state, partial))
+            log.debug("warmed in %.2f s with %r", time.perf_counter() - started, partial)
             self.stats.prefills += 1
         except Exception as exc:  # a failed prefill only costs speed, never the turn
             log.info("prefill skipped: %s", exc)
 
     def _make(self, draft: Draft) -> None:
         policy = self._policy.with_backend(
-            _CancellableBackend(self._policy.backend, draft.cancelled)
+            _CancellableBackend(self._policy.backend, draft.cancelled, self._foreground)
         )
+        started = time.perf_counter()
+        log.debug("drafting from %r", draft.text)
         try:
-            draft.state.history.append(("candidate", draft.text))
-            draft.decision = policy.decide(draft.state, draft.text, self._now())
-            self.stats.drafts += 1
+            draft.probe = policy.draft_probe(self._state, draft.text)
+            log.debug(
+                "drafted in %.2f s from %r: %r",
+                time.perf_counter() - started,
+                draft.text,
+                draft.probe and draft.probe.question,
+            )
+            if draft.probe is None:
+                self.stats.drafts_unusable += 1
+            else:
+                self.stats.drafts += 1
         except GenerationCancelled:
-            log.debug("draft cancelled: the candidate went on")
+            log.debug("draft cancelled after %.2f s", time.perf_counter() - started)
         except Exception as exc:  # the runner decides again, and reports any real error
             log.info("draft failed (%s); the reply is decided after the turn", exc)
         finally:

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -248,8 +248,15 @@ class InterviewerPolicy:
         )
 
     def decide(
-        self, state: QuestionState, candidate_text: str, now_s: float
+        self,
+        state: QuestionState,
+        candidate_text: str,
+        now_s: float,
+        drafted: Sequence[ProbeDraft] = (),
     ) -> InterviewerDecision:
+        """The next act. ``drafted``: probes written while the candidate was still speaking
+        (live/preparer.py), newest last; a 'why' uses the newest that still holds for the
+        whole answer instead of generating one now. Every gate reads the whole answer."""
         text = candidate_text.strip()
         state.candidate_turns += 1
         if state.candidate_turns > MAX_CANDIDATE_TURNS:
@@ -288,7 +295,7 @@ class InterviewerPolicy:
         if state.depth >= self.max_depth:
             return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
         steer = self._steer_back(state, text)
-        return steer or self._probe(state, text)
+        return steer or self._probe(state, text, drafted)
 
     def _steer_back(self, state: QuestionState, text: str) -> InterviewerDecision | None:
         """An answer to another question is steered back once, not probed on its words."""
@@ -429,9 +436,47 @@ class InterviewerPolicy:
         """
         return probe_messages(probe_system_prompt(self.persona, state.question), answer)
 
-    def _probe(self, state: QuestionState, text: str) -> InterviewerDecision:
+    def draft_probe(self, state: QuestionState, words_so_far: str) -> ProbeDraft | None:
+        """A 'why' about the words heard so far, written while the candidate goes on: valid
+        for those words, or None. decide() checks it again against the whole answer."""
+        draft, problems = self._draft_probe(
+            self.messages_for(state, words_so_far),
+            words_so_far,
+            state.question,
+            self._earlier_questions(state),
+        )
+        return draft if draft is not None and not problems else None
+
+    @staticmethod
+    def _earlier_questions(state: QuestionState) -> list[str]:
+        return [t for speaker, t in state.history[1:] if speaker == "interviewer"]
+
+    def _ready_probe(
+        self, state: QuestionState, text: str, drafted: Sequence[ProbeDraft]
+    ) -> InterviewerDecision | None:
+        """The newest drafted probe that still names the whole answer's words, and passes
+        every check the answer puts it to."""
+        earlier = self._earlier_questions(state)
+        for draft in reversed(drafted):
+            if not validate_probe(draft, text, state.question, earlier):
+                state.depth += 1
+                return InterviewerDecision(
+                    act="probe",
+                    say=draft.question.strip(),
+                    target=shared_phrase(draft.question, text) or None,
+                    source="llm",
+                    reason=f"'why' #{state.depth} (written while you spoke)",
+                    drafted=True,
+                )
+        return None
+
+    def _probe(
+        self, state: QuestionState, text: str, drafted: Sequence[ProbeDraft] = ()
+    ) -> InterviewerDecision:
         """A 'why' follow-up, remembered so "what do you mean?" can rephrase it."""
-        decision = self._draft_and_check_probe(state, text)
+        decision = self._ready_probe(state, text, drafted) or self._draft_and_check_probe(
+            state, text
+        )
         state.last_probe, state.last_target = decision.say, decision.target
         state.last_answer, state.last_answer_turn = text, state.candidate_turns
         return decision
@@ -439,7 +484,7 @@ class InterviewerPolicy:
     def _draft_and_check_probe(self, state: QuestionState, text: str) -> InterviewerDecision:
         started = time.perf_counter()
         messages = self.messages_for(state, text)
-        earlier = [t for speaker, t in state.history[1:] if speaker == "interviewer"]
+        earlier = self._earlier_questions(state)
         draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:
             # One retry, told exactly what was wrong.

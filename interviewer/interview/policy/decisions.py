@@ -58,6 +58,7 @@ class InterviewerDecision(BaseModel):
     source: DecisionSource = "rules"
     reason: str = ""
     llm_seconds: float = 0.0
+    drafted: bool = False  # a probe written while the candidate was still speaking
     request: str | None = None  # the request this decision answers (speech_requests.py)
     wait_s: float | None = None  # the next turn may start after up to this long
     corrected_text: str | None = None  # a self-correction: the answer as the candidate meant it
