@@ -334,3 +334,16 @@ def test_the_probe_is_drafted_at_the_pause_from_the_final_words(tmp_path):
         assert turn["meta"]["transcript"] == "whole answer, after the reply", turn["meta"]
         assert turn["words"] and turn["start"] <= turn["words"][0]["start"]
         assert turn["words"][-1]["end"] <= turn["end"] + 0.05
+
+
+def test_a_draft_survives_words_the_transcript_revised_but_not_another_answer():
+    from interviewer.interview.live.preparer import Draft
+    from interviewer.speech_acts import words
+
+    draft = Draft(text="Negative sampling matters to, I would sample negatives from impression.")
+    final = words("Negative sampling matters, I would sample negatives from impressions shown.")
+    assert draft.precedes(final)  # "to" dropped and "impression" grew an "s" on a later pass
+    assert draft.covers(final)
+    assert not draft.precedes(words("I would retrain the ranker daily and watch for drift."))
+    early = Draft(text="Negative sampling matters")
+    assert early.precedes(final) and not early.covers(final)  # too early to wait for

@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from ...llm.base import ChatMessage, GenerationCancelled, LLMBackend, Prefill
@@ -39,10 +40,14 @@ _DRAFT_TIMEOUT_S = 60.0  # a draft that takes longer than this is abandoned, not
 # the answer has said something new: a clause's worth of content words.
 MIN_DRAFT_CONTENT_WORDS = 4
 NEW_CONTENT_WORDS_PER_DRAFT = 4
-# Whisper revises the last words of a partial transcript when it hears more (a pass keeps
-# the words of the last 1.5 s tentative, about four words): a draft's own last words may
-# differ from the final transcript's and the draft still be from the same answer.
+# Whisper revises words of a partial transcript when it hears more: a draft is from the same
+# answer when this share of its words is found, in order, at the final transcript's start
+# (give or take a few words).
+SURVIVING_SHARE = 0.8
 TENTATIVE_WORDS = 4
+# When the turn ends with no draft finished, the one in flight is awaited only if it was
+# drafted from this share of the answer; else the reply is written for the whole answer now.
+COVERS_SHARE = 0.7
 
 
 class _CancellableBackend:
@@ -102,11 +107,19 @@ class Draft:
         return normalise_words(self.text)
 
     def precedes(self, final_words: list[str]) -> bool:
-        """Drafted from the start of these words: the transcript may since have grown, and
-        revised the few words it had only just heard."""
+        """Drafted from the start of these words: the transcript has since grown, and may
+        have revised words it had only just heard (each pass re-hears the uncommitted
+        seconds), so most of the draft's words, in order, is enough."""
         mine = self.words
-        settled = mine[: max(1, len(mine) - TENTATIVE_WORDS)]
-        return bool(mine) and final_words[: len(settled)] == settled
+        if not mine:
+            return False
+        start = final_words[: len(mine) + TENTATIVE_WORDS]
+        matched = SequenceMatcher(None, mine, start, autojunk=False).get_matching_blocks()
+        return sum(block.size for block in matched) >= SURVIVING_SHARE * len(mine)
+
+    def covers(self, final_words: list[str]) -> bool:
+        """Drafted from most of the answer: worth waiting for at the end of the turn."""
+        return self.precedes(final_words) and len(self.words) >= COVERS_SHARE * len(final_words)
 
 
 @dataclass
@@ -200,7 +213,7 @@ class ReplyPreparer:
             final_text,
         )
         if running is not None and not running.done.is_set():
-            if not ready and running.precedes(final_words):
+            if not ready and running.covers(final_words):
                 if running.done.wait(_DRAFT_TIMEOUT_S) and running.probe is not None:
                     ready.append(running)
             else:
