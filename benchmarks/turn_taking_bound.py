@@ -87,10 +87,12 @@ def best_waits(data: Pauses, penalty: float) -> dict[Kind, float]:
 
 
 def frontier(data: Pauses) -> dict:
-    points = []
+    points: list[dict] = []
     for penalty in PENALTIES:
         cut, delay = score(data, best_waits(data, penalty))
-        points.append({"false_cutoff_rate": round(cut, 4), "end_delay_mean_s": round(delay, 3)})
+        point = {"false_cutoff_rate": round(cut, 4), "end_delay_mean_s": round(delay, 3)}
+        if point not in points:
+            points.append(point)
     within_cut = [p for p in points if p["false_cutoff_rate"] <= CUT_OFF_TARGET]
     within_delay = [p for p in points if p["end_delay_mean_s"] <= DELAY_TARGET_S]
     return {

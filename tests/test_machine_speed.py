@@ -37,6 +37,66 @@ def test_slower_machines_transcribe_less_often_over_shorter_windows() -> None:
         assert busy <= 0.35 * speed.cpus + 1e-6 or plan.incremental_step_s == 6.0
 
 
+def test_one_core_writes_the_probe_after_the_answer_not_while_it_is_spoken() -> None:
+    assert plan_for(REFERENCE).llm_while_speaking and plan_for(SLOW).llm_while_speaking
+    assert not plan_for(ONE_SLOW_CORE).llm_while_speaking
+
+
+def test_a_plan_without_llm_work_while_speaking_feeds_the_preparer_nothing() -> None:
+    from interviewer.interview.answers.sources import AnswerContext
+    from interviewer.interview.live.microphone import LiveMicrophoneAnswers
+
+    class Listener:
+        def words_so_far(self, text):
+            raise AssertionError("fed while speaking")
+
+        paused = words_so_far
+
+        def resumed(self):
+            raise AssertionError("fed while speaking")
+
+    class Recorder:
+        device = None
+        endpoint = None
+
+        def record_turn(self, *, on_frame, words_provider, policy):
+            raise _Stop(self)
+
+    class _Stop(Exception):
+        pass
+
+    seen = {}
+
+    class Incremental:
+        def __init__(self, *args, on_words=None, **kwargs):
+            seen["on_words"] = on_words
+
+        def caught_up(self):
+            return True
+
+        def words_so_far(self):
+            return ""
+
+        def close(self):
+            pass
+
+    import interviewer.interview.live.microphone as microphone
+
+    source = LiveMicrophoneAnswers.__new__(LiveMicrophoneAnswers)
+    source.recorder, source.transcriber, source.on_frame = Recorder(), None, None
+    source.plan = plan_for(ONE_SLOW_CORE)
+    original = microphone.IncrementalTranscriber
+    microphone.IncrementalTranscriber = Incremental  # type: ignore[misc]
+    try:
+        with pytest.raises(_Stop):
+            source.next_answer(
+                AnswerContext("ml_system_design", "q", "ask", "?", listener=Listener())
+            )
+    finally:
+        microphone.IncrementalTranscriber = original  # type: ignore[misc]
+    assert seen["on_words"] is None
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux CPU affinity only")
 def test_usable_cpus_follows_the_affinity_mask() -> None:

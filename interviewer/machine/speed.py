@@ -9,9 +9,10 @@ generation tokens per second). So the amount of background work follows the mach
     speed (measured once)              plan
     speech model real-time factor  ->  the longest window one incremental pass may
     and usable cores                   transcribe, and seconds of new speech between passes
+    usable cores                   ->  whether the LLM drafts the probe while they speak
 
-The LLM's speed is measured and recorded too (session settings, the latency benchmark), but
-no LLM lever follows from it yet: see docs/latency.md for what was measured.
+The LLM's speed is measured and recorded too (session settings, the latency benchmark); see
+docs/slow-machines.md for what was measured.
 
 The plan is a pydantic model so a benchmark can print it and a user can pin it.
 """
@@ -37,6 +38,7 @@ _STT_BUSY_SHARE = 0.35
 _REFERENCE_WINDOW_S = 12.0
 _MIN_WINDOW_S = 6.0
 _MIN_STEP_S, _MAX_STEP_S = 2.0, 6.0
+_MIN_CPUS_FOR_LLM_WHILE_SPEAKING = 2
 
 _PROBE_TEXT = (
     "The candidate proposes a two tower retrieval model trained on clicks, an approximate "
@@ -62,6 +64,9 @@ class StreamingPlan(BaseModel):
 
     incremental_step_s: float = Field(2.0, gt=0, description="new speech between passes")
     incremental_window_s: float = Field(12.0, gt=0, description="longest window of one pass")
+    llm_while_speaking: bool = Field(
+        True, description="draft the probe (and warm its prompt) while the candidate speaks"
+    )
 
 
 def plan_for(speed: MachineSpeed | None) -> StreamingPlan:
@@ -78,8 +83,14 @@ def plan_for(speed: MachineSpeed | None) -> StreamingPlan:
     # time, spread over the cores it has: hold that to a share.
     step_s = window_s * speed.stt_rtf / (_STT_BUSY_SHARE * speed.cpus)
     step_s = min(_MAX_STEP_S, max(_MIN_STEP_S, step_s))
+    # On one core the LLM's work during the answer (a prompt evaluation is one native call
+    # that cannot step aside) held up the pass that hears the last words, and the end of
+    # every turn waited for it up to the thinking-pause cap: 4.5 s (benchmarks/latency.py
+    # --cpus 1, docs/slow-machines.md). There, the probe is written after the answer.
     plan = StreamingPlan(
-        incremental_step_s=round(step_s, 2), incremental_window_s=round(window_s, 1)
+        incremental_step_s=round(step_s, 2),
+        incremental_window_s=round(window_s, 1),
+        llm_while_speaking=speed.cpus >= _MIN_CPUS_FOR_LLM_WHILE_SPEAKING,
     )
     log.info("machine %s -> streaming plan %s", speed, plan)
     return plan

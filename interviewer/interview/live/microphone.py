@@ -1,10 +1,10 @@
 """Live answers with latency hidden in the open: while the candidate talks, their words are
-transcribed incrementally; the listener (the runner's ReplyPreparer) warms the LLM with them,
-and drafts the reply at a pause that sounds like the end, so when the turn ends the reply is
-often already written.
+transcribed incrementally; the listener (the runner's ReplyPreparer) drafts the next probe from
+them as the answer grows, and again at a pause that sounds like the end, so when the turn ends
+the probe is often already written.
 
     microphone frames ─► IncrementalTranscriber ─► words so far ─► TurnEndPolicy (when to stop)
-                                   │                     └──────► listener.words_so_far (prefill)
+                                   │                     └──────► listener.words_so_far (draft)
                                    └─► pause + fresh, finished-sounding words ─► listener.paused
 """
 
@@ -82,7 +82,9 @@ class LiveMicrophoneAnswers:
         self.plan = plan or StreamingPlan()
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
-        listener = context.listener
+        # The words go to the reply preparer only where the plan leaves the LLM room to work
+        # while the candidate speaks; elsewhere the probe is written after the answer.
+        listener = context.listener if self.plan.llm_while_speaking else None
         incremental = IncrementalTranscriber(
             self.transcriber,
             context.stt_prompt,

@@ -160,7 +160,7 @@ class ReplyPreparer:
         self._foreground = foreground
         self.stats = PreparerStats()
         self._cond = threading.Condition()
-        self._latest: str | None = "" if prefill is not None else None  # warm the prompt
+        self._latest: str | None = None  # the words to draft from (or warm the prompt with)
         self._at_pause = False  # the latest words were reported at a finished-sounding pause
         self._drafts: list[Draft] = []  # every draft started, oldest first
         self._running: Draft | None = None
