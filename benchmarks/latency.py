@@ -149,6 +149,7 @@ class TurnFigures:
     end_wait_s: float  # from the last word heard to the end of the turn
     reply_latency_s: float | None = None
     act: str | None = None
+    drafted_while_speaking: bool = False  # the reply was a probe drafted before the turn ended
     final_stt_s: float | None = None
     final_stt_audio_s: float | None = None  # audio finish() had to transcribe (0: reused)
 
@@ -245,6 +246,7 @@ def run_pipeline(name: str, answers, backend, transcriber, endpoint: dict, out: 
         if following and replies:
             figures.reply_latency_s = round(replies[0] - heard, 3)
             figures.act = following[0].act
+            figures.drafted_while_speaking = bool(following[0].meta.get("drafted_while_speaking"))
     return replay.turns, writer.session
 
 
@@ -257,6 +259,7 @@ def summarise(turns: list[TurnFigures]) -> dict:
         "false_cutoffs": sum(t.cut_off for t in turns if t.kind == "thinking"),
         "thinking_turns": sum(t.kind == "thinking" for t in turns),
         "turns": len(turns),
+        "replies_drafted_while_speaking": sum(t.drafted_while_speaking for t in turns),
         "max_wait_after_finished_answer_s": round(max(finished, default=float("nan")), 3),
     }
 
@@ -325,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         for t in turns:
             print(
                 f"  {name:9} {t.kind:8} ended by {t.ended_by:11} cut off {t.cut_off!s:5} "
-                f"waited {t.end_wait_s:5.2f} s  reply {t.reply_latency_s} s ({t.act})"
+                f"waited {t.end_wait_s:5.2f} s  reply {t.reply_latency_s} s ({t.act}"
+                f"{', drafted while speaking' if t.drafted_while_speaking else ''})"
                 f"  final stt {t.final_stt_s} s over {t.final_stt_audio_s} s of audio",
                 flush=True,
             )

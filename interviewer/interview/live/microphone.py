@@ -85,6 +85,8 @@ class LiveMicrophoneAnswers:
         # The words go to the reply preparer only where the plan leaves the LLM room to work
         # while the candidate speaks; elsewhere the probe is written after the answer.
         listener = context.listener if self.plan.llm_while_speaking else None
+        if listener is not None:
+            listener.words_so_far("")  # warm the question's prompt before the first words
         incremental = IncrementalTranscriber(
             self.transcriber,
             context.stt_prompt,
