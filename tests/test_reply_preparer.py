@@ -313,7 +313,12 @@ def test_the_probe_is_drafted_from_the_words_heard_live(tmp_path):
     reaches the depth and moves on, and for the end-of-round questions.)"""
     from audio_helpers import run_python, silence, synth_samples, virtual_mic_env, write_raw_s16
 
-    answer = synth_samples("I would use a two tower model for candidate generation.", tmp_path)
+    # Two sentences: the first is transcribed, and drafted from, while the second is spoken.
+    answer = synth_samples(
+        "I would use a two tower model for candidate generation. Then a gradient boosted "
+        "ranker trained on watch time would order the candidates it finds.",
+        tmp_path,
+    )
     raw = write_raw_s16(np.concatenate([silence(0.6), answer, silence(4.0)]), tmp_path / "mic.raw")
     proc = run_python(
         virtual_mic_env(raw, tmp_path),
@@ -323,8 +328,8 @@ def test_the_probe_is_drafted_from_the_words_heard_live(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     turns = json.loads(proc.stdout.strip().splitlines()[-1])
     [probe] = [t for t in turns if t["act"] == "probe"]
-    # A probe was drafted from the answer's words before the reply was needed; when the small
-    # model's draft passed validation, the reply is that draft, written while they spoke.
+    # A probe was drafted from the answer's words while it was spoken; when the small model's
+    # draft passed validation against the whole answer, the reply is that draft.
     drafts = probe["meta"].get("drafts") or {}
     assert drafts.get("usable", 0) + drafts.get("unusable", 0) >= 1, probe["meta"]
     if drafts.get("usable"):
