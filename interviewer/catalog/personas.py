@@ -32,7 +32,20 @@ log = logging.getLogger(__name__)
 Tone = Literal["friendly", "neutral", "tough"]
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
-_OPENING_FIELDS = {"name", "round_title"}
+_OPENING_FIELDS = ("name", "round_title")
+
+
+def _check_placeholders(text: str, allowed: tuple[str, ...]) -> str:
+    """Catch "{nmae}" at load time rather than as a KeyError mid-interview."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"bad placeholder ({exc}); write {{{{ and }}}} for braces") from exc
+    unknown = names - set(allowed)
+    if unknown:
+        listed = ", ".join(f"{{{name}}}" for name in allowed)
+        raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {listed}")
+    return text
 
 
 class _Strict(BaseModel):
@@ -49,7 +62,7 @@ class Voice(_Strict):
     rate_wpm: int = Field(default=165, ge=80, le=450)
 
 
-_REQUEST_FIELDS = {"question", "minutes"}
+_REQUEST_FIELDS = ("question", "minutes")
 
 
 class RequestLines(_Strict):
@@ -80,16 +93,7 @@ class RequestLines(_Strict):
     @field_validator("*")
     @classmethod
     def _known_placeholders(cls, text: str) -> str:
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"bad placeholder ({exc}); write {{{{ and }}}} for braces") from exc
-        unknown = names - _REQUEST_FIELDS
-        if unknown:
-            raise ValueError(
-                f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {{question}}, {{minutes}}"
-            )
-        return text
+        return _check_placeholders(text, _REQUEST_FIELDS)
 
 
 class _Fact(_Strict):
@@ -157,17 +161,7 @@ class Persona(_Strict):
     @field_validator("opening", "closing", "break_line", "move_on_line")
     @classmethod
     def _known_placeholders(cls, text: str) -> str:
-        # Catch "{nmae}" at load time rather than as a KeyError mid-interview.
-        try:
-            names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-        except ValueError as exc:
-            raise ValueError(f"bad placeholder ({exc}); write {{{{ and }}}} for braces") from exc
-        unknown = names - _OPENING_FIELDS
-        if unknown:
-            raise ValueError(
-                f"unknown placeholder {{{sorted(unknown)[0]}}}; allowed: {{name}}, {{round_title}}"
-            )
-        return text
+        return _check_placeholders(text, _OPENING_FIELDS)
 
     def say(self, line: str, round_title: str = "") -> str:
         """One of this persona's lines with ``{name}`` and ``{round_title}`` filled in."""
