@@ -224,6 +224,27 @@ def fallback_probe(candidate_text: str) -> tuple[str, str]:
     return "", "Why did you choose that approach?"
 
 
+def _llm_probe(
+    state: QuestionState,
+    draft: ProbeDraft,
+    text: str,
+    note: str = "",
+    *,
+    llm_seconds: float = 0.0,
+    drafted: bool = False,
+) -> InterviewerDecision:
+    """The decision to ask a validated LLM probe, at the ladder's depth (already counted)."""
+    return InterviewerDecision(
+        act="probe",
+        say=draft.question.strip(),
+        target=shared_phrase(draft.question, text) or None,
+        source="llm",
+        reason=f"'why' #{state.depth}" + (f" ({note})" if note else ""),
+        llm_seconds=llm_seconds,
+        drafted=drafted,
+    )
+
+
 class InterviewerPolicy:
     """Decides the interviewer's next act from the candidate's latest turn."""
 
@@ -460,14 +481,7 @@ class InterviewerPolicy:
         for draft in reversed(drafted):
             if not validate_probe(draft, text, state.question, earlier):
                 state.depth += 1
-                return InterviewerDecision(
-                    act="probe",
-                    say=draft.question.strip(),
-                    target=shared_phrase(draft.question, text) or None,
-                    source="llm",
-                    reason=f"'why' #{state.depth} (written while you spoke)",
-                    drafted=True,
-                )
+                return _llm_probe(state, draft, text, "written while you spoke", drafted=True)
         return None
 
     def _probe(
@@ -508,14 +522,7 @@ class InterviewerPolicy:
         seconds = time.perf_counter() - started
         state.depth += 1
         if draft is not None and not problems:
-            return InterviewerDecision(
-                act="probe",
-                say=draft.question.strip(),
-                target=shared_phrase(draft.question, text) or None,
-                source="llm",
-                reason=f"'why' #{state.depth}",
-                llm_seconds=seconds,
-            )
+            return _llm_probe(state, draft, text, llm_seconds=seconds)
         target, question = fallback_probe(text)
         log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
         return InterviewerDecision(
