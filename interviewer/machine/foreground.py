@@ -38,9 +38,6 @@ class Foreground:
                 self._running -= 1
                 self._cond.notify_all()
 
-    def busy(self) -> bool:
-        return self._running > 0
-
     def wait_for_foreground(self, timeout_s: float = 30.0) -> None:
         """Block while a foreground job runs (at most ``timeout_s``: never hang a draft)."""
         with self._cond:
