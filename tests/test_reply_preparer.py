@@ -51,12 +51,22 @@ def setup(replies: list[str]):
     return backend, policy, state, preparer
 
 
+def wait_until(condition, what: str = "") -> None:
+    """Poll the worker thread's progress (for at most 10 s)."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
 def wait_for_drafts(preparer, n: int = 1) -> None:
     """The turn ends 0.8 s after the pause: by then the worker has long taken the words."""
-    deadline = time.monotonic() + 10
-    while preparer.stats.drafts < n:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_until(lambda: preparer.stats.drafts >= n)
+
+
+def wait_for_draft_in_flight(preparer) -> None:
+    """The worker took the draft (and, with the gate shut, waits in the backend)."""
+    wait_until(lambda: preparer._running is not None)
 
 
 def decide_with(policy, state, text, drafted):
@@ -125,10 +135,7 @@ def test_a_draft_that_no_longer_holds_for_the_whole_answer_is_replaced():
 def test_the_draft_in_flight_is_awaited_only_when_none_is_finished():
     backend, _, _, preparer = setup([json.dumps({"question": PROBE})])
     preparer.paused(ANSWER)
-    deadline = time.monotonic() + 10
-    while preparer._running is None:  # the worker took the draft and waits at the gate
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_for_draft_in_flight(preparer)
     threading.Timer(0.2, backend.gate.set).start()
     drafted = preparer.take(ANSWER)
     preparer.close()
@@ -138,10 +145,7 @@ def test_the_draft_in_flight_is_awaited_only_when_none_is_finished():
 def test_a_draft_for_other_words_is_cancelled_at_the_end():
     backend, _, _, preparer = setup([json.dumps({"question": PROBE})])
     preparer.paused(ANSWER)
-    deadline = time.monotonic() + 10
-    while preparer._running is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    wait_for_draft_in_flight(preparer)
     assert preparer.take("Something else entirely, about feature stores.") == []
     backend.gate.set()
     preparer.close()
@@ -185,10 +189,7 @@ def test_words_so_far_warm_the_llm_with_the_partial_answer():
     backend, _, _, preparer = setup([])
     backend.gate.set()
     preparer.words_so_far("I would use a two tower")
-    deadline = time.monotonic() + 10
-    while not any(p.endswith("a two tower") for p in backend.prefilled):
-        assert time.monotonic() < deadline, backend.prefilled
-        time.sleep(0.01)
+    wait_until(lambda: any(p.endswith("a two tower") for p in backend.prefilled), "not warmed")
     preparer.close()
     # Too few words to ask about: the prompt is warmed with them instead of drafted from.
     assert backend.prefilled[0].endswith(("Candidate: ", "a two tower"))
