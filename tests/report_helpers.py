@@ -219,10 +219,13 @@ class HeadlessPage:
 
     Skips the test when chromium is not installed."""
 
-    def __init__(self, path: Path, profile: Path, window: str = "1000,2400") -> None:
+    def __init__(
+        self, path: Path, profile: Path, window: str = "1000,2400", extra_flags: tuple = ()
+    ) -> None:
         self.path = path
         self.profile = profile
         self.window = window
+        self.extra_flags = list(extra_flags)
 
     def __enter__(self) -> CDPPage:
         import json
@@ -238,6 +241,7 @@ class HeadlessPage:
             [
                 exe,
                 *CHROMIUM_FLAGS,
+                *self.extra_flags,
                 f"--user-data-dir={self.profile}",
                 "--remote-debugging-port=0",
                 f"--window-size={self.window}",

@@ -9,9 +9,8 @@ import sys
 
 import pytest
 from coding_helpers import TASK, fail_then_fix
-from report_helpers import HeadlessPage
+from report_helpers import HeadlessPage, wait_for
 from shared_data import REPO_ROOT
-from test_report_browser import _wait_for
 
 from interviewer.report.build import write_report
 from interviewer.session.store import load_session
@@ -46,7 +45,7 @@ def test_clicking_a_run_in_the_report_shows_the_code_as_it_was_then(tmp_path):
     html = page_path.read_text()
     assert "<h2>Code</h2>" in html and html.count('class="run') == 2
     with HeadlessPage(page_path, tmp_path / "profile") as page:
-        _wait_for(
+        wait_for(
             lambda: page.evaluate("document.querySelectorAll('button.run').length") == 2,
             "the report's run buttons",
         )

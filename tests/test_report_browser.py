@@ -8,17 +8,12 @@ media to load, which made a --dump-dom check flaky).
 from __future__ import annotations
 
 import base64
-import json
-import shutil
 import struct
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import soundfile as sf
-from report_helpers import CDPPage, recorded_session
+from report_helpers import HeadlessPage, recorded_session, wait_for
 
 from interviewer.grading.grader import load_scorecard
 from interviewer.report.build import write_report
@@ -26,117 +21,52 @@ from interviewer.session.store import load_session
 
 pytestmark = pytest.mark.slow
 
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--autoplay-policy=no-user-gesture-required",
-]
-WAIT_S = 20.0
-
-
-def _chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    return exe
-
-
-def _wait_for(predicate, what: str):
-    deadline = time.monotonic() + WAIT_S
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
 
 def test_report_renders_and_quote_click_seeks_the_recording(tmp_path: Path) -> None:
     folder = recorded_session(tmp_path)
     page_path, _ = write_report(str(folder), "html")
-    profile = tmp_path / "profile"
-    browser = subprocess.Popen(
-        [
-            _chromium(),
-            *FLAGS,
-            f"--user-data-dir={profile}",
-            "--remote-debugging-port=0",
-            "--window-size=1000,2400",
-            page_path.resolve().as_uri(),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        port = int(
-            _wait_for(
-                lambda: port_file.is_file() and port_file.read_text().split()[0:1],
-                "DevToolsActivePort",
-            )[0]
-        )
-        targets = _wait_for(
-            lambda: [
-                t
-                for t in json.load(
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5)
+    # Autoplay allowed: the test seeks the player without a user gesture.
+    with HeadlessPage(
+        page_path,
+        tmp_path / "profile",
+        extra_flags=("--autoplay-policy=no-user-gesture-required",),
+    ) as page:
+        shot = base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"])
+        (tmp_path / "report.png").write_bytes(shot)
+        assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", shot[16:24])
+        assert width >= 800 and height >= 600
+        assert len(shot) > 50_000  # a rendered page, not a blank one
+        title = page.evaluate("document.querySelector('h1').textContent")
+        assert title == "Interview report"
+        assert page.evaluate("document.querySelectorAll('svg.chart').length") == 4
+
+        # Click the first quote whose moment is not the start of its turn.
+        clicked = page.evaluate("""(() => {
+            const q = [...document.querySelectorAll('button.quote[data-audio]')]
+                .find(b => parseFloat(b.dataset.offset) > 0.5);
+            if (!q) return null;
+            q.click();
+            return {turn: q.dataset.turn, offset: parseFloat(q.dataset.offset),
+                    src: q.dataset.audio};
+        })()""")
+        assert isinstance(clicked, dict), "no quote with audio past the start of a turn"
+        state = wait_for(
+            lambda: (
+                lambda s: (
+                    s
+                    if s["readyState"] >= 1 and abs(s["currentTime"] - clicked["offset"]) < 0.05
+                    else None
                 )
-                if t.get("type") == "page"
-            ],
-            "the page target",
+            )(
+                page.evaluate(
+                    "(() => { const p = document.getElementById('player'); return {src: "
+                    "p.getAttribute('src'), currentTime: p.currentTime, readyState: "
+                    "p.readyState, duration: p.duration, error: p.error && p.error.code}; })()"
+                )
+            ),
+            "the player to seek",
         )
-        page = CDPPage(targets[0]["webSocketDebuggerUrl"])
-        try:
-            _wait_for(lambda: page.evaluate("document.readyState") == "complete", "page load")
-
-            shot = base64.b64decode(page.call("Page.captureScreenshot", format="png")["data"])
-            (tmp_path / "report.png").write_bytes(shot)
-            assert shot[:8] == b"\x89PNG\r\n\x1a\n"
-            width, height = struct.unpack(">II", shot[16:24])
-            assert width >= 800 and height >= 600
-            assert len(shot) > 50_000  # a rendered page, not a blank one
-            title = page.evaluate("document.querySelector('h1').textContent")
-            assert title == "Interview report"
-            assert page.evaluate("document.querySelectorAll('svg.chart').length") == 4
-
-            # Click the first quote whose moment is not the start of its turn.
-            clicked = page.evaluate("""(() => {
-                const q = [...document.querySelectorAll('button.quote[data-audio]')]
-                    .find(b => parseFloat(b.dataset.offset) > 0.5);
-                if (!q) return null;
-                q.click();
-                return {turn: q.dataset.turn, offset: parseFloat(q.dataset.offset),
-                        src: q.dataset.audio};
-            })()""")
-            assert isinstance(clicked, dict), "no quote with audio past the start of a turn"
-            state = _wait_for(
-                lambda: (
-                    lambda s: (
-                        s
-                        if s["readyState"] >= 1 and abs(s["currentTime"] - clicked["offset"]) < 0.05
-                        else None
-                    )
-                )(
-                    page.evaluate(
-                        "(() => { const p = document.getElementById('player'); return {src: "
-                        "p.getAttribute('src'), currentTime: p.currentTime, readyState: "
-                        "p.readyState, duration: p.duration, error: p.error && p.error.code}; })()"
-                    )
-                ),
-                "the player to seek",
-            )
-        finally:
-            page.close()
-    finally:
-        browser.terminate()
-        browser.wait(timeout=30)
 
     card = load_scorecard(folder)
     session = load_session(folder)
