@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+from persona_helpers import SHIPPED_PERSONAS
 from shared_data import SHARED_SPEECH
 
 
@@ -45,3 +47,11 @@ def jfk_flac() -> Path:
             f"real speech sample not found at {path} (../shared is beside the checkout in CI)"
         )
     return path
+
+
+@pytest.fixture
+def personas_copy(tmp_path: Path) -> Path:
+    """A user's copy of the shipped personas folder, to break on purpose."""
+    target = tmp_path / "personas"
+    shutil.copytree(SHIPPED_PERSONAS, target)
+    return target

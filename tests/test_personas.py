@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+from persona_helpers import rewrite_yaml
 
 from interviewer import paths
 from interviewer.catalog.personas import (
@@ -29,20 +29,6 @@ SHIPPED = REPO_ROOT / "personas"
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return Catalog.load(SHIPPED)
-
-
-@pytest.fixture
-def user_dir(tmp_path: Path) -> Path:
-    """A user's copy of the shipped folder, to break on purpose."""
-    target = tmp_path / "personas"
-    shutil.copytree(SHIPPED, target)
-    return target
-
-
-def _rewrite(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
 
 # --- the shipped data -------------------------------------------------------------------------
@@ -156,111 +142,111 @@ def test_fact_matching_handles_plurals_and_ignores_unrelated_talk(catalog: Catal
 # --- broken user files -----------------------------------------------------------------------
 
 
-def test_bad_persona_field_names_file_and_field(user_dir: Path) -> None:
-    _rewrite(user_dir / "ada.yaml", lambda d: d.update(tone="grumpy"))
+def test_bad_persona_field_names_file_and_field(personas_copy: Path) -> None:
+    rewrite_yaml(personas_copy / "ada.yaml", lambda d: d.update(tone="grumpy"))
     with pytest.raises(ConfigError) as err:
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
     assert "personas/ada.yaml" in err.value.message
     assert "tone" in err.value.message and "grumpy" in err.value.message
 
 
-def test_bad_question_field_names_file_and_field_path(user_dir: Path) -> None:
-    path = user_dir / "questions" / "coding.yaml"
-    _rewrite(path, lambda d: d["questions"][3].update(time_box_s="ten minutes"))
+def test_bad_question_field_names_file_and_field_path(personas_copy: Path) -> None:
+    path = personas_copy / "questions" / "coding.yaml"
+    rewrite_yaml(path, lambda d: d["questions"][3].update(time_box_s="ten minutes"))
     with pytest.raises(ConfigError) as err:
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
     assert err.value.message.startswith(
         "personas/questions/coding.yaml: questions.3.time_box_s: Input should be a valid integer"
     )
     assert err.value.hint and "cd-" in err.value.hint
 
 
-def test_misspelt_field_is_an_error_not_ignored(user_dir: Path) -> None:
+def test_misspelt_field_is_an_error_not_ignored(personas_copy: Path) -> None:
     def typo(d: dict) -> None:
         d["questions"][0]["time_box"] = d["questions"][0].pop("time_box_s")
 
-    _rewrite(user_dir / "questions" / "behavioural.yaml", typo)
+    rewrite_yaml(personas_copy / "questions" / "behavioural.yaml", typo)
     with pytest.raises(
         ConfigError, match=r"questions\.0\.time_box: Extra inputs are not permitted"
     ):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_unknown_placeholder_in_a_line_is_caught_at_load(user_dir: Path) -> None:
-    _rewrite(user_dir / "rohan.yaml", lambda d: d.update(opening="Hi, I'm {nmae}."))
+def test_unknown_placeholder_in_a_line_is_caught_at_load(personas_copy: Path) -> None:
+    rewrite_yaml(personas_copy / "rohan.yaml", lambda d: d.update(opening="Hi, I'm {nmae}."))
     with pytest.raises(ConfigError, match=r"rohan\.yaml: opening: .*\{nmae\}"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_yaml_syntax_error_names_the_line(user_dir: Path) -> None:
-    path = user_dir / "sloane.yaml"
+def test_yaml_syntax_error_names_the_line(personas_copy: Path) -> None:
+    path = personas_copy / "sloane.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     index = next(i for i, line in enumerate(lines) if line.startswith("tone:"))
     lines[index] = "tone: [tough"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
     message = err.value.message
     assert "personas/sloane.yaml: YAML syntax error at line" in message
     line_no = int(message.split("at line ")[1].split(",")[0])
     assert index + 1 <= line_no <= index + 2  # the flow list is reported where it breaks
 
 
-def test_a_key_given_twice_is_an_error(user_dir: Path) -> None:
-    path = user_dir / "fiona.yaml"
+def test_a_key_given_twice_is_an_error(personas_copy: Path) -> None:
+    path = personas_copy / "fiona.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "tone: tough\n", encoding="utf-8")
     lines = path.read_text(encoding="utf-8").splitlines()
     with pytest.raises(ConfigError, match=f"fiona.yaml: YAML syntax error at line {len(lines)}, "):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
     with pytest.raises(ConfigError, match="duplicate key 'tone'"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_empty_file_is_a_clear_error(user_dir: Path) -> None:
-    (user_dir / "fiona.yaml").write_text("", encoding="utf-8")
+def test_empty_file_is_a_clear_error(personas_copy: Path) -> None:
+    (personas_copy / "fiona.yaml").write_text("", encoding="utf-8")
     with pytest.raises(ConfigError, match="fiona.yaml: expected a mapping of fields, got an empty"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_duplicate_question_id_across_files(user_dir: Path) -> None:
-    _rewrite(
-        user_dir / "questions" / "modelling.yaml",
+def test_duplicate_question_id_across_files(personas_copy: Path) -> None:
+    rewrite_yaml(
+        personas_copy / "questions" / "modelling.yaml",
         lambda d: d["questions"][0].update(id="cd-lru-cache"),
     )
     with pytest.raises(ConfigError, match="duplicate question id 'cd-lru-cache'"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_question_in_the_wrong_bank(user_dir: Path) -> None:
-    _rewrite(
-        user_dir / "questions" / "coding.yaml",
+def test_question_in_the_wrong_bank(personas_copy: Path) -> None:
+    rewrite_yaml(
+        personas_copy / "questions" / "coding.yaml",
         lambda d: d["questions"][1].update(round="modelling"),
     )
     with pytest.raises(ConfigError, match=r"coding\.yaml: questions\.1\.round: 'modelling'"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_bank_round_must_match_its_file_name(user_dir: Path) -> None:
-    _rewrite(user_dir / "questions" / "coding.yaml", lambda d: d.update(round="modelling"))
+def test_bank_round_must_match_its_file_name(personas_copy: Path) -> None:
+    rewrite_yaml(personas_copy / "questions" / "coding.yaml", lambda d: d.update(round="modelling"))
     with pytest.raises(ConfigError, match="must match the file name 'coding'"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_persona_id_must_match_its_file_name(user_dir: Path) -> None:
-    _rewrite(user_dir / "ada.yaml", lambda d: d.update(id="ada2"))
+def test_persona_id_must_match_its_file_name(personas_copy: Path) -> None:
+    rewrite_yaml(personas_copy / "ada.yaml", lambda d: d.update(id="ada2"))
     with pytest.raises(ConfigError, match="ada.yaml: id: 'ada2' must match the file name 'ada'"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
-def test_missing_bank_and_uncovered_round(user_dir: Path) -> None:
-    (user_dir / "questions" / "llm_retrieval.yaml").unlink()
+def test_missing_bank_and_uncovered_round(personas_copy: Path) -> None:
+    (personas_copy / "questions" / "llm_retrieval.yaml").unlink()
     with pytest.raises(ConfigError, match="no question bank for round llm_retrieval"):
-        Catalog.load(user_dir)
-    shutil.copy(SHIPPED / "questions" / "llm_retrieval.yaml", user_dir / "questions")
-    for persona_file in user_dir.glob("*.yaml"):
-        _rewrite(persona_file, lambda d: d.update(rounds=["behavioural"]))
+        Catalog.load(personas_copy)
+    shutil.copy(SHIPPED / "questions" / "llm_retrieval.yaml", personas_copy / "questions")
+    for persona_file in personas_copy.glob("*.yaml"):
+        rewrite_yaml(persona_file, lambda d: d.update(rounds=["behavioural"]))
     with pytest.raises(ConfigError, match="no persona conducts round coding"):
-        Catalog.load(user_dir)
+        Catalog.load(personas_copy)
 
 
 def test_missing_folder(tmp_path: Path) -> None:
@@ -268,27 +254,27 @@ def test_missing_folder(tmp_path: Path) -> None:
         Catalog.load(tmp_path / "nowhere")
 
 
-def test_user_persona_is_picked_up(user_dir: Path) -> None:
-    (user_dir / "kim.yaml").write_text(
+def test_user_persona_is_picked_up(personas_copy: Path) -> None:
+    (personas_copy / "kim.yaml").write_text(
         "id: kim\nname: Kim\ntone: friendly\nrounds: [coding]\n"
         "opening: Hi, I'm {name}.\nclosing: Bye.\nbreak_line: Break.\n"
         "move_on_line: Next one.\nstyle: Short and kind.\n",
         encoding="utf-8",
     )
-    kim = Catalog.load(user_dir).persona_for_round("coding", "kim")
+    kim = Catalog.load(personas_copy).persona_for_round("coding", "kim")
     assert kim.voice.id == "en-us" and kim.voice.rate_wpm == 165
 
 
-def test_the_documented_examples_load(user_dir: Path) -> None:
+def test_the_documented_examples_load(personas_copy: Path) -> None:
     """docs/personas.md shows a minimal persona and question; they must stay valid."""
     doc = (REPO_ROOT / "docs" / "personas.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
     persona_yaml = next(b for b in blocks if b.startswith("id: kim"))
     question_yaml = next(b for b in blocks if "id: cd-two-sum" in b)
-    (user_dir / "kim.yaml").write_text(persona_yaml, encoding="utf-8")
-    bank = user_dir / "questions" / "coding.yaml"
+    (personas_copy / "kim.yaml").write_text(persona_yaml, encoding="utf-8")
+    bank = personas_copy / "questions" / "coding.yaml"
     bank.write_text(bank.read_text(encoding="utf-8") + question_yaml, encoding="utf-8")
-    catalog = Catalog.load(user_dir)
+    catalog = Catalog.load(personas_copy)
     assert catalog.persona("kim").voice.id == "en-gb"
     two_sum = catalog.question("cd-two-sum")
     assert two_sum.find_facts("How big can the input be?")[0].topic == "input size"
@@ -337,11 +323,11 @@ def test_pick_questions_with_a_pinned_question(catalog: Catalog) -> None:
 
 
 def test_load_catalog_is_cached_and_follows_the_env(
-    user_dir: Path, monkeypatch: pytest.MonkeyPatch
+    personas_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("INTERVIEWER_PERSONAS_DIR", str(user_dir))
-    assert paths.personas_dir() == user_dir
-    assert load_catalog() is load_catalog(user_dir)
+    monkeypatch.setenv("INTERVIEWER_PERSONAS_DIR", str(personas_copy))
+    assert paths.personas_dir() == personas_copy
+    assert load_catalog() is load_catalog(personas_copy)
     assert load_catalog() is not load_catalog(SHIPPED)
 
 
@@ -385,13 +371,13 @@ def test_cli_json(catalog: Catalog) -> None:
     assert talk_only["code"] is False
 
 
-def test_cli_reports_a_broken_user_folder(user_dir: Path) -> None:
+def test_cli_reports_a_broken_user_folder(personas_copy: Path) -> None:
     from typer.testing import CliRunner
 
     from interviewer.cli.app import app
 
-    _rewrite(user_dir / "ada.yaml", lambda d: d.update(rounds=["cooking"]))
-    result = CliRunner().invoke(app, ["personas", "--dir", str(user_dir)])
+    rewrite_yaml(personas_copy / "ada.yaml", lambda d: d.update(rounds=["cooking"]))
+    result = CliRunner().invoke(app, ["personas", "--dir", str(personas_copy)])
     assert isinstance(result.exception, ConfigError)
     assert "personas/ada.yaml: rounds.0" in result.exception.message
 

@@ -3,11 +3,11 @@ answers the question it is asked (not one fixed script for every question)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from persona_helpers import SHIPPED_PERSONAS as SHIPPED
+from persona_helpers import rewrite_yaml
 
 from interviewer import speech_acts
 from interviewer.catalog.personas import Catalog
@@ -19,8 +19,6 @@ from interviewer.interview.answers.simulated import (
     load_simulated,
 )
 from interviewer.interview.answers.sources import AnswerContext
-
-SHIPPED = Path(__file__).resolve().parents[1] / "personas"
 
 
 @pytest.fixture(scope="module")
@@ -120,54 +118,45 @@ def test_unknown_level_is_a_clear_error() -> None:
 # --- broken files fail clearly ----------------------------------------------------------------
 
 
-@pytest.fixture
-def user_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "personas"
-    shutil.copytree(SHIPPED, target)
-    return target
-
-
-def _rewrite(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-
-
-def test_a_script_for_an_unknown_question_is_named(user_dir: Path) -> None:
-    path = user_dir / "simulated" / "modelling.yaml"
-    _rewrite(path, lambda d: d["questions"].update({"md-nope": d["questions"]["md-timeseries-cv"]}))
+def test_a_script_for_an_unknown_question_is_named(personas_copy: Path) -> None:
+    path = personas_copy / "simulated" / "modelling.yaml"
+    rewrite_yaml(
+        path, lambda d: d["questions"].update({"md-nope": d["questions"]["md-timeseries-cv"]})
+    )
     with pytest.raises(ConfigError, match=r"simulated/modelling.yaml: questions.md-nope"):
-        load_simulated(user_dir, Catalog.load(user_dir))
+        load_simulated(personas_copy, Catalog.load(personas_copy))
 
 
-def test_a_strong_candidate_that_never_asks_is_rejected(user_dir: Path) -> None:
-    path = user_dir / "simulated" / "modelling.yaml"
+def test_a_strong_candidate_that_never_asks_is_rejected(personas_copy: Path) -> None:
+    path = personas_copy / "simulated" / "modelling.yaml"
 
     def drop_question(d) -> None:
         d["questions"]["md-timeseries-cv"]["strong"]["turns"].pop(0)
 
-    _rewrite(path, drop_question)
+    rewrite_yaml(path, drop_question)
     with pytest.raises(ConfigError, match="opens with a clarifying question"):
-        load_simulated(user_dir, Catalog.load(user_dir))
+        load_simulated(personas_copy, Catalog.load(personas_copy))
 
 
-def test_an_unknown_turn_kind_is_named(user_dir: Path) -> None:
-    path = user_dir / "simulated" / "modelling.yaml"
+def test_an_unknown_turn_kind_is_named(personas_copy: Path) -> None:
+    path = personas_copy / "simulated" / "modelling.yaml"
 
     def bad_kind(d) -> None:
         d["questions"]["md-timeseries-cv"]["weak"]["turns"][0]["kind"] = "ramble"
 
-    _rewrite(path, bad_kind)
+    rewrite_yaml(path, bad_kind)
     with pytest.raises(ConfigError, match=r"weak.turns.0.kind"):
-        load_simulated(user_dir, Catalog.load(user_dir))
+        load_simulated(personas_copy, Catalog.load(personas_copy))
 
 
-def test_practice_without_a_script_fails_before_loading_models(user_dir: Path, monkeypatch) -> None:
+def test_practice_without_a_script_fails_before_loading_models(
+    personas_copy: Path, monkeypatch
+) -> None:
     from interviewer.interview.practice import PracticeOptions, run_practice
 
-    path = user_dir / "simulated" / "modelling.yaml"
-    _rewrite(path, lambda d: d["questions"].pop("md-calibration"))
-    monkeypatch.setenv("INTERVIEWER_PERSONAS_DIR", str(user_dir))
+    path = personas_copy / "simulated" / "modelling.yaml"
+    rewrite_yaml(path, lambda d: d["questions"].pop("md-calibration"))
+    monkeypatch.setenv("INTERVIEWER_PERSONAS_DIR", str(personas_copy))
     options = PracticeOptions(
         rounds=["modelling"], question_id="md-calibration", answers="simulated", voice=False
     )
