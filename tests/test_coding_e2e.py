@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from shared_data import REPO_ROOT
 
 from interviewer.coding.sandbox import SandboxLimits
@@ -45,13 +46,7 @@ def practice(code: Path, out: Path, lines: list[str]) -> subprocess.CompletedPro
 
 
 def grade_json(folder: Path) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "interviewer", "grade", str(folder), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    done = run_cli("grade", str(folder), "--json", timeout=300)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

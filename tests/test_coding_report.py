@@ -4,13 +4,11 @@ result, and, in a real headless browser, a click on a run shows the code as it w
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
+from cli_helpers import run_cli
 from coding_helpers import TASK, fail_then_fix
 from report_helpers import HeadlessPage, wait_for
-from shared_data import REPO_ROOT
 
 from interviewer.report.build import write_report
 from interviewer.session.store import load_session
@@ -21,11 +19,10 @@ pytestmark = [pytest.mark.slow]
 def test_replay_shows_versions_diffs_and_runs_in_time_order(tmp_path):
     folder = fail_then_fix(tmp_path)
     session = load_session(folder)
-    done = subprocess.run(
-        [sys.executable, "-m", "interviewer", "replay", str(folder), "--text-only"],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
+    done = run_cli(
+        "replay",
+        str(folder),
+        "--text-only",
         timeout=120,
         env=os.environ | {"COLUMNS": "400"},  # one line per event, as rich wraps at the width
     )

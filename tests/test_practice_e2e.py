@@ -20,6 +20,7 @@ from audio_helpers import (
     virtual_mic_env,
     write_raw_s16,
 )
+from cli_helpers import run_cli
 from llm_helpers import free_port
 from shared_data import REPO_ROOT
 
@@ -36,18 +37,6 @@ SPOKEN_ANSWERS = [
     "nearest neighbour search, so retrieval stays fast.",
     "Honestly, I don't know.",
 ]
-
-
-def interviewer(*args: str, env: dict[str, str] | None = None, timeout: float = 900, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=timeout,
-        env=env or os.environ.copy(),
-        input=stdin,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +56,7 @@ def only_session(out: Path) -> Path:
 @pytest.mark.llm
 def test_practice_from_audio_files_records_every_turn(answers_dir, tmp_path):
     out = tmp_path / "sessions"
-    proc = interviewer(
+    proc = run_cli(
         "practice",
         "--round",
         "ml_system_design",
@@ -112,23 +101,23 @@ def test_practice_from_audio_files_records_every_turn(answers_dir, tmp_path):
 
 
 def test_no_microphone_is_a_clear_error(tmp_path):
-    proc = interviewer("practice", "--no-voice", "--out", str(tmp_path), env=no_mic_env(tmp_path))
+    proc = run_cli("practice", "--no-voice", "--out", str(tmp_path), env=no_mic_env(tmp_path))
     assert proc.returncode == 2
     assert "no microphone found" in proc.stderr and "--answers" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 def test_unknown_round_and_persona_are_clear_errors(tmp_path):
-    proc = interviewer("practice", "--round", "astrology", "--text", "--out", str(tmp_path))
+    proc = run_cli("practice", "--round", "astrology", "--text", "--out", str(tmp_path))
     assert proc.returncode == 2 and "astrology" in proc.stderr and "Traceback" not in proc.stderr
-    proc = interviewer("practice", "--persona", "nobody", "--text", "--out", str(tmp_path))
+    proc = run_cli("practice", "--persona", "nobody", "--text", "--out", str(tmp_path))
     assert proc.returncode == 2 and "nobody" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_dead_llm_server_keeps_the_turns_so_far(tmp_path):
     port = free_port()  # nothing listens there
     typed = "How many users do we have?\nI would use a two tower model for retrieval.\n"
-    proc = interviewer(
+    proc = run_cli(
         "practice",
         "--text",
         "--no-voice",
@@ -213,7 +202,7 @@ def test_practice_through_a_virtual_microphone(tmp_path):
     audio = np.concatenate([silence(0.6), answer, silence(8.0)])
     raw = write_raw_s16(audio, tmp_path / "mic.raw")
     out = tmp_path / "out"
-    proc = interviewer(
+    proc = run_cli(
         "practice",
         "--no-voice",
         "--question",
@@ -253,7 +242,7 @@ def test_loop_runs_rounds_back_to_back_into_one_session(tmp_path):
             "No, that's all, thanks.",
         ]
     )
-    proc = interviewer(
+    proc = run_cli(
         "loop",
         "--rounds",
         "coding,behavioural",
@@ -284,7 +273,7 @@ def test_grade_accepts_a_session_id_and_last(tmp_path):
     out = tmp_path / "rec"
     env = os.environ.copy() | {"INTERVIEWER_RECORDINGS_DIR": str(out)}
     typed = "How many users do we have?\nHonestly, I don't know.\n"
-    made = interviewer(
+    made = run_cli(
         "practice",
         "--text",
         "--no-voice",
@@ -299,8 +288,8 @@ def test_grade_accepts_a_session_id_and_last(tmp_path):
     assert made.returncode == 0, made.stderr[-2000:]
     folder = only_session(out)
     for target in ("last", folder.name):
-        graded = interviewer("grade", target, "--json", env=env)
+        graded = run_cli("grade", target, "--json", env=env)
         assert graded.returncode == 0, graded.stderr
         assert "clarifying_questions" in json.loads(graded.stdout)["dimensions"]
-    missing = interviewer("grade", "no-such-session", env=env)
+    missing = run_cli("grade", "no-such-session", env=env)
     assert missing.returncode == 2 and "no-such-session" in missing.stderr

@@ -8,14 +8,12 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from report_helpers import HeadlessPage, wait_for
-from shared_data import REPO_ROOT
 
 from interviewer.grading.grader import load_scorecard
 from interviewer.session.store import SessionStore
@@ -67,15 +65,8 @@ LLM_ANSWER = [
 
 
 def interviewer(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 1800):
-    return subprocess.run(
-        [sys.executable, "-m", "interviewer", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=timeout,
-        env=env,
-        input=stdin,
-    )
+    """The CLI with this test's environment; stdin is empty unless given (never inherited)."""
+    return run_cli(*args, env=env, stdin=stdin, timeout=timeout)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_helpers import run_cli
 from shared_data import REPO_ROOT
 
 from interviewer.catalog.personas import load_catalog
@@ -99,12 +100,6 @@ def test_a_typed_session_handles_every_request_and_the_candidates_questions(tmp_
     assert by_text[TYPED[11][0]].text == persona.candidate_questions.no_questions
     assert turns[-1].act == "wrap_up"
 
-    graded = subprocess.run(
-        [sys.executable, "-m", "interviewer", "grade", str(folder), "--json"],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    graded = run_cli("grade", str(folder), "--json", timeout=300)
     assert graded.returncode == 0, graded.stderr
     assert json.loads(graded.stdout)["dimensions"]["candidate_questions"]["score"] == 4
