@@ -6,6 +6,7 @@ Every finished turn is written to the session before the next begins, so an inte
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -21,8 +22,10 @@ from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
 from ..speech_requests import read_request
-from .answers.sources import AnswerContext, AnswerSource, CandidateAnswer
+from .answers.joined import join_answers
+from .answers.sources import AnswerContext, AnswerListener, AnswerSource, CandidateAnswer
 from .clock import SessionClock
+from .live.after_turn import AfterTurnListener, ContinuedListener, went_on
 from .live.preparer import ReplyPreparer
 from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
@@ -151,6 +154,8 @@ class InterviewRunner:
             if answer is None:
                 self.exhausted = True
                 return
+            if answer.after is not None:
+                answer.after.close()  # these replies are short: no barge-in here (yet)
             text = self._record_answer(answer, None, self.clock.now(), None, round_type=round_type)
             reply = reply_to_candidate(persona, text)
             act, asked = "answer_question", persona.say(reply.say)
@@ -175,26 +180,41 @@ class InterviewRunner:
         stt_prompt = build_prompt(question.terms, question.prompt)
         patience_s: float | None = None  # set after "take your time"
         answer_turns: list[int] = []  # this question's candidate turns, for corrections
+        heard: CandidateAnswer | None = None  # the answer so far, when the candidate went on
         while True:
             preparer = self._reply_preparer(policy, state)
+            listener: AnswerListener | None = preparer
+            if preparer is not None and heard is not None:
+                listener = ContinuedListener(preparer, self._turn_text(heard))
             context = AnswerContext(
                 question.round,
                 question.id,
                 act,
                 line,
                 stt_prompt=stt_prompt,
-                listener=preparer,
+                listener=listener,
                 patience_s=patience_s,
+                resume=heard.after if heard is not None else None,
             )
             listen_started = self.clock.now()
+            after = None
             try:
                 answer = self.answers.next_answer(context)
                 answered_at = time.perf_counter()
                 if answer is None:
                     self.exhausted = True
                     return "answers_exhausted"
-                text = self._record_answer(answer, question, listen_started, stt_prompt)
-                answer_turns.append(self.writer.session.turns[-1].index)
+                after = answer.after
+                if heard is not None:
+                    # The rest of the answer the reply was dropped for: still one answer.
+                    answer = join_answers(heard, answer)
+                    text = self._record_answer(
+                        answer, question, listen_started, stt_prompt, replaces=answer_turns[-1]
+                    )
+                else:
+                    text = self._record_answer(answer, question, listen_started, stt_prompt)
+                    answer_turns.append(self.writer.session.turns[-1].index)
+                heard = None
                 if self._round_time_up(round_started):
                     return "round_time_up"
                 drafted = preparer.take(text) if preparer else []
@@ -202,45 +222,73 @@ class InterviewRunner:
             finally:
                 if preparer:
                     preparer.close()
-            # A request to the interviewer ("can you repeat that?") is the policy's, not the
-            # code coach's.
-            coached = None if read_request(text).kind else self._coach(question, text)
-            if coached is not None:
+            try:
+                # A request to the interviewer ("can you repeat that?") is the policy's, not
+                # the code coach's.
+                coached = None if read_request(text).kind else self._coach(question, text)
+                if coached is not None:
+                    state.history.append(("candidate", text))
+                    act, line = coached.act, coached.say
+                    self._say_coached(coached, question, answered_at)
+                    state.history.append(("interviewer", line))
+                    continue
+                before = snapshot(state)
                 state.history.append(("candidate", text))
-                act, line = coached.act, coached.say
-                self._say_coached(coached, question, answered_at)
+                self.observer.status("thinking…")
+                decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
+                if decision.act == "move_on" and not went_on(after):
+                    log.info("moving on: %s", decision.reason)
+                    return "moved_on"
+                if not went_on(after):
+                    self._say(
+                        decision.say,
+                        act=decision.act,
+                        round_type=question.round,
+                        question=question,
+                        depth=state.depth if decision.act == "probe" else None,
+                        meta={
+                            "decision_source": decision.source,
+                            "reason": decision.reason,
+                            "target": decision.target,
+                            "revealed_topics": decision.revealed_topics,
+                            "llm_seconds": round(decision.llm_seconds, 3),
+                            "request": decision.request,
+                            "wait_s": decision.wait_s,
+                            "drafted_while_speaking": decision.drafted or None,
+                            "drafts": drafting,
+                        },
+                        answered_at=answered_at,
+                        listener=after,
+                    )
+                if went_on(after):
+                    # They were not done: the reply is dropped (or was cut short), the
+                    # question stands as it was, and their turn goes on.
+                    restore(state, before)
+                    self._note_talked_over(answer_turns[-1], decision, after)
+                    self.observer.status("listening: you went on")
+                    heard = answer
+                    continue
+                if decision.request == "self_correction":
+                    self._record_correction(decision, answer_turns)
+                patience_s = decision.wait_s
+                act, line = decision.act, decision.say
                 state.history.append(("interviewer", line))
-                continue
-            state.history.append(("candidate", text))
-            self.observer.status("thinking…")
-            decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
-            if decision.act == "move_on":
-                log.info("moving on: %s", decision.reason)
-                return "moved_on"
-            if decision.request == "self_correction":
-                self._record_correction(decision, answer_turns)
-            patience_s = decision.wait_s
-            act, line = decision.act, decision.say
-            self._say(
-                line,
-                act=decision.act,
-                round_type=question.round,
-                question=question,
-                depth=state.depth if decision.act == "probe" else None,
-                meta={
-                    "decision_source": decision.source,
-                    "reason": decision.reason,
-                    "target": decision.target,
-                    "revealed_topics": decision.revealed_topics,
-                    "llm_seconds": round(decision.llm_seconds, 3),
-                    "request": decision.request,
-                    "wait_s": decision.wait_s,
-                    "drafted_while_speaking": decision.drafted or None,
-                    "drafts": drafting,
-                },
-                answered_at=answered_at,
-            )
-            state.history.append(("interviewer", line))
+            finally:
+                if after is not None and heard is None:
+                    after.close()
+
+    def _turn_text(self, answer: CandidateAnswer) -> str:
+        if answer.transcription is not None:
+            return answer.transcription.text
+        return answer.text or ""
+
+    def _note_talked_over(self, index: int, decision, after: AfterTurnListener | None) -> None:
+        """Keep, in the candidate's turn, the reply they went on over (not a turn: unsaid)."""
+        turn = self.writer.turn(index)
+        heard_s = round(after.played_s, 2) if after is not None and after.voice_heard else 0.0
+        dropped = {"say": decision.say, "act": decision.act, "played_s": heard_s}
+        meta = dict(turn.meta) | {"talked_over": [*turn.meta.get("talked_over", []), dropped]}
+        self.writer.replace_turn(turn.model_copy(update={"meta": meta}))
 
     def _record_correction(self, decision, answer_turns: list[int]) -> None:
         """Mark the words the candidate took back, so the grader reads the answer as meant."""
@@ -313,7 +361,10 @@ class InterviewRunner:
         depth: int | None = None,
         meta: dict | None = None,
         answered_at: float | None = None,
-    ) -> Turn:
+        listener: AfterTurnListener | None = None,
+    ) -> Turn | None:
+        """Speak a line and record it; None when the candidate went on (``listener``) first:
+        the line was dropped or cut short, and is not a turn."""
         self._apply_retranscriptions()
         index = self.writer.next_index()
         path = self.writer.audio_path(index, "interviewer")
@@ -328,7 +379,15 @@ class InterviewRunner:
                 meta["reply_latency_s"] = round(time.perf_counter() - answered_at, 3)
             line_started.set()  # answers queued for retranscription may start now
 
-        duration, audio = self.voice.say(text, path, on_first_sample=first_sample)
+        duration, audio = self.voice.say(
+            text, path, on_first_sample=first_sample, listener=listener
+        )
+        if went_on(listener):
+            if not line_started.is_set():  # never heard: retranscriptions wait for the next
+                self._next_line_started = line_started
+            if audio is not None:
+                audio.unlink(missing_ok=True)
+            return None
         start, end = self.clock.place(duration, started_at=started)
         turn = Turn(
             index=index,
@@ -355,9 +414,17 @@ class InterviewRunner:
         stt_prompt: str | None,
         *,
         round_type: str | None = None,
+        replaces: int | None = None,
     ) -> str:
-        index = self.writer.next_index()
+        """Record the answer as a new turn, or as turn ``replaces`` (an answer that went on
+        after its turn ended: the same turn, now longer)."""
+        index = self.writer.next_index() if replaces is None else replaces
         meta: dict = {k: v for k, v in answer.timings.items() if v is not None}
+        if replaces is not None:
+            earlier = self.writer.turn(replaces)
+            started = earlier.start
+            self.clock.reopen(started)
+            meta = {"talked_over": earlier.meta.get("talked_over"), "reopened": True} | meta
         if answer.origin:
             meta["origin"] = answer.origin
         if answer.ended_by:
@@ -394,9 +461,12 @@ class InterviewRunner:
             question_id=question.id if question else CANDIDATE_QUESTIONS_ID,
             source=answer.source,
             silent=not text.strip(),
-            meta=meta,
+            meta={k: v for k, v in meta.items() if v is not None},
         )
-        self.writer.add_turn(turn)
+        if replaces is None:
+            self.writer.add_turn(turn)
+        else:
+            self.writer.replace_turn(turn)
         self.observer.turn_recorded(turn)
         if self._retranscriber is not None and answer.transcription is not None:
             # Heard in windows while spoken: once the reply is under way, hear it whole.
@@ -439,3 +509,13 @@ def session_words(result: Transcription, turn_start: float) -> list[Word]:
         )
         for w in result.words
     ]
+
+
+def snapshot(state: QuestionState) -> dict:
+    """The question's state before a reply, to put back if the reply is dropped."""
+    return {k: copy.deepcopy(v) for k, v in vars(state).items() if k != "question"}
+
+
+def restore(state: QuestionState, saved: dict) -> None:
+    for key, value in saved.items():
+        setattr(state, key, value)

@@ -21,6 +21,7 @@ from ...speech.stt import Transcriber
 from ...turns.endpointing import AwaitFreshWords, TurnEndPolicy
 from ...turns.thinking import thinking_policy
 from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
+from .after_turn import ListeningMicrophone
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class LiveMicrophoneAnswers:
         self.transcriber = transcriber
         self.on_frame = on_frame
         self.plan = plan or StreamingPlan()
+        self.microphone = ListeningMicrophone(recorder)
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         # The words go to the reply preparer only where the plan leaves the LLM room to work
@@ -112,8 +114,11 @@ class LiveMicrophoneAnswers:
         # Judge the words only once the transcript has caught up with the speech.
         policy = AwaitFreshWords(words_policy, incremental.caught_up)
         try:
-            captured = self.recorder.record_turn(
-                on_frame=on_frame, words_provider=incremental.words_so_far, policy=policy
+            captured, after = self.microphone.record(
+                context.resume,
+                on_frame=on_frame,
+                words_provider=incremental.words_so_far,
+                policy=policy,
             )
             ended = time.perf_counter()
             transcription = incremental.finish()
@@ -124,6 +129,7 @@ class LiveMicrophoneAnswers:
             samples=captured.samples,
             ended_by=captured.ended_by,
             transcription=transcription,
+            after=after,
             timings={
                 "final_stt_s": round(time.perf_counter() - ended, 3),
                 "final_stt_audio_s": incremental.stats.finish_audio_s,
