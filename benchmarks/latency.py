@@ -67,7 +67,7 @@ from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
 from interviewer.catalog.personas import load_catalog  # noqa: E402
 from interviewer.interview.answers.sources import AnswerContext, AnswerSource, CandidateAnswer  # noqa: E402
 from interviewer.interview.pipeline import interview_runner, microphone_answers  # noqa: E402
-from interviewer.interview.runner import RunConfig  # noqa: E402
+from interviewer.interview.runner import ACKNOWLEDGE_AFTER_S, RunConfig  # noqa: E402
 from interviewer.interview.voice import InterviewerVoice  # noqa: E402
 from interviewer.llm.factory import make_backend  # noqa: E402
 from interviewer.llm.settings import LLMSettings  # noqa: E402
@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--acknowledge-after-s",
         type=float,
-        default=0.5,
+        default=ACKNOWLEDGE_AFTER_S,
         help="streaming: acknowledge when the reply is this late (negative: never)",
     )
     parser.add_argument("--cpus", type=int, default=None, help="run on this many cores only")

@@ -37,6 +37,9 @@ from .voice import InterviewerVoice
 log = logging.getLogger(__name__)
 
 QuestionOutcome = Literal["moved_on", "answers_exhausted", "round_time_up"]
+# A live reply that has not come this long after the turn ended gets an acknowledgement first
+# (about a second's wait in all, with the acknowledgement's own synthesis).
+ACKNOWLEDGE_AFTER_S = 0.5
 
 
 class InterviewObserver(Protocol):
