@@ -2,11 +2,11 @@
 question of a real interview per scenario, through the real capture path, the real runner,
 faster-whisper, the embedded model, espeak-ng and paced playback (test_barge_in_device.py).
 
-The virtual microphone delivers its file at once; a candidate waits for the interviewer to
-start speaking, so the microphone here holds the frames after ``hold_s`` back (hearing
-silence, in real time) until the reply's voice starts, then goes on with the file. With
-``echo_db`` the reply being played is also mixed into what the microphone hears, delayed by
-80 ms: the interviewer's own voice through speakers.
+The virtual microphone delivers its file at once; here it is handed out in real time, and as
+a candidate waits for the interviewer to start speaking, the frames after ``hold_s`` are held
+back (the microphone hears silence meanwhile) until the reply's voice starts, then goes on
+with the file. With ``echo_db`` the reply being played is also mixed into what the
+microphone hears, 80 ms late: the interviewer's own voice through speakers.
 
     python tests/barge_in_device_run.py OUT_DIR SCENARIOS_JSON   # prints one JSON line
 """
@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -55,15 +56,18 @@ STAGE = Stage(0.0, None)
 
 
 class HeldRecorder(MicrophoneRecorder):
+    """The virtual microphone, in real time, holding the file back at ``hold_s``."""
+
     def frames(self, buffer_s: float = 60.0):
-        sent = 0
         silence = np.zeros(self.frame_samples, np.int16)
+        self.clock = Clock()
+        from_file = 0
         for frame in super().frames(buffer_s):
-            if sent >= STAGE.hold_samples and not STAGE.release.is_set():
-                while not STAGE.release.wait(self.frame_samples / SAMPLE_RATE):
-                    yield silence
-            sent += frame.size
-            yield self._with_echo(frame)
+            if from_file >= STAGE.hold_samples:
+                while not STAGE.release.is_set():
+                    yield self.clock.tick(silence)
+            from_file += frame.size
+            yield self._with_echo(self.clock.tick(frame))
 
     def record_turn(self, *args, **kwargs):
         turn = super().record_turn(*args, **kwargs)
@@ -75,7 +79,11 @@ class HeldRecorder(MicrophoneRecorder):
         handle, reference = STAGE.handle, STAGE.reference
         if STAGE.echo_gain is None or handle is None or reference is None:
             return frame
-        start = int((handle.position_s - ECHO_DELAY_S) * SAMPLE_RATE)
+        # What was played ECHO_DELAY_S before this frame was heard (by the stream's clock).
+        heard_at = self.clock.now_of_last
+        start = int(
+            (handle.position_at(heard_at) / handle.sample_rate - ECHO_DELAY_S) * SAMPLE_RATE
+        )
         echo = np.zeros(frame.size, np.float32)
         if start + frame.size > 0 and start < reference.size:
             lo = max(start, 0)
@@ -83,6 +91,25 @@ class HeldRecorder(MicrophoneRecorder):
             echo[lo - start : lo - start + part.size] = part
         mixed = frame.astype(np.float32) + echo * STAGE.echo_gain * 32768
         return np.clip(mixed, -32768, 32767).astype(np.int16)
+
+
+class Clock:
+    """Hands frames out in real time from the first one, like a live microphone."""
+
+    def __init__(self) -> None:
+        self.started: float | None = None
+        self.sent = 0
+        self.now_of_last = 0.0  # perf_counter at which the last frame was due
+
+    def tick(self, frame: np.ndarray) -> np.ndarray:
+        if self.started is None:
+            self.started = time.perf_counter()
+        self.sent += frame.size
+        self.now_of_last = self.started + self.sent / SAMPLE_RATE
+        wait = self.now_of_last - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        return frame
 
 
 class StageVoice(InterviewerVoice):

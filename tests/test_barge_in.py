@@ -93,6 +93,7 @@ class _Playing:
 
     def _run(self) -> None:
         started = time.perf_counter()
+        self.handle.started_at = started
         while self.handle.position < self.handle.samples.size:
             if self.handle.stop_requested.is_set():
                 return

@@ -86,6 +86,13 @@ class PlaybackHandle:
         self.started = threading.Event()
         self.stop_requested = threading.Event()
         self.stopped_at: float | None = None  # perf_counter when playback stopped early
+        self.started_at: float | None = None  # perf_counter of the first sample written
+
+    def position_at(self, when: float) -> int:
+        """The sample being played at perf_counter ``when`` (playback runs in real time)."""
+        if self.started_at is None or when <= self.started_at:
+            return 0
+        return min(self.position, int((when - self.started_at) * self.sample_rate))
 
     @property
     def position_s(self) -> float:
@@ -118,6 +125,7 @@ def play_interruptible(handle: PlaybackHandle) -> float:
             samplerate=handle.sample_rate, channels=1, dtype="float32", latency="low"
         ) as stream:
             started = time.perf_counter()
+            handle.started_at = started
             handle.started.set()
             gain = handle.gain
             while handle.position < handle.samples.size:

@@ -48,11 +48,11 @@ class PlayedLevels:
         self.lag_hops = int(np.ceil(lag_s / _HOP_S))
         self.window_hops = int(np.ceil(_WINDOW_S / _HOP_S))
 
-    def around_now(self) -> float:
-        """The loudest hop that the frame just heard may hold the echo of."""
+    def around(self, when: float) -> float:
+        """The loudest hop that a frame heard at perf_counter ``when`` may hold the echo of."""
         if self.dbfs.size == 0:
             return SILENT_DBFS
-        now = min(self.handle.position // self.hop, self.dbfs.size)
+        now = min(self.handle.position_at(when) // self.hop, self.dbfs.size)
         first = max(0, now - self.lag_hops - self.window_hops)
         if first >= now:
             return SILENT_DBFS
@@ -86,6 +86,10 @@ class AfterTurnListener:
         self._lock = threading.Lock()
         self._played: PlayedLevels | None = None
         self._echo_until = 0.0  # perf_counter until which a finished line may still echo
+        # perf_counter of the first frame heard: a frame's time is this plus the audio before
+        # it, so the echo gate compares it with what was playing *then*, even when this
+        # thread falls behind the microphone and catches up.
+        self._started: float | None = None
         self._stopping = threading.Event()
         self._handed_off = False
         self._thread = threading.Thread(target=self._run, name="after-turn", daemon=True)
@@ -156,14 +160,15 @@ class AfterTurnListener:
             self._thread.join()
 
     def _run(self) -> None:
-        started = time.perf_counter()
         try:
             for frame in self._frames:
+                if self._started is None:  # the stream's clock: when this frame began
+                    self._started = time.perf_counter() - frame.size / self.sample_rate
                 self._buffer.append(frame)
                 self._listen(frame)
                 # A live microphone is real time; a virtual one is paced to it here, so what
                 # follows the turn is heard while the reply is prepared, as it would be.
-                ahead_s = self.heard_s - (time.perf_counter() - started)
+                ahead_s = self.heard_s - (time.perf_counter() - self._started)
                 if ahead_s > 0:
                     self._stopping.wait(ahead_s)
                 if self._stopping.is_set():
@@ -181,11 +186,12 @@ class AfterTurnListener:
 
     def _window(self, window: np.ndarray) -> None:
         prob = self._vad(window)
+        self.heard_s += _WINDOW_S
+        heard_at = (self._started or time.perf_counter()) + self.heard_s
         with self._lock:
-            reference = self._reference_dbfs()
+            reference = self._reference_dbfs(heard_at)
             event = self.detector.push(_WINDOW_S, prob, rms_dbfs(window), reference)
             handle = self._played.handle if self._played is not None else None
-        self.heard_s += _WINDOW_S
         if event != "quiet":
             log.debug(
                 "%.2f s after the turn: %s (speech %.2f, %.0f dBFS, played %s dBFS)",
@@ -211,13 +217,13 @@ class AfterTurnListener:
                 "reply playing" if handle is not None else "before the reply",
             )
 
-    def _reference_dbfs(self) -> float | None:
+    def _reference_dbfs(self, heard_at: float) -> float | None:
         played = self._played
         if played is None:
             return None
-        if self._echo_until and time.perf_counter() > self._echo_until:
+        if self._echo_until and heard_at > self._echo_until:
             return None  # the line ended, and its echo with it
-        return played.around_now()
+        return played.around(heard_at)
 
 
 def _resumed(buffered: list[np.ndarray], live: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
