@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -83,16 +84,40 @@ def _chat(llama, messages, max_tokens: int) -> str:
     return out["choices"][0]["message"]["content"] or ""
 
 
+CLAUSE_END = re.compile(r"\w[,;:]\s|\s[-\u2014]\s")  # where a first clause could be spoken
+
+
+def _streamed(llama, messages, max_tokens: int) -> tuple[str, float | None]:
+    """The reply, and when its first clause was complete (None: it has one clause), as the
+    tokens stream: the lever of speaking a reply from its first clause on."""
+    started = time.perf_counter()
+    text, first_clause_s = "", None
+    for chunk in llama.create_chat_completion(
+        messages=[m.model_dump() for m in messages],
+        max_tokens=max_tokens,
+        temperature=0.0,
+        stop=["?"],
+        stream=True,
+    ):
+        text += chunk["choices"][0]["delta"].get("content") or ""
+        if first_clause_s is None and len(text.split()) >= 3 and CLAUSE_END.search(text):
+            first_clause_s = time.perf_counter() - started
+    return text, first_clause_s
+
+
 def run_writer(name: str, llama, policy: InterviewerPolicy, state, answers: list[str]) -> dict:
-    seconds, passed, texts = [], 0, []
+    seconds, first_clauses, passed, texts = [], [], 0, []
     for answer in answers:
         words = answer.split()
         partial = " ".join(words[:-LAST_WORDS])
         llama.reset()
         _chat(llama, policy.messages_for(state, partial), 1)  # the prefill while speaking
         started = time.perf_counter()
-        text = _chat(llama, policy.messages_for(state, answer), MAX_PROBE_TOKENS)
+        text, first_clause_s = _streamed(
+            llama, policy.messages_for(state, answer), MAX_PROBE_TOKENS
+        )
         seconds.append(time.perf_counter() - started)
+        first_clauses.append(first_clause_s if first_clause_s is not None else seconds[-1])
         draft = read_probe(text + "?")
         if draft is not None:
             draft.question = second_person(draft.question)
@@ -102,11 +127,16 @@ def run_writer(name: str, llama, policy: InterviewerPolicy, state, answers: list
             else ["not one why-question"]
         )
         passed += not problems
-        texts.append({"probe": text + "?", "problems": problems})
+        texts.append({"probe": text + "?", "problems": problems, "seconds": round(seconds[-1], 3)})
     return {
         "writer": name,
         "probe_s_p50": round(statistics.median(seconds), 3),
         "probe_s_max": round(max(seconds), 3),
+        # Speaking from the first clause: when it was complete (the whole probe if it has one)
+        "first_clause_s_p50": round(statistics.median(first_clauses), 3),
+        "probes_with_a_first_clause": sum(
+            c < s for c, s in zip(first_clauses, seconds, strict=True)
+        ),
         "passed_validation": passed,
         "probes": len(answers),
         "per_answer": texts,
@@ -173,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         print(
             f"{name:12} probe p50 {result['probe_s_p50']:.2f} s (max {result['probe_s_max']:.2f})"
+            f"  first clause p50 {result['first_clause_s_p50']:.2f} s"
             f"  valid {result['passed_validation']}/{result['probes']}",
             flush=True,
         )
