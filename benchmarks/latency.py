@@ -230,13 +230,13 @@ class TimedVoice(InterviewerVoice):
         super().__init__(speaker, play=False)
         self.first_samples: list[tuple[float, str]] = []
 
-    def say(self, text, path, on_first_sample=None):
+    def say(self, text, path, on_first_sample=None, listener=None):
         def first() -> None:
             self.first_samples.append((time.perf_counter(), text))
             if on_first_sample:
                 on_first_sample()
 
-        return super().say(text, path, on_first_sample=first)
+        return super().say(text, path, on_first_sample=first, listener=listener)
 
 
 def run_pipeline(

@@ -460,9 +460,9 @@ class InterviewRunner:
                 meta["reply_latency_s"] = round(time.perf_counter() - answered_at, 3)
             line_started.set()  # answers queued for retranscription may start now
 
-        duration, audio = self.voice.say(
-            text, path, on_first_sample=first_sample, listener=listener
-        )
+        # A voice is told of the listener only when there is one (older voices take none).
+        heard_by = {"listener": listener} if listener is not None else {}
+        duration, audio = self.voice.say(text, path, on_first_sample=first_sample, **heard_by)
         if went_on(listener):
             if not line_started.is_set():  # never heard: retranscriptions wait for the next
                 self._next_line_started = line_started
