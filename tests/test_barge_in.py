@@ -61,6 +61,22 @@ def test_detector_counts_one_burst_across_short_gaps() -> None:
     assert detector.bursts == 1
 
 
+def test_a_burst_lasts_through_the_lines_loud_syllables_but_not_forever() -> None:
+    step = FRAME / SAMPLE_RATE
+    detector = BargeInDetector(BargeInConfig())
+    for _ in range(4):
+        detector.gate.observe(-30.0, -20.0)  # an echo path of -10 dB, measured
+    for _ in range(BargeInConfig().min_coupling_frames):
+        detector.gate.observe(-30.0, -20.0)
+    assert detector.push(step, 0.9, -15.0, -20.0) == "onset"  # louder than any echo
+    # Voice the gate gives to the echo (the line is loud here): the burst holds ...
+    events = [detector.push(step, 0.9, -28.0, -20.0) for _ in range(15)]  # 0.48 s
+    assert set(events) == {"speech"}
+    # ... but not past echo_bridge_s without the candidate.
+    events = [detector.push(step, 0.9, -28.0, -20.0) for _ in range(6)]
+    assert events[-1] == "quiet" and "backchannel" in events
+
+
 def test_short_backchannels_do_not_reopen_the_turn(speech) -> None:
     for word in ("yeah", "uh-huh", "okay"):
         said = np.concatenate([silence(0.3, -60), speech[word], silence(0.8, -60)])

@@ -41,6 +41,12 @@ class BargeInConfig(BaseModel):
         0.5, gt=0, description="speech in one burst beyond which it is more than a backchannel"
     )
     bridge_s: float = Field(0.25, ge=0, description="a gap this short does not end a burst")
+    echo_bridge_s: float = Field(
+        0.6,
+        ge=0,
+        description="voice the gate gives to the echo does not end a burst before this: the "
+        "candidate may be under the line's loud syllables",
+    )
     speech_prob: float = Field(0.5, ge=0, le=1, description="VAD probability that is speech")
     margin_db: float = Field(6.0, ge=0, description="the candidate must beat the echo by this")
     echo_lag_s: float = Field(0.3, ge=0, description="echo arrives up to this long after play")
@@ -90,7 +96,8 @@ class BargeInDetector:
         self.burst_start_s: float | None = None  # audio time of the burst's first frame
         self.bursts = 0  # bursts begun, barge-in or not
         self.fired = False
-        self._gap_s = 0.0
+        self._gap_s = 0.0  # since the burst's last frame of the candidate's
+        self._unvoiced_s = 0.0  # of it, without any voice at all
         self._elapsed_s = 0.0
 
     @property
@@ -117,6 +124,7 @@ class BargeInDetector:
             self.gate.observe(mic_dbfs, reference_dbfs)
         if candidate:
             self._gap_s = 0.0
+            self._unvoiced_s = 0.0
             self.burst_speech_s += duration_s
             onset = self.burst_start_s is None
             if onset:
@@ -129,9 +137,12 @@ class BargeInDetector:
         if self.burst_start_s is None:
             return "quiet"
         self._gap_s += duration_s
-        if self._gap_s < self.config.bridge_s:
+        if not voiced:
+            self._unvoiced_s += duration_s
+        if self._unvoiced_s < self.config.bridge_s and self._gap_s < self.config.echo_bridge_s:
             return "speech"
         self.burst_start_s = None
         self.burst_speech_s = 0.0
         self._gap_s = 0.0
+        self._unvoiced_s = 0.0
         return "backchannel"
