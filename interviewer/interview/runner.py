@@ -10,6 +10,7 @@ import copy
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -31,7 +32,6 @@ from .live.preparer import ReplyPreparer
 from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .policy.decide import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
-from .policy.decisions import InterviewerDecision
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ class InterviewRunner:
         # it is transcribed again, whole, from then on (until then the CPU is the reply's).
         self._next_line_started = threading.Event()
         self._acknowledged: Turn | None = None  # said for the answer in hand
+        self._pending_ack: LateLine | None = None
         self._acknowledger = (
             Acknowledger.shipped() if self.config.acknowledge_after_s is not None else None
         )
@@ -230,6 +231,8 @@ class InterviewRunner:
                 heard = None
                 if self._round_time_up(round_started):
                     return "round_time_up"
+                self._acknowledged = None
+                self._acknowledge_if_late(text, question, after, answered_at)
                 drafted = preparer.take(text) if preparer else []
                 drafting = preparer.stats.summary() if preparer else None
             finally:
@@ -246,12 +249,9 @@ class InterviewRunner:
                     state.history.append(("interviewer", line))
                     continue
                 before = snapshot(state)
-                self._acknowledged = None
                 state.history.append(("candidate", text))
                 self.observer.status("thinking…")
-                decision = self._decide(
-                    policy, state, text, drafted, question=question, after=after, at=answered_at
-                )
+                decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
                 if decision.act == "move_on" and not went_on(after):
                     log.info("moving on: %s", decision.reason)
                     return "moved_on"
@@ -279,6 +279,7 @@ class InterviewRunner:
                 if went_on(after):
                     # They were not done: the reply is dropped (or was cut short), the
                     # question stands as it was, and their turn goes on.
+                    self._settle_acknowledgement()
                     restore(state, before)
                     self._unsay_acknowledgement(answer_turns[-1], after)
                     self._note_talked_over(answer_turns[-1], decision.say, decision.act, after)
@@ -291,51 +292,42 @@ class InterviewRunner:
                 act, line = decision.act, decision.say
                 state.history.append(("interviewer", line))
             finally:
+                self._settle_acknowledgement()
                 if after is not None and heard is None:
                     after.close()
 
-    def _decide(
-        self,
-        policy: InterviewerPolicy,
-        state: QuestionState,
-        text: str,
-        drafted: list,
-        *,
-        question: Question,
-        after: AfterTurnListener | None,
-        at: float,
-    ) -> InterviewerDecision:
-        """The policy's decision; when it is slow to come after a live answer (no draft was
-        ready), a short acknowledgement is said while it is written."""
+    def _acknowledge_if_late(
+        self, text: str, question: Question, after: AfterTurnListener | None, at: float
+    ) -> None:
+        """After a live answer: if nothing has been said ``acknowledge_after_s`` after the
+        turn ended (the reply is still being written), say a short acknowledgement."""
         wait_s = self.config.acknowledge_after_s
-        if self._acknowledger is None or wait_s is None or drafted or not self.answers.live:
-            return policy.decide(state, text, self.clock.now(), drafted=drafted)
-        outcome: dict = {}
+        if self._acknowledger is None or wait_s is None or not self.answers.live:
+            return
+        line = self._acknowledger.line_for(text, question.terms)
+        if line is None:
+            return
 
-        def decide() -> None:
-            try:
-                outcome["decision"] = policy.decide(state, text, self.clock.now(), drafted=drafted)
-            except BaseException as exc:  # raised again on the runner's thread
-                outcome["error"] = exc
+        def say() -> Turn | None:
+            return self._say(
+                line,
+                act="acknowledge",
+                round_type=question.round,
+                question=question,
+                answered_at=at,
+                listener=after,
+            )
 
-        worker = threading.Thread(target=decide, name="decide", daemon=True)
-        worker.start()
-        worker.join(wait_s)
-        if worker.is_alive() and not went_on(after):
-            line = self._acknowledger.line_for(text, question.terms)
-            if line:
-                self._acknowledged = self._say(
-                    line,
-                    act="acknowledge",
-                    round_type=question.round,
-                    question=question,
-                    answered_at=at,
-                    listener=after,
-                )
-        worker.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["decision"]
+        self._pending_ack = LateLine(say, at + wait_s)
+
+    def _settle_acknowledgement(self) -> None:
+        """Before anything else is said: cancel the acknowledgement if it has not begun, or
+        wait for it to be said."""
+        pending = self._pending_ack
+        if pending is None or pending.is_current_thread():
+            return  # nothing pending, or this is the acknowledgement being said
+        self._pending_ack = None
+        self._acknowledged = pending.finish()
 
     def _turn_text(self, answer: CandidateAnswer) -> str:
         if answer.transcription is not None:
@@ -446,6 +438,7 @@ class InterviewRunner:
     ) -> Turn | None:
         """Speak a line and record it; None when the candidate went on (``listener``) first:
         the line was dropped or cut short, and is not a turn."""
+        self._settle_acknowledgement()
         self._apply_retranscriptions()
         index = self.writer.next_index()
         path = self.writer.audio_path(index, "interviewer")
@@ -600,3 +593,32 @@ def snapshot(state: QuestionState) -> dict:
 def restore(state: QuestionState, saved: dict) -> None:
     for key, value in saved.items():
         setattr(state, key, value)
+
+
+class LateLine:
+    """A line said from its own thread at ``deadline`` (perf_counter) unless finished first:
+    ``finish`` cancels it if it has not begun, else waits until it has been said."""
+
+    def __init__(self, say: Callable[[], Turn | None], deadline: float) -> None:
+        self._say = say
+        self._deadline = deadline
+        self._cancelled = threading.Event()
+        self._turn: Turn | None = None
+        self._thread = threading.Thread(target=self._run, name="late-line", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        if self._cancelled.wait(max(0.0, self._deadline - time.perf_counter())):
+            return
+        try:
+            self._turn = self._say()
+        except Exception as exc:  # an acknowledgement that fails costs nothing else
+            log.warning("could not say the acknowledgement: %s", exc)
+
+    def is_current_thread(self) -> bool:
+        return threading.current_thread() is self._thread
+
+    def finish(self) -> Turn | None:
+        self._cancelled.set()
+        self._thread.join()
+        return self._turn
