@@ -252,7 +252,9 @@ class ListeningMicrophone:
         try:
             captured = self.recorder.record_turn(frames=frames, **record_kwargs)
         except BaseException:
-            frames.close()  # type: ignore[attr-defined]
+            close = getattr(frames, "close", None)
+            if close is not None:
+                close()
             raise
         return captured, AfterTurnListener(
             frames, config=self.config, gate=self.gate, sample_rate=self.recorder.sample_rate
