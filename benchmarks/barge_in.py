@@ -47,6 +47,7 @@ from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
 from interviewer.audio.playback import PlaybackHandle, play_interruptible  # noqa: E402
 from interviewer.interview.live.after_turn import AfterTurnListener  # noqa: E402
 from interviewer.speech.tts import Speaker  # noqa: E402
+from interviewer.turns.barge_in import BargeInConfig  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 JFK = REPO_ROOT.parent / "shared" / "data" / "speech" / "jfk.flac"
@@ -139,11 +140,16 @@ class Microphone:
 
 
 def trial(
-    kind: str, speech: np.ndarray, line: tuple[np.ndarray, int], start_s: float, echo_db: float
-):
+    kind: str,
+    speech: np.ndarray,
+    line: tuple[np.ndarray, int],
+    start_s: float,
+    echo_db: float,
+    config: BargeInConfig,
+) -> dict:
     handle = PlaybackHandle(*line)
     mic = Microphone(handle, speech, start_s, echo_db)
-    listener = AfterTurnListener(mic.frames())
+    listener = AfterTurnListener(mic.frames(), config=config)
     listener.voice_started(handle)
     ducked: list[float] = []
     watcher = threading.Thread(target=_watch_gain, args=(handle, ducked), daemon=True)
@@ -178,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=12, help="per kind")
     parser.add_argument("--echo-db", type=float, default=-10.0)
+    parser.add_argument("--margin-db", type=float, default=BargeInConfig().margin_db)
+    parser.add_argument("--min-speech-s", type=float, default=BargeInConfig().min_speech_s)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
+    config = BargeInConfig(margin_db=args.margin_db, min_speech_s=args.min_speech_s)
     rng = np.random.default_rng(1)
     speech = _speech(_WORK)
     lines = [_line(_WORK, n) for n in range(len(LINES))]
@@ -188,9 +197,15 @@ def main(argv: list[str] | None = None) -> int:
         for kind, pieces in speech.items():
             line = lines[n % len(lines)]
             start_s = float(rng.uniform(0.8, line[0].size / line[1] - 2.0))
-            results.append(trial(kind, pieces[n % len(pieces)], line, start_s, args.echo_db))
+            piece = pieces[n % len(pieces)]
+            results.append(trial(kind, piece, line, start_s, args.echo_db, config))
             print(results[-1], flush=True)
-    report: dict = {"echo_db": args.echo_db, "trials_per_kind": args.trials, "kinds": {}}
+    report: dict = {
+        "echo_db": args.echo_db,
+        "config": config.model_dump(),
+        "trials_per_kind": args.trials,
+        "kinds": {},
+    }
     for kind in speech:
         mine = [r for r in results if r["kind"] == kind]
         figures: dict = {"stopped": sum(r["stopped"] for r in mine), "trials": len(mine)}
