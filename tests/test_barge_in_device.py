@@ -2,7 +2,8 @@
 
 One subprocess (tests/barge_in_device_run.py) runs a real interview question per scenario:
 sounddevice capture from a virtual ALSA microphone, faster-whisper while the candidate
-speaks, the embedded model's reply, espeak-ng, and playback paced to real time on the
+speaks, the embedded model's reply (SmolLM2 by default; BARGE_IN_TEST_MODEL names another),
+espeak-ng, and playback paced to real time on the
 virtual device. The candidate's audio after their turn is held back until the reply starts
 playing (a person waits for the voice), then:
 
@@ -82,7 +83,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=5400,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
