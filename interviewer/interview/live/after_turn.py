@@ -148,9 +148,7 @@ class AfterTurnListener:
         """Stop listening and close the microphone stream (unless handed off)."""
         self._stop_thread()
         if not self._handed_off:
-            close = getattr(self._frames, "close", None)
-            if close is not None:
-                close()
+            close_stream(self._frames)
 
     # -- the thread ---------------------------------------------------------------------------
 
@@ -226,14 +224,19 @@ class AfterTurnListener:
         return played.around(heard_at)
 
 
+def close_stream(frames: Iterator[np.ndarray]) -> None:
+    """Close a microphone stream (a generator); a plain iterator has nothing to close."""
+    close = getattr(frames, "close", None)
+    if close is not None:
+        close()
+
+
 def _resumed(buffered: list[np.ndarray], live: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
     try:
         yield from buffered
         yield from live
     finally:
-        close = getattr(live, "close", None)
-        if close is not None:
-            close()
+        close_stream(live)
 
 
 class ListeningMicrophone:
@@ -252,9 +255,7 @@ class ListeningMicrophone:
         try:
             captured = self.recorder.record_turn(frames=frames, **record_kwargs)
         except BaseException:
-            close = getattr(frames, "close", None)
-            if close is not None:
-                close()
+            close_stream(frames)
             raise
         return captured, AfterTurnListener(
             frames, config=self.config, gate=self.gate, sample_rate=self.recorder.sample_rate
