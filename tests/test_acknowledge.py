@@ -62,3 +62,25 @@ def test_a_reopened_answer_is_one_answer_on_one_timeline() -> None:
     assert starts == sorted(starts)
     assert joined.transcription.words[5].start == pytest.approx(4.0 + 0.2)  # after 3 s + 1 s
     assert joined.ended_by == "silence"
+
+
+def test_a_late_line_is_said_only_when_nothing_came_first() -> None:
+    import threading
+    import time
+
+    from interviewer.interview.runner import LateLine
+
+    said = []
+    saying = threading.Event()
+
+    def say():
+        saying.set()
+        said.append("ack")
+        return None
+
+    early = LateLine(say, time.perf_counter() + 3600)  # the reply came first
+    early.finish()
+    late = LateLine(say, time.perf_counter())  # the reply is late: said, and awaited
+    assert saying.wait(30)
+    late.finish()
+    assert said == ["ack"]
