@@ -98,10 +98,12 @@ def test_going_on_over_the_reply_stops_it_and_keeps_one_answer(runs) -> None:
     assert answer["meta"]["reopened"] is True
     (talked_over,) = answer["meta"]["talked_over"]
     assert 0 < talked_over["played_s"] < stopped["duration_s"]
-    # The cut-short reply is not a turn; the interviewer then replies to the whole answer.
+    # The cut-short reply is not a turn: after the greeting and the question, the next line
+    # is the interviewer's answer to the whole answer (a probe, or moving on), then the end.
+    said = [t["text"] for t in run["turns"] if t["speaker"] == "interviewer"]
     acts = [t["act"] for t in run["turns"] if t["speaker"] == "interviewer"]
-    assert acts[:2] == ["greet", "ask"] and len(acts) == 4, acts
-    assert run["lines"][1]["played_s"] == pytest.approx(run["lines"][1]["duration_s"], abs=0.05)
+    assert acts[:2] == ["greet", "ask"] and len(acts) >= 3, acts
+    assert talked_over["say"] not in said[2:3] or acts[2] != talked_over["act"]
 
 
 def test_a_backchannel_does_not_stop_the_reply(runs) -> None:
