@@ -424,8 +424,7 @@ HAND_BACKS: tuple[str, ...] = DONE_PHRASES + (
     "i don't have anything else",
     "nothing further",
     "no more",
-    "i'm good",
-)
+)  # not "I'm good": in real interviews it answers "how are you?" (benchmarks/requests.py)
 # Courtesies and acknowledgements: alone, they take in what was said ("Okay, thanks.") and
 # close nothing.
 COURTESIES: tuple[str, ...] = (
