@@ -126,36 +126,9 @@ class TeamFact(_Fact):
     topic: Literal["team", "stack", "success", "drift", "tech_debt"]
 
 
-class CandidateQuestions(_Strict):
-    """The end of a round: the candidate's questions, answered only from ``about``."""
-
-    invite: str = Field(default="Do you have any questions for me?", min_length=1)
-    not_covered: str = Field(
-        default="That's not something I can speak to, I'm afraid. Anything else?", min_length=1
-    )
-    more: str = Field(default="Anything else?", min_length=1)
-    thanks: str = Field(default="Thanks, those were good questions.", min_length=1)
-    no_questions: str = Field(default="No problem.", min_length=1)
-    about: list[TeamFact] = Field(
-        default_factory=list, description="the team, stack, success, drift and tech debt"
-    )
-
-    @field_validator("about")
-    @classmethod
-    def _one_per_topic(cls, facts: list[TeamFact]) -> list[TeamFact]:
-        topics = [f.topic for f in facts]
-        twice = sorted({t for t in topics if topics.count(t) > 1})
-        if twice:
-            raise ValueError(f"topic {twice[0]!r} is given twice; give each topic once")
-        return facts
-
-    def find(self, text: str) -> list[TeamFact]:
-        """The facts whose keywords occur in ``text``, best match first."""
-        return match_facts(self.about, text)  # type: ignore[arg-type]
-
-
-# Said whatever the candidate did (the close of an interview, a break, moving on), so these
-# lines must not judge: praise after a session of "I don't know" contradicts the scorecard.
+# Said whatever the candidate did (the close of an interview, a break, moving on, the end of
+# their questions), so these lines must not judge: praise after a session of "I don't know"
+# contradicts the scorecard.
 UNJUDGED_LINES = ("closing", "break_line", "move_on_line")
 PRAISE: tuple[str, ...] = (
     "good conversation",
@@ -178,6 +151,8 @@ PRAISE: tuple[str, ...] = (
     "great answer",
     "good answers",
     "great answers",
+    "good questions",
+    "great questions",
     "impressive",
     "excellent",
     "brilliant",
@@ -194,6 +169,54 @@ def praise_in(line: str) -> str | None:
     """The praise in a line said whatever the candidate did, if any."""
     match = _PRAISE.search(line.replace("’", "'"))
     return match.group(0) if match else None
+
+
+def _unjudged(text: str) -> str:
+    """A line said however the interview went: praise is an error in the file."""
+    praise = praise_in(text)
+    if praise:
+        raise ValueError(
+            f"{praise!r} praises the candidate, but this line is said however the "
+            "interview went; keep it neutral (a thanks, what happens next)"
+        )
+    return text
+
+
+class CandidateQuestions(_Strict):
+    """The end of a round: the candidate's questions, answered only from ``about``."""
+
+    invite: str = Field(default="Do you have any questions for me?", min_length=1)
+    not_covered: str = Field(
+        default="That's not something I can speak to, I'm afraid. Anything else?", min_length=1
+    )
+    more: str = Field(default="Anything else?", min_length=1)
+    thanks: str = Field(
+        default="Thank you.",
+        min_length=1,
+        description="a remark, not a question, ends the round (perhaps with no question asked)",
+    )
+    no_questions: str = Field(default="No problem.", min_length=1)
+    about: list[TeamFact] = Field(
+        default_factory=list, description="the team, stack, success, drift and tech debt"
+    )
+
+    @field_validator("thanks")
+    @classmethod
+    def _no_praise(cls, text: str) -> str:
+        return _unjudged(text)
+
+    @field_validator("about")
+    @classmethod
+    def _one_per_topic(cls, facts: list[TeamFact]) -> list[TeamFact]:
+        topics = [f.topic for f in facts]
+        twice = sorted({t for t in topics if topics.count(t) > 1})
+        if twice:
+            raise ValueError(f"topic {twice[0]!r} is given twice; give each topic once")
+        return facts
+
+    def find(self, text: str) -> list[TeamFact]:
+        """The facts whose keywords occur in ``text``, best match first."""
+        return match_facts(self.about, text)  # type: ignore[arg-type]
 
 
 class Persona(_Strict):
@@ -218,13 +241,7 @@ class Persona(_Strict):
     @field_validator(*UNJUDGED_LINES)
     @classmethod
     def _no_praise(cls, text: str) -> str:
-        praise = praise_in(text)
-        if praise:
-            raise ValueError(
-                f"{praise!r} praises the candidate, but this line is said however the "
-                "interview went; keep it neutral (a thanks, what happens next)"
-            )
-        return text
+        return _unjudged(text)
 
     def say(self, line: str, round_title: str = "") -> str:
         """One of this persona's lines with ``{name}`` and ``{round_title}`` filled in."""
