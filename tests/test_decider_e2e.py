@@ -5,11 +5,11 @@ probe, so no line waits on the model's generation; then `grade --json` on the se
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
+from test_coding_e2e import grade_json
 from test_decider import LABELS_QUESTION, TEAM_QUESTION
 
 from interviewer.catalog.personas import load_catalog, praise_in
@@ -43,12 +43,6 @@ def typed_session(out: Path, lines: list[str], *args: str):
     return folder, session, replies
 
 
-def grade(folder: Path) -> dict:
-    graded = run_cli("grade", str(folder), "--json", timeout=300)
-    assert graded.returncode == 0, graded.stderr
-    return json.loads(graded.stdout)
-
-
 def test_coding_round_answers_the_clarifying_question_before_asking_about_testing(tmp_path):
     """Issue 24: the question is answered from the scenario facts, the testing prompt waits,
     and "I think that's my answer." after a failing run closes the question unprobed."""
@@ -79,7 +73,7 @@ def test_coding_round_answers_the_clarifying_question_before_asking_about_testin
     assert "Walk me through" in replies[2][1].text
     assert not any("that's my answer" in r.text.lower() for _, r in replies)
     # The code failed and the answers were thin: the closing line must not praise.
-    card = grade(folder)
+    card = grade_json(folder)
     assert card["dimensions"]["correctness"]["score"] < 4
     assert session.turns[-1].act == "wrap_up" and praise_in(session.turns[-1].text) is None
 
@@ -117,6 +111,6 @@ def test_system_design_issue_22_rows_get_what_a_person_would_do(tmp_path):
     assert declined.text == persona.candidate_questions.no_questions
     assert not any(r.act == "probe" for _, r in replies)
     # All "I don't know": a weak scorecard, and a closing line that does not praise.
-    card = grade(folder)
+    card = grade_json(folder)
     assert card["overall"] is None or card["overall"] < 3
     assert session.turns[-1].act == "wrap_up" and praise_in(session.turns[-1].text) is None
