@@ -190,7 +190,9 @@ class CodingRound:
         self.on_status("running the hidden tests…")
         run = workspace.run()
         meta = {"code_move": "run", "code_sha256": run.sha256, "passed": run.passed}
-        if run.problem:
+        if run.sandbox_error:
+            line = f"{run.sentence} Walk me through what your code does instead."
+        elif run.problem:
             line = f"{run.sentence} Fix that, then run it again."
         elif not run.all_passed:
             case = run.first_failing_input
