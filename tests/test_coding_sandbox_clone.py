@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 from pathlib import Path
 
@@ -74,7 +73,8 @@ def venv_under(clone: Path) -> Path:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    ours = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    # This interpreter's packages, wherever they come from (its own .pth files included).
+    ours = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
     (Path(purelib) / "outer_env.pth").write_text("".join(p + "\n" for p in ours))
     (Path(purelib) / f"{MARKER}.py").write_text(TASK.reference.read_text())
     return python
