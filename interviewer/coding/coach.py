@@ -193,7 +193,9 @@ class CodingRound:
     def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves) -> CoachReply:
         self.on_status("running the hidden tests…")
         run = workspace.run()
-        if run.problem:
+        if run.sandbox_error:
+            line = f"{run.sentence} Walk me through what your code does instead."
+        elif run.problem:
             line = f"{run.sentence} Fix that, then run it again."
         elif not run.all_passed:
             case = run.first_failing_input

@@ -74,7 +74,16 @@ def _question_score(runs: list[CodeRun]) -> tuple[int, str]:
 
 
 def correctness(ctx: Context) -> CodeVerdict:
-    runs = sorted(ctx.session.code_runs, key=lambda r: r.time)
+    # A run the sandbox itself failed says nothing about the code.
+    runs = sorted((r for r in ctx.session.code_runs if not r.sandbox_error), key=lambda r: r.time)
+    if not runs and ctx.session.code_runs:
+        return CodeVerdict(
+            None,
+            [],
+            "",
+            "The hidden tests could not run on this machine (the sandbox failed), so the "
+            "code's correctness is not scored.",
+        )
     if not runs:
         if ctx.session.code_versions:
             return CodeVerdict(
