@@ -1,0 +1,119 @@
+"""The end of a turn heard in the voice as well as read in the words.
+
+Words and silence alone cannot tell a finished sentence in the middle of an answer from the
+end of the answer (docs/turn-taking.md): people pause 0.8 s and more after both. The voice
+can: falling pitch, lower energy, a lengthened last syllable. At each pause, once the
+silence reaches ``score_at_ms``, an end-of-turn model (audio/smart_turn.py) scores the turn's
+last 8 s of audio, once per pause, and the wait for that pause follows:
+
+    the words say                     the voice says finished     the voice says unfinished
+    done phrase, "let me think", um   the words' own wait (TurnEndPolicy), the voice unheard
+    anything else                     ``finished_ms``             ``unfinished_ms``
+
+After "and", "the" or "we" (an open ending) the wait is never shorter than the words' own;
+"let me think" and "um" keep their long thinking wait whatever the voice says, and a done
+phrase still ends the turn at once. Without words (no streaming transcriber) the voice and
+silence decide alone. The waits were chosen on real meeting audio
+(benchmarks/turn_taking_audio.py; docs/turn-taking.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from typing import Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from .completeness import Ending
+from .endpointing import Decision, EndpointConfig, TurnEndPolicy
+
+log = logging.getLogger(__name__)
+
+_SAMPLE_RATE = 16000
+_WINDOW_SAMPLES = 8 * _SAMPLE_RATE  # the model hears the last 8 s
+# Endings whose wait the voice may set; the rest keep the words' wait.
+_VOICE_HEARD = frozenset({Ending.COMPLETE, Ending.OPEN, Ending.STARTING})
+
+
+class TurnModel(Protocol):
+    """Scores the turn so far (float32, 16 kHz) as finished: audio/smart_turn.SmartTurnModel."""
+
+    def probability(self, samples: np.ndarray) -> float: ...
+
+
+class VoiceEndConfig(BaseModel):
+    """How the voice's score sets the wait at a pause (chosen on real audio; module doc)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    score_at_ms: int = Field(200, ge=0, description="silence at which the pause is scored")
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description="finished at or above this")
+    finished_ms: int = Field(400, ge=0, description="wait when the voice sounds finished")
+    unfinished_ms: int = Field(1500, ge=0, description="wait when it does not")
+
+
+class VoiceEndPolicy:
+    """Words, silence and the voice (module doc). Hears every frame through ``hear``."""
+
+    def __init__(
+        self,
+        words: TurnEndPolicy,
+        model: TurnModel,
+        voice: VoiceEndConfig | None = None,
+    ) -> None:
+        self.words = words
+        self.model = model
+        self.voice = voice or VoiceEndConfig()
+        self._frames: deque[np.ndarray] = deque()
+        self._buffered = 0
+        self.score: float | None = None  # the voice's score for the current pause
+
+    @property
+    def config(self) -> EndpointConfig:
+        return self.words.config
+
+    def hear(self, frame: np.ndarray) -> None:
+        """Keep the turn's last 8 s (int16 frames, 16 kHz)."""
+        self._frames.append(frame)
+        self._buffered += frame.size
+        while self._frames and self._buffered - self._frames[0].size >= _WINDOW_SAMPLES:
+            self._buffered -= self._frames.popleft().size
+
+    def audio(self) -> np.ndarray:
+        if not self._frames:
+            return np.zeros(0, dtype=np.float32)
+        data = np.concatenate(list(self._frames))[-_WINDOW_SAMPLES:]
+        if data.dtype == np.int16:
+            return data.astype(np.float32) / 32768.0
+        return data.astype(np.float32)
+
+    def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None) -> Decision:
+        said = self.words.decide(silence_ms, spoken_ms, words_so_far)
+        if spoken_ms <= 0 or silence_ms <= 0:
+            self.score = None  # speaking again: the next pause is scored afresh
+            return said
+        if said.end and said.reason != "silence":
+            return said  # a done phrase, or no speech at all
+        has_words = words_so_far is not None and bool(words_so_far.strip())
+        ending = self.words.read(words_so_far) if has_words else Ending.COMPLETE
+        if ending not in _VOICE_HEARD:
+            return said  # "let me think", "um": the words' thinking wait stands
+        if silence_ms < self.voice.score_at_ms:
+            return Decision(end=False, reason="pause")
+        if self.score is None:
+            self.score = self.model.probability(self.audio())
+            log.debug("end-of-turn voice score %.2f at %d ms of silence", self.score, silence_ms)
+        return self.wait_decision(silence_ms, self.words.wait_ms(ending), self.score)
+
+    def wait_decision(self, silence_ms: int, words_wait_ms: int, score: float) -> Decision:
+        """End once the silence reaches the wait the voice's score sets (never shorter than
+        the words' own wait after an open ending)."""
+        finished = score >= self.voice.threshold
+        wait = self.voice.finished_ms if finished else self.voice.unfinished_ms
+        if words_wait_ms > self.words.config.end_silence_ms:
+            wait = max(wait, words_wait_ms)
+        if silence_ms >= wait:
+            return Decision(end=True, reason="silence")
+        return Decision(end=False, reason="pause" if finished else "voice_unfinished")
