@@ -21,7 +21,9 @@ JSON: ``holds``, ``shifts``, ``false_end_rate`` and ``end_delay_mean_s`` of the 
 (words, silence and the voice); ``silence_false_end_rate``: silence alone at the same mean end
 delay (interpolated over a sweep of its wait, through the same detector); the same figures for
 words and silence alone (the policy before the voice) and for the voice without words.
-``--sweep`` adds the voice's settings tried (the trade-off table of docs/turn-taking.md).
+``--sweep`` adds the voice's settings tried (the trade-off table of docs/turn-taking.md);
+``--cost N`` times N model calls against N Whisper passes (the bundled model) over the same
+8-s windows, interleaved, so the ratio holds on a loaded machine.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from interviewer.turns.endpointing import (
 from interviewer.turns.voice_end import TurnModel, VoiceEndConfig, VoiceEndPolicy
 
 FRAME = 512  # 32 ms, the capture frame
-LOOKBACK_S = 20.0  # turn audio before the pause, at most (the model hears 8 s)
+LOOKBACK_S = 10.0  # turn audio before the pause, at most (the model hears 8 s)
 MAX_WAIT_S = 6.0  # a policy that has not ended a real end by then is counted at this
 SILENCE_WAITS_MS = list(range(100, 3001, 32))
 
@@ -122,15 +124,20 @@ def trace(audio: np.ndarray, event: Event) -> Trace:
     return out
 
 
-def first_end_s(policy: EndPolicy, tr: Trace) -> float | None:
-    """File time at which the policy ends the turn, counting only decisions in the pause."""
+def first_end_s(policy: EndPolicy, tr: Trace, scores: list[float] | None = None) -> float | None:
+    """File time at which the policy ends the turn, counting only decisions in the pause;
+    ``scores`` collects the voice's score for this pause (a VoiceEndPolicy's)."""
     for frame, end_s, silence, spoken in zip(
         tr.frames, tr.ends_s, tr.silence_ms, tr.spoken_ms, strict=True
     ):
         if isinstance(policy, HearsAudio):
             policy.hear(frame)
         decision = policy.decide(silence, spoken, tr.words)
-        if end_s >= tr.event.pause_start_s and decision.end:
+        if end_s < tr.event.pause_start_s:
+            continue
+        if scores is not None and getattr(policy, "score", None) is not None:
+            scores[:] = [policy.score]  # type: ignore[attr-defined]
+        if decision.end:
             return end_s
     return None
 
@@ -199,7 +206,10 @@ def words_policy(end_silence_ms: int = STREAMING_END_SILENCE_MS) -> TurnEndPolic
 
 
 def silence_curve(traces: list[Trace]) -> list[tuple[int, Outcome]]:
-    return [(w, evaluate(lambda tr, w=w: _WithoutWords(words_policy(w)), traces)) for w in SILENCE_WAITS_MS]
+    return [
+        (w, evaluate(lambda tr, w=w: _WithoutWords(words_policy(w)), traces))
+        for w in SILENCE_WAITS_MS
+    ]
 
 
 def at_delay(curve: list[tuple[int, Outcome]], delay_s: float) -> tuple[float, float]:
@@ -235,16 +245,9 @@ def add_words(traces: list[Trace], audio_of: dict[str, np.ndarray]) -> None:
 
 def sweep(traces: list[Trace], model: TurnModel, with_words: bool) -> list[dict]:
     rows = []
-    grid = itertools.product(
-        [200, 300], [0.3, 0.5, 0.7], range(200, 901, 100), [1000, 1500, 2000, 3000]
-    )
-    for score_at, threshold, finished, unfinished in grid:
-        config = VoiceEndConfig(
-            score_at_ms=score_at,
-            threshold=threshold,
-            finished_ms=max(finished, score_at),
-            unfinished_ms=unfinished,
-        )
+    grid = itertools.product([0.5, 0.7], [300, 400, 500, 600, 800], [1000, 1200, 1500, 2000])
+    for threshold, finished, unfinished in grid:
+        config = VoiceEndConfig(threshold=threshold, finished_ms=finished, unfinished_ms=unfinished)
 
         def make(tr: Trace, config=config) -> EndPolicy:
             policy = VoiceEndPolicy(words_policy(), model, config)
@@ -262,12 +265,56 @@ def sweep(traces: list[Trace], model: TurnModel, with_words: bool) -> list[dict]
     return rows
 
 
+def event_row(tr: Trace, model: TurnModel) -> dict:
+    """One event under the live policy: its words' ending, the voice's score, when it ended."""
+    policy = VoiceEndPolicy(words_policy(), model)
+    heard: list[float] = []
+    ended = first_end_s(policy, tr, heard)
+    has_words = tr.words is not None and bool(tr.words.strip())
+    return {
+        "file": tr.event.file,
+        "kind": tr.event.kind,
+        "pause_start_s": tr.event.pause_start_s,
+        "pause_s": round(tr.event.pause_end_s - tr.event.pause_start_s, 2),
+        "words_end": (tr.words or "")[-60:],
+        "ending": policy.words.read(tr.words).value if has_words else None,
+        "voice_score": round(heard[-1], 3) if heard else None,
+        "ended_after_s": None if ended is None else round(ended - tr.event.pause_start_s, 3),
+    }
+
+
+def call_cost(traces: list[Trace], model: TurnModel, calls: int) -> dict:
+    """ms per model call and per Whisper pass over the same 8-s windows, interleaved."""
+    from interviewer.audio.smart_turn import window
+    from interviewer.speech.stt import load_transcriber
+
+    stt = load_transcriber()
+    windows = [window(np.concatenate(tr.frames).astype(np.float32) / 32768) for tr in traces]
+    model_s, whisper_s = [], []
+    for n in range(calls):
+        samples = windows[n % len(windows)]
+        started = time.perf_counter()
+        model.probability(samples)
+        model_s.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        stt.transcribe(samples)
+        whisper_s.append(time.perf_counter() - started)
+    model_ms, whisper_ms = 1000 * np.median(model_s), 1000 * np.median(whisper_s)
+    return {
+        "calls": calls,
+        "model_ms_median": round(float(model_ms), 1),
+        "whisper_pass_ms_median": round(float(whisper_ms), 1),
+        "model_to_whisper_ratio": round(float(model_ms / whisper_ms), 3),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--audio", type=Path, required=True, help="folder with events.csv")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--no-words", action="store_true", help="skip Whisper: no words")
     parser.add_argument("--sweep", action="store_true", help="also try the voice's settings")
+    parser.add_argument("--cost", type=int, default=0, help="time N model and Whisper calls")
     args = parser.parse_args(argv)
     if not (args.audio / "events.csv").is_file():
         raise SystemExit(f"no events.csv in {args.audio}")
@@ -276,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
 
     loaded = load_smart_turn()
     if loaded is None:
-        raise SystemExit("the end-of-turn model is not installed (python -m interviewer.audio.smart_turn install)")
+        raise SystemExit("no end-of-turn model: python -m interviewer.audio.smart_turn install")
     model = CachedModel(loaded)
 
     events = read_events(args.audio)
@@ -304,18 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         }
         for w, o in curve[::4]
     ]
-    report["model_call_ms_mean"] = round(1000 * float(np.mean(model.calls_s)), 1)
-    report["model_calls"] = len(model.calls_s)
-    report["scores"] = [
-        {
-            "file": tr.event.file,
-            "kind": tr.event.kind,
-            "pause_start_s": tr.event.pause_start_s,
-            "pause_s": round(tr.event.pause_end_s - tr.event.pause_start_s, 2),
-            "words": (tr.words or "")[-80:],
-        }
-        for tr in traces
-    ]
+    report["events"] = [event_row(tr, model) for tr in traces]
+    if args.cost:
+        report["cost"] = call_cost(traces, loaded, args.cost)
     if args.sweep:
         report["sweep_with_words"] = sweep(traces, model, with_words=True)
         report["sweep_voice_only"] = sweep(traces, model, with_words=False)

@@ -6,15 +6,19 @@ can: falling pitch, lower energy, a lengthened last syllable. At each pause, onc
 silence reaches ``score_at_ms``, an end-of-turn model (audio/smart_turn.py) scores the turn's
 last 8 s of audio, once per pause, and the wait for that pause follows:
 
-    the words say                     the voice says finished     the voice says unfinished
-    done phrase, "let me think", um   the words' own wait (TurnEndPolicy), the voice unheard
-    anything else                     ``finished_ms``             ``unfinished_ms``
+    the words end                     the voice: finished        the voice: unfinished
+    a done phrase, "let me think", um the words' own wait (TurnEndPolicy); the voice unheard
+    finished-sounding (or no words)   ``finished_ms`` (600)      ``unfinished_ms`` (1000)
+    open ("and", "the"), starting     the words' own wait        ``both_unfinished_ms`` (2000)
 
-After "and", "the" or "we" (an open ending) the wait is never shorter than the words' own;
-"let me think" and "um" keep their long thinking wait whatever the voice says, and a done
-phrase still ends the turn at once. Without words (no streaming transcriber) the voice and
-silence decide alone. The waits were chosen on real meeting audio
-(benchmarks/turn_taking_audio.py; docs/turn-taking.md).
+Both signals saying "unfinished" is the strongest sign of a thought broken off, so that pause
+gets the longest wait; "let me think" and "um" keep their thinking wait whatever the voice
+says, and a done phrase still ends the turn at once. Without words (no streaming transcriber)
+the voice and silence decide alone. The waits were chosen on real audio
+(benchmarks/turn_taking_audio.py, docs/turn-taking.md): on the shared meeting mixtures the
+model separates pauses inside turns from turn ends barely better than chance, so a
+finished-sounding pause still waits 600 ms and an unfinished one only 1 s; on clean speech
+from one speaker it is sharp (the jfk recording: high only at its phrase end and its end).
 """
 
 from __future__ import annotations
@@ -50,8 +54,11 @@ class VoiceEndConfig(BaseModel):
 
     score_at_ms: int = Field(200, ge=0, description="silence at which the pause is scored")
     threshold: float = Field(0.5, ge=0.0, le=1.0, description="finished at or above this")
-    finished_ms: int = Field(400, ge=0, description="wait when the voice sounds finished")
-    unfinished_ms: int = Field(1500, ge=0, description="wait when it does not")
+    finished_ms: int = Field(600, ge=0, description="wait when the voice sounds finished")
+    unfinished_ms: int = Field(1000, ge=0, description="wait when it does not")
+    both_unfinished_ms: int = Field(
+        2000, ge=0, description="wait when the words end open and the voice sounds unfinished"
+    )
 
 
 class VoiceEndPolicy:
@@ -108,12 +115,15 @@ class VoiceEndPolicy:
         return self.wait_decision(silence_ms, self.words.wait_ms(ending), self.score)
 
     def wait_decision(self, silence_ms: int, words_wait_ms: int, score: float) -> Decision:
-        """End once the silence reaches the wait the voice's score sets (never shorter than
-        the words' own wait after an open ending)."""
+        """End once the silence reaches the wait the table of the module doc gives; after an
+        open ending (words that wait longer than a finished one) never sooner than the words'
+        own wait."""
         finished = score >= self.voice.threshold
-        wait = self.voice.finished_ms if finished else self.voice.unfinished_ms
-        if words_wait_ms > self.words.config.end_silence_ms:
-            wait = max(wait, words_wait_ms)
+        words_open = words_wait_ms > self.words.config.end_silence_ms
+        if words_open:
+            wait = words_wait_ms if finished else max(words_wait_ms, self.voice.both_unfinished_ms)
+        else:
+            wait = self.voice.finished_ms if finished else self.voice.unfinished_ms
         if silence_ms >= wait:
             return Decision(end=True, reason="silence")
         return Decision(end=False, reason="pause" if finished else "voice_unfinished")
