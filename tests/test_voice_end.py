@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 from audio_helpers import SHARED_SPEECH_DIR, silence, synth_samples, to_int16
 
-from interviewer.audio import TurnDetector
-from interviewer.audio import smart_turn
+from interviewer.audio import TurnDetector, smart_turn
 from interviewer.turns import Decision, EndpointConfig, TurnEndPolicy
 from interviewer.turns.endpointing import AwaitFreshWords
 from interviewer.turns.voice_end import VoiceEndConfig, VoiceEndPolicy
