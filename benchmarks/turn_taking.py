@@ -33,12 +33,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from bench_stats import percentile
 
 from interviewer.turns.endpointing import (
     STREAMING_END_SILENCE_MS,
     EndpointConfig,
     EndPolicy,
+    HearsAudio,
     TurnEndPolicy,
 )
 
@@ -177,16 +179,21 @@ def make_policy(name: str, end_silence_ms: int | None) -> EndPolicy:
     """``project``: the live (streaming) pipeline's policy; ``silence``: silence alone."""
     if name == "silence":
         silence = end_silence_ms if end_silence_ms is not None else 800
-        return _SilenceOnly(TurnEndPolicy(EndpointConfig(end_silence_ms=silence)))
+        return WithoutWords(TurnEndPolicy(EndpointConfig(end_silence_ms=silence)))
     end = STREAMING_END_SILENCE_MS if end_silence_ms is None else end_silence_ms
     return TurnEndPolicy(EndpointConfig(end_silence_ms=end))
 
 
-class _SilenceOnly:
-    """The baseline: the same policy, never shown the words."""
+class WithoutWords:
+    """A policy never shown the words (over TurnEndPolicy: the silence-alone baseline); the
+    frames still reach a policy that listens (turn_taking_audio.py)."""
 
-    def __init__(self, inner: TurnEndPolicy) -> None:
+    def __init__(self, inner: EndPolicy) -> None:
         self.inner = inner
+
+    def hear(self, frame: np.ndarray) -> None:
+        if isinstance(self.inner, HearsAudio):
+            self.inner.hear(frame)
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None):
         return self.inner.decide(silence_ms, spoken_ms, None)

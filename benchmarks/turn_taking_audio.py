@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from turn_taking import WithoutWords
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio
 from interviewer.audio.vad import VoiceActivityDetector
@@ -187,27 +188,13 @@ class CachedModel:
         return self.cache[key]
 
 
-class _WithoutWords:
-    """Any policy, never shown the words."""
-
-    def __init__(self, inner: EndPolicy) -> None:
-        self.inner = inner
-
-    def hear(self, frame: np.ndarray) -> None:
-        if isinstance(self.inner, HearsAudio):
-            self.inner.hear(frame)
-
-    def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None):
-        return self.inner.decide(silence_ms, spoken_ms, None)
-
-
 def words_policy(end_silence_ms: int = STREAMING_END_SILENCE_MS) -> TurnEndPolicy:
     return TurnEndPolicy(EndpointConfig(end_silence_ms=end_silence_ms))
 
 
 def silence_curve(traces: list[Trace]) -> list[tuple[int, Outcome]]:
     return [
-        (w, evaluate(lambda tr, w=w: _WithoutWords(words_policy(w)), traces))
+        (w, evaluate(lambda tr, w=w: WithoutWords(words_policy(w)), traces))
         for w in SILENCE_WAITS_MS
     ]
 
@@ -251,7 +238,7 @@ def sweep(traces: list[Trace], model: TurnModel, with_words: bool) -> list[dict]
 
         def make(tr: Trace, config=config) -> EndPolicy:
             policy = VoiceEndPolicy(words_policy(), model, config)
-            return policy if with_words else _WithoutWords(policy)
+            return policy if with_words else WithoutWords(policy)
 
         outcome = evaluate(make, traces)
         rows.append(
@@ -341,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     report["words"] = not args.no_words
     report["words_and_silence"] = summary(evaluate(lambda tr: words_policy(), traces), curve)
     report["voice_and_silence"] = summary(
-        evaluate(lambda tr: _WithoutWords(VoiceEndPolicy(words_policy(), model)), traces), curve
+        evaluate(lambda tr: WithoutWords(VoiceEndPolicy(words_policy(), model)), traces), curve
     )
     report["silence_curve"] = [
         {

@@ -66,6 +66,10 @@ def ceil_frame(ms: int) -> int:
         ("I would shard the index by", 0.1, 2000),
         ("okay so", 0.9, 1500),
         ("okay so", 0.1, 2000),
+        # Whisper's trailing "..." (no "um" said): the voice decides, never under 800 ms.
+        ("I would shard the index by region...", 0.9, 800),
+        ("I would shard the index by region...", 0.1, 2000),
+        ("I would shard the index by...", 0.9, 1200),
     ],
 )
 def test_the_wait_follows_the_voice_and_the_words(words, score, wait_ms) -> None:
@@ -73,7 +77,7 @@ def test_the_wait_follows_the_voice_and_the_words(words, score, wait_ms) -> None
     assert first_end_ms(policy, words) == ceil_frame(wait_ms)
 
 
-@pytest.mark.parametrize("words", ["the main reason is, um", "Let me think.", "and then..."])
+@pytest.mark.parametrize("words", ["the main reason is, um", "Let me think.", "and then, uh..."])
 def test_thinking_words_keep_their_wait_whatever_the_voice_says(words) -> None:
     policy, model = voice_policy(0.99)
     assert first_end_ms(policy, words) == 4512  # 4.5 s, the thinking wait, in frames

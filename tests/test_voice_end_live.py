@@ -25,7 +25,9 @@ pytestmark = [
 ]
 
 SR = 16000
+LEAD_S = 0.5
 SPLIT_S = 6.04  # "... ask not what your | country can do for you, ask what you can do ..."
+PAUSE_S = 1.5
 
 _ONE_ANSWER = r"""
 import json, logging, sys
@@ -35,7 +37,13 @@ from interviewer.speech.stt import load_transcriber
 
 logging.basicConfig(level=logging.WARNING)
 stt = load_transcriber(None)
-source = microphone_answers(stt, streaming=True, realtime=True)
+decisions = []  # (audio time, the policy's reason) for every frame
+source = microphone_answers(
+    stt,
+    streaming=True,
+    realtime=True,
+    on_frame=lambda info: decisions.append((info.elapsed_s, info.decision)),
+)
 answer = source.next_answer(
     AnswerContext(
         round="behavioural",
@@ -49,6 +57,7 @@ print(json.dumps({
     "ended_by": answer.ended_by,
     "text": answer.transcription.text,
     "seconds": answer.samples.size / 16000,
+    "decisions": decisions,
 }))
 """
 
@@ -59,13 +68,13 @@ def _answer_with_a_pause(tmp_path, pause_s: float):
     jfk = load_audio(SHARED_SPEECH_DIR / "jfk.flac")
     cut = int(SPLIT_S * SR)
     audio = np.concatenate(
-        [silence(0.5), jfk[:cut], silence(pause_s, noise_dbfs=-70), jfk[cut:], silence(5.0)]
+        [silence(LEAD_S), jfk[:cut], silence(pause_s, noise_dbfs=-70), jfk[cut:], silence(5.0)]
     )
     return write_raw_s16(audio, tmp_path / "mic.raw"), audio.size / SR
 
 
 def _run(tmp_path, env_extra: dict[str, str] | None = None):
-    raw, total_s = _answer_with_a_pause(tmp_path, 1.5)
+    raw, total_s = _answer_with_a_pause(tmp_path, PAUSE_S)
     env = virtual_mic_env(raw, tmp_path) | (env_extra or {})
     proc = run_python(env, _ONE_ANSWER)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -86,6 +95,10 @@ def test_a_pause_mid_answer_does_not_end_the_turn(tmp_path) -> None:
     assert "what you can do for your country" in heard, heard
     # It ended after the second half, in the silence that follows it.
     assert result["seconds"] > total_s - 5.0
+    # Through the inserted pause the voice was heard, and it sounded unfinished.
+    start = LEAD_S + SPLIT_S + 0.3
+    in_pause = {d for t, d in result["decisions"] if start <= t <= start + PAUSE_S - 0.4}
+    assert "voice_unfinished" in in_pause, in_pause
 
 
 def test_without_the_model_the_live_path_says_so_and_still_works(tmp_path) -> None:

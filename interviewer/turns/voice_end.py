@@ -10,10 +10,14 @@ last 8 s of audio, once per pause, and the wait for that pause follows:
     a done phrase, "let me think", um the words' own wait (TurnEndPolicy); the voice unheard
     finished-sounding (or no words)   ``finished_ms`` (600)      ``unfinished_ms`` (1000)
     open ("and", "the"), starting     the words' own wait        ``both_unfinished_ms`` (2000)
+    a trailing "..." (no "um")        ``end_silence_ms`` (800)   ``both_unfinished_ms`` (2000)
 
 Both signals saying "unfinished" is the strongest sign of a thought broken off, so that pause
-gets the longest wait; "let me think" and "um" keep their thinking wait whatever the voice
-says, and a done phrase still ends the turn at once. Without words (no streaming transcriber)
+gets the longest wait; "let me think" and a spoken "um" keep their thinking wait whatever the
+voice says, and a done phrase still ends the turn at once. A trailing "..." is Whisper's guess
+that the voice trailed off (it writes one at the end of many live windows, finished or not);
+the model hears the voice itself, so it decides there, never sooner than the words' finished
+wait. Without words (no streaming transcriber)
 the voice and silence decide alone. The waits were chosen on real audio
 (benchmarks/turn_taking_audio.py, docs/turn-taking.md): on the shared meeting mixtures the
 model separates pauses inside turns from turn ends barely better than chance, so a
@@ -30,6 +34,7 @@ from typing import Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..speech_acts import HESITATION_WORDS, bare_words
 from .completeness import Ending
 from .endpointing import Decision, EndpointConfig, TurnEndPolicy
 
@@ -103,24 +108,40 @@ class VoiceEndPolicy:
             return said
         if said.end and said.reason != "silence":
             return said  # a done phrase, or no speech at all
-        has_words = words_so_far is not None and bool(words_so_far.strip())
-        ending = self.words.read(words_so_far) if has_words else Ending.COMPLETE
-        if ending not in _VOICE_HEARD:
+        words = self.words_reading(words_so_far)
+        if words is None:
             return said  # "let me think", "um": the words' thinking wait stands
         if silence_ms < self.voice.score_at_ms:
             return Decision(end=False, reason="pause")
         if self.score is None:
             self.score = self.model.probability(self.audio())
             log.debug("end-of-turn voice score %.2f at %d ms of silence", self.score, silence_ms)
-        return self.wait_decision(silence_ms, self.words.wait_ms(ending), self.score)
+        return self.wait_decision(silence_ms, *words, self.score)
 
-    def wait_decision(self, silence_ms: int, words_wait_ms: int, score: float) -> Decision:
-        """End once the silence reaches the wait the table of the module doc gives; after an
-        open ending (words that wait longer than a finished one) never sooner than the words'
-        own wait."""
+    def words_reading(self, words_so_far: str | None) -> tuple[int, bool] | None:
+        """(the words' own wait, whether they sound unfinished) where the voice may set the
+        wait; None where it may not (a done phrase, "let me think", a spoken hesitation). A
+        "..." with no hesitation word is unfinished with the finished wait: the voice decides."""
+        finished_ms = self.words.config.end_silence_ms
+        if words_so_far is None or not words_so_far.strip():
+            return finished_ms, False
+        ending = self.words.read(words_so_far)
+        if ending is Ending.FILLER and not HESITATION_WORDS & set(bare_words(words_so_far)[-1:]):
+            # Whisper's "...", its guess that the voice trailed off: read the words without it.
+            bare = self.words.read(words_so_far.rstrip().rstrip(".…").rstrip())
+            wait = self.words.wait_ms(bare) if bare in _VOICE_HEARD else finished_ms
+            return max(wait, finished_ms), True
+        if ending not in _VOICE_HEARD:
+            return None
+        return self.words.wait_ms(ending), ending is not Ending.COMPLETE
+
+    def wait_decision(
+        self, silence_ms: int, words_wait_ms: int, words_unfinished: bool, score: float
+    ) -> Decision:
+        """End once the silence reaches the wait the table of the module doc gives: after
+        words that sound unfinished, never sooner than the words' own wait."""
         finished = score >= self.voice.threshold
-        words_open = words_wait_ms > self.words.config.end_silence_ms
-        if words_open:
+        if words_unfinished:
             wait = words_wait_ms if finished else max(words_wait_ms, self.voice.both_unfinished_ms)
         else:
             wait = self.voice.finished_ms if finished else self.voice.unfinished_ms
