@@ -66,6 +66,7 @@ class LiveMicrophoneAnswers:
 
     kind: AnswerSourceKind = "microphone"
     live = True  # reports words while the candidate talks (AnswerContext.listener)
+    turn_model: TurnModel | None = None  # the end-of-turn voice model, when there is one
 
     def __init__(
         self,
