@@ -11,8 +11,9 @@ start on count:
 
 - a hold is a **false end** when the policy ends the turn before the speaker resumes;
 - at a shift, the **end delay** is how long after the pause began it ended the turn. The
-  detector is taken to have the floor: after ``pause_end_s`` (someone else speaks in a
-  mixture) the pause's own room tone is looped, so every policy's delay is its own.
+  detector is taken to have the floor: in a mixture (``*_mix.wav``), after ``pause_end_s``
+  (someone else speaks) the pause's own room tone is looped; a speaker's own channel (any
+  other file) is heard as recorded, quiet after the shift. So every policy's delay is its own.
 
     .venv/bin/python benchmarks/turn_taking_audio.py \\
         --audio ../shared/data/turn-taking-audio --json OUT [--sweep] [--no-words]
@@ -56,6 +57,7 @@ FRAME = 512  # 32 ms, the capture frame
 LOOKBACK_S = 10.0  # turn audio before the pause, at most (the model hears 8 s)
 MAX_WAIT_S = 6.0  # a policy that has not ended a real end by then is counted at this
 SILENCE_WAITS_MS = list(range(100, 3001, 32))
+MIXTURE_SUFFIX = "_mix.wav"  # all speakers on one signal; other files are one speaker's channel
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,10 @@ def event_audio(audio: np.ndarray, event: Event) -> tuple[np.ndarray, float]:
     if event.kind == "hold":
         return audio[a : p1 + FRAME], start_s
     tail = round(MAX_WAIT_S * SAMPLE_RATE)
+    if not event.file.endswith(MIXTURE_SUFFIX):
+        # One speaker's own channel: it stays quiet after a shift (README of the data).
+        heard = audio[a : p0 + tail]
+        return np.pad(heard, (0, max(0, p0 + tail - a - heard.size))), start_s
     room = audio[p0:p1] if p1 - p0 >= FRAME else np.zeros(FRAME, dtype=np.float32)
     looped = np.resize(room, max(0, tail - (p1 - p0)))  # the pause's own room tone, repeated
     return np.concatenate([audio[a:p1], looped]), start_s
