@@ -36,7 +36,7 @@ import itertools
 import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +80,6 @@ class Trace:
     silence_ms: list[int]
     spoken_ms: list[int]
     words: str | None = None
-    scores: dict[str, float] = field(default_factory=dict)
 
 
 def read_events(folder: Path) -> list[Event]:
