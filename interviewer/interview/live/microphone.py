@@ -4,8 +4,10 @@ them as the answer grows, and again at a pause that sounds like the end, so when
 the probe is often already written.
 
     microphone frames ─► IncrementalTranscriber ─► words so far ─► TurnEndPolicy (when to stop)
-                                   │                     └──────► listener.words_so_far (draft)
-                                   └─► pause + fresh, finished-sounding words ─► listener.paused
+           │                       │                     └──────► listener.words_so_far (draft)
+           │                       └─► pause + fresh, finished-sounding words ─► listener.paused
+           └─► VoiceEndPolicy: at each pause, the end-of-turn model hears the voice (the words'
+               thinking waits and done phrases still rule; without the model, words and silence)
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from ...machine.speed import StreamingPlan
 from ...session.models import AnswerSourceKind
 from ...speech.incremental import IncrementalTranscriber
 from ...speech.stt import Transcriber
-from ...turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ...turns.endpointing import AwaitFreshWords, EndPolicy, TurnEndPolicy
 from ...turns.thinking import thinking_policy
+from ...turns.voice_end import TurnModel, VoiceEndPolicy
 from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 
 log = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ class LiveMicrophoneAnswers:
 
     kind: AnswerSourceKind = "microphone"
     live = True  # reports words while the candidate talks (AnswerContext.listener)
+    turn_model: TurnModel | None = None  # the end-of-turn voice model, when there is one
 
     def __init__(
         self,
@@ -70,9 +74,12 @@ class LiveMicrophoneAnswers:
         transcriber: Transcriber,
         on_frame: Callable | None = None,
         plan: StreamingPlan | None = None,
+        turn_model: TurnModel | None = None,
     ) -> None:
         """``plan``: how much background work to do while the candidate speaks, from the
-        machine's measured speed (interviewer/machine); the defaults when None."""
+        machine's measured speed (interviewer/machine); the defaults when None.
+        ``turn_model``: the end-of-turn voice model (audio/smart_turn.py); None ends turns on
+        words and silence alone."""
         from ...audio.capture import require_input
 
         require_input(recorder.device)
@@ -80,6 +87,7 @@ class LiveMicrophoneAnswers:
         self.transcriber = transcriber
         self.on_frame = on_frame
         self.plan = plan or StreamingPlan()
+        self.turn_model = turn_model
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         # The words go to the reply preparer only where the plan leaves the LLM room to work
@@ -95,9 +103,13 @@ class LiveMicrophoneAnswers:
             on_words=listener.words_so_far if listener is not None else None,
         )
         words_policy = TurnEndPolicy(self.recorder.endpoint)
+        end_policy: EndPolicy = words_policy
         if context.patience_s:
             # They asked for time to think: a longer wait for speech, and no end on a murmur.
             words_policy = thinking_policy(self.recorder.endpoint, context.patience_s)
+            end_policy = words_policy
+        elif self.turn_model is not None:
+            end_policy = VoiceEndPolicy(words_policy, self.turn_model)
         watcher = (
             PauseWatcher(listener, incremental, words_policy) if listener is not None else None
         )
@@ -110,7 +122,7 @@ class LiveMicrophoneAnswers:
                 self.on_frame(info)
 
         # Judge the words only once the transcript has caught up with the speech.
-        policy = AwaitFreshWords(words_policy, incremental.caught_up)
+        policy = AwaitFreshWords(end_policy, incremental.caught_up)
         try:
             captured = self.recorder.record_turn(
                 on_frame=on_frame, words_provider=incremental.words_so_far, policy=policy
