@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import numpy as np
 from starlette.applications import Starlette
@@ -54,11 +55,13 @@ def create_app(state: WebState) -> Starlette:
         )
 
     async def start(request: Request) -> Response:
-        form = await request.form()
+        # The start form is urlencoded (no file uploads): read it without a multipart parser.
+        body = (await request.body())[:10_000].decode("utf-8", errors="replace")
+        form = {k: v[0] for k, v in parse_qs(body).items()}
         if state.live is not None and state.live.running:
             return RedirectResponse(state.url("/interview"), status_code=303)
         try:
-            options = options_from_form(state.base, dict(form))
+            options = options_from_form(state.base, form)
         except (InterviewerError, ValueError) as exc:
             message = getattr(exc, "message", str(exc))
             return page(state, "error.html", message=message)

@@ -1,0 +1,78 @@
+"""`interviewer serve` in headless Chromium: a real recorded answer through the page's
+microphone (a fake capture device playing the file), the real pipeline behind it (Whisper,
+the embedded LLM, espeak-ng), and the code pad running the hidden tests in the sandbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_helpers import chromium, fake_mic_wav
+from shared_data import JFK_TEXT, SHARED_SPEECH
+from web_helpers import serving
+
+from interviewer.audio.io import SAMPLE_RATE, load_audio
+
+pytestmark = [pytest.mark.slow, pytest.mark.llm]
+
+# Generous limits that only stop a hung test: on a loaded 2-core machine the models take
+# minutes to load and the LLM seconds per line. Nothing here asserts a speed.
+LONG_MS = 900_000
+
+CANDIDATE_SAID = """(pattern) => [...document.querySelectorAll('#transcript .turn.candidate')]
+  .some(t => new RegExp(pattern, 'i').test(t.textContent))"""
+FOLLOWED_UP = """(pattern) => {
+  const turns = [...document.querySelectorAll('#transcript .turn')];
+  const at = turns.findIndex(t => t.classList.contains('candidate')
+    && new RegExp(pattern, 'i').test(t.textContent));
+  return at >= 0 && turns.slice(at + 1).some(t => t.classList.contains('interviewer'));
+}"""
+
+
+def _answer_audio(tmp_path: Path) -> Path:
+    """JFK's recorded sentence (../shared), else the same words through espeak-ng."""
+    recorded = SHARED_SPEECH / "jfk.flac"
+    if recorded.is_file():
+        source = recorded
+    else:
+        from audio_helpers import synth_wav
+
+        source = synth_wav(JFK_TEXT, tmp_path / "jfk-espeak.wav", speed_wpm=150)
+    return fake_mic_wav(load_audio(source), SAMPLE_RATE, tmp_path / "mic.wav")
+
+
+def _start(page, server, round_type: str, question: str | None = None, depth: int = 1) -> None:
+    page.goto(server.url)
+    page.select_option("#round", round_type)
+    if question:
+        page.select_option("#question", question)
+    page.fill("input[name=depth]", str(depth))
+    page.click("#start button[type=submit]")
+    page.wait_for_url("**/interview?**")
+
+
+def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None:
+    mic = _answer_audio(tmp_path)
+    with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium(mic) as browser:
+        page = browser.new_page()
+        _start(page, server, "behavioural")
+        page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
+        assert page.text_content("#question")  # the question is on screen
+        page.click("#mic-start")  # the fake microphone starts its file now
+        page.wait_for_selector("body[data-mic=on]", timeout=60_000)
+        page.wait_for_function(CANDIDATE_SAID, arg="country", timeout=LONG_MS)
+        page.wait_for_function(FOLLOWED_UP, arg="country", timeout=LONG_MS)
+        page.click("#stop")
+        page.wait_for_selector("#finished:not([hidden])", timeout=LONG_MS)
+        lines = page.locator("#transcript .turn.interviewer").all_text_contents()
+        assert len(lines) >= 4, lines  # greeting, question, the follow-up, the closing line
+        page.click("#scorecard-link")
+        page.wait_for_selector("h1:has-text('Interview report')")
+        quotes = page.locator("button.quote").all_text_contents()
+        assert any("country" in q.lower() for q in quotes), quotes
+        # A quote plays its turn's recording from this server.
+        audio = page.locator("button.quote[data-audio]").first.get_attribute("data-audio")
+        assert audio and "/audio/turn-" in audio and f"token={server.token}" in audio
+        page.screenshot(path=str(tmp_path / "scorecard.png"), full_page=True)
+    [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]
+    assert (folder / "scorecard.json").is_file()
