@@ -76,3 +76,43 @@ def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None
         page.screenshot(path=str(tmp_path / "scorecard.png"), full_page=True)
     [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]
     assert (folder / "scorecard.json").is_file()
+
+
+def test_the_code_pad_runs_the_hidden_tests(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from interviewer.coding.tasks import find_task
+
+    task = find_task("cd-precision-recall")
+    assert task is not None
+    attempt = task.wrong.read_text(encoding="utf-8")  # a plausible first try, with a bug
+    with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium() as browser:
+        page = browser.new_page()
+        _start(page, server, "coding", question="cd-precision-recall")
+        page.wait_for_selector("body[data-pad=codemirror]", timeout=LONG_MS)
+        assert "def precision_recall" in page.text_content("#editor .cm-content")
+        page.click("#editor .cm-content")
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(attempt)
+        page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
+        page.click("#run")
+        page.wait_for_selector("#result[data-total]", timeout=LONG_MS)
+        passed = int(page.get_attribute("#result", "data-passed") or -1)
+        total = int(page.get_attribute("#result", "data-total") or -1)
+        assert 0 <= passed < total  # the swapped denominators fail some hidden tests
+        shown = page.text_content("#result") or ""
+        assert f"{passed} of {total} tests pass" in shown
+        # What the interviewer said about the run is the line in the transcript.
+        said = page.locator("#transcript .turn.interviewer[data-act=test_result]")
+        said.first.wait_for(timeout=LONG_MS)
+        assert said.first.text_content().split(": ", 1)[1] in shown
+        page.screenshot(path=str(tmp_path / "codepad.png"), full_page=True)
+        page.click("#stop")
+        page.wait_for_selector("#finished:not([hidden])", timeout=LONG_MS)
+    [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]
+    session = json.loads((folder / "session.json").read_text())
+    typed = hashlib.sha256(attempt.encode()).hexdigest()
+    assert typed in {v["sha256"] for v in session["code_versions"]}  # versioned as today
+    [run] = [r for r in session["code_runs"] if r["trigger"] == "candidate"]
+    assert run["sha256"] == typed and (run["passed"], run["total"]) == (passed, total)
