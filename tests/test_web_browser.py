@@ -4,6 +4,7 @@ the embedded LLM, espeak-ng), and the code pad running the hidden tests in the s
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,12 @@ FOLLOWED_UP = """(pattern) => {
     && new RegExp(pattern, 'i').test(t.textContent));
   return at >= 0 && turns.slice(at + 1).some(t => t.classList.contains('interviewer'));
 }"""
+
+
+def _screenshot(page, name: str, tmp_path: Path) -> None:
+    """Into $INTERVIEWER_SCREENSHOTS (the README's pictures: docs/), else the test's folder."""
+    folder = Path(os.environ.get("INTERVIEWER_SCREENSHOTS") or tmp_path)
+    page.screenshot(path=str(folder / name))
 
 
 def _answer_audio(tmp_path: Path) -> Path:
@@ -54,7 +61,7 @@ def _start(page, server, round_type: str, question: str | None = None, depth: in
 def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None:
     mic = _answer_audio(tmp_path)
     with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium(mic) as browser:
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1000, "height": 860})
         _start(page, server, "behavioural")
         page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
         assert page.text_content("#question")  # the question is on screen
@@ -62,6 +69,12 @@ def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None
         page.wait_for_selector("body[data-mic=on]", timeout=60_000)
         page.wait_for_function(CANDIDATE_SAID, arg="country", timeout=LONG_MS)
         page.wait_for_function(FOLLOWED_UP, arg="country", timeout=LONG_MS)
+        _screenshot(page, "web-interview.png", tmp_path)
+        # The socket drops: the page reconnects, and the server's snapshot brings back every
+        # recorded turn (they live in the session, not in the socket).
+        page.evaluate("ws.close()")
+        page.wait_for_selector("body[data-snapshots='2']", timeout=60_000)
+        page.wait_for_function(CANDIDATE_SAID, arg="country", timeout=10_000)
         page.click("#stop")
         page.wait_for_selector("#finished:not([hidden])", timeout=LONG_MS)
         lines = page.locator("#transcript .turn.interviewer").all_text_contents()
@@ -73,7 +86,7 @@ def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None
         # A quote plays its turn's recording from this server.
         audio = page.locator("button.quote[data-audio]").first.get_attribute("data-audio")
         assert audio and "/audio/turn-" in audio and f"token={server.token}" in audio
-        page.screenshot(path=str(tmp_path / "scorecard.png"), full_page=True)
+        _screenshot(page, "web-scorecard.png", tmp_path)
     [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]
     assert (folder / "scorecard.json").is_file()
 
@@ -88,7 +101,7 @@ def test_the_code_pad_runs_the_hidden_tests(tmp_path: Path) -> None:
     assert task is not None
     attempt = task.wrong.read_text(encoding="utf-8")  # a plausible first try, with a bug
     with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium() as browser:
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1000, "height": 1100})
         _start(page, server, "coding", question="cd-precision-recall")
         page.wait_for_selector("body[data-pad=codemirror]", timeout=LONG_MS)
         assert "def precision_recall" in page.text_content("#editor .cm-content")
@@ -107,7 +120,8 @@ def test_the_code_pad_runs_the_hidden_tests(tmp_path: Path) -> None:
         said = page.locator("#transcript .turn.interviewer[data-act=test_result]")
         said.first.wait_for(timeout=LONG_MS)
         assert said.first.text_content().split(": ", 1)[1] in shown
-        page.screenshot(path=str(tmp_path / "codepad.png"), full_page=True)
+        page.locator("#pad").scroll_into_view_if_needed()
+        _screenshot(page, "web-codepad.png", tmp_path)
         page.click("#stop")
         page.wait_for_selector("#finished:not([hidden])", timeout=LONG_MS)
     [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]

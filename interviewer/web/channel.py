@@ -104,7 +104,10 @@ class PageChannel:
         with self._lock:
             clients = list(self._clients)
         for out in clients:
-            loop.call_soon_threadsafe(out.put_nowait, (event, binary))
+            try:
+                loop.call_soon_threadsafe(out.put_nowait, (event, binary))
+            except RuntimeError:  # the server has stopped: nobody to tell
+                return
 
     def _snapshot_dict(self) -> dict:
         from dataclasses import asdict
@@ -141,8 +144,15 @@ class PageChannel:
                 }
             )
 
+    def code_edited(self, text: str) -> None:
+        """The pad's newest text, for a page that reconnects."""
+        with self._lock:
+            if self.snapshot.code is not None:
+                self.snapshot.code = self.snapshot.code | {"text": text}
+
     def code(self, question_id: str, text: str, path: Path) -> None:
-        self.snapshot.code = {"question_id": question_id, "text": text, "file": path.name}
+        with self._lock:
+            self.snapshot.code = {"question_id": question_id, "text": text, "file": path.name}
         self.publish({"type": "code", **self.snapshot.code})
 
     def run_result(self, result: dict) -> None:
@@ -158,8 +168,10 @@ class PageChannel:
             "start": turn.start,
             "source": turn.source,
         }
-        self.snapshot.turns.append(item)
-        self.snapshot.listening = None if turn.speaker == "candidate" else self.snapshot.listening
+        with self._lock:  # a page attaching copies the snapshot under the same lock
+            self.snapshot.turns.append(item)
+            if turn.speaker == "candidate":
+                self.snapshot.listening = None
         self.publish({"type": "turn", **item})
 
     def answer_ended(self, speech_end_sample: int | None) -> None:

@@ -45,8 +45,8 @@ class LiveInterview:
         return self.thread is not None and self.thread.is_alive()
 
     def start(self) -> None:
-        self.channel.set_state("loading", status="loading the models…", turns=[], error=None)
         self.channel.snapshot.turns = []
+        self.channel.set_state("loading", status="loading the models…", error=None)
         self.thread = threading.Thread(target=self._run, name="interview", daemon=True)
         self.thread.start()
 
@@ -193,6 +193,5 @@ class LiveInterview:
             return False
         atomic_write_text(workspace.path, text)
         workspace.snapshot()
-        if self.channel.snapshot.code is not None:
-            self.channel.snapshot.code["text"] = text  # a page reconnecting gets it back
+        self.channel.code_edited(text)
         return True

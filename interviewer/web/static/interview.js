@@ -39,6 +39,7 @@ function send(event) {
 function handle(ev) {
   switch (ev.type) {
     case "snapshot":
+      document.body.dataset.snapshots = String(Number(document.body.dataset.snapshots || 0) + 1);
       $("transcript").textContent = "";
       for (const t of ev.turns) addTurn(t);
       setState(ev.state, ev);
