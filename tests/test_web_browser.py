@@ -36,16 +36,19 @@ def _screenshot(page, name: str, tmp_path: Path) -> None:
     page.screenshot(path=str(folder / name))
 
 
-def _answer_audio(tmp_path: Path) -> Path:
+def _recorded_answer(tmp_path: Path) -> Path:
     """JFK's recorded sentence (../shared), else the same words through espeak-ng."""
     recorded = SHARED_SPEECH / "jfk.flac"
     if recorded.is_file():
-        source = recorded
-    else:
-        from audio_helpers import synth_wav
+        return recorded
+    from audio_helpers import synth_wav
 
-        source = synth_wav(JFK_TEXT, tmp_path / "jfk-espeak.wav", speed_wpm=150)
-    return fake_mic_wav(load_audio(source), SAMPLE_RATE, tmp_path / "mic.wav")
+    return synth_wav(JFK_TEXT, tmp_path / "jfk-espeak.wav", speed_wpm=150)
+
+
+def _answer_audio(tmp_path: Path) -> Path:
+    """The answer as the page's fake microphone plays it."""
+    return fake_mic_wav(load_audio(_recorded_answer(tmp_path)), SAMPLE_RATE, tmp_path / "mic.wav")
 
 
 def _start(page, server, round_type: str, question: str | None = None, depth: int = 1) -> None:
@@ -130,3 +133,22 @@ def test_the_code_pad_runs_the_hidden_tests(tmp_path: Path) -> None:
     assert typed in {v["sha256"] for v in session["code_versions"]}  # versioned as today
     [run] = [r for r in session["code_runs"] if r["trigger"] == "candidate"]
     assert run["sha256"] == typed and (run["passed"], run["total"]) == (passed, total)
+
+
+def test_local_audio_the_page_shows_what_this_machine_hears(tmp_path: Path) -> None:
+    """--local-audio: this machine's microphone (a virtual ALSA device playing the answer)
+    and speakers; the page shows the interview as it goes."""
+    from audio_helpers import virtual_mic_env
+
+    env = virtual_mic_env(_recorded_answer(tmp_path), tmp_path)
+    with (
+        serving(tmp_path / "recordings", "--local-audio", "--model", "smollm2", env=env) as server,
+        chromium() as browser,
+    ):
+        page = browser.new_page()
+        _start(page, server, "behavioural")
+        assert page.locator("#buttons [data-say]").count() == 0  # they speak, not click
+        page.wait_for_function(CANDIDATE_SAID, arg="country", timeout=LONG_MS)
+        page.wait_for_function(FOLLOWED_UP, arg="country", timeout=LONG_MS)
+        page.wait_for_selector("#finished:not([hidden])", timeout=LONG_MS)
+        assert page.locator("#transcript .turn.interviewer[data-act=wrap_up]").count() == 1

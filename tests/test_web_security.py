@@ -152,3 +152,12 @@ def test_port_in_use_is_a_clear_error(server: Server, recordings: Path) -> None:
     proc = run_cli("serve", "--no-browser", "--port", str(server.port), timeout=120)
     assert proc.returncode == 2
     assert f"cannot listen on 127.0.0.1:{server.port}" in proc.stderr
+
+
+def test_local_audio_without_a_microphone_is_a_clear_error(tmp_path: Path) -> None:
+    from audio_helpers import no_mic_env
+    from cli_helpers import run_cli
+
+    proc = run_cli("serve", "--no-browser", "--local-audio", env=no_mic_env(tmp_path), timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "no microphone" in proc.stderr and "Traceback" not in proc.stderr

@@ -39,6 +39,7 @@ class LiveInterview:
         self._question_id: str | None = None
         self._question_started = 0.0
         self._catalog = load_catalog()
+        self._stopped = threading.Event()
 
     @property
     def running(self) -> bool:
@@ -51,6 +52,7 @@ class LiveInterview:
         self.thread.start()
 
     def stop(self) -> None:
+        self._stopped.set()
         self.channel.inbox.stop()
 
     # --- the worker thread ------------------------------------------------------------------
@@ -60,11 +62,7 @@ class LiveInterview:
         try:
             kwargs: dict = {}
             if self.local_audio:
-                kwargs = {
-                    "on_frame": self.channel.level,
-                    "on_words": self.channel.words,
-                    "player": self._play_here,
-                }
+                kwargs = {"answers_factory": self._local_answers, "player": self._play_here}
             else:
                 kwargs = {"answers_factory": self._answers, "player": self.channel.say}
             folder = run_practice(
@@ -106,6 +104,16 @@ class LiveInterview:
             on_words=self.channel.words,
             on_turn=self._listening,
         )
+
+    def _local_answers(self, transcriber, speed):
+        """--local-audio: `practice`'s own microphone source, with the page as the screen;
+        "End the interview" takes effect when the turn being recorded ends."""
+        from ..interview.practice import make_answers
+
+        source = make_answers(
+            self.options, transcriber, self.channel.level, speed, self.channel.words
+        )
+        return UntilStopped(source, self._stopped, self._listening)
 
     def _play_here(self, path: Path, text: str, duration: float) -> None:
         """--local-audio: the page shows the line as this machine's speakers say it."""
@@ -195,3 +203,20 @@ class LiveInterview:
         workspace.snapshot()
         self.channel.code_edited(text)
         return True
+
+
+class UntilStopped:
+    """An answer source that has no more answers once the page has ended the interview."""
+
+    def __init__(self, source, stopped: threading.Event, on_turn) -> None:
+        self.source = source
+        self.stopped = stopped
+        self.on_turn = on_turn
+        self.kind = source.kind
+        self.live = source.live
+
+    def next_answer(self, context: AnswerContext):
+        if self.stopped.is_set():
+            return None
+        self.on_turn(context)
+        return self.source.next_answer(context)

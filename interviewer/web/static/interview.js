@@ -230,7 +230,7 @@ function saveNow() {
   if (send({ type: "code", question_id: code.questionId, text: code.pad.getText() }))
     $("saved").textContent = "saved";
 }
-$("run").addEventListener("click", () => {
+$("run")?.addEventListener("click", () => {
   saveNow();
   say(cfg.run_tests);
   $("result").hidden = false;
