@@ -18,6 +18,12 @@ measured too, so ``page - server`` per turn is what the page adds (the frames' t
 WAV's trip down, decoding and starting it), free of the LLM's turn-to-turn noise.
 
     .venv/bin/python benchmarks/web_latency.py [--turns 5] [--model smollm2] [--json FILE]
+    .venv/bin/python benchmarks/web_latency.py --no-llm   # the policy's fallback follow-ups
+
+``--no-llm`` (self_check.py's NoLLM on both sides): no model writes the follow-up, so each
+reply costs the end of the turn, the last transcription pass and the synthesis; what the
+page adds is then a visible share of it. The page's server loads its models in this process,
+so the flag reaches it by replacing the model factory ``run_practice`` calls.
 """
 
 from __future__ import annotations
@@ -61,6 +67,7 @@ QUESTION = "bh-production-failure"
 LEAD_S, TAIL_S = 0.3, 6.0  # the practice answer: a breath of silence, the speech, silence
 LOOP_SILENCE_S = 14.0  # the page's fake microphone: the speech, then this, in a loop
 LONG_MS = 900_000
+MAX_DEPTH = 6  # PracticeOptions' limit: every answer is probed, then the round moves on
 
 
 def answer_samples(work: Path) -> tuple[np.ndarray, str]:
@@ -115,9 +122,10 @@ def run_practice_side(samples, turns: int, backend, transcriber, out: Path) -> l
         transcriber=transcriber,
         answers=replay,
         voice=voice,
-        config=RunConfig(max_depth=turns + 1),
+        config=RunConfig(max_depth=min(turns + 1, MAX_DEPTH)),
     )
-    backend.forget_cache()
+    if hasattr(backend, "forget_cache"):
+        backend.forget_cache()  # start cold, as the page's server does
     runner.run_rounds([(persona, [question])])
     latencies = []
     for started, turn in zip(replay.started, runner.writer.session.candidate_turns()):  # noqa: B905
@@ -134,12 +142,23 @@ def run_practice_side(samples, turns: int, backend, transcriber, out: Path) -> l
 # --- the page ---------------------------------------------------------------------------------
 
 
+def without_llm() -> None:
+    """--no-llm for the page's server (in this process): no model, no speed measurement."""
+    from self_check import NoLLM
+
+    import interviewer.interview.practice as practice
+    import interviewer.llm.factory as factory
+
+    factory.make_backend = lambda settings, progress=None: NoLLM()  # type: ignore[assignment]
+    practice.measure_speed = lambda backend, transcriber: None  # type: ignore[assignment]
+
+
 def run_page_side(samples, turns: int, model: str | None, work: Path) -> list[dict]:
     options = PracticeOptions(
         answers="browser",
         rounds=["behavioural"],
         question_id=QUESTION,
-        max_depth=turns + 1,
+        max_depth=min(turns + 1, MAX_DEPTH),
         out_dir=work / "page",
         llm=LLMSettings(model=model),
     )
@@ -154,7 +173,7 @@ def run_page_side(samples, turns: int, model: str | None, work: Path) -> list[di
             page.goto(served.url)
             page.select_option("#round", "behavioural")
             page.select_option("#question", QUESTION)
-            page.fill("input[name=depth]", str(turns + 1))
+            page.fill("input[name=depth]", str(min(turns + 1, MAX_DEPTH)))
             page.click("#start button[type=submit]")
             page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
             page.click("#mic-start")
@@ -194,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=5, help="answers per side")
     parser.add_argument("--model", default="smollm2", help="embedded model (default: smollm2)")
+    parser.add_argument("--no-llm", action="store_true", help="the policy's fallback replies")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
 
@@ -201,10 +221,17 @@ def main(argv: list[str] | None = None) -> int:
     samples, source = answer_samples(work)
     print(f"answer: {source}, {samples.size / SAMPLE_RATE:.1f} s; {args.turns} turns a side")
     transcriber = load_transcriber(None)
-    backend = make_backend(LLMSettings(model=args.model))
+    if args.no_llm:
+        from self_check import NoLLM
+
+        backend = NoLLM()
+        without_llm()
+    else:
+        backend = make_backend(LLMSettings(model=args.model))
     started = time.perf_counter()
     practice = run_practice_side(samples, args.turns, backend, transcriber, work / "practice")
     practice_wall = time.perf_counter() - started
+    print(f"practice, per turn (ms): {practice}", flush=True)
     del backend  # the page loads its own models, as `interviewer serve` does
     started = time.perf_counter()
     page = run_page_side(samples, args.turns, args.model, work)
@@ -219,7 +246,11 @@ def main(argv: list[str] | None = None) -> int:
         "added_by_page": summary([t["added_ms"] for t in page]),
         "load_average_at_end": os.getloadavg(),
         "cores": sorted(os.sched_getaffinity(0)),
-        "settings": {"turns": args.turns, "model": args.model, "question": QUESTION},
+        "settings": {
+            "turns": args.turns,
+            "model": "none (--no-llm)" if args.no_llm else args.model,
+            "question": QUESTION,
+        },
     }
     if practice and page:
         report["page_p50_over_practice_p50"] = round(

@@ -126,13 +126,15 @@ async function play(say, wav) {
   try {
     playCtx = playCtx || new AudioContext();
     if (playCtx.state === "suspended") await playCtx.resume();
-    const buffer = await playCtx.decodeAudioData(wav);
+    const buffer = pcmBuffer(wav) || (await playCtx.decodeAudioData(wav));
     const source = playCtx.createBufferSource();
     source.buffer = buffer;
     source.connect(playCtx.destination);
     source.onended = () => sayDone(say);
     source.start();
-    const started = performance.now();
+    // When the first sample leaves: now, plus what the audio stack holds before the device.
+    const started =
+      performance.now() + ((playCtx.baseLatency || 0) + (playCtx.outputLatency || 0)) * 1000;
     let latency = null;
     if (say.after_frame && frameTimes.has(say.after_frame.seq))
       latency = started - (frameTimes.get(say.after_frame.seq) - (say.after_frame.after / RATE) * 1000);
@@ -143,6 +145,34 @@ async function play(say, wav) {
     sayDone(say);
   }
 }
+// espeak-ng's WAV is 16-bit PCM: copied straight into an AudioBuffer at its own rate, which
+// is quicker than decodeAudioData (that resamples first). Anything else: null.
+function pcmBuffer(wav) {
+  const view = new DataView(wav);
+  const tag = (at) => String.fromCharCode(...new Uint8Array(wav, at, 4));
+  if (wav.byteLength < 44 || tag(0) !== "RIFF" || tag(8) !== "WAVE") return null;
+  let at = 12, rate = 0, channels = 0, bits = 0, format = 0;
+  while (at + 8 <= wav.byteLength) {
+    const id = tag(at), size = view.getUint32(at + 4, true);
+    if (id === "fmt ") {
+      format = view.getUint16(at + 8, true);
+      channels = view.getUint16(at + 10, true);
+      rate = view.getUint32(at + 12, true);
+      bits = view.getUint16(at + 22, true);
+    } else if (id === "data") {
+      if (format !== 1 || bits !== 16 || channels !== 1 || !rate) return null;
+      const count = Math.floor(Math.min(size, wav.byteLength - at - 8) / 2);
+      const samples = new Int16Array(wav.slice(at + 8, at + 8 + count * 2));
+      const buffer = playCtx.createBuffer(1, Math.max(count, 1), rate);
+      const out = buffer.getChannelData(0);
+      for (let i = 0; i < count; i++) out[i] = samples[i] / 32768;
+      return buffer;
+    }
+    at += 8 + size + (size % 2);
+  }
+  return null;
+}
+
 function sayDone(say) {
   $("now-saying").classList.remove("speaking");
   if (say.line) send({ type: "heard", line: say.line });
