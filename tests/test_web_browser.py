@@ -86,6 +86,11 @@ def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None
         page.wait_for_selector("h1:has-text('Interview report')")
         quotes = page.locator("button.quote").all_text_contents()
         assert any("country" in q.lower() for q in quotes), quotes
+        # Click the quote: its turn's recording plays from the quote's first word.
+        quote = page.locator("button.quote[data-audio]", has_text="country").first
+        quote.scroll_into_view_if_needed()
+        quote.click()
+        page.wait_for_function("document.getElementById('now').textContent.startsWith('turn')")
         # A quote plays its turn's recording from this server.
         audio = page.locator("button.quote[data-audio]").first.get_attribute("data-audio")
         assert audio and "/audio/turn-" in audio and f"token={server.token}" in audio
@@ -118,7 +123,7 @@ def test_the_code_pad_runs_the_hidden_tests(tmp_path: Path) -> None:
         total = int(page.get_attribute("#result", "data-total") or -1)
         assert 0 <= passed < total  # the swapped denominators fail some hidden tests
         shown = page.text_content("#result") or ""
-        assert f"{passed} of {total} tests pass" in shown
+        assert f"{passed} passed, {total - passed} failed" in shown
         # What the interviewer said about the run is the line in the transcript.
         said = page.locator("#transcript .turn.interviewer[data-act=test_result]")
         said.first.wait_for(timeout=LONG_MS)

@@ -154,15 +154,14 @@ def run_practice(
     progress: Callable[[int, int], None] | None = None,
     answers_factory: AnswersFactory | None = None,
     player: Callable[[Path, str, float], None] | None = None,
-    on_words: Callable[[str], None] | None = None,
     on_runner: Callable[[InterviewRunner], None] | None = None,
 ) -> Path:
     """Run the interview; returns the session folder (also on error: turns so far are kept).
 
     A front end other than the terminal (``interviewer serve``) brings its own answer source
-    (``answers_factory``), plays lines where the candidate is (``player``), shows the words
-    as they are heard (``on_words``) and follows the runner (``on_runner``, called before
-    the first question); everything else is this same pipeline."""
+    (``answers_factory``, e.g. ``make_answers`` with its own callbacks), plays lines where
+    the candidate is (``player``) and follows the runner (``on_runner``, called before the
+    first question); everything else is this same pipeline."""
     from ..llm.factory import make_backend
 
     plan = plan_rounds(options)
@@ -194,7 +193,7 @@ def run_practice(
     if answers_factory is not None:
         answers = answers_factory(transcriber, speed)
     else:
-        answers = make_answers(options, transcriber, on_frame, speed, on_words)
+        answers = make_answers(options, transcriber, on_frame, speed)
     session = Session(
         id=new_session_id(),
         rounds=[questions[0].round for _, questions in plan],

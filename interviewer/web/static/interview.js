@@ -55,6 +55,7 @@ function handle(ev) {
     case "level": meter(ev.dbfs, ev.speech); break;
     case "turn": addTurn(ev); if (ev.speaker === "candidate") showLive(""); break;
     case "say":
+      $("state").textContent = ""; // "thinking…" and the like are over
       $("line").textContent = ev.text;
       $("now-saying").classList.add("speaking");
       $("mic-state").textContent = "the interviewer is speaking";
@@ -270,7 +271,12 @@ $("run")?.addEventListener("click", () => {
 function showRun(ev) {
   $("result").hidden = false;
   $("result").className = "result" + (ev.all_passed ? "" : " fail");
-  $("result").textContent = `${ev.passed} of ${ev.total} tests pass. ${ev.said}`;
+  $("result").textContent = "";
+  const head = document.createElement("b");
+  head.textContent = `Hidden tests: ${ev.passed} passed, ${ev.total - ev.passed} failed.`;
+  const said = document.createElement("div");
+  said.textContent = "Interviewer: " + ev.said;
+  $("result").append(head, said);
   $("result").dataset.passed = ev.passed;
   $("result").dataset.total = ev.total;
 }
