@@ -125,8 +125,7 @@ setInterval(() => {
 // --- the interviewer's voice ----------------------------------------------------------------
 async function play(say, wav) {
   try {
-    playCtx = playCtx || new AudioContext();
-    if (playCtx.state === "suspended") await playCtx.resume();
+    unlockAudio();
     const buffer = pcmBuffer(wav) || (await playCtx.decodeAudioData(wav));
     const source = playCtx.createBufferSource();
     source.buffer = buffer;
@@ -174,6 +173,15 @@ function pcmBuffer(wav) {
   return null;
 }
 
+// A browser lets a page play sound once the user has clicked or typed in it: the first
+// click or key press on the page (any button, the typing box) unlocks the voice.
+function unlockAudio() {
+  playCtx = playCtx || new AudioContext();
+  if (playCtx.state === "suspended") playCtx.resume().catch(() => {});
+}
+document.addEventListener("pointerdown", unlockAudio, { capture: true });
+document.addEventListener("keydown", unlockAudio, { capture: true });
+
 function sayDone(say) {
   $("now-saying").classList.remove("speaking");
   if (say.line) send({ type: "heard", line: say.line });
@@ -182,7 +190,7 @@ function sayDone(say) {
 // --- the microphone -----------------------------------------------------------------------
 async function startMic() {
   $("mic-start").disabled = true;
-  playCtx = playCtx || new AudioContext(); // the click lets the page play audio too
+  unlockAudio(); // the click lets the page play audio too
   if (cfg.local_audio) { $("mic-state").textContent = "this machine's microphone is used"; return; }
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
