@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(recordings: Path):
-    with serving(recordings) as running:
+    env = os.environ.copy() | {"INTERVIEWER_DATA_DIR": str(recordings.parent / "data")}
+    with serving(recordings, env=env) as running:
         yield running
 
 
@@ -161,3 +163,20 @@ def test_local_audio_without_a_microphone_is_a_clear_error(tmp_path: Path) -> No
     proc = run_cli("serve", "--no-browser", "--local-audio", env=no_mic_env(tmp_path), timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert "no microphone" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_pages_after_a_session(server: Server) -> None:
+    """Session list, scorecard, replay, progress and plan: the same templates as the files."""
+    for path, heading in (
+        ("/sessions", "<h1>Sessions</h1>"),
+        ("/sessions/s1", "<h1>Interview report</h1>"),
+        ("/sessions/s1/replay", "<h1>Replay</h1>"),
+        ("/progress", "<h1>Interview progress</h1>"),
+        ("/plan", "<h1>Study plan</h1>"),
+    ):
+        reply = httpx.get(server.at(path))
+        assert reply.status_code == 200, path
+        assert heading in reply.text, path
+    # The replay's recordings are this server's URLs, with this launch's token.
+    replay = httpx.get(server.at("/sessions/s1/replay")).text
+    assert f"/sessions/s1/audio/turn-000-candidate.wav?token={server.token}" in replay
