@@ -150,6 +150,10 @@ class MicrophoneRecorder:
         self.realtime = realtime
         self.dropped_frames = 0
 
+    def check_input(self) -> None:
+        """Raise NoInputDeviceError when this recorder has nothing to record from."""
+        require_input(self.device)
+
     # -- raw frames -------------------------------------------------------------------------
 
     def frames(self, buffer_s: float = _QUEUE_LIMIT_S) -> Iterator[np.ndarray]:

@@ -12,6 +12,7 @@ from . import (  # noqa: F401
     progress_cmd,
     replay_cmd,  # noqa: F401
     report_cmd,  # noqa: F401
+    serve_cmd,  # noqa: F401
     sessions_cmd,
     transcribe_cmd,
 )

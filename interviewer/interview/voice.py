@@ -15,10 +15,20 @@ log = logging.getLogger(__name__)
 
 
 class InterviewerVoice:
-    def __init__(self, speaker: Any | None, *, play: bool = True) -> None:
+    def __init__(
+        self,
+        speaker: Any | None,
+        *,
+        play: bool = True,
+        player: Callable[[Path, str, float], None] | None = None,
+    ) -> None:
+        """``player(path, text, duration)`` plays each synthesised line somewhere other than
+        this machine's speakers (the browser page of ``interviewer serve``), blocking until
+        it has been heard."""
         self.speaker = speaker
         self.play = play
-        if speaker is not None and play:
+        self.player = player
+        if speaker is not None and play and player is None:
             from ..audio.playback import output_available
 
             if not output_available():
@@ -44,7 +54,9 @@ class InterviewerVoice:
         duration = self.speaker.synthesize(text, path)
         if on_first_sample:
             on_first_sample()
-        if self.play:
+        if self.player is not None:
+            self.player(path, text, duration)
+        elif self.play:
             from ..audio.playback import play_file
 
             play_file(path)

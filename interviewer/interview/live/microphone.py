@@ -75,19 +75,34 @@ class LiveMicrophoneAnswers:
         on_frame: Callable | None = None,
         plan: StreamingPlan | None = None,
         turn_model: TurnModel | None = None,
+        on_words: Callable[[str], None] | None = None,
     ) -> None:
         """``plan``: how much background work to do while the candidate speaks, from the
         machine's measured speed (interviewer/machine); the defaults when None.
         ``turn_model``: the end-of-turn voice model (audio/smart_turn.py); None ends turns on
-        words and silence alone."""
-        from ...audio.capture import require_input
-
-        require_input(recorder.device)
+        words and silence alone. ``on_words``: the words so far, for a front end's live
+        transcript."""
+        recorder.check_input()
         self.recorder = recorder
         self.transcriber = transcriber
         self.on_frame = on_frame
+        self.on_words = on_words
         self.plan = plan or StreamingPlan()
         self.turn_model = turn_model
+
+    def _words_callback(self, listener: AnswerListener | None) -> Callable[[str], None] | None:
+        """The words so far go to the reply preparer and to the front end, where present."""
+        targets = [
+            f for f in (listener.words_so_far if listener else None, self.on_words) if f is not None
+        ]
+        if len(targets) < 2:
+            return targets[0] if targets else None
+
+        def both(text: str) -> None:
+            for target in targets:
+                target(text)
+
+        return both
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         # The words go to the reply preparer only where the plan leaves the LLM room to work
@@ -100,7 +115,7 @@ class LiveMicrophoneAnswers:
             context.stt_prompt,
             min_step_s=self.plan.incremental_step_s,
             max_window_s=self.plan.incremental_window_s,
-            on_words=listener.words_so_far if listener is not None else None,
+            on_words=self._words_callback(listener),
         )
         words_policy = TurnEndPolicy(self.recorder.endpoint)
         end_policy: EndPolicy = words_policy
