@@ -167,7 +167,7 @@ def no_devices_env(tmp_path: Path) -> dict[str, str]:
 
 
 def run_python(
-    env: dict[str, str], code: str, *args: str, timeout: float = 120
+    env: dict[str, str], code: str, *args: str, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh interpreter (so PortAudio sees ``env``'s ALSA config);
     ``timeout`` only guards against a hang."""
