@@ -11,46 +11,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from ..catalog.rounds import probes_knowledge
-from ..session.models import Session, Turn
-from ..speech_acts import SPEAKING_WORDS_PER_S, word_count, words
+from ..speech_acts import SPEAKING_WORDS_PER_S, words
 from . import code_scorers
 from . import evidence as ev
-from .scorecard import DeliveryStats, Evidence
-from .sentences import Sentence, quote_span, time_span
+from .context import Context, Tunable
+from .scorecard import Evidence
 from .substance import read_answers, stems, vocabulary
 
-if TYPE_CHECKING:  # the rubric validates scorer names against SCORERS: no runtime import back
-    from .rubric import Dimension
+# A scorer reads a rubric dimension only through ``param`` (the Tunable protocol), so this
+# module never imports the rubric, which imports SCORERS to check the names it is given.
+Dimension = Tunable
 
 MAX_EVIDENCE = 4
-
-
-@dataclass
-class Context:
-    """What every scorer sees: the sentences of the rounds the dimension applies to."""
-
-    session: Session
-    sentences: list[Sentence]
-    stats: DeliveryStats
-    silences: list[Evidence]
-    turns: dict[int, Turn] = field(default_factory=dict)
-
-    def cite(self, hit: ev.Hit) -> Evidence:
-        s = hit.sentence
-        lo, hi = quote_span(s, hit.start, hit.end)
-        turn = self.turns[s.turn]
-        start, end = time_span(turn, s.char_start + lo, s.char_start + hi)
-        return Evidence(quote=s.text[lo:hi], turn=s.turn, start=start, end=end, kind=hit.kind)
-
-    def cite_sentence(self, s: Sentence, kind: str) -> Evidence:
-        return self.cite(ev.Hit(kind, s, 0, len(s.text)))
-
-    def words(self) -> int:
-        return sum(word_count(s.clean) for s in self.sentences if s.ignored is None)
 
 
 @dataclass
