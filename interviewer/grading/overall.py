@@ -1,9 +1,10 @@
 """The overall score and what to practise next, made from the dimension scores.
 
-The overall is the weighted mean of the observed dimensions, at most one level above
-substance (:data:`SUBSTANCE_CAP_MARGIN`): an answer that says nothing (a list of terms, an
-answer to another question, a run of "I don't know") stays below 2.5 however well it is
-delivered, while one weak process dimension only pulls the mean, never floors it.
+Half of the overall is substance, half the weighted mean of the other observed dimensions,
+and it is at most one level above substance (:data:`SUBSTANCE_CAP_MARGIN`): an answer that
+says nothing (a list of terms, an answer to another question, a run of "I don't know") stays
+at 2 or below however well it is delivered, while one weak dimension, substance included,
+only pulls the overall down by its share, never floors it.
 """
 
 from __future__ import annotations
@@ -12,22 +13,36 @@ from .rubric import Rubric
 from .scorecard import PRACTISE_ITEMS, SUBSTANCE_DIMENSION, PractiseItem, Scorecard
 
 SUBSTANCE_CAP_MARGIN = 1.0
+SUBSTANCE_SHARE = 0.5
 OVERALL_METHOD = (
-    "The overall is the weighted mean of the dimensions observed, capped at one level above "
-    "substance, so that delivery and process cannot carry an answer that says nothing."
+    "The overall is half substance and half the weighted mean of the other dimensions "
+    "observed, and at most one level above substance, so that delivery and process cannot "
+    "carry an answer that says nothing."
 )
 
 
 def finish(card: Scorecard, rubric: Rubric) -> None:
     """Overall score and what to practise next, from the dimension scores (re-run after a judge)."""
-    observed = [(d.score, d.weight) for d in card.dimensions.values() if d.score is not None]
+    said = card.dimensions.get(SUBSTANCE_DIMENSION)
+    substance = said.score if said is not None else None
+    observed = [
+        (d.score, d.weight)
+        for d in card.dimensions.values()
+        if d.score is not None and d.id != SUBSTANCE_DIMENSION
+    ]
+    card.overall = None
     if observed:
-        card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
+        card.overall = sum(s * w for s, w in observed) / sum(w for _, w in observed)
+    if substance is not None:
         # The overall follows substance: however many process boxes an answer ticks, a
         # buzzword list, an off-topic answer or a run of "I don't know" is not Solid.
-        said = card.dimensions.get(SUBSTANCE_DIMENSION)
-        if said is not None and said.score is not None:
-            card.overall = min(card.overall, said.score + SUBSTANCE_CAP_MARGIN)
+        rest = card.overall if card.overall is not None else substance
+        card.overall = min(
+            SUBSTANCE_SHARE * substance + (1 - SUBSTANCE_SHARE) * rest,
+            substance + SUBSTANCE_CAP_MARGIN,
+        )
+    if card.overall is not None:
+        card.overall = round(card.overall, 2)
         card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
     order = {d.id: i for i, d in enumerate(rubric.dimensions)}
     weak = sorted(

@@ -33,9 +33,12 @@ from ..catalog.personas import Catalog, Question, load_catalog
 from ..errors import ConfigError
 from ..speech_acts import words
 from . import evidence as ev
+from . import story
+from .meaning import MeaningReader
 from .sentences import Sentence
 
 MIN_POINT_WORDS = 6
+POINT_MADE = 0.55  # cosine of a strong point with the sentence that makes it
 LIST_POINTS = 4  # a sentence touching this many strong points is a list of terms
 METHOD_NOTE = (
     "Substance was read with word rules (strong points matched by shared stems in the "
@@ -178,30 +181,55 @@ def find_question(catalog: Catalog, question_id: str | None, asked: str) -> Ques
     return best if best_share >= 0.6 else None
 
 
+def _reader() -> MeaningReader:
+    """One reader for the process: its vectors are cached by sentence (a re-grade is quick)."""
+    global _READER
+    if _READER is None:
+        _READER = MeaningReader()
+    return _READER
+
+
+_READER: MeaningReader | None = None
+
+
 def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> list[PointMade]:
-    candidates = [s for s in sentences if _is_sentence(s)]
-    point_stems = {p: stems(p) for p in q.strong_points}
-    distinctive = {p: {w for w in ws if point_df[w] <= 3} for p, ws in point_stems.items()}
-    scored: list[tuple[float, int, str, Sentence, tuple[str, ...]]] = []
-    for i, s in enumerate(candidates):
-        said = stems(s.clean)
-        touched = [p for p in q.strong_points if said & distinctive[p]]
-        if len(touched) >= LIST_POINTS:
-            continue  # names the vocabulary of half the answer in one breath
-        for p in q.strong_points:
-            shared = said & point_stems[p]
-            if len(shared) >= 2 and shared & distinctive[p]:
-                weight = sum(1 / math.log(2 + point_df[w]) for w in shared)
-                scored.append((weight, i, p, s, tuple(sorted(shared))))
+    """Criteria points by their story checker; fact points by meaning, one sentence each."""
     made: list[PointMade] = []
-    used_points: set[str] = set()
-    used_sentences: set[int] = set()
-    for _, i, p, s, shared in sorted(scored, key=lambda t: (-t[0], t[1])):
-        if p in used_points or i in used_sentences:
-            continue  # one sentence makes one point
-        used_points.add(p)
-        used_sentences.add(i)
-        made.append(PointMade(p, s, shared))
+    facts: list[str] = []
+    live = [s for s in sentences if s.ignored is None]
+    for p in q.strong_points:
+        checker = story.checker_for(p)
+        if checker is None:
+            facts.append(p)
+            continue
+        hit = story.check(checker, live)
+        if hit is not None:
+            made.append(PointMade(p, hit.sentence, (checker,)))
+    candidates = []
+    for s in sentences:
+        if not _is_sentence(s):
+            continue
+        said = stems(s.clean)
+        touched = [p for p in q.strong_points if said & {w for w in stems(p) if point_df[w] <= 3}]
+        if len(touched) < LIST_POINTS:  # else it names half the answer's vocabulary at once
+            candidates.append(s)
+    if facts and candidates:
+        reader = _reader()
+        sim = reader.vectors(facts) @ reader.vectors([s.clean for s in candidates]).T
+        pairs = sorted(
+            ((float(sim[i, j]), i, j) for i in range(len(facts)) for j in range(len(candidates))),
+            reverse=True,
+        )
+        used_points: set[int] = set()
+        used_sentences: set[int] = set()
+        for value, i, j in pairs:
+            if value < POINT_MADE:
+                break
+            if i in used_points or j in used_sentences:
+                continue  # one sentence makes one point
+            used_points.add(i)
+            used_sentences.add(j)
+            made.append(PointMade(facts[i], candidates[j], (f"{value:.2f}",)))
     order = {p: n for n, p in enumerate(q.strong_points)}
     return sorted(made, key=lambda m: order[m.point])
 
@@ -283,8 +311,10 @@ def read_answer(
         level = 4
     elif share >= 0.3:
         level = 3
-    else:
+    elif len(reading.made) >= 2 or share >= 0.2:
         level = 2
+    else:
+        level = 1  # one point among many: a term that happens to fit, not an answer
     reading.level = max(1, level - len(reading.contradictions))
     reading.reason = f"{len(reading.made)} of {len(q.strong_points)} strong points made" + (
         f", {len(reading.contradictions)} claim(s) contradict the reference facts"
