@@ -133,7 +133,7 @@ def main() -> int:
     print(
         f"grading a {session.duration:.0f} s transcript ({words} words, "
         f"{len(session.turns)} turns): median {statistics.median(runs) * 1000:.0f} ms "
-        "(word rules; no language model)"
+        "(word rules and sentence embeddings; no LLM)"
     )
     return 0 if met == len(pairs) else 1
 
