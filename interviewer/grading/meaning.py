@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 
 from ..speech_acts import sentence_spans
 from .embedder import Embedder, embedder
+from .stems import stems
 
 POINT_MADE = 0.55  # best sentence cosine at which a point counts as made
 MIN_QUOTE_WORDS = 3
@@ -161,8 +162,6 @@ class MeaningReader:
         self, points: list[str], answer: str, question: str = "", reference: str | None = None
     ) -> AnswerRead:
         """How far ``answer`` makes ``points`` (``reference``: their text as written)."""
-        from .substance import stems  # the stem rule of the bank's reader, written once
-
         reference = reference if reference is not None else " ".join(points)
         text = answer[:MAX_CHARS]
         spans = [s for _, s in answer_sentences(text)]
