@@ -2,11 +2,13 @@
 
 For a question from the bank (``personas/questions/``):
 
-- a *strong point* counts when one of the candidate's own sentences carries it: a sentence of
-  at least :data:`MIN_POINT_WORDS` words, not a list of terms, sharing at least two content
-  stems with the point, one of them distinctive in the bank (used by few strong points). One
-  sentence makes at most one point, and a sentence that touches four or more points at once
-  is a list of terms, not an explanation: naming the vocabulary never scores;
+- a *strong point* that states a fact counts when one of the candidate's own sentences
+  (at least :data:`MIN_POINT_WORDS` words, not a list of terms) says it in any words: the
+  sentence's all-MiniLM-L6-v2 cosine with the point reaches :data:`POINT_MADE` (``meaning.py``).
+  One sentence makes at most one point, and a sentence that touches four or more points at
+  once is a list of terms, not an explanation. A strong point that names a criterion ("makes
+  clear what the candidate personally did") is met by the sentence its story checker finds
+  (``story.py``; which checker, in ``rubrics/point_checks.yaml``);
 - a claim *contradicts* a reference fact when the sentence names one of the fact's keywords
   and says one of its ``contradicted_by`` phrases (data in the bank, not code);
 - the answer is *off the question* when its words match another bank question at least twice
@@ -17,8 +19,8 @@ Each of these is level 1. Otherwise the share of strong points made sets the lev
 less per contradicted fact. A question that is not in the bank has no strong points to read
 against: its answer is judged only for a run of "I don't know", else "not observed".
 
-These are word rules (milliseconds for a 10-minute transcript): they miss points said in
-words that share nothing with the point's own. The scorecard says so in its notes.
+Sentence vectors are cached by text for the process, so a re-grade costs little; a 10-minute
+transcript is read in well under a second once the model is loaded (about one second).
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ POINT_MADE = 0.55  # cosine of a strong point with the sentence that makes it
 _WORD = re.compile(r"[a-z0-9]+")
 LIST_POINTS = 4  # a sentence touching this many strong points is a list of terms
 METHOD_NOTE = (
-    "Substance was read with word rules (strong points matched by shared stems in the "
-    "candidate's own sentences), not by a language model: a point made in entirely different "
-    "words can be missed."
+    "Substance was read in meaning (each strong point matched to the candidate's closest "
+    "sentence by a sentence-embedding model) and criteria such as 'what the candidate "
+    "personally did' by story checkers, not by an LLM: a point made across several "
+    "sentences can be missed."
 )
 
 
