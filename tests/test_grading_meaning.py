@@ -133,3 +133,37 @@ def test_the_reader_agrees_with_human_graders_on_shared_short_answers() -> None:
     ]
     r = float(np.corrcoef(marks, [float(row["score_avg"]) for row in rows])[0, 1])
     assert r >= 0.5, f"Pearson r {r:.3f} on {len(rows)} answers"
+
+
+def test_sentence_vectors_are_kept_on_disk_and_reused(tmp_path) -> None:
+    from interviewer.grading.vector_cache import VectorCache
+
+    text = "I backfilled the holiday calendar and retrained the model."
+    first = MeaningReader(disk=VectorCache("m", tmp_path / "v.sqlite"))
+    vec = first.vectors([text])[0]
+
+    class NoModel:
+        def encode(self, texts):  # a second reader must not need the model for this text
+            raise AssertionError(f"embedded again: {texts}")
+
+    again = MeaningReader(model=NoModel(), disk=VectorCache("m", tmp_path / "v.sqlite"))
+    assert np.allclose(again.vectors([text])[0], vec, atol=1e-3)
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(tmp_path) -> None:
+    from interviewer.grading.vector_cache import VectorCache
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    reader = MeaningReader(disk=VectorCache("m", blocker / "v.sqlite"))
+    assert reader.vectors(["A queue is first in, first out."]).shape == (1, 384)
+
+
+def test_slow_work_gets_a_bar_and_keeps_its_result_and_errors() -> None:
+    import time
+
+    from interviewer.cli.app import after_a_while
+
+    assert after_a_while("waiting", lambda: time.sleep(0.05) or 7, after_s=0.01) == 7
+    with pytest.raises(ValueError, match="bad input"):
+        after_a_while("failing", lambda: (_ for _ in ()).throw(ValueError("bad input")))

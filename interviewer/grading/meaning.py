@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 from ..speech_acts import sentence_spans
 from .embedder import Embedder, embedder
 from .stems import stems
+from .vector_cache import VectorCache
 
 POINT_MADE = 0.55  # best sentence cosine at which a point counts as made
 MIN_QUOTE_WORDS = 3
@@ -98,8 +99,14 @@ def answer_sentences(answer: str) -> list[tuple[int, str]]:
 class MeaningReader:
     """Reads answers against points; vectors are cached by text for the reader's lifetime."""
 
-    def __init__(self, model: Embedder | None = None, weights: ReaderWeights | None = None):
+    def __init__(
+        self,
+        model: Embedder | None = None,
+        weights: ReaderWeights | None = None,
+        disk: VectorCache | None = None,
+    ):
         self._model = model
+        self._disk = disk
         self._weights = weights
         self._vectors: dict[str, np.ndarray] = {}
         self._pieces: dict[str, tuple[list[str], np.ndarray]] = {}
@@ -118,9 +125,15 @@ class MeaningReader:
 
     def vectors(self, texts: list[str]) -> np.ndarray:
         todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if todo and self._disk is not None:
+            kept = self._disk.get(todo)
+            self._vectors.update(kept)
+            todo = [t for t in todo if t not in kept]
         if todo:
-            for text, vec in zip(todo, self.model.encode(todo), strict=True):
-                self._vectors[text] = vec
+            fresh = dict(zip(todo, self.model.encode(todo), strict=True))
+            self._vectors.update(fresh)
+            if self._disk is not None:
+                self._disk.put(fresh)
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         return np.stack([self._vectors[t] for t in texts])

@@ -35,10 +35,12 @@ from ..catalog.personas import Catalog, Question, load_catalog
 from ..errors import ConfigError
 from . import evidence as ev
 from . import story
+from .embedder import MODEL_PACKAGE
 from .meaning import MeaningReader
 from .sentences import Sentence
 from .stems import STOP as _STOP
 from .stems import stems
+from .vector_cache import VectorCache
 
 MIN_POINT_WORDS = 6
 POINT_MADE = 0.55  # cosine of a strong point with the sentence that makes it
@@ -153,7 +155,7 @@ def _reader() -> MeaningReader:
     """One reader for the process: its vectors are cached by sentence (a re-grade is quick)."""
     global _READER
     if _READER is None:
-        _READER = MeaningReader()
+        _READER = MeaningReader(disk=VectorCache(MODEL_PACKAGE))
     return _READER
 
 
