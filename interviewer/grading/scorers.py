@@ -210,6 +210,9 @@ def _maze_level(dim: Dimension, rate: float) -> int:
     return 4 - sum(rate >= b for b in bands)
 
 
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b", re.IGNORECASE)
+
+
 def structure(dim: Dimension, ctx: Context) -> Verdict:
     """How organised the stories are: told without mazes, and with the parts of a story.
 
@@ -241,6 +244,14 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     chosen = [h for h in hits if h.sentence.thread == thread]
     parts = sorted({h.kind for h in chosen} - {"measured_result"})
     cap = 3 if n_parts == 1 else 4
+    # The story's substance: the candidate in it, and a result with evidence. A story told
+    # with neither ("we looked at a lot of things ... eventually things were better") is
+    # vague however fluently told: at most 2. (Asking for an action verb of the candidate's
+    # own instead capped 17 of the 74 MIT interviews and ranked StructuredAnswers at 0.09.)
+    own_action = any(_FIRST_PERSON.search(s.clean) for s in ctx.sentences if s.ignored is None)
+    measured_any = any(h.kind == "measured_result" for h in hits)
+    if not own_action and not measured_any:
+        cap = min(cap, 2)
     if not maze_hits and not ev.fillers(ctx.sentences):
         # Typed or read-out text has no mazes to read: the story parts alone set the level.
         cap = 4 if n_parts >= 4 and measured else 3 if n_parts >= 3 else 2 if n_parts == 2 else 1
@@ -250,6 +261,8 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
         why += f"; the best story covers {', '.join(parts)}" + (
             " with a measured result." if measured else "; no measured result."
         )
+        if not own_action and not measured_any:
+            why += " A story with no 'I' in it and no measured result is vague."
     return Verdict(
         min(level, cap), _pick(ctx, chosen, limit=4) + _pick(ctx, maze_hits, limit=2), why
     )
