@@ -89,3 +89,17 @@ def test_the_scorecard_says_how_the_overall_is_made() -> None:
     card = _grade(SPECIFIC)
     assert OVERALL_METHOD in card.notes
     assert OVERALL_METHOD.count(". ") == 0 and OVERALL_METHOD.endswith(".")  # one sentence
+
+
+def test_a_vague_spoken_story_is_at_most_2_however_fluent() -> None:
+    from grading_helpers import timed_session
+
+    from interviewer.grading import load_rubric
+
+    spoken = VAGUE.replace("We tried", "Um, we tried")  # spoken: fillers, so mazes are read
+    session = timed_session(
+        [("interviewer", ASKED), ("candidate", spoken)], round="behavioural", wpm=150
+    )
+    card = grade_session(session, load_rubric())
+    assert card.dimensions["structure"].score <= 2
+    assert "vague" in card.dimensions["structure"].rationale
