@@ -20,7 +20,7 @@ from interviewer.grading.meaning import reference_points  # noqa: E402
 from interviewer.grading.point_judge import judge_point  # noqa: E402
 from interviewer.llm import LLMSettings, make_backend  # noqa: E402
 
-MAX_POINTS = 6  # the first points of a long reference: the sample must finish
+MAX_POINTS = 4  # the first points of a long reference: the sample must finish
 
 
 def judge_sample(rows: list[dict], n: int, model: str | None = None) -> None:
