@@ -33,6 +33,11 @@ def judge_sample(rows: list[dict], n: int, model: str | None = None) -> None:
         points = reference_points(r["reference"])[:MAX_POINTS]
         made = [judge_point(backend, r["question"], p, r["answer"])[0] for p in points]
         shares.append(sum(made) / len(points))
+        print(
+            f"   {r['qid']}: {sum(made)}/{len(points)} points made (graders {r['gold']:.2f},"
+            f" embeddings {r.get('combined', 0.0):.2f}), {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
     per = (time.perf_counter() - started) / len(sample)
     gold = [r["gold"] for r in sample]
     ours = [r.get("combined", 0.0) for r in sample]
