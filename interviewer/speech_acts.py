@@ -90,6 +90,9 @@ FILLER = _rx(
     rf"\b({_HESITATION}|you know(?!\s+(what|how|that|the|if|when"
     r"|where|why|whether))|i mean(?=,)|like(?=,)|basically|literally)\b"
 )
+# Hesitations alone (um, uh): what the delivery level counts. On the MIT interviews their
+# rate ranks the raters' NoFillers at 0.68 where every filler above reaches 0.64.
+HESITATION = _rx(rf"\b(?:{_HESITATION})\b")
 # Fillers taken out before reading a sentence, so "I, uh, set up" reads "I set up".
 _SOFT_FILLER = _rx(rf",?\s*\b(?:{_HESITATION}|like(?=,)|you know(?=,))\b,?")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 # Importing a command module registers its commands on ``app``.
 from . import (  # noqa: F401
     grade_cmd,  # noqa: F401
+    judge_cmd,  # noqa: F401
     models_cmd,
     personas_cmd,  # noqa: F401
     plan_cmd,

@@ -10,16 +10,14 @@ turns it into its Verdict (so this module never imports scorers.py: no import cy
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from .. import speech_acts as talk
 from ..coding.complexity import stated_time_degrees
 from ..coding.models import CodeRun
 from . import evidence as ev
+from .context import Context
 from .scorecard import Evidence
-
-if TYPE_CHECKING:
-    from .scorers import Context
 
 
 @dataclass
