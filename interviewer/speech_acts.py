@@ -204,6 +204,54 @@ def bare_words(text: str) -> list[str]:
     return [w.replace("'", "") for w in words(text) if w.replace("'", "")]
 
 
+# Words that open a phrase without saying anything yet: a follow-up that quotes the candidate
+# never starts its quote on these ("um so I think this past year" is quoted from "this past
+# year"). Matched word by word against bare_words, longest first.
+PHRASE_LEAD_INS: tuple[str, ...] = (
+    "i think", "i guess", "i mean", "i feel like", "i would say", "id say", "i would think",
+    "i suppose", "i believe", "you know", "kind of", "sort of", "i am going to", "im going to",
+    "i am going", "im going", "i was going to", "going to", "gonna", "i can think of",
+    "let me think", "let me see", "to be honest", "honestly", "in terms of",
+    "as far as", "a lot of", "one of the things", "the thing is", "what i did was",
+    "like", "basically", "actually", "really", "just", "probably", "maybe", "also", "then",
+    "and", "but", "or", "so", "because", "cause", "which", "yeah", "yes", "yep", "okay", "ok",
+    "oh", "well", "alright", "right", "sure", "now", "mhm", "mmhmm", "hmm",
+)  # fmt: skip
+# Phrases of courtesy or closing: never what a follow-up is about.
+COURTESY = _rx(
+    r"\b(thank you|thanks|good question|great question|nice to meet|that sort of stuff"
+    r"|that kind of stuff|stuff like that|things like that|and so on|and so forth"
+    r"|that's about it|that's pretty much it|that's it|that's all|whatever)\b"
+)
+
+
+def strip_lead_ins(tokens: list[str]) -> list[str]:
+    """``tokens`` (original words) without the hesitations and lead-ins
+    (:data:`PHRASE_LEAD_INS`) at their start."""
+    leads = sorted((lead.split() for lead in PHRASE_LEAD_INS), key=len, reverse=True)
+    start = 0
+    while start < len(tokens):
+        bare = [w.replace("'", "") for t in tokens[start : start + 5] for w in words(t)]
+        if not bare:
+            start += 1  # punctuation only
+            continue
+        if bare[0] in HESITATION_WORDS or re.fullmatch(_HESITATION, bare[0]):
+            start += 1
+            continue
+        lead = next((n for n in leads if bare[: len(n)] == n), None)
+        if lead is None:
+            break
+        start += len(lead)
+    return tokens[start:]
+
+
+def opens_with_filler(phrase: str) -> bool:
+    """Whether a phrase starts with a hesitation or a lead-in ("um", "so I think", "I am
+    going"): quoted, it would say nothing."""
+    tokens = phrase.split()
+    return bool(tokens) and strip_lead_ins(tokens) != tokens
+
+
 # --- questions ------------------------------------------------------------------------------
 # Words people say before the question itself: "so, um, how many users...".
 _LEAD_IN = r"so|and|okay|ok|um|uh|first|just|also|right|well|alright"
