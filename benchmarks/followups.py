@@ -271,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     found = read_answers(args.mit, mapping)
     answers = [a for a in found if len(a.text.split()) >= STEER_MIN_WORDS]
     skipped = len(found) - len(answers)
-    answers = spread(answers, args.limit)
+    # One question after the other: its prompt stays in the model's cache, as in an interview.
+    answers = sorted(spread(answers, args.limit), key=lambda a: a.question_id)
     catalog = load_catalog()
     persona = catalog.persona_for_round("behavioural")
     if args.no_llm:
@@ -282,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
 
         backend = RecordingBackend(make_backend(LLMSettings()))
     policy = InterviewerPolicy(backend, persona)
-    results = []
+    results: list[FollowUp] = []
+    report: dict[str, Any] = summarise(results, skipped)
     for n, answer in enumerate(answers, start=1):
         result = follow_up(policy, catalog.question(answer.question_id), answer)
         results.append(result)
@@ -291,15 +293,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{result.seconds:5.1f}s  {result.say}",
             flush=True,
         )
-    report = summarise(results, skipped) | {
-        "backend": backend.name,
-        "model": backend.model,
-        "follow_ups": [asdict(r) for r in results],
-    }
+        for draft in result.drafts:
+            print(f"    draft {draft['reply']!r}: {'; '.join(draft['problems']) or 'ok'}")
+        report = summarise(results, skipped) | {
+            "backend": backend.name,
+            "model": backend.model,
+            "complete": n == len(answers),
+            "follow_ups": [asdict(r) for r in results],
+        }
+        if args.json:  # after every answer: a slow run cut short keeps what it measured
+            args.json.write_text(json.dumps(report, indent=2))
     figures = {k: v for k, v in report.items() if k != "follow_ups"}
     print(json.dumps(figures, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
     return 0
 
 

@@ -27,6 +27,7 @@ from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
 from .off_topic import REDIRECT_REASON, other_topic, redirect_line
 from .probes import (
+    content_phrase,
     content_words,
     fallback_probe,
     read_probe,
@@ -36,6 +37,7 @@ from .probes import (
 )
 from .prompts import (
     fact_pick_messages,
+    focus_note,
     probe_messages,
     probe_system_prompt,
 )
@@ -47,6 +49,7 @@ DEFAULT_DEPTH = 3
 MAX_CANDIDATE_TURNS = 12
 STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
+RETRY_TEMPERATURE = 0.8
 
 
 @dataclass
@@ -357,10 +360,16 @@ class InterviewerPolicy:
                     role="user",
                     content="That follow-up is unusable: "
                     + "; ".join(problems)
-                    + ". Write it again.",
+                    + ". "
+                    + focus_note(content_phrase(text))
+                    + " Write a new one.",
                 ),
             ]
-            draft, problems = self._draft_probe(retry, text, state.question, earlier)
+            # Warmer than the first draft: at the same temperature a small model told what
+            # was wrong mostly writes the same question again.
+            draft, problems = self._draft_probe(
+                retry, text, state.question, earlier, temperature=RETRY_TEMPERATURE
+            )
         elif draft is None:
             # Not even a why-question: ask again with the output constrained to one (slower
             # per token, but a small model cannot wander off).

@@ -25,7 +25,7 @@ DecisionAct = Literal[
 ]
 DecisionSource = Literal["rules", "llm", "fallback"]
 
-MAX_PROBE_WORDS = 20
+MAX_PROBE_WORDS = 25
 """A follow-up's length limit: what the prompt asks for and what the validator enforces."""
 # How a follow-up may start: "why" about a choice, "what did you do" about a story, "how did
 # you know it worked" about a result, "what makes that hold" about a claim.

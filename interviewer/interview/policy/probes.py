@@ -91,9 +91,11 @@ _ATTRIBUTES_CHOICE = re.compile(
     r"selected|prefer|use|using)\b",
     re.IGNORECASE,
 )
-# A choice made in the answer: "I'd use X" (a plan) or "we decided to X" (a story).
+# A choice made in the answer: "I'd use X" (a plan), "we decided to X" or "I recruited X" (a
+# story: what the speaker did, they chose to do).
 _MADE_CHOICE = re.compile(
-    r"\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our|they|he|she)\b.{0,30}\b(?:use|used|using|choose|"
+    r"\b(?:i|we)\s+(?:\w+ly\s+)?(?!(?:need|used)\b)\w{3,}ed\b"
+    r"|\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our|they|he|she)\b.{0,30}\b(?:use|used|using|choose|"
     r"chose|pick|picked|go with|went with|prefer|opt|opted|select|selected|train|trained|build|"
     r"built|start with|started|rely on|apply|applied|add|added|try|tried|decide|decided|"
     r"decision|switched|moved to|plan|planned)\b"
@@ -247,8 +249,9 @@ def _spans(tokens: list[str]) -> list[tuple[int, int]]:
             continue
         if speech_acts.opens_with_filler(tokens[a]):
             continue
+        limit = min([i for i in subjects if i > a] + [len(tokens)])
         for b in sorted(ends):
-            if b - a < 2 or b - a > MAX_QUOTE_WORDS:
+            if b - a < 2 or b - a > MAX_QUOTE_WORDS or b > limit:
                 continue
             while b > a and _ends_open(tokens[b - 1]):
                 b -= 1

@@ -16,8 +16,9 @@ def follow_up_guide(kinds: list[FollowUpKind]) -> str:
     if not kinds:
         return ""
     lines = [f'- {k.kind}: {k.asks}. Example: "{k.example}"' for k in kinds]
-    return "Kinds of follow-up in this round (ask the one that fits what they said):\n" + "\n".join(
-        lines
+    return (
+        "Kinds of follow-up in this round (ask the one that fits what they said; the examples "
+        "show the form only, never ask one of them as it is):\n" + "\n".join(lines)
     )
 
 
@@ -56,6 +57,13 @@ PROBE_INSTRUCTION = (
     "Ask one follow-up question about something specific in this answer, naming it in the "
     "candidate's words."
 )
+
+
+def focus_note(phrase: str) -> str:
+    """Words of the answer a follow-up could be about, for the retry: a small model that
+    asked the example of its instructions instead of a question about this answer needs an
+    anchor in the answer itself."""
+    return f'Ask about their own words, for instance "{phrase}".' if phrase else ""
 
 
 def probe_messages(system: str, answer: str) -> list[ChatMessage]:
