@@ -213,6 +213,7 @@ PHRASE_LEAD_INS: tuple[str, ...] = (
     "i am going", "im going", "i was going to", "going to", "gonna", "i can think of",
     "let me think", "let me see", "to be honest", "honestly", "in terms of",
     "as far as", "a lot of", "one of the things", "the thing is", "what i did was",
+    "in order to", "order to",
     "like", "basically", "actually", "really", "just", "probably", "maybe", "also", "then",
     "and", "but", "or", "so", "because", "cause", "which", "yeah", "yes", "yep", "okay", "ok",
     "oh", "well", "alright", "right", "sure", "now", "mhm", "mmhmm", "hmm",

@@ -33,7 +33,9 @@ _FUNCTION_WORDS = _STOPWORDS | frozenset(
     can could should may might must get got go going gone thing things something stuff way
     lot kind sort been into out up over than too here now well i've i'll we're they're
     that's there's what's don't didn't can't its these those each other such made make
-    time times first let let's said say says tell know think""".split()
+    time times first let let's said say says tell know think dont didnt cant havent hadnt
+    haven't hadn't wasn't wasnt weren't werent isn't isnt aren't arent won't wont wouldn't
+    wouldnt couldn't couldnt shouldn't shouldnt doesn't doesnt super pretty quite""".split()
 )
 
 
@@ -211,9 +213,10 @@ def _trim(phrase: str, max_words: int) -> str:
     return " ".join(words)
 
 
-_SUBJECTS = frozenset("i we they he she im theyre".split())
+_SUBJECTS = frozenset("i we they he she im theyre theres thats heres".split())
 _AUXILIARIES = frozenset(
-    "be been being is are was were am have has had do does did get got go going".split()
+    """be been being is are was were am have has had do does did get got go going would could
+    should will can might must may""".split()
 )
 
 
@@ -247,7 +250,8 @@ def _spans(tokens: list[str]) -> list[tuple[int, int]]:
             a += 1  # "to be chair of ..." is quoted from "chair"
         if a >= len(tokens) or _bare(tokens[a]) in _PHRASE_BREAKS:
             continue
-        if speech_acts.opens_with_filler(tokens[a]):
+        a = len(tokens) - len(speech_acts.strip_lead_ins(tokens[a:]))  # "in order to ..."
+        if a >= len(tokens):
             continue
         limit = min([i for i in subjects if i > a] + [len(tokens)])
         for b in sorted(ends):
@@ -270,7 +274,13 @@ def content_phrase(text: str) -> str:
         for clause in _CLAUSE_SPLIT.split(sentence):
             if not clause or not clause.strip():
                 continue
-            tokens = [t.strip("\"'") for t in clause.split()]
+            # The candidate's words without their hesitations: "the robotics project uhh
+            # competition" is quoted as a person repeating it would say it.
+            tokens = [
+                t.strip("\"'")
+                for t in clause.split()
+                if not speech_acts.FILLER.fullmatch(t.strip(",.;:-\"'"))
+            ]
             initial = 0 if at_start else -1  # a capital there starts the sentence
             at_start = False
             if speech_acts.COURTESY.search(clause):

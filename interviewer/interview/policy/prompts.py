@@ -43,7 +43,8 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
         f"Points a strong answer covers (never reveal them):\n{points}\n\n"
         + job
         + "Rules: speak to the candidate as 'you'; the question must name what it asks about "
-        f"in the candidate's own words, be at most {MAX_PROBE_WORDS} "
+        "in the candidate's own words (not the words of the question you asked), be at most "
+        f"{MAX_PROBE_WORDS} "
         "words, end with a question mark, and must not suggest the answer or list "
         "alternatives they did not mention.\n"
         "Reply with the question only."
