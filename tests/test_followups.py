@@ -93,6 +93,19 @@ def test_money_in_a_story_is_not_payment_fraud(catalog):
     assert rival is None or rival.round == "behavioural"
 
 
+def test_a_technical_reason_inside_a_story_stays_on_the_question(catalog):
+    """A reason about models, given under a behavioural question, is part of the story: it
+    is never 'about' a design question of another round."""
+    question = catalog.question("bh-production-failure")
+    reason = (
+        "A bigger model would not have helped, because the error came from the holiday "
+        "calendar feature being shifted by a day in the pipeline, so the spam of bad forecasts "
+        "was a data problem, and retraining a larger network on the same shifted feature "
+        "would have learned the same mistake."
+    )
+    assert other_topic(question, reason, catalog) is None
+
+
 def test_an_answer_about_another_question_of_the_round_is_steered_back(catalog):
     question = catalog.question("bh-production-failure")
     other = (

@@ -93,10 +93,11 @@ _ATTRIBUTES_CHOICE = re.compile(
     r"selected|prefer|use|using)\b",
     re.IGNORECASE,
 )
-# A choice made in the answer: "I'd use X" (a plan), "we decided to X" or "I recruited X" (a
-# story: what the speaker did, they chose to do).
+# A choice made in the answer: "I'd use X" or "I will defer to X" (a plan), "we decided to
+# X" or "I recruited X" (a story: what the speaker did, they chose to do).
 _MADE_CHOICE = re.compile(
     r"\b(?:i|we)\s+(?:\w+ly\s+)?(?!(?:need|used)\b)\w{3,}ed\b"
+    r"|\b(?:i|we)(?:'ll| will)\s+(?:\w+ly\s+)?(?!(?:be|have|say|need)\b)\w+"
     r"|\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our|they|he|she)\b.{0,30}\b(?:use|used|using|choose|"
     r"chose|pick|picked|go with|went with|prefer|opt|opted|select|selected|train|trained|build|"
     r"built|start with|started|rely on|apply|applied|add|added|try|tried|decide|decided|"
