@@ -14,13 +14,12 @@ from typing import Literal, Protocol
 
 from ..audio.io import SAMPLE_RATE, write_wav
 from ..catalog.personas import Persona, Question, round_title
-from ..coding.coach import CoachReply, CodingRound
+from ..coding.coach import CodingRound
 from ..llm.base import LLMBackend
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
-from ..speech_requests import read_request
 from .answers.sources import AnswerContext, AnswerSource, CandidateAnswer
 from .clock import SessionClock
 from .live.preparer import ReplyPreparer
@@ -130,7 +129,11 @@ class InterviewRunner:
             act="greet",
             round_type=round_type,
         )
-        policy = InterviewerPolicy(self.backend, persona, max_depth=self.config.max_depth)
+        # One decider for every line after the question; the coding round's moves are one of
+        # its gates (after requests and clarifying questions, before the 'why').
+        policy = InterviewerPolicy(
+            self.backend, persona, max_depth=self.config.max_depth, coach=self.coding
+        )
         for number, question in enumerate(questions):
             outcome = self._run_question(policy, question, round_started)
             if outcome != "moved_on":
@@ -202,18 +205,10 @@ class InterviewRunner:
             finally:
                 if preparer:
                     preparer.close()
-            # A request to the interviewer ("can you repeat that?") is the policy's, not the
-            # code coach's.
-            coached = None if read_request(text).kind else self._coach(question, text)
-            if coached is not None:
-                state.history.append(("candidate", text))
-                act, line = coached.act, coached.say
-                self._say_coached(coached, question, answered_at)
-                state.history.append(("interviewer", line))
-                continue
             state.history.append(("candidate", text))
             self.observer.status("thinking…")
             decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
+            self._save_code_versions()
             if decision.act == "move_on":
                 log.info("moving on: %s", decision.reason)
                 return "moved_on"
@@ -221,12 +216,13 @@ class InterviewRunner:
                 self._record_correction(decision, answer_turns)
             patience_s = decision.wait_s
             act, line = decision.act, decision.say
-            self._say(
+            run = decision.code_run
+            turn = self._say(
                 line,
                 act=decision.act,
                 round_type=question.round,
                 question=question,
-                depth=state.depth if decision.act == "probe" else None,
+                depth=state.depth if decision.act == "probe" and not decision.code_move else None,
                 meta={
                     "decision_source": decision.source,
                     "reason": decision.reason,
@@ -237,9 +233,16 @@ class InterviewRunner:
                     "wait_s": decision.wait_s,
                     "drafted_while_speaking": decision.drafted or None,
                     "drafts": drafting,
+                    "code_move": decision.code_move,
+                    "code_sha256": run.sha256 if run else None,
+                    "passed": run.passed if run else None,
                 },
                 answered_at=answered_at,
             )
+            if run is not None:
+                run.turn = turn.index
+                self.writer.session.code_runs.append(run)
+                self.writer.save()
             state.history.append(("interviewer", line))
 
     def _record_correction(self, decision, answer_turns: list[int]) -> None:
@@ -255,27 +258,6 @@ class InterviewRunner:
         self.writer.replace_turn(turn.model_copy(update={"meta": meta}))
 
     # --- code (coding questions that carry it) -----------------------------------------------
-
-    def _coach(self, question: Question, text: str) -> CoachReply | None:
-        if self.coding is None:
-            return None
-        reply = self.coding.respond(question.id, text)
-        self._save_code_versions()
-        return reply
-
-    def _say_coached(self, coached: CoachReply, question: Question, answered_at: float) -> None:
-        turn = self._say(
-            coached.say,
-            act=coached.act,
-            round_type=question.round,
-            question=question,
-            meta=coached.meta,
-            answered_at=answered_at,
-        )
-        if coached.run is not None:
-            coached.run.turn = turn.index
-            self.writer.session.code_runs.append(coached.run)
-            self.writer.save()
 
     def _save_code_versions(self) -> None:
         if self.coding is not None:

@@ -1,9 +1,11 @@
-"""The interviewer's policy: for each candidate turn, one act.
+"""The interviewer's policy: for each candidate turn, one act. The one decider.
 
-Gates written in code decide what the words make clear (a clarifying question, "I don't know",
-the ladder at its depth, the time box spent); the LLM writes the 'why' probe, whose output is
-validated and retried once, then replaced by a deterministic follow-up, so the interview never
-stalls on a bad generation.
+Gates written in code, in one stated order (:meth:`InterviewerPolicy.gates`: requests,
+clarification, a closed or stuck turn, the coding coach, the probe), decide what the words
+make clear: a request, a clarifying question, "that's my answer", "I don't know", a move on
+the candidate's code, the ladder at its depth, the time box spent. The LLM writes the 'why'
+probe, whose output is validated and retried once, then replaced by a deterministic
+follow-up, so the interview never stalls on a bad generation.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
@@ -22,6 +25,7 @@ from ...errors import LLMOutputError
 from ...llm.base import ChatMessage, LLMBackend
 from ...speech_requests import RequestReading, read_request
 from . import request_replies
+from .closing import about_the_team
 from .corrections import correct
 from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
@@ -42,11 +46,15 @@ from .prompts import (
     probe_system_prompt,
 )
 
+if TYPE_CHECKING:
+    from ...coding.coach import CoachReply
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
+MAX_HINTS_IN_A_ROW = 2  # a third "I don't know" in a row is offered to move on, not hinted
 STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
 RETRY_TEMPERATURE = 0.8
@@ -70,6 +78,29 @@ class QuestionState:
     thinking: bool = False  # they asked for time to think: a silence is not a strike
     last_answer: str | None = None  # the latest answer probed (what a correction corrects)
     last_answer_turn: int = 0  # its number among this question's candidate turns
+    hints_in_a_row: int = 0  # hints said on the turns just before this one
+    offered_move_on: bool = False  # the last line offered to move on
+
+
+@dataclass
+class CandidateTurn:
+    """One candidate turn as the gates read it, with what came just before it."""
+
+    text: str
+    now_s: float
+    drafted: tuple[ProbeDraft, ...] = ()
+    hints_in_a_row: int = 0  # hints said just before it
+    after_offer: bool = False  # it answers an offer to move on
+    request: RequestReading | None = None  # what it asks of the interviewer (the request gate)
+
+
+Decided = InterviewerDecision | None
+
+
+class CodeCoach(Protocol):
+    """The coding round's moves (coding/coach.py ``CodingRound``): a line, or None."""
+
+    def respond(self, question_id: str, text: str) -> CoachReply | None: ...
 
 
 def first_sentence(text: str) -> str:
@@ -107,17 +138,23 @@ class InterviewerPolicy:
         *,
         max_depth: int = DEFAULT_DEPTH,
         request_reader: Callable[[str], RequestReading] = read_request,
+        coach: CodeCoach | None = None,
     ) -> None:
         self.backend = backend
         self.persona = persona
         self.max_depth = max_depth
         # Rules by default; RequestClassifier-backed readers ask the model when rules are unsure.
         self.request_reader = request_reader
+        self.coach = coach  # the coding round's moves on the candidate's code (coding/coach.py)
 
     def with_backend(self, backend: LLMBackend) -> InterviewerPolicy:
         """The same interviewer on another backend (a cancellable one, for drafts)."""
         return InterviewerPolicy(
-            backend, self.persona, max_depth=self.max_depth, request_reader=self.request_reader
+            backend,
+            self.persona,
+            max_depth=self.max_depth,
+            request_reader=self.request_reader,
+            coach=self.coach,
         )
 
     def decide(
@@ -127,48 +164,24 @@ class InterviewerPolicy:
         now_s: float,
         drafted: Sequence[ProbeDraft] = (),
     ) -> InterviewerDecision:
-        """The next act. ``drafted``: probes written while the candidate was still speaking
-        (live/preparer.py), newest last; a 'why' uses the newest that still holds for the
-        whole answer instead of generating one now. Every gate reads the whole answer."""
-        text = candidate_text.strip()
+        """The next act: the first gate of :meth:`gates` that decides. ``drafted``: probes
+        written while the candidate was still speaking (live/preparer.py), newest last; a
+        'why' uses the newest that still holds for the whole answer instead of generating one
+        now. Every gate reads the whole answer."""
+        turn = CandidateTurn(
+            text=candidate_text.strip(),
+            now_s=now_s,
+            drafted=tuple(drafted),
+            hints_in_a_row=state.hints_in_a_row,
+            after_offer=state.offered_move_on,
+        )
         state.candidate_turns += 1
-        if state.candidate_turns > MAX_CANDIDATE_TURNS:
-            return self._move_on(f"{MAX_CANDIDATE_TURNS} answers on one question")
-        if not text and state.thinking:
-            state.thinking = False
-            return request_replies.back_from_thinking(self.persona)
-        state.thinking = False
-        if not text:
-            state.silent_turns += 1
-            if state.silent_turns >= 2:
-                return self._move_on("two silent answers in a row")
-            return InterviewerDecision(
-                act="hint",
-                say="I didn't hear an answer. Take your time. " + self._next_hint(state),
-                reason="silent answer",
-            )
-        state.silent_turns = 0
-        request = self.request_reader(text)
-        if request.kind is not None and request.kind != "skip":
-            return self._answer_request(state, request, text, now_s)
-        if request.kind == "skip" or speech_acts.asks_to_move_on(text):
-            return self._move_on("the candidate asked to move on")
-        if now_s - state.started_at_s >= state.question.time_box_s:
-            return self._move_on("the question's time box ran out")
-        if speech_acts.is_mainly_clarifying(text):
-            # Words that sound like a request nobody could read for sure get facts only by
-            # their keywords, never by the model's pick: a request is not answered with a fact.
-            return self._clarify(state, text, llm_pick=request.sure)
-        if speech_acts.admits_not_knowing(text):
-            if state.hints_given < len(state.question.hints):
-                return InterviewerDecision(
-                    act="hint", say=self._next_hint(state), reason="the candidate is stuck"
-                )
-            return self._move_on("stuck with every hint used")
-        if state.depth >= self.max_depth:
-            return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
-        steer = self._steer_back(state, text)
-        return steer or self._probe(state, text, drafted)
+        state.hints_in_a_row, state.offered_move_on = 0, False  # a gate that hints sets them
+        for gate in self.gates():
+            decision = gate(state, turn)
+            if decision is not None:
+                return decision
+        raise AssertionError("the last gate, the probe, always decides")
 
     def _steer_back(self, state: QuestionState, text: str) -> InterviewerDecision | None:
         """An answer about another question of this round is steered back once, in the
@@ -184,6 +197,141 @@ class InterviewerPolicy:
             say=redirect_line(state.question),
             reason=f"{REDIRECT_REASON} (it reads as an answer to '{rival.id}')",
         )
+
+    def gates(self) -> tuple[Callable[[QuestionState, CandidateTurn], Decided], ...]:
+        """The gates in the order they read a turn: the one statement of that order.
+
+        What the candidate asks comes first (of the interviewer, then of the problem), then a
+        turn that closes the question or is stuck, then the code, and only then a 'why'.
+        """
+        return (
+            self._limits,  # the question's cap on turns; a silence
+            self._requests,  # asked of the interviewer: repeat, time, a hint, skip, its team
+            self._time_box,  # the question's time is up
+            self._clarification,  # asked about the problem: its facts, or "state an assumption"
+            self._closing,  # "that's my answer", "no, that's all": the question is closed
+            self._stuck,  # "I don't know": a hint, then an offer to move on, then moving on
+            self._coding_coach,  # the code: run the tests, "how would you test it?", complexity
+            self._probe_gate,  # the 'why' ladder: its depth, an answer to another question
+        )
+
+    # --- gates: each decides, or returns None to pass the turn on ---------------------------
+
+    def _limits(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if state.candidate_turns > MAX_CANDIDATE_TURNS:
+            return self._move_on(f"{MAX_CANDIDATE_TURNS} answers on one question")
+        if not turn.text and state.thinking:
+            state.thinking = False
+            return request_replies.back_from_thinking(self.persona)
+        state.thinking = False
+        if turn.text:
+            state.silent_turns = 0
+            return None
+        state.silent_turns += 1
+        if state.silent_turns >= 2:
+            return self._move_on("two silent answers in a row")
+        heard = "I didn't hear an answer. Take your time."
+        if turn.hints_in_a_row >= MAX_HINTS_IN_A_ROW - 1:
+            return InterviewerDecision(act="nudge", say=heard, reason="silent answer")
+        return self._hint(state, turn, "silent answer", prefix=heard + " ")
+
+    def _requests(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        """What the turn asks of the interviewer itself: never answered with a scenario fact."""
+        request = turn.request = self.request_reader(turn.text)
+        if request.kind == "hint":
+            return self._stuck_reply(state, turn, asked_for_hint=True)
+        if request.kind is not None and request.kind != "skip":
+            return self._answer_request(state, request, turn.text, turn.now_s)
+        if request.kind == "skip" or speech_acts.asks_to_move_on(turn.text):
+            return self._move_on("the candidate asked to move on")
+        if about_the_team(self.persona, state.question, turn.text):
+            return request_replies.questions_at_end(self.persona)
+        return None
+
+    def _time_box(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if turn.now_s - state.started_at_s >= state.question.time_box_s:
+            return self._move_on("the question's time box ran out")
+        return None
+
+    def _clarification(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if not speech_acts.is_mainly_clarifying(turn.text):
+            return None
+        # Words that sound like a request nobody could read for sure get facts only by their
+        # keywords, never by the model's pick: a request is not answered with a fact.
+        sure = turn.request.sure if turn.request is not None else True
+        return self._clarify(state, turn.text, llm_pick=sure)
+
+    def _closing(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        """A turn that only closes ("No, that's all, thank you.") ends the question; one that
+        only acknowledges ("Okay, thanks.") gets a nudge to go on. Neither is probed."""
+        if speech_acts.closes_turn(turn.text):
+            return self._move_on("the candidate closed the question")
+        if turn.after_offer and speech_acts.takes_offer(turn.text):
+            return self._move_on("the candidate took the offer to move on")
+        if speech_acts.acknowledges(turn.text) or (
+            turn.after_offer and speech_acts.declines_offer(turn.text)
+        ):
+            return InterviewerDecision(
+                act="nudge",
+                say=self.persona.requests.back_from_thinking,
+                reason="nothing to probe: an acknowledgement, or going on after an offer",
+            )
+        return None
+
+    def _stuck(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if not speech_acts.admits_not_knowing(turn.text):
+            return None
+        return self._stuck_reply(state, turn, asked_for_hint=False)
+
+    def _coding_coach(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        """The coding round's move on the candidate's code, if the question carries code."""
+        if self.coach is None:
+            return None
+        reply = self.coach.respond(state.question.id, turn.text)
+        if reply is None:
+            return None
+        return InterviewerDecision(
+            act=reply.act,
+            say=reply.say,
+            reason=f"the coding round: {reply.move}",
+            code_move=reply.move,
+            code_run=reply.run,
+        )
+
+    def _probe_gate(self, state: QuestionState, turn: CandidateTurn) -> InterviewerDecision:
+        if state.depth >= self.max_depth:
+            return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
+        # "I'd use X. That's my answer.": the follow-up is about X, never the courtesy.
+        text = speech_acts.without_closing(turn.text)
+        steer = self._steer_back(state, text)
+        return steer or self._probe(state, text, turn.drafted)
+
+    def _stuck_reply(
+        self, state: QuestionState, turn: CandidateTurn, *, asked_for_hint: bool
+    ) -> InterviewerDecision:
+        """A hint, then an offer to move on, then moving on: never three hints in a row (one
+        asked for may follow one given; "I don't know" after a hint gets the offer)."""
+        if turn.after_offer and not asked_for_hint:
+            return self._move_on("still stuck after the offer to move on")
+        may_hint = turn.hints_in_a_row < (MAX_HINTS_IN_A_ROW if asked_for_hint else 1)
+        if may_hint and state.hints_given < len(state.question.hints):
+            why = "the candidate asked for a hint" if asked_for_hint else "the candidate is stuck"
+            decision = self._hint(state, turn, why)
+        elif may_hint and asked_for_hint:
+            state.hints_in_a_row = turn.hints_in_a_row + 1
+            decision = InterviewerDecision(
+                act="hint", say=self.persona.requests.no_hint_left, reason="every hint used"
+            )
+        else:
+            state.offered_move_on = True
+            decision = request_replies.offer_move_on(self.persona)
+        return decision.model_copy(update={"request": "hint"}) if asked_for_hint else decision
+
+    def _hint(
+        self, state: QuestionState, turn: CandidateTurn, reason: str, prefix: str = ""
+    ) -> InterviewerDecision:
+        state.hints_in_a_row = turn.hints_in_a_row + 1
+        return InterviewerDecision(act="hint", say=prefix + self._next_hint(state), reason=reason)
 
     # --- acts -------------------------------------------------------------------------------
 
@@ -204,16 +352,6 @@ class InterviewerPolicy:
             return request_replies.time_left(persona, question, now_s - state.started_at_s)
         if kind == "right_track":
             return request_replies.right_track(persona)
-        if kind == "hint":
-            if state.hints_given < len(question.hints):
-                decision = InterviewerDecision(
-                    act="hint", say=self._next_hint(state), reason="the candidate asked for a hint"
-                )
-            else:
-                decision = InterviewerDecision(
-                    act="hint", say=persona.requests.no_hint_left, reason="every hint used"
-                )
-            return decision.model_copy(update={"request": "hint"})
         return self._take_correction(state, text, now_s)
 
     def _take_correction(

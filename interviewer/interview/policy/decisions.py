@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ...coding.models import CodeRun
+
 DecisionAct = Literal[
     "clarify",
     "probe",
@@ -22,6 +24,8 @@ DecisionAct = Literal[
     "think_time",
     "time_left",
     "nudge",
+    # the coding round's result of a run of the hidden tests (coding/coach.py)
+    "test_result",
 ]
 DecisionSource = Literal["rules", "llm", "fallback"]
 
@@ -71,3 +75,5 @@ class InterviewerDecision(BaseModel):
     corrected_text: str | None = None  # a self-correction: the answer as the candidate meant it
     retracted: list[tuple[int, int]] = Field(default_factory=list)  # spans taken back
     retracts_turns_back: int = 0  # the spans are in this turn (0) or that many answers back
+    code_move: str | None = None  # the coding round's move (coding/coach.py), if it spoke
+    code_run: CodeRun | None = None  # the run of the hidden tests this line reports

@@ -284,7 +284,7 @@ def content_phrase(text: str) -> str:
             ]
             initial = 0 if at_start else -1  # a capital there starts the sentence
             at_start = False
-            if speech_acts.COURTESY.search(clause):
+            if speech_acts.courtesy_or_closing(clause):
                 continue
             for a, b in _spans(tokens):
                 quote = " ".join(tokens[a:b]).strip(" ,;:-")
