@@ -40,8 +40,8 @@ from .probes import (
     validate_probe,
 )
 from .prompts import (
+    anchored_probe_messages,
     fact_pick_messages,
-    focus_note,
     probe_messages,
     probe_system_prompt,
 )
@@ -57,6 +57,7 @@ MAX_CANDIDATE_TURNS = 12
 MAX_HINTS_IN_A_ROW = 2  # a third "I don't know" in a row is offered to move on, not hinted
 STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
+DRAFT_TEMPERATURE = 0.3
 RETRY_TEMPERATURE = 0.8
 
 
@@ -490,23 +491,26 @@ class InterviewerPolicy:
         earlier = self._earlier_questions(state)
         draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:
-            # One retry, told exactly what was wrong.
-            retry = [
-                *messages,
-                ChatMessage(role="assistant", content=draft.question),
-                ChatMessage(
-                    role="user",
-                    content="That follow-up is unusable: "
-                    + "; ".join(problems)
-                    + ". "
-                    + focus_note(content_phrase(text))
-                    + " Write a new one.",
-                ),
-            ]
-            # Warmer than the first draft: at the same temperature a small model told what
-            # was wrong mostly writes the same question again.
+            # One retry: asked afresh about a phrase of the answer when there is one, else
+            # told exactly what was wrong (warmer: at the same temperature a small model
+            # mostly writes the same question again).
+            focus = content_phrase(text)
+            if focus:
+                retry = anchored_probe_messages(messages[0].content, text, focus, problems)
+                temperature = DRAFT_TEMPERATURE
+            else:
+                retry = [
+                    *messages,
+                    ChatMessage(role="assistant", content=draft.question),
+                    ChatMessage(
+                        role="user",
+                        content="That follow-up is unusable: " + "; ".join(problems) + ". "
+                        "Write it again.",
+                    ),
+                ]
+                temperature = RETRY_TEMPERATURE
             draft, problems = self._draft_probe(
-                retry, text, state.question, earlier, temperature=RETRY_TEMPERATURE
+                retry, text, state.question, earlier, temperature=temperature
             )
         elif draft is None:
             # Not even a why-question: ask again with the output constrained to one (slower
@@ -535,7 +539,7 @@ class InterviewerPolicy:
         candidate_text: str,
         question: Question,
         earlier: list[str],
-        temperature: float = 0.3,
+        temperature: float = DRAFT_TEMPERATURE,
         *,
         constrained: bool = False,
     ) -> tuple[ProbeDraft | None, list[str]]:

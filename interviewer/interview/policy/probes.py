@@ -140,7 +140,9 @@ def validate_probe(
         ):
             problems.append("the question gives away a point the candidate should find")
             break
-    if _ATTRIBUTES_CHOICE.search(q) and not _MADE_CHOICE.search(candidate_text):
+    if _ATTRIBUTES_CHOICE.search(q) and not _MADE_CHOICE.search(
+        speech_acts.strip_fillers(candidate_text)[0]  # "I will, you know, defer to ..."
+    ):
         # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
         # puts words in their mouth.
         problems.append("they made no choice here; ask what makes their claim hold")

@@ -60,11 +60,22 @@ PROBE_INSTRUCTION = (
 )
 
 
-def focus_note(phrase: str) -> str:
-    """Words of the answer a follow-up could be about, for the retry: a small model that
-    asked the example of its instructions instead of a question about this answer needs an
-    anchor in the answer itself."""
-    return f'Ask about their own words, for instance "{phrase}".' if phrase else ""
+def anchored_probe_messages(
+    system: str, answer: str, focus: str, problems: list[str]
+) -> list[ChatMessage]:
+    """The probe prompt again, its instruction naming words of the answer to ask about: for
+    the one retry. A 1.5B model shown its rejected question and told what was wrong mostly
+    writes it again (or the question's own words); asked afresh about a phrase of the answer,
+    it asks about the answer (benchmarks/followups.py)."""
+    return [
+        ChatMessage(role="system", content=system),
+        ChatMessage(
+            role="user",
+            content=f"(A follow-up was unusable: {'; '.join(problems)}. Ask one follow-up "
+            f'question about "{focus}" in this answer, naming it in the candidate\'s words.)'
+            f"\n\nCandidate: {answer}",
+        ),
+    ]
 
 
 def probe_messages(system: str, answer: str) -> list[ChatMessage]:
