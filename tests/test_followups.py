@@ -188,6 +188,8 @@ def test_nothing_quotable_gets_a_plain_question():
         "How did you know the schedule for the whole day worked",
         "Why did you decide to recruit twelve volunteers",
         "Sure! What did you learn from running the dance marathon",
+        "Based on the schedule you set up, what made the day run",
+        "How did you decide to recruit the volunteers",
         '{"question": "What would you do differently with the volunteers next time?"}',
     ],
 )

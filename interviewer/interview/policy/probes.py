@@ -113,6 +113,15 @@ _CLAIM = re.compile(
 )
 
 
+def _chooses_what_they_did(question: str, answer: str) -> bool:
+    """'How did you decide to prioritise the patients?' after 'I prioritised the patients':
+    the choice asked about is an action the answer tells (the word stems agree)."""
+    after = _ATTRIBUTES_CHOICE.split(question, maxsplit=1)[-1]
+    asked = [w for w in speech_acts.words(after)[:4] if w not in _FUNCTION_WORDS]
+    said = {w[:6] for w in naming_words(answer) if len(w) >= 5}
+    return any(len(w) >= 5 and w[:6] in said for w in asked)
+
+
 def validate_probe(
     draft: ProbeDraft,
     candidate_text: str,
@@ -140,8 +149,10 @@ def validate_probe(
         ):
             problems.append("the question gives away a point the candidate should find")
             break
-    if _ATTRIBUTES_CHOICE.search(q) and not _MADE_CHOICE.search(
-        speech_acts.strip_fillers(candidate_text)[0]  # "I will, you know, defer to ..."
+    if (
+        _ATTRIBUTES_CHOICE.search(q)
+        and not _MADE_CHOICE.search(speech_acts.strip_fillers(candidate_text)[0])
+        and not _chooses_what_they_did(q, candidate_text)
     ):
         # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
         # puts words in their mouth.
@@ -160,6 +171,8 @@ def validate_probe(
 _PROBE_START = re.compile(
     rf"(?:^|(?<=[.!:\n\"'*]))\s*\**\s*(?P<q>(?:{'|'.join(PROBE_OPENERS)}) [^?{{}}\"\n]*)"
 )
+# "Based on what you gathered, what made you ...": the question after a leading phrase.
+_AFTER_LEAD = re.compile(r"^[^?{}\"\n]{3,80}?,\s+(?P<q>(?:what|how|why|which) [^?{}\"\n]*)")
 
 
 def read_probe(text: str) -> ProbeDraft | None:
@@ -172,11 +185,12 @@ def read_probe(text: str) -> ProbeDraft | None:
     if text.startswith("{"):
         with contextlib.suppress(ValueError, AttributeError):
             text = str(json.loads(text).get("question", ""))
-    match = _PROBE_START.search(text)
+    match = _PROBE_START.search(text) or _AFTER_LEAD.match(text)
     if match is None:
         return None
+    question = match.group("q").strip().rstrip(".,;:!")
     try:
-        return ProbeDraft(question=match.group("q").strip().rstrip(".,;:!") + "?")
+        return ProbeDraft(question=question[0].upper() + question[1:] + "?")
     except ValidationError:
         return None
 
