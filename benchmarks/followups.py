@@ -168,9 +168,13 @@ class SilentBackend:
 
 
 def quote_of(decision: InterviewerDecision) -> str | None:
-    """The answer's words the follow-up repeats: its quote, else its target."""
+    """The answer's words the follow-up quotes: words in quotation marks, or the fallback's
+    target ("You said you'd use X"); a model's question that merely shares words quotes
+    nothing."""
     quoted = _QUOTED.search(decision.say)
-    return quoted.group(1) if quoted else decision.target
+    if quoted:
+        return quoted.group(1)
+    return decision.target if decision.source == "fallback" else None
 
 
 def follow_up(policy: InterviewerPolicy, question: Question, answer: MitAnswer) -> FollowUp:

@@ -217,7 +217,7 @@ PHRASE_LEAD_INS: tuple[str, ...] = (
     "as far as", "a lot of", "one of the things", "the thing is", "what i did was",
     "in order to", "order to",
     "like", "basically", "actually", "really", "just", "probably", "maybe", "also", "then",
-    "and", "but", "or", "so", "because", "cause", "which", "yeah", "yes", "yep", "okay", "ok",
+    "and", "but", "or", "so", "because", "which", "yeah", "yes", "yep", "okay", "ok",
     "oh", "well", "alright", "right", "sure", "now", "mhm", "mmhmm", "hmm",
 )  # fmt: skip
 # Vague extenders and comments on the question: never what a follow-up is about (courtesies
