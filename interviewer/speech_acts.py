@@ -209,6 +209,55 @@ def bare_words(text: str) -> list[str]:
     return [w.replace("'", "") for w in words(text) if w.replace("'", "")]
 
 
+# Words that open a phrase without saying anything yet: a follow-up that quotes the candidate
+# never starts its quote on these ("um so I think this past year" is quoted from "this past
+# year"). Matched word by word against bare_words, longest first.
+PHRASE_LEAD_INS: tuple[str, ...] = (
+    "i think", "i guess", "i mean", "i feel like", "i would say", "id say", "i would think",
+    "i suppose", "i believe", "you know", "kind of", "sort of", "i am going to", "im going to",
+    "i am going", "im going", "i was going to", "going to", "gonna", "i can think of",
+    "let me think", "let me see", "to be honest", "honestly", "in terms of",
+    "as far as", "a lot of", "one of the things", "the thing is", "what i did was",
+    "in order to", "order to",
+    "like", "basically", "actually", "really", "just", "probably", "maybe", "also", "then",
+    "and", "but", "or", "so", "because", "which", "yeah", "yes", "yep", "okay", "ok",
+    "oh", "well", "alright", "right", "sure", "now", "mhm", "mmhmm", "hmm",
+)  # fmt: skip
+# Vague extenders and comments on the question: never what a follow-up is about (courtesies
+# and hand-backs are COURTESIES and HAND_BACKS, below).
+VAGUE_PHRASES = _rx(
+    r"\b(good question|great question|nice to meet|that sort of stuff|that kind of stuff"
+    r"|stuff like that|things like that|and so on|and so forth|whatever)\b"
+)
+
+
+def strip_lead_ins(tokens: list[str]) -> list[str]:
+    """``tokens`` (original words) without the hesitations and lead-ins
+    (:data:`PHRASE_LEAD_INS`) at their start."""
+    leads = sorted((lead.split() for lead in PHRASE_LEAD_INS), key=len, reverse=True)
+    start = 0
+    while start < len(tokens):
+        bare = [w.replace("'", "") for t in tokens[start : start + 5] for w in words(t)]
+        if not bare:
+            start += 1  # punctuation only
+            continue
+        if bare[0] in HESITATION_WORDS or re.fullmatch(_HESITATION, bare[0]):
+            start += 1
+            continue
+        lead = next((n for n in leads if bare[: len(n)] == n), None)
+        if lead is None:
+            break
+        start += len(lead)
+    return tokens[start:]
+
+
+def opens_with_filler(phrase: str) -> bool:
+    """Whether a phrase starts with a hesitation or a lead-in ("um", "so I think", "I am
+    going"): quoted, it would say nothing."""
+    tokens = phrase.split()
+    return bool(tokens) and strip_lead_ins(tokens) != tokens
+
+
 # --- questions ------------------------------------------------------------------------------
 # Words people say before the question itself: "so, um, how many users...".
 _LEAD_IN = r"so|and|okay|ok|um|uh|first|just|also|right|well|alright"
@@ -477,6 +526,18 @@ def _reading(sentence: str) -> tuple[bool, bool]:
     rest = _COURTESY.sub(" ", without_hand_back).split()
     only = bool(said) and all(w in _FILL for w in rest) and rest != said.split()
     return only, without_hand_back != said
+
+
+def courtesy_or_closing(text: str) -> bool:
+    """Whether a phrase is only a courtesy, or holds a hand-back, a thank-you or a vague
+    extender ("got it", "that's my answer", "thanks", "stuff like that"): a follow-up never
+    quotes it. "We had a great turnout" is none of these."""
+    said = " ".join(bare_words(text))
+    return (
+        _reading(text)[0]
+        or bool(_HAND_BACK.search(said) or VAGUE_PHRASES.search(text))
+        or bool(re.search(r"\b(thank you|thanks)\b", said))
+    )
 
 
 def closes_turn(text: str) -> bool:

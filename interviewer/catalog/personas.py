@@ -281,10 +281,22 @@ class Question(_Strict):
         return match_facts(self.scenario_facts, text)
 
 
+class FollowUpKind(_Strict):
+    """One kind of follow-up a round asks, for the interviewer model: what it asks about, and
+    one example of it."""
+
+    kind: str = Field(min_length=1)
+    asks: str = Field(min_length=1, description="what this follow-up asks about")
+    example: str = Field(pattern=r"^[^?]+\?$", description="one example, a single question")
+
+
 class QuestionBank(_Strict):
     round: RoundType
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
+    follow_ups: list[FollowUpKind] = Field(
+        default_factory=list, description="the kinds of follow-up this round asks"
+    )
     questions: list[Question] = Field(min_length=1)
 
 
@@ -530,6 +542,15 @@ def load_catalog(directory: Path | None = None) -> Catalog:
 def round_title(round: str) -> str:
     """The bank title of ``round`` in the catalogue every interview reads (``personas_dir``)."""
     return load_catalog().round_title(round)
+
+
+def round_follow_ups(round: str) -> list[FollowUpKind]:
+    """The kinds of follow-up ``round`` asks (its bank's ``follow_ups:``); none when the
+    catalogue cannot be read, so a prompt never fails on it."""
+    try:
+        return list(load_catalog().bank(round).follow_ups)
+    except ConfigError:
+        return []
 
 
 def round_titles(rounds: list[str]) -> list[str]:

@@ -10,10 +10,7 @@ follow-up, so the interview never stalls on a bad generation.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,16 +19,28 @@ from typing import TYPE_CHECKING, Protocol
 from pydantic import ValidationError
 
 from ... import speech_acts
-from ...catalog.personas import Persona, Question, load_catalog
-from ...errors import ConfigError, LLMOutputError
+from ...catalog.personas import Persona, Question
+from ...catalog.rounds import probes_knowledge
+from ...errors import LLMOutputError
 from ...llm.base import ChatMessage, LLMBackend
 from ...speech_requests import RequestReading, read_request
 from . import request_replies
 from .closing import about_the_team
 from .corrections import correct
-from .decisions import MAX_PROBE_WORDS, FactPick, InterviewerDecision, ProbeDraft
+from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
+from .off_topic import REDIRECT_REASON, other_topic, redirect_line
+from .probes import (
+    content_phrase,
+    content_words,
+    fallback_probe,
+    read_probe,
+    second_person,
+    shared_phrase,
+    validate_probe,
+)
 from .prompts import (
+    anchored_probe_messages,
     fact_pick_messages,
     probe_messages,
     probe_system_prompt,
@@ -48,10 +57,8 @@ MAX_CANDIDATE_TURNS = 12
 MAX_HINTS_IN_A_ROW = 2  # a third "I don't know" in a row is offered to move on, not hinted
 STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
-_STOPWORDS = frozenset(
-    """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
-    that this my our you your would will so then just like um uh use using""".split()
-)
+DRAFT_TEMPERATURE = 0.3
+RETRY_TEMPERATURE = 0.8
 
 
 @dataclass
@@ -97,162 +104,8 @@ class CodeCoach(Protocol):
     def respond(self, question_id: str, text: str) -> CoachReply | None: ...
 
 
-def answers_other_question(question: Question, text: str) -> Question | None:
-    """The bank question this answer fits at least twice as well as the one asked."""
-    from ...grading.substance import closer_question  # the grader's reader, one for both
-
-    try:
-        catalog = load_catalog()
-    except ConfigError:
-        return None
-    return closer_question(catalog, question, text)
-
-
 def first_sentence(text: str) -> str:
     return next(iter(speech_acts.sentences(text)), text.strip())
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in speech_acts.words(text) if w not in _STOPWORDS]
-
-
-_THIRD_PERSON = re.compile(r"\bthe candidate('s)?\b", re.IGNORECASE)
-# The verb before "the candidate" agrees with it: "does the candidate" becomes "do you".
-_AGREEING_VERB = re.compile(r"\b(does|is|was|has)(\s+the candidate\b(?!'s))", re.IGNORECASE)
-_SECOND_PERSON_VERB = {"does": "do", "is": "are", "was": "were", "has": "have"}
-
-
-def second_person(question: str) -> str:
-    """'Why does the candidate choose X?' -> 'Why do you choose X?' (small models slip)."""
-    question = _AGREEING_VERB.sub(
-        lambda m: _SECOND_PERSON_VERB[m.group(1).lower()] + m.group(2), question
-    )
-    return _THIRD_PERSON.sub(lambda m: "your" if m.group(1) else "you", question)
-
-
-def shared_phrase(question: str, answer: str) -> str:
-    """The longest run of the answer's words that the question repeats: what it names."""
-    asked = speech_acts.words(question)
-    said = speech_acts.words(answer)
-    best: list[str] = []
-    for i in range(len(said)):
-        for j in range(len(asked)):
-            n = 0
-            while i + n < len(said) and j + n < len(asked) and said[i + n] == asked[j + n]:
-                n += 1
-            run = said[i : i + n]
-            if content_words(" ".join(run)) and len(run) > len(best):
-                best = run
-    while best and best[0] in _STOPWORDS:
-        best = best[1:]
-    while best and best[-1] in _STOPWORDS:
-        best = best[:-1]
-    return " ".join(best)
-
-
-def validate_probe(
-    draft: ProbeDraft,
-    candidate_text: str,
-    question: Question,
-    earlier_questions: list[str] | None = None,
-) -> list[str]:
-    """Why a drafted probe is unusable; empty when it is fine."""
-    problems = []
-    q = draft.question.strip()
-    if q.count("?") != 1 or not q.endswith("?"):
-        problems.append("ask exactly one question, ending with a question mark")
-    if len(q.split()) > MAX_PROBE_WORDS:
-        problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
-    said = set(content_words(candidate_text))
-    named = set(content_words(q)) & said
-    if len(named) < min(2, len(said)):
-        problems.append("the question must name a choice or claim from their last answer")
-    for point in question.strong_points:
-        point_words = set(content_words(point)) - said
-        if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
-            point_words
-        ):
-            problems.append("the question gives away a point the candidate should find")
-            break
-    if _ATTRIBUTES_CHOICE.search(q) and not _MADE_CHOICE.search(candidate_text):
-        # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
-        # puts words in their mouth.
-        problems.append("they made no choice here; ask what makes their claim hold")
-    asked = set(content_words(q))
-    for earlier in earlier_questions or []:
-        before = set(content_words(earlier))
-        if asked and len(asked & before) >= 0.8 * len(asked):
-            problems.append("that repeats an earlier question; probe their latest answer")
-            break
-    return problems
-
-
-_ATTRIBUTES_CHOICE = re.compile(
-    r"\b(?:choose|chose|choosing|pick|picked|opt|opted|go with|went with|decide|decided|select|"
-    r"selected|prefer|use|using)\b",
-    re.IGNORECASE,
-)
-_MADE_CHOICE = re.compile(
-    r"\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our)\b.{0,30}\b(?:use|using|choose|chose|pick|picked|"
-    r"go with|went with|prefer|opt|select|train|build|start with|rely on|apply|add|try)\b"
-    r"|\b(?:use|choose|pick|go with|start with)\b",
-    re.IGNORECASE,
-)
-# "It is fast enough for the budget": a claim about a thing, probed as "what makes it ...?"
-_CLAIM = re.compile(
-    r"^(?P<subject>it|this|that|(?:the|a|an|our|my) [\w -]{1,40}?)\s+(?:is|are|'s|will be|would be)"
-    r"\s+(?P<rest>[^.!?]{3,90})",
-    re.IGNORECASE,
-)
-
-_PROBE_START = re.compile(r"\b(Why|What made you)\b[^?{}\"\n]*")
-
-
-def read_probe(text: str) -> ProbeDraft | None:
-    """The why-question in an LLM reply, or None.
-
-    The reply normally is the question itself, cut before its question mark by the stop
-    sequence; a model that wrapped it in JSON or a preamble ("Sure! Why ...") still counts.
-    """
-    text = text.strip()
-    if text.startswith("{"):
-        with contextlib.suppress(ValueError, AttributeError):
-            text = str(json.loads(text).get("question", ""))
-    match = _PROBE_START.search(text)
-    if match is None:
-        return None
-    try:
-        return ProbeDraft(question=match.group(0).strip().rstrip(".,;:!") + "?")
-    except ValidationError:
-        return None
-
-
-def _trim(phrase: str, max_words: int) -> str:
-    """The first words of a phrase, without a dangling 'and'/'the' at the end."""
-    words = phrase.split()[:max_words]
-    while words and words[-1].lower() in _STOPWORDS:
-        words.pop()
-    return " ".join(words)
-
-
-def fallback_probe(candidate_text: str) -> tuple[str, str]:
-    """A deterministic 'why' that names the candidate's own choice: (target, question)."""
-    match = speech_acts.CHOICE.search(candidate_text)
-    if match:
-        verb, target = match.group(1).lower(), _trim(match.group(2), 8)
-        return target, f"You said you'd {verb} {target}. Why that, rather than an alternative?"
-    for sentence in speech_acts.sentences(candidate_text):
-        claim = _CLAIM.match(sentence.strip())
-        if claim and not _MADE_CHOICE.search(sentence):
-            subject = claim.group("subject")
-            subject = subject if subject.lower() != "that" else "it"
-            rest = _trim(claim.group("rest").rstrip(".!? "), 12)
-            target = f"{subject} is {rest}"
-            return target, f"What makes {subject[0].lower() + subject[1:]} {rest}?"
-        if len(content_words(sentence)) >= 3:
-            target = _trim(sentence.rstrip(".!?"), 10)
-            return target, f'You said "{target}". Why is that the right call here?'
-    return "", "Why did you choose that approach?"
 
 
 def _llm_probe(
@@ -332,19 +185,18 @@ class InterviewerPolicy:
         raise AssertionError("the last gate, the probe, always decides")
 
     def _steer_back(self, state: QuestionState, text: str) -> InterviewerDecision | None:
-        """An answer to another question is steered back once, not probed on its words."""
+        """An answer about another question of this round is steered back once, in the
+        question's own words, not probed on its words (policy/off_topic.py)."""
         if state.steered_back or len(text.split()) < STEER_MIN_WORDS:
             return None
-        rival = answers_other_question(state.question, text)
+        rival = other_topic(state.question, text)
         if rival is None:
             return None
         state.steered_back += 1
         return InterviewerDecision(
             act="hint",
-            say=f"Let's come back to the question: I'm asking about "
-            f"{state.question.title.lower()}, not {rival.title.lower()}. "
-            + first_sentence(state.question.prompt),
-            reason=f"the answer reads as one to '{rival.id}'",
+            say=redirect_line(state.question),
+            reason=f"{REDIRECT_REASON} (it reads as an answer to '{rival.id}')",
         )
 
     def gates(self) -> tuple[Callable[[QuestionState, CandidateTurn], Decided], ...]:
@@ -639,18 +491,27 @@ class InterviewerPolicy:
         earlier = self._earlier_questions(state)
         draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:
-            # One retry, told exactly what was wrong.
-            retry = [
-                *messages,
-                ChatMessage(role="assistant", content=draft.question),
-                ChatMessage(
-                    role="user",
-                    content="That follow-up is unusable: "
-                    + "; ".join(problems)
-                    + ". Write it again.",
-                ),
-            ]
-            draft, problems = self._draft_probe(retry, text, state.question, earlier)
+            # One retry: asked afresh about a phrase of the answer when there is one, else
+            # told exactly what was wrong (warmer: at the same temperature a small model
+            # mostly writes the same question again).
+            focus = content_phrase(text)
+            if focus:
+                retry = anchored_probe_messages(messages[0].content, text, focus, problems)
+                temperature = DRAFT_TEMPERATURE
+            else:
+                retry = [
+                    *messages,
+                    ChatMessage(role="assistant", content=draft.question),
+                    ChatMessage(
+                        role="user",
+                        content="That follow-up is unusable: " + "; ".join(problems) + ". "
+                        "Write it again.",
+                    ),
+                ]
+                temperature = RETRY_TEMPERATURE
+            draft, problems = self._draft_probe(
+                retry, text, state.question, earlier, temperature=temperature
+            )
         elif draft is None:
             # Not even a why-question: ask again with the output constrained to one (slower
             # per token, but a small model cannot wander off).
@@ -661,7 +522,7 @@ class InterviewerPolicy:
         state.depth += 1
         if draft is not None and not problems:
             return _llm_probe(state, draft, text, llm_seconds=seconds)
-        target, question = fallback_probe(text)
+        target, question = fallback_probe(text, story=not probes_knowledge(state.question.round))
         log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
         return InterviewerDecision(
             act="probe",
@@ -678,7 +539,7 @@ class InterviewerPolicy:
         candidate_text: str,
         question: Question,
         earlier: list[str],
-        temperature: float = 0.3,
+        temperature: float = DRAFT_TEMPERATURE,
         *,
         constrained: bool = False,
     ) -> tuple[ProbeDraft | None, list[str]]:
@@ -704,6 +565,6 @@ class InterviewerPolicy:
         draft = read_probe(completion.text)
         if draft is None:
             log.info("probe draft is not one why-question: %r", completion.text[:200])
-            return None, ["the reply was not one question starting with 'Why'"]
+            return None, ["the reply was not one follow-up question"]
         draft.question = second_person(draft.question)
         return draft, validate_probe(draft, candidate_text, question, earlier)
