@@ -50,7 +50,7 @@ def _topic_text(q: Question) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    from ...grading.substance import stems  # the grader's word stems: one stemmer for both
+    from ...grading.stems import stems  # the grader's word stems: one stemmer for both
 
     return stems(text)
 
