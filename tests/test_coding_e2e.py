@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -92,20 +91,24 @@ def test_wrong_file_records_failures_and_grades_lower(tmp_path):
     assert card["dimensions"]["correctness"]["score"] < 4
 
 
-def test_infinite_loop_is_killed_within_the_limit_and_the_session_goes_on(tmp_path):
+def test_infinite_loop_is_stopped_by_a_limit_and_the_session_goes_on(tmp_path):
     code = tmp_path / "precision.py"
     code.write_text(
         "import itertools\n\ndef precision_recall(y_true, y_pred):\n"
         "    return sum(itertools.count())\n"
     )
-    started = time.monotonic()
     proc = practice(code, tmp_path / "out", ["/run", "Let me run the tests again."])
     assert proc.returncode == 0, proc.stderr[-3000:]
     session = load_session(only_session(tmp_path / "out"))
     assert session.complete and session.turns[-1].act == "wrap_up"
     assert len(session.code_runs) == 2  # the interview went on after the first kill
+    # Stopped by a limit, and the sentence names it: the CPU limit on a quiet machine, the
+    # wall clock on a busy one (which one comes first is the machine's speed, not a result).
+    stopped_by = (
+        f"The run used more than {LIMITS.cpu_s} seconds of CPU and was stopped.",
+        f"The run did not finish within {LIMITS.wall_s:g} seconds and was stopped.",
+    )
     for run in session.code_runs:
         assert run.timed_out and run.passed == 0
-        assert run.duration_s < LIMITS.wall_s + 3, run.duration_s
-    assert "stopped" in session.code_runs[0].sentence
-    assert time.monotonic() - started < 1800
+        assert run.first_failure in stopped_by, run.first_failure
+        assert run.sandbox_error is None

@@ -155,3 +155,15 @@ def test_a_final_run_that_cannot_load_is_named_in_the_scorecard_as_the_candidate
     dims = graded([run])
     assert dims["correctness"].score == 1
     assert dims["correctness"].rationale == f"The final code could not be tested: {problem}"
+
+
+def test_a_run_the_sandbox_failed_says_nothing_of_the_code():
+    from interviewer.coding.sandbox import SANDBOX_FAILED
+
+    broken = _run(100.0, 0, total=0, problem=SANDBOX_FAILED, sandbox_error="bwrap: execvp ...")
+    dims = graded([broken])
+    assert dims["correctness"].score is None  # not scored, rather than scored 1
+    assert "sandbox failed" in (dims["correctness"].not_observed_reason or "")
+    # A later run that reached the code is judged alone.
+    dims = graded([broken, _run(110.0, 8)])
+    assert dims["correctness"].score == 4, dims["correctness"].rationale

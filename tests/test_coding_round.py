@@ -81,3 +81,22 @@ def test_a_question_without_code_is_left_to_the_policy(tmp_path):
     round_ = CodingRound(tmp_path, clock=lambda: 0.0)
     assert round_.start("cd-reservoir-sampling") is None
     assert round_.respond("cd-reservoir-sampling", "/run") is None
+
+
+def test_a_sandbox_that_cannot_run_is_said_as_such_and_not_graded_against_the_code(
+    tmp_path, monkeypatch
+):
+    from interviewer.coding import sandbox
+
+    # A wrapper that fails before Python starts, as bubblewrap did with a venv under /tmp.
+    monkeypatch.setattr(sandbox, "isolation", lambda: ("failing", ("false",)))
+    mine = tmp_path / "mine.py"
+    mine.write_text(TASK.reference.read_text())
+    folder = run_session(tmp_path, [(None, "/run")], replies=["Why that?"] * 6, code_file=mine)
+    session = load_session(folder)
+    [run] = session.code_runs
+    assert run.sandbox_error and "INTERVIEWER_SANDBOX_ISOLATION=none" in run.sandbox_error
+    line = next(t for t in session.turns if t.index == run.turn)
+    assert line.text.startswith(sandbox.SANDBOX_FAILED) and "Fix that" not in line.text
+    card = grade_session(session, load_rubric())
+    assert card.dimensions["correctness"].score is None

@@ -378,7 +378,9 @@ def test_a_request_to_move_on_is_not_a_clarifying_question() -> None:
         "decline the ones above a cost threshold, because review capacity is limited.\n"
     )
     dim = grade_text(text).dimensions["clarifying_questions"]
-    assert dim.score == 1, dim.rationale
+    # Requests are no evidence at all: what is left (25 words) is too little to judge.
+    assert dim.score is None, dim.rationale
+    assert not any("move on" in e.quote or "hint" in e.quote for e in dim.evidence)
 
 
 def test_a_reason_word_in_a_fragment_is_not_reasoning() -> None:

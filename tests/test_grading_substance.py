@@ -46,7 +46,7 @@ def test_points_are_quoted_verbatim_from_the_answer() -> None:
     points = [e for e in dim.evidence if e.kind.startswith("strong point")]
     assert len(points) >= 3
     assert all(e.quote in GOOD_FRAUD and e.turn == 1 for e in points)
-    assert any("word rules" in note for note in card.notes)  # the method is said
+    assert any("read in meaning" in note for note in card.notes)  # the method is said
 
 
 def test_a_keyword_list_an_answer_elsewhere_and_i_dont_know_score_1() -> None:

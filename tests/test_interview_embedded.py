@@ -4,7 +4,12 @@ real OpenAI-compatible server on loopback, through scripted candidate turns."""
 from __future__ import annotations
 
 import pytest
-from llm_helpers import embedded_backend, qwen_model_path, shared_llama_server
+from llm_helpers import (
+    SERVER_REPLY_TIMEOUT_S,
+    embedded_backend,
+    qwen_model_path,
+    shared_llama_server,
+)
 
 from interviewer.catalog.personas import load_catalog
 from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState, content_words
@@ -92,7 +97,13 @@ def test_probe_through_a_real_openai_compatible_server():
     """The openai backend against llama-cpp-python's own server on loopback, Qwen loaded."""
     qwen_model_path()
     server = shared_llama_server("qwen")
-    backend = OpenAIBackend(model="qwen", base_url=server.base_url, api_key=None, max_retries=1)
+    backend = OpenAIBackend(
+        model="qwen",
+        base_url=server.base_url,
+        api_key=None,
+        max_retries=1,
+        timeout_s=SERVER_REPLY_TIMEOUT_S,
+    )
     state = new_state()
     state.history.append(("candidate", LADDER[0]))
     decision = policy_for(backend).decide(state, LADDER[0], 30)

@@ -62,15 +62,78 @@ def test_unanswerable_question_invites_an_assumption(question):
     assert decision.act == "clarify" and decision.say == NOT_SPECIFIED
 
 
-def test_dont_know_gets_hints_in_order_then_moves_on(question):
+def test_dont_know_three_times_gets_a_hint_then_an_offer_to_move_on_then_moves_on(question):
     backend, policy, state = make(question, [])
-    said = [
-        policy.decide(state, "Honestly, I don't know where to start.", 5) for _ in question.hints
-    ]
-    assert [d.act for d in said] == ["hint"] * len(question.hints)
-    assert [d.say for d in said] == question.hints
-    assert policy.decide(state, "I'm still not sure, no idea.", 5).act == "move_on"
+    said = [policy.decide(state, "I don't know.", 5) for _ in range(3)]
+    assert [d.act for d in said] == ["hint", "nudge", "move_on"]
+    assert said[0].say == question.hints[0]
+    assert said[1].say == policy.persona.requests.offer_move_on
     assert backend.requests == []
+
+
+def test_hints_come_in_order_but_never_three_in_a_row(question):
+    backend, policy, state = make(question, [])
+    said = []
+    for _ in question.hints:
+        said.append(policy.decide(state, "Honestly, I'm not sure.", 5))
+        policy.decide(state, "Okay, thanks.", 5)  # takes the hint in: the run is broken
+    assert [d.say for d in said] == question.hints
+    # Asked for outright, a second hint may follow the first; a third in a row never does.
+    _, policy, state = make(question, [])
+    asked = [policy.decide(state, "Could you give me a hint?", 5) for _ in range(3)]
+    assert [d.act for d in asked] == ["hint", "hint", "nudge"]
+    assert asked[2].say == policy.persona.requests.offer_move_on
+    assert all(d.request == "hint" for d in asked)
+    assert backend.requests == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "act"),
+    [
+        ("Yes, let's do that.", "move_on"),
+        ("Sure.", "move_on"),
+        ("No, that's all, thanks.", "move_on"),
+        ("Still no idea, sorry.", "move_on"),
+        ("No, let me try again.", "nudge"),
+    ],
+)
+def test_the_reply_to_the_offer_to_move_on(question, reply, act):
+    backend, policy, state = make(question, [])
+    policy.decide(state, "I don't know.", 5)
+    assert policy.decide(state, "I don't know.", 5).say == policy.persona.requests.offer_move_on
+    decision = policy.decide(state, reply, 5)
+    assert decision.act == act and backend.requests == []
+    if act == "nudge":  # they go on: the next "I don't know" is a fresh start, with a hint
+        assert policy.decide(state, "I don't know.", 5).act == "hint"
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "No, that's all, thank you.",
+        "I think that's my answer.",
+        "That's it.",
+        "Nothing more to add, thanks.",
+        "okay i'm done",
+    ],
+)
+def test_a_closing_phrase_closes_the_question_and_is_never_probed(question, closing):
+    backend, policy, state = make(question, [])
+    decision = policy.decide(state, closing, 5)
+    assert decision.act == "move_on" and backend.requests == []
+
+
+def test_an_acknowledgement_gets_a_nudge_not_a_probe(question):
+    backend, policy, state = make(question, [])
+    decision = policy.decide(state, "Okay, thanks.", 5)
+    assert decision.act == "nudge" and backend.requests == []
+
+
+def test_a_probe_never_quotes_the_closing_phrase_of_an_answer(question):
+    backend, policy, state = make(question, ["not json at all"] * 3)
+    decision = policy.decide(state, CHOICE + " That's my answer, thank you.", 5)
+    assert decision.act == "probe" and decision.source == "fallback"
+    assert "answer" not in decision.say.lower() and "thank" not in decision.say.lower()
 
 
 def test_why_ladder_stops_at_its_depth(question):
@@ -231,7 +294,11 @@ def test_an_answer_to_another_question_is_steered_back_not_probed(catalog):
     )
     decision = policy.decide(state, recommender, 30)
     assert decision.act == "hint" and backend.requests == []
-    assert "payment fraud detection" in decision.say and "video recommendations" in decision.say
+    # It says what it asked, in the question's words, and never names the other question.
+    assert "I was asking you to design a system that detects fraudulent card payments" in (
+        decision.say
+    )
+    assert "recommend" not in decision.say.lower()
     # Once per question: a second off-topic answer is probed like any other.
     assert policy._steer_back(state, recommender) is None
 

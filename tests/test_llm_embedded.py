@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Literal
 
 import pytest
@@ -123,12 +122,10 @@ def test_same_model_is_loaded_once() -> None:
 def test_corrupt_model_file_gives_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF" + b"\x00" * 4096)  # right magic, garbage inside
-    started = time.monotonic()
     with pytest.raises(LLMUnavailableError) as info:
         EmbeddedBackend(bad, n_threads=1)
     assert "could not load" in info.value.message
     assert info.value.hint
-    assert time.monotonic() - started < 30
 
 
 def test_missing_model_file_gives_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

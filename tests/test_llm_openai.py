@@ -8,6 +8,7 @@ from typing import Literal
 
 import pytest
 from llm_helpers import (
+    SERVER_REPLY_TIMEOUT_S,
     LlamaServer,
     free_port,
     llama_server,
@@ -43,7 +44,7 @@ MESSAGES = [
 
 
 def test_plain_completion(smollm2_server: LlamaServer) -> None:
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url)
+    backend = OpenAIBackend("smollm2", smollm2_server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S)
     assert isinstance(backend, LLMBackend)
     completion = backend.complete(
         [ChatMessage(role="user", content="Say hello in one short sentence.")], max_tokens=30
@@ -54,7 +55,7 @@ def test_plain_completion(smollm2_server: LlamaServer) -> None:
 
 
 def test_structured_output_auto_uses_json_object_with_schema(smollm2_server: LlamaServer) -> None:
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url)
+    backend = OpenAIBackend("smollm2", smollm2_server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S)
     completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
     Decision.model_validate_json(completion.text)  # the grammar forced the enum and keys
     assert backend.structured_mode == "json_object"
@@ -63,25 +64,46 @@ def test_structured_output_auto_uses_json_object_with_schema(smollm2_server: Lla
 def test_rejected_json_schema_form_falls_back_once(smollm2_server: LlamaServer) -> None:
     """Ask as if this were OpenAI (json_schema first): the llama.cpp server rejects that form,
     the backend steps down to json_object+schema and remembers it."""
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url)
+    backend = OpenAIBackend("smollm2", smollm2_server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S)
     backend._wire_modes = ["json_schema", "json_object", "prompt", "plain"]
     completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
     Decision.model_validate_json(completion.text)
     assert backend.structured_mode == "json_object"
 
 
+def count_requests(backend: OpenAIBackend) -> list[dict]:
+    """Every request the backend sends to the server (the real client still sends it)."""
+    sent: list[dict] = []
+    completions = backend._client.chat.completions
+    create = completions.create
+
+    def counted(**request):
+        sent.append(request)
+        return create(**request)
+
+    completions.create = counted  # type: ignore[method-assign]
+    return sent
+
+
 def test_explicit_unsupported_mode_is_a_clear_error(smollm2_server: LlamaServer) -> None:
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url, json_mode="json_schema")
-    started = time.monotonic()
+    backend = OpenAIBackend(
+        "smollm2",
+        smollm2_server.base_url,
+        json_mode="json_schema",
+        timeout_s=SERVER_REPLY_TIMEOUT_S,
+    )
+    sent = count_requests(backend)
     with pytest.raises(LLMError) as info:
         backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=20)
     assert not isinstance(info.value, LLMUnavailableError)
     assert "refused" in info.value.message
-    assert time.monotonic() - started < 5, "a format rejection must not be retried"
+    assert len(sent) == 1, "a format rejection must not be retried"
 
 
 def test_prompt_mode_puts_the_schema_in_the_prompt(smollm2_server: LlamaServer) -> None:
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url, json_mode="prompt")
+    backend = OpenAIBackend(
+        "smollm2", smollm2_server.base_url, json_mode="prompt", timeout_s=SERVER_REPLY_TIMEOUT_S
+    )
     completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
     # json_object mode guarantees JSON syntax, not the schema: a 135M model may miss keys.
     import json
@@ -90,7 +112,7 @@ def test_prompt_mode_puts_the_schema_in_the_prompt(smollm2_server: LlamaServer) 
 
 
 def test_streaming(smollm2_server: LlamaServer) -> None:
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url)
+    backend = OpenAIBackend("smollm2", smollm2_server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S)
     deltas = list(
         backend.stream([ChatMessage(role="user", content="List three colours.")], max_tokens=40)
     )
@@ -103,20 +125,26 @@ def test_streaming(smollm2_server: LlamaServer) -> None:
 def test_dead_server_fails_fast_after_bounded_retries() -> None:
     port = free_port()  # nothing listens there
     backend = OpenAIBackend("smollm2", f"http://127.0.0.1:{port}/v1", timeout_s=5, max_retries=2)
+    sent = count_requests(backend)
     started = time.monotonic()
     with pytest.raises(LLMUnavailableError) as info:
         backend.complete(MESSAGES, max_tokens=10)
     elapsed = time.monotonic() - started
     assert f"cannot reach the LLM server at http://127.0.0.1:{port}/v1" in info.value.message
     assert "embedded" in (info.value.hint or "")
-    assert 1.0 <= elapsed < 10  # 0.5 s + 1 s of backoff, then give up
+    # Bounded: the first try and two retries, then give up (the backoff's schedule and time
+    # budget are checked on a fake clock in test_llm_settings.py).
+    assert len(sent) == 3
+    assert elapsed >= 1.5  # it did wait between tries: 0.5 s, then 1 s (a floor, any machine)
     with pytest.raises(LLMUnavailableError):
         list(backend.stream(MESSAGES, max_tokens=10))
 
 
 def test_server_killed_mid_conversation() -> None:
     with llama_server(smollm2_model_path()) as server:
-        backend = OpenAIBackend("smollm2", server.base_url, timeout_s=60, max_retries=1)
+        backend = OpenAIBackend(
+            "smollm2", server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S, max_retries=1
+        )
         assert backend.complete(MESSAGES, max_tokens=10).text
         # Killed while streaming a long reply...
         deltas = backend.stream(
@@ -141,5 +169,7 @@ def test_missing_key_for_openai_itself_is_a_clear_error() -> None:
 
 
 def test_local_server_needs_no_key(smollm2_server: LlamaServer) -> None:
-    backend = OpenAIBackend("smollm2", smollm2_server.base_url, api_key=None)
+    backend = OpenAIBackend(
+        "smollm2", smollm2_server.base_url, api_key=None, timeout_s=SERVER_REPLY_TIMEOUT_S
+    )
     assert backend.complete(MESSAGES, max_tokens=5).completion_tokens > 0

@@ -7,7 +7,7 @@ import json
 import logging
 
 import pytest
-from llm_helpers import LlamaServer, shared_llama_server
+from llm_helpers import SERVER_REPLY_TIMEOUT_S, LlamaServer, shared_llama_server
 from pydantic import ValidationError
 
 from interviewer.errors import LLMUnavailableError
@@ -99,7 +99,12 @@ def test_factory_builds_embedded_smollm2(clean_env: pytest.MonkeyPatch) -> None:
 def test_factory_builds_openai_against_loopback(
     clean_env: pytest.MonkeyPatch, smollm2_server: LlamaServer
 ) -> None:
-    settings = LLMSettings(backend="openai", model="smollm2", base_url=smollm2_server.base_url)
+    settings = LLMSettings(
+        backend="openai",
+        model="smollm2",
+        base_url=smollm2_server.base_url,
+        timeout_s=SERVER_REPLY_TIMEOUT_S,
+    )
     backend = make_backend(settings)
     assert isinstance(backend, OpenAIBackend)
     completion = backend.complete([ChatMessage(role="user", content="Hi")], max_tokens=5)

@@ -89,6 +89,7 @@ def test_a_plan_without_llm_work_while_speaking_feeds_the_preparer_nothing() -> 
     source = LiveMicrophoneAnswers.__new__(LiveMicrophoneAnswers)
     source.recorder, source.transcriber, source.on_frame = Recorder(), None, None
     source.microphone = ListeningMicrophone(source.recorder)
+    source.on_words, source.turn_model = None, None
     source.plan = plan_for(ONE_SLOW_CORE)
     original = microphone.IncrementalTranscriber
     microphone.IncrementalTranscriber = Incremental  # type: ignore[misc]

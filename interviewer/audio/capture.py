@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import AudioError, NoInputDeviceError
-from ..turns.endpointing import EndpointConfig, EndPolicy, EndReason, TurnEndPolicy
+from ..turns.endpointing import (
+    EndpointConfig,
+    EndPolicy,
+    EndReason,
+    HearsAudio,
+    TurnEndPolicy,
+)
 from .io import SAMPLE_RATE
 from .playback import sounddevice_module
 from .vad import VADParams, VADState, VoiceActivityDetector, rms_dbfs
@@ -143,6 +149,10 @@ class MicrophoneRecorder:
         self.vad_params = vad or VADParams()
         self.realtime = realtime
         self.dropped_frames = 0
+
+    def check_input(self) -> None:
+        """Raise NoInputDeviceError when this recorder has nothing to record from."""
+        require_input(self.device)
 
     # -- raw frames -------------------------------------------------------------------------
 
@@ -309,6 +319,8 @@ class TurnDetector:
         index = len(self._chunks) - 1
         self._seen += frame.size
         update = self.vad.process(frame)
+        if isinstance(self.policy, HearsAudio):
+            self.policy.hear(frame)  # a policy that listens to the voice (turns/voice_end.py)
         ms = 1000 / self.sample_rate
         decision = self.policy.decide(
             int(update.silence_samples * ms), int(update.speech_samples * ms), words

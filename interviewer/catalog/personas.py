@@ -89,6 +89,16 @@ class RequestLines(_Strict):
     back_from_thinking: str = Field(
         default="No rush. Whenever you're ready, start with what you have so far.", min_length=1
     )
+    offer_move_on: str = Field(
+        default="That's fine, it happens. Shall we move on to something else?",
+        min_length=1,
+        description="said after a hint did not help: the next 'I don't know' moves on",
+    )
+    questions_at_end: str = Field(
+        default="Good question. Let's keep it for the end, when there's time for your questions.",
+        min_length=1,
+        description="a question about the interviewer's own team, asked mid-question",
+    )
 
     @field_validator("*")
     @classmethod
@@ -116,6 +126,62 @@ class TeamFact(_Fact):
     topic: Literal["team", "stack", "success", "drift", "tech_debt"]
 
 
+# Said whatever the candidate did (the close of an interview, a break, moving on, the end of
+# their questions), so these lines must not judge: praise after a session of "I don't know"
+# contradicts the scorecard.
+UNJUDGED_LINES = ("closing", "break_line", "move_on_line")
+PRAISE: tuple[str, ...] = (
+    "good conversation",
+    "great conversation",
+    "good discussion",
+    "great discussion",
+    "good session",
+    "great session",
+    "good interview",
+    "great interview",
+    "good job",
+    "great job",
+    "nice job",
+    "good work",
+    "great work",
+    "nice work",
+    "well done",
+    "covered that well",
+    "good answer",
+    "great answer",
+    "good answers",
+    "great answers",
+    "good questions",
+    "great questions",
+    "impressive",
+    "excellent",
+    "brilliant",
+    "fantastic",
+    "you did great",
+    "you did well",
+    "really good",
+    "really well",
+)
+_PRAISE = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in PRAISE) + r")\b", re.IGNORECASE)
+
+
+def praise_in(line: str) -> str | None:
+    """The praise in a line said whatever the candidate did, if any."""
+    match = _PRAISE.search(line.replace("’", "'"))
+    return match.group(0) if match else None
+
+
+def _unjudged(text: str) -> str:
+    """A line said however the interview went: praise is an error in the file."""
+    praise = praise_in(text)
+    if praise:
+        raise ValueError(
+            f"{praise!r} praises the candidate, but this line is said however the "
+            "interview went; keep it neutral (a thanks, what happens next)"
+        )
+    return text
+
+
 class CandidateQuestions(_Strict):
     """The end of a round: the candidate's questions, answered only from ``about``."""
 
@@ -124,11 +190,20 @@ class CandidateQuestions(_Strict):
         default="That's not something I can speak to, I'm afraid. Anything else?", min_length=1
     )
     more: str = Field(default="Anything else?", min_length=1)
-    thanks: str = Field(default="Thanks, those were good questions.", min_length=1)
+    thanks: str = Field(
+        default="Thank you.",
+        min_length=1,
+        description="a remark, not a question, ends the round (perhaps with no question asked)",
+    )
     no_questions: str = Field(default="No problem.", min_length=1)
     about: list[TeamFact] = Field(
         default_factory=list, description="the team, stack, success, drift and tech debt"
     )
+
+    @field_validator("thanks")
+    @classmethod
+    def _no_praise(cls, text: str) -> str:
+        return _unjudged(text)
 
     @field_validator("about")
     @classmethod
@@ -162,6 +237,11 @@ class Persona(_Strict):
     @classmethod
     def _known_placeholders(cls, text: str) -> str:
         return _check_placeholders(text, _OPENING_FIELDS)
+
+    @field_validator(*UNJUDGED_LINES)
+    @classmethod
+    def _no_praise(cls, text: str) -> str:
+        return _unjudged(text)
 
     def say(self, line: str, round_title: str = "") -> str:
         """One of this persona's lines with ``{name}`` and ``{round_title}`` filled in."""
@@ -201,10 +281,22 @@ class Question(_Strict):
         return match_facts(self.scenario_facts, text)
 
 
+class FollowUpKind(_Strict):
+    """One kind of follow-up a round asks, for the interviewer model: what it asks about, and
+    one example of it."""
+
+    kind: str = Field(min_length=1)
+    asks: str = Field(min_length=1, description="what this follow-up asks about")
+    example: str = Field(pattern=r"^[^?]+\?$", description="one example, a single question")
+
+
 class QuestionBank(_Strict):
     round: RoundType
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
+    follow_ups: list[FollowUpKind] = Field(
+        default_factory=list, description="the kinds of follow-up this round asks"
+    )
     questions: list[Question] = Field(min_length=1)
 
 
@@ -223,13 +315,19 @@ def match_facts(facts: list[_FactT], text: str) -> list[_FactT]:
     Plain word matching on purpose: it is predictable, testable, and the policy can hand the
     matches to the LLM rather than trusting it to pick facts from the whole list.
     """
-    said = " " + " ".join(_stems(text)) + " "
-    scored = []
-    for order, fact in enumerate(facts):
-        hits = sum(1 for k in fact.keywords if f" {' '.join(_stems(k))} " in said)
-        if hits:
-            scored.append((-hits, order, fact))
+    scored = [
+        (-hits, order, fact) for order, (hits, fact) in enumerate(fact_hits(facts, text)) if hits
+    ]
     return [fact for _, _, fact in sorted(scored, key=lambda item: item[:2])]
+
+
+def fact_hits(facts: list[_FactT], text: str) -> list[tuple[int, _FactT]]:
+    """Each fact with how many of its keywords occur in ``text``."""
+    said = " " + " ".join(_stems(text)) + " "
+    return [
+        (sum(1 for k in fact.keywords if f" {' '.join(_stems(k))} " in said), fact)
+        for fact in facts
+    ]
 
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)
@@ -444,6 +542,15 @@ def load_catalog(directory: Path | None = None) -> Catalog:
 def round_title(round: str) -> str:
     """The bank title of ``round`` in the catalogue every interview reads (``personas_dir``)."""
     return load_catalog().round_title(round)
+
+
+def round_follow_ups(round: str) -> list[FollowUpKind]:
+    """The kinds of follow-up ``round`` asks (its bank's ``follow_ups:``); none when the
+    catalogue cannot be read, so a prompt never fails on it."""
+    try:
+        return list(load_catalog().bank(round).follow_ups)
+    except ConfigError:
+        return []
 
 
 def round_titles(rounds: list[str]) -> list[str]:

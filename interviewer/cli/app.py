@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InterviewerError
 
@@ -30,6 +34,44 @@ def _root(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+
+
+T = TypeVar("T")
+PROGRESS_AFTER_S = 2.0
+
+
+def after_a_while(what: str, work: Callable[[], T], after_s: float = PROGRESS_AFTER_S) -> T:
+    """Run ``work``; if it takes longer than ``after_s``, show a moving bar on stderr until it
+    ends (a quick grade prints nothing extra). Errors reach the caller unchanged."""
+    done = threading.Event()
+    result: list[T] = []
+    error: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            error.append(exc)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=run, name=what, daemon=True)
+    worker.start()
+    if not done.wait(after_s):
+        with Progress(
+            TextColumn(f"{what}…"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress:
+            progress.add_task(what, total=None)
+            while not done.wait(0.1):
+                pass
+    worker.join()
+    if error:
+        raise error[0]
+    return result[0]
 
 
 def fail(exc: InterviewerError) -> None:

@@ -10,7 +10,7 @@ import typer
 from ..catalog.rounds import round_list
 from ..grading import grade_target
 from ..report import render_scorecard
-from .app import app, console
+from .app import after_a_while, app, console
 
 
 @app.command()
@@ -39,8 +39,11 @@ def grade(
     judge_model: str | None = typer.Option(None, "--judge-model", help="Model for --judge."),
 ) -> None:
     """Grade a transcript offline: every score cites the candidate's words and their time."""
-    card, folder = grade_target(
-        target, round=round, rubric_path=rubric, judge=judge, judge_model=judge_model
+    card, folder = after_a_while(
+        "grading",
+        lambda: grade_target(
+            target, round=round, rubric_path=rubric, judge=judge, judge_model=judge_model
+        ),
     )
     if as_json:
         typer.echo(json.dumps(card.model_dump(mode="json"), indent=2, ensure_ascii=False))

@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
+from ..audio import smart_turn
 from ..llm.gguf import bundled_model_path, smollm2_model_path
 from ..llm.health import remember_success, run_check
 from ..llm.settings import LLMSettings
@@ -46,9 +47,15 @@ def models(
         _, stt = resolve_model(None)
         console.print(f"speech model ready: {stt}", highlight=False)
         return
+    turn_model = smart_turn.model_path()
     table = Table("role", "model", "where")
     table.add_row(
         "speech to text", "tiny.en (bundled)", str(bundled_model_dir() or "not installed")
+    )
+    table.add_row(
+        "end of turn (voice)",
+        "Smart Turn v3.2 (pipecat-ai 1.14.0, BSD-2-Clause)",
+        str(turn_model) if turn_model.is_file() else "not installed: words and silence",
     )
     table.add_row(
         "interviewer (default)", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "assembled on first use"

@@ -7,8 +7,11 @@ about what the run showed.
     after that:        a "why" on a choice visible in the code (code_probes.yaml), and a
                        pointed question when "O(n)" was said over a loop nested in a loop
 
-Anything else goes to the ordinary policy (clarify, probe, hint). :class:`CodingRound` owns
-one :class:`CodeWorkspace` per coding question that carries code.
+The interviewer's policy consults these moves as one of its gates, after requests, clarifying
+questions and a closed or stuck turn (interview/policy/decide.py): "how would you test it?"
+waits until the candidate's questions are answered. Anything the coach leaves goes on to the
+'why' probe. :class:`CodingRound` owns one :class:`CodeWorkspace` per coding question that
+carries code.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -65,9 +69,9 @@ def load_probes(root: Path | None = None) -> list[tuple[re.Pattern[str], str]]:
 class CoachReply:
     """An interviewer line the coding round says instead of the policy's."""
 
-    act: str  # an InterviewerAct: "test_result" for a run's result, "probe" for a question
+    act: Literal["test_result", "probe"]  # a run's result, or a question about the code
     say: str
-    meta: dict = field(default_factory=dict)
+    move: str  # which move: run, ask_testing, complexity_check, code_choice
     run: CodeRun | None = None
 
 
@@ -163,7 +167,7 @@ class CodingRound:
                 and not talk.talks_about_testing(text)
             ):
                 moves.asked_testing = True
-                return CoachReply("probe", ASK_TESTING, {"code_move": "ask_testing"})
+                return CoachReply("probe", ASK_TESTING, "ask_testing")
             return None
         if not workspace.runs[-1].all_passed:
             return None
@@ -177,20 +181,21 @@ class CodingRound:
                     f"Your code loops over {nested[0]} inside a loop over {nested[0]}. "
                     "Walk me through what that costs."
                 )
-                return CoachReply("probe", line, {"code_move": "complexity_check"})
+                return CoachReply("probe", line, "complexity_check")
         for pattern, ask in self.probes:
             if len(moves.probed) >= MAX_CODE_PROBES:
                 break
             if ask not in moves.probed and pattern.search(code):
                 moves.probed.add(ask)
-                return CoachReply("probe", ask, {"code_move": "code_choice"})
+                return CoachReply("probe", ask, "code_choice")
         return None
 
     def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves) -> CoachReply:
         self.on_status("running the hidden tests…")
         run = workspace.run()
-        meta = {"code_move": "run", "code_sha256": run.sha256, "passed": run.passed}
-        if run.problem:
+        if run.sandbox_error:
+            line = f"{run.sentence} Walk me through what your code does instead."
+        elif run.problem:
             line = f"{run.sentence} Fix that, then run it again."
         elif not run.all_passed:
             case = run.first_failing_input
@@ -204,7 +209,7 @@ class CodingRound:
             line = f"{run.sentence} {ASK_COMPLEXITY}"
         else:
             line = f"{run.sentence} Is there an input you would still want to try?"
-        return CoachReply("test_result", line, meta, run=run)
+        return CoachReply("test_result", line, "run", run=run)
 
 
 def open_editor(path: Path) -> None:

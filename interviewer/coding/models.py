@@ -43,6 +43,10 @@ class RunResult(_Model):
     problem: str | None = Field(
         default=None, description="why no test could run: empty file, syntax error, ..."
     )
+    sandbox_error: str | None = Field(
+        default=None,
+        description="the sandbox itself failed (not the code): what went wrong and what to do",
+    )
     duration_s: float = 0.0
     isolation: str = Field(default="", description="how the run was isolated, e.g. 'unshare -n'")
     cases: list[CaseResult] = Field(default_factory=list)
@@ -93,6 +97,9 @@ class CodeRun(_Model):
     first_failing_input: str | None = None
     first_failure: str | None = None
     problem: str | None = None
+    sandbox_error: str | None = Field(
+        default=None, description="the sandbox failed, not the code: this run says nothing of it"
+    )
     sentence: str = Field(default="", description="what the interviewer said about it")
     duration_s: float = 0.0
     turn: int | None = Field(default=None, description="the interviewer turn that reported it")
@@ -112,6 +119,7 @@ class CodeRun(_Model):
             first_failing_input=result.first_failing_input,
             first_failure=result.first_failure,
             problem=result.problem,
+            sandbox_error=result.sandbox_error,
             sentence=result.sentence(),
             duration_s=result.duration_s,
             **fields,

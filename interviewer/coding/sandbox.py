@@ -9,13 +9,18 @@ The file is copied into a fresh temporary folder and tested by ``harness.py`` un
   files), open files, no core dumps, and processes where the kernel counts them;
 - its own process group, killed whole at the wall-clock limit;
 - no network, where ``unshare`` (or bubblewrap) works on this machine: detected once, by
-  trying it, never assumed. bubblewrap also makes everything outside the folder read-only;
+  running this interpreter under it exactly as a run does, never assumed. bubblewrap also
+  makes everything outside the folder read-only, and gives the run an empty /tmp (with this
+  interpreter's folders bound back in when they live under /tmp);
 - inside, an audit hook that refuses writes and deletions outside the folder, new processes
   and sockets, a timer per test, and a cap on print().
 
 This is a guard against accidents in a practice tool run by the candidate on their own code
 (an infinite loop, a 10 GB list, ``shutil.rmtree`` on the wrong path), not a jail for hostile
 code: without bubblewrap, code that works around the audit hook on purpose is not stopped.
+
+A run that fails before the candidate's code is loaded (the sandbox cannot start Python) is
+reported as that, with what to do (``RunResult.sandbox_error``), never as the code failing.
 """
 
 from __future__ import annotations
@@ -43,6 +48,11 @@ log = logging.getLogger(__name__)
 
 HARNESS = Path(__file__).with_name("harness.py")
 SOLUTION_NAME = "solution.py"
+# What the candidate hears when the sandbox itself fails; the details go to sandbox_error.
+SANDBOX_FAILED = (
+    "The tests could not run: the sandbox that runs them failed on this machine before your "
+    "code was loaded. That is a setup problem, not your code."
+)
 # The report channel stays small (one short JSON line per test); more is a harness fault.
 MAX_REPORT_BYTES = 1_000_000
 
@@ -73,7 +83,7 @@ class SandboxLimits(BaseModel):
         )
 
 
-# Tried in order; the first that runs `true` on this machine wraps every run.
+# Tried in order; the first that runs this interpreter (as a real run does) wraps every run.
 _BWRAP = [
     "bwrap",
     "--unshare-all",
@@ -85,25 +95,110 @@ _BWRAP = [
     "/dev",
     "--proc",
     "/proc",
-    "--tmpfs",
-    "/tmp",
 ]
+# A fresh, empty /tmp inside: other programs' temporary files stay out of sight.
+_SCRATCH = Path("/tmp")
 _UNSHARE_CHOICES = [
     ["unshare", "--net", "--pid", "--fork", "--kill-child"],
     ["unshare", "--map-root-user", "--net", "--pid", "--fork", "--kill-child"],
     ["unshare", "--map-root-user", "--net"],
     ["unshare", "--net"],
 ]
+# What to do when no sandbox can start Python here (said once, in the log and the session).
+_SANDBOX_HINT = (
+    "check that bubblewrap (or unshare) can run {exe} on this machine, or set "
+    "INTERVIEWER_SANDBOX_ISOLATION=none to run the hidden tests without isolation"
+)
 
 
-def _works(prefix: list[str]) -> bool:
+def interpreter_paths() -> list[Path]:
+    """The folders this interpreter needs to start and import from: its virtual
+    environment, the installation it was made from, the executable's folder (as invoked and
+    resolved) and the site-packages (where a task's NumPy comes from)."""
+    import site
+
+    found = [
+        sys.prefix,
+        sys.exec_prefix,
+        sys.base_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(sys.executable),
+        *site.getsitepackages(),
+    ]
+    out: list[Path] = []
+    for path in found:
+        # Both the path as written and where its symbolic links lead: either may lie under
+        # the scratch folder, and the process inside follows the links.
+        for form in (os.path.abspath(path), os.path.realpath(path)):
+            if Path(form) not in out:
+                out.append(Path(form))
+    return out
+
+
+def _shown_inside(scratch: Path, paths: list[Path]) -> list[Path]:
+    """The outermost of ``paths`` that the fresh ``scratch`` would hide, to bind back."""
+    inside = sorted({p for p in paths if p != scratch and p.is_relative_to(scratch)})
+    return [p for p in inside if not any(p != q and p.is_relative_to(q) for q in inside)]
+
+
+def bwrap_prefix() -> list[str]:
+    """bubblewrap's arguments: the root read-only, a fresh /tmp, and this interpreter's
+    folders bound back into it when they live there (a clone or a virtual environment under
+    /tmp: without them Python itself is hidden and no run starts)."""
+    prefix = list(_BWRAP)
+    paths = interpreter_paths()
+    if _SCRATCH in paths:
+        return prefix  # the interpreter lives in /tmp itself: keep /tmp as it is (read-only)
+    prefix += ["--tmpfs", str(_SCRATCH)]
+    for path in _shown_inside(_SCRATCH, paths):
+        prefix += ["--ro-bind", str(path), str(path)]
+    return prefix
+
+
+def _command(prefix: tuple[str, ...] | list[str], folder: Path, args: list[str]) -> list[str]:
+    """This interpreter running ``args`` in ``folder``, inside the isolation ``prefix``."""
+    command = [sys.executable, "-I", "-B", *args]
+    if prefix and prefix[0] == "bwrap":
+        return [*prefix, "--bind", str(folder), str(folder), "--chdir", str(folder), *command]
+    return [*prefix, *command]
+
+
+def _environment(folder: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(folder),
+        "LANG": "C.UTF-8",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def _probe(prefix: list[str]) -> str | None:
+    """Run what a real run runs (this interpreter, under this prefix, in a fresh folder bound
+    in, with the run's limits), with a program that does nothing: None when it works, else
+    why not. A generous timeout: a busy machine must not cost the isolation."""
     if shutil.which(prefix[0]) is None:
-        return False
-    try:
-        done = subprocess.run([*prefix, "true"], capture_output=True, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
+        return f"{prefix[0]} is not installed"
+    with tempfile.TemporaryDirectory(prefix="interviewer-probe-") as tmp:
+        folder = Path(tmp)
+        nproc = _count_user_tasks() + SandboxLimits().extra_processes
+        try:
+            done = subprocess.run(
+                _command(prefix, folder, ["-c", "pass"]),
+                cwd=folder,
+                env=_environment(folder),
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=60,
+                preexec_fn=_limit_child(SandboxLimits(), nproc),
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            return str(exc)
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip()[-300:]
+        return said or f"exit status {done.returncode}"
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -111,11 +206,13 @@ def isolation() -> tuple[str, tuple[str, ...]]:
     """(name, command prefix) of the network isolation that works here; ('none', ()) if none."""
     if os.environ.get("INTERVIEWER_SANDBOX_ISOLATION") == "none":
         return "none", ()
-    if _works([*_BWRAP, "--chdir", "/"]):
-        return "bubblewrap", tuple(_BWRAP)
-    for prefix in _UNSHARE_CHOICES:
-        if _works(prefix):
-            return " ".join(prefix), tuple(prefix)
+    for name, prefix in [("bubblewrap", bwrap_prefix())] + [
+        (" ".join(p), p) for p in _UNSHARE_CHOICES
+    ]:
+        why = _probe(prefix)
+        if why is None:
+            return name, tuple(prefix)
+        log.info("sandbox: %s cannot run %s here (%s)", name, sys.executable, why)
     log.info("no working unshare or bubblewrap: runs keep the network")
     return "none", ()
 
@@ -233,21 +330,8 @@ def run_tests(solution: Path, tests_source: str, limits: SandboxLimits | None = 
             "case_timeout_s": limits.case_timeout_s,
             "output_limit_bytes": limits.output_limit_bytes,
         }
-        command = [sys.executable, "-I", "-B", "harness.py"]
-        if prefix and prefix[0] == "bwrap":
-            command = [*prefix, "--bind", str(folder), str(folder), "--chdir", str(folder)] + [
-                *command
-            ]
-        elif prefix:
-            command = [*prefix, *command]
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(folder),
-            "LANG": "C.UTF-8",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-        }
+        command = _command(prefix, folder, ["harness.py"])
+        env = _environment(folder)
         report = bytearray()
         nproc = _count_user_tasks() + limits.extra_processes
         killed_at_wall = False
@@ -267,6 +351,9 @@ def run_tests(solution: Path, tests_source: str, limits: SandboxLimits | None = 
                     start_new_session=True,  # its own process group, killed whole
                     preexec_fn=_limit_child(limits, nproc),
                 )
+            except (OSError, subprocess.SubprocessError) as exc:
+                os.close(read_fd)
+                return _sandbox_failed(name, f"cannot start {command[0]}: {exc}", started)
             finally:
                 os.close(write_fd)  # the child holds its own copy
             reader = threading.Thread(target=_read_all, args=(read_fd, report), daemon=True)
@@ -294,13 +381,35 @@ def run_tests(solution: Path, tests_source: str, limits: SandboxLimits | None = 
         stopped = None if done else _death(proc.returncode, killed_at_wall, limits)
         signum = -proc.returncode if proc.returncode < 0 else proc.returncode - 128
         timed_out = not done and (killed_at_wall or signum == signal.SIGXCPU)
-        if stopped and not lines:
-            tail = (folder / "stderr.txt").read_text("utf-8", "replace")[-300:]
-            log.info("sandbox run stopped before reporting: %s", tail)
+        if not lines:
+            # The harness reports its start before it loads the candidate's file: a run that
+            # never reported anything failed in the sandbox or in starting Python.
+            said = (folder / "stderr.txt").read_text("utf-8", "replace").strip()[-300:]
+            if not said:
+                said = (
+                    f"Python had not started within {limits.wall_s:g} s"
+                    if killed_at_wall
+                    else f"exit status {proc.returncode}, nothing on stderr"
+                )
+            return _sandbox_failed(name, said, started)
         result = _result(lines, stopped=stopped, timed_out=timed_out)
     result.isolation = name
     result.duration_s = round(time.perf_counter() - started, 3)
     return result
+
+
+def _sandbox_failed(name: str, why: str, started: float) -> RunResult:
+    """A run that failed before the candidate's code was loaded: the machine's fault, said
+    as such (to the candidate, the log and the session), never as a failure of the code."""
+    detail = f"the sandbox ({name}) could not run the tests: {' '.join(why.split())}"
+    hint = _SANDBOX_HINT.format(exe=sys.executable)
+    log.warning("%s; %s", detail, hint)
+    return RunResult(
+        problem=SANDBOX_FAILED,
+        sandbox_error=f"{detail}. To fix it: {hint}.",
+        isolation=name,
+        duration_s=round(time.perf_counter() - started, 3),
+    )
 
 
 def _kill_group(pid: int) -> None:

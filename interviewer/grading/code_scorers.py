@@ -10,16 +10,14 @@ turns it into its Verdict (so this module never imports scorers.py: no import cy
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from .. import speech_acts as talk
 from ..coding.complexity import stated_time_degrees
 from ..coding.models import CodeRun
 from . import evidence as ev
+from .context import Context
 from .scorecard import Evidence
-
-if TYPE_CHECKING:
-    from .scorers import Context
 
 
 @dataclass
@@ -74,7 +72,16 @@ def _question_score(runs: list[CodeRun]) -> tuple[int, str]:
 
 
 def correctness(ctx: Context) -> CodeVerdict:
-    runs = sorted(ctx.session.code_runs, key=lambda r: r.time)
+    # A run the sandbox itself failed says nothing about the code.
+    runs = sorted((r for r in ctx.session.code_runs if not r.sandbox_error), key=lambda r: r.time)
+    if not runs and ctx.session.code_runs:
+        return CodeVerdict(
+            None,
+            [],
+            "",
+            "The hidden tests could not run on this machine (the sandbox failed), so the "
+            "code's correctness is not scored.",
+        )
     if not runs:
         if ctx.session.code_versions:
             return CodeVerdict(

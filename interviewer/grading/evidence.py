@@ -19,6 +19,7 @@ from ..speech_acts import (
     ABSOLUTE,
     ASSUMPTION,
     FILLER,
+    HESITATION,
     OPTIONS,
     REASONING,
     REJECTION,
@@ -483,11 +484,16 @@ def star_parts(sentences: list[Sentence]) -> list[Hit]:
 
 
 # --- delivery --------------------------------------------------------------------------------
-def fillers(sentences: list[Sentence]) -> list[Hit]:
+def fillers(sentences: list[Sentence], rx: re.Pattern[str] = FILLER) -> list[Hit]:
     hits: list[Hit] = []
     for s in _live(sentences):
-        hits += [Hit("filler", s, m.start(), m.end()) for m in FILLER.finditer(s.text)]
+        hits += [Hit("filler", s, m.start(), m.end()) for m in rx.finditer(s.text)]
     return hits
+
+
+def hesitations(sentences: list[Sentence]) -> list[Hit]:
+    """Um, uh and the like: the fillers the delivery level counts."""
+    return fillers(sentences, HESITATION)
 
 
 # --- mazes: the words a spoken answer takes back --------------------------------------------

@@ -20,6 +20,8 @@ from ..errors import SessionError
 from ..session.models import Session
 from ..session.store import atomic_write_text
 from ..speech_acts import ANNOUNCED_PAUSE, FILLER, word_count
+from .context import Context
+from .overall import OVERALL_METHOD, finish
 from .rubric import Rubric, load_rubric
 from .scorecard import (
     SCORECARD_FILE,
@@ -28,9 +30,8 @@ from .scorecard import (
     DimensionScore,
     Evidence,
     Scorecard,
-    finish,
 )
-from .scorers import SCORERS, Context
+from .scorers import SCORERS
 from .sentences import candidate_sentences
 from .substance import METHOD_NOTE as SUBSTANCE_METHOD_NOTE
 from .transcript import read_target
@@ -160,6 +161,7 @@ def grade_session(
     ignored = [s for s in sentences if s.ignored]
     if dims.get(SUBSTANCE_DIMENSION) and dims[SUBSTANCE_DIMENSION].score is not None:
         notes.append(SUBSTANCE_METHOD_NOTE)
+    notes.append(OVERALL_METHOD)
     card = Scorecard(
         session_id=session.id,
         rubric_id=rubric.id,

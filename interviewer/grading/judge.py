@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field, ValidationError
 from ..errors import LLMError
 from ..llm.base import ChatMessage, LLMBackend
 from ..session.models import Session
+from .overall import finish
 from .rubric import Rubric
-from .scorecard import Evidence, Scorecard, finish
+from .scorecard import Evidence, Scorecard
 from .sentences import Sentence, candidate_sentences, time_span
 
 log = logging.getLogger(__name__)

@@ -7,20 +7,15 @@ candidate said too little for the behaviour to be judged). A 1 is a finding, nev
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..session.models import utc_now
 
-if TYPE_CHECKING:  # the rubric module imports the scorers, which import this one
-    from .rubric import Rubric
-
 SCORECARD_VERSION = 1
 PRACTISE_ITEMS = 3
 SUBSTANCE_DIMENSION = "substance"
-# The overall is at most the substance level plus this: below the next level's half-way mark.
-SUBSTANCE_CAP_MARGIN = 0.4
 SCORECARD_FILE = "scorecard.json"
 
 
@@ -97,33 +92,3 @@ class Scorecard(_Model):
 
     def scores(self) -> dict[str, int | None]:
         return {dim_id: dim.score for dim_id, dim in self.dimensions.items()}
-
-
-def finish(card: Scorecard, rubric: Rubric) -> None:
-    """Overall score and what to practise next, from the dimension scores (re-run after a judge)."""
-    observed = [(d.score, d.weight) for d in card.dimensions.values() if d.score is not None]
-    if observed:
-        card.overall = round(sum(s * w for s, w in observed) / sum(w for _, w in observed), 2)
-        # The overall follows substance: however many process boxes an answer ticks, a
-        # buzzword list, an off-topic answer or a run of "I don't know" is not Solid.
-        said = card.dimensions.get(SUBSTANCE_DIMENSION)
-        if said is not None and said.score is not None:
-            card.overall = min(card.overall, said.score + SUBSTANCE_CAP_MARGIN)
-        card.overall_level_name = rubric.level_names.get(int(card.overall + 0.5))
-    order = {d.id: i for i, d in enumerate(rubric.dimensions)}
-    weak = sorted(
-        ((d.score, d) for d in card.dimensions.values() if d.score is not None and d.score < 4),
-        key=lambda pair: (pair[0], -pair[1].weight, order.get(pair[1].id, 0)),
-    )
-    card.practise_next = []
-    for score, d in weak[:PRACTISE_ITEMS]:
-        dim = rubric.dimension(d.id)
-        card.practise_next.append(
-            PractiseItem(
-                dimension=d.id,
-                name=d.name,
-                score=score,
-                advice=dim.practise.strip(),
-                next_level=dim.anchors[score + 1],
-            )
-        )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..session.models import Session, Turn
 from ..speech_acts import sentence_spans, strip_fillers
+from ..speech_requests import REQUEST_KINDS, read_request
 
 MAX_QUOTE_CHARS = 220
 
@@ -66,9 +67,17 @@ class Sentence:
         return self.clean_index[min(start, len(self.clean_index) - 1)], self.clean_index[last] + 1
 
 
+# What a candidate asks of the interviewer ("could you say the question again?", "I'm not
+# sure I follow") is no evidence for any dimension: not a trade-off, not an admission.
+# A self-correction ("sorry, I meant the median") carries content and is kept.
+_NOT_EVIDENCE_REQUESTS = frozenset(REQUEST_KINDS) - {"self_correction"}
+
+
 def _ignored_reason(text: str) -> str | None:
     if _INSTRUCTION_RE.search(text):
         return "addressed to the grader"
+    if read_request(text).kind in _NOT_EVIDENCE_REQUESTS:
+        return "a request to the interviewer"
     tokens = [t.strip(".,;:!?\"'()").lower() for t in text.split()]
     tokens = [t for t in tokens if t]
     if len(tokens) >= 8 and sum(t in _FUNCTION_WORDS for t in tokens) / len(tokens) < 0.06:

@@ -2,11 +2,13 @@
 
 For a question from the bank (``personas/questions/``):
 
-- a *strong point* counts when one of the candidate's own sentences carries it: a sentence of
-  at least :data:`MIN_POINT_WORDS` words, not a list of terms, sharing at least two content
-  stems with the point, one of them distinctive in the bank (used by few strong points). One
-  sentence makes at most one point, and a sentence that touches four or more points at once
-  is a list of terms, not an explanation: naming the vocabulary never scores;
+- a *strong point* that states a fact counts when one of the candidate's own sentences
+  (at least :data:`MIN_POINT_WORDS` words, not a list of terms) says it in any words: the
+  sentence's all-MiniLM-L6-v2 cosine with the point reaches :data:`POINT_MADE` (``meaning.py``).
+  One sentence makes at most one point, and a sentence that touches four or more points at
+  once is a list of terms, not an explanation. A strong point that names a criterion ("makes
+  clear what the candidate personally did") is met by the sentence its story checker finds
+  (``story.py``; which checker, in ``rubrics/point_checks.yaml``);
 - a claim *contradicts* a reference fact when the sentence names one of the fact's keywords
   and says one of its ``contradicted_by`` phrases (data in the bank, not code);
 - the answer is *off the question* when its words match another bank question at least twice
@@ -17,8 +19,8 @@ Each of these is level 1. Otherwise the share of strong points made sets the lev
 less per contradicted fact. A question that is not in the bank has no strong points to read
 against: its answer is judged only for a run of "I don't know", else "not observed".
 
-These are word rules (milliseconds for a 10-minute transcript): they miss points said in
-words that share nothing with the point's own. The scorecard says so in its notes.
+Sentence vectors are cached by text for the process, so a re-grade costs little; a 10-minute
+transcript is read in well under a second once the model is loaded (about one second).
 """
 
 from __future__ import annotations
@@ -31,54 +33,25 @@ from functools import lru_cache
 
 from ..catalog.personas import Catalog, Question, load_catalog
 from ..errors import ConfigError
-from ..speech_acts import words
 from . import evidence as ev
+from . import story
+from .embedder import MODEL_PACKAGE
+from .meaning import MeaningReader
 from .sentences import Sentence
+from .stems import STOP as _STOP
+from .stems import stems
+from .vector_cache import VectorCache
 
 MIN_POINT_WORDS = 6
+POINT_MADE = 0.55  # cosine of a strong point with the sentence that makes it
+_WORD = re.compile(r"[a-z0-9]+")
 LIST_POINTS = 4  # a sentence touching this many strong points is a list of terms
 METHOD_NOTE = (
-    "Substance was read with word rules (strong points matched by shared stems in the "
-    "candidate's own sentences), not by a language model: a point made in entirely different "
-    "words can be missed."
+    "Substance was read in meaning (each strong point matched to the candidate's closest "
+    "sentence by a sentence-embedding model) and criteria such as 'what the candidate "
+    "personally did' by story checkers, not by an LLM: a point made across several "
+    "sentences can be missed."
 )
-
-_STOP = frozenset(
-    """a an the and or but to of in on for with is are was were be been being i i'd i'm
-    we we'd it it's that this these those my our you your would will so then just like um uh
-    use using used uses as at by from into over under than such e g eg etc not no nor
-    can could should may might must do does did done doing have has had having there their
-    them they what how which when why who where because if else also only some any all each
-    every more most less least very much many one two three first second other others
-    about across after before between both during out up down off again further once here
-    describes describe explains explain mentions mention proposes propose shows show states
-    state makes make clear candidate candidate's personally way ways thing things well good
-    right rather instead where possible including include includes plus e.g i.e via
-    whether kind sort lot really think know say said get got go going want need""".split()
-)
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-_SUFFIXES = ("ations", "ation", "ings", "ing", "edly", "ed", "es", "s", "ly", "e")
-
-
-def stem(word: str) -> str:
-    """A crude stem: one common suffix off, then the first six letters, so "changed",
-    "changing" and "change" meet, and "evaluates" meets "evaluation"."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4 and not word.endswith("ss"):
-            word = word[: -len(suffix)]
-            break
-    return word[:6]
-
-
-def stems(text: str) -> set[str]:
-    return {
-        stem(w)
-        for part in words(text)
-        for w in part.replace("'s", "").split("'")
-        if w not in _STOP and len(w) > 1
-    }
 
 
 def _is_sentence(s: Sentence) -> bool:
@@ -178,30 +151,55 @@ def find_question(catalog: Catalog, question_id: str | None, asked: str) -> Ques
     return best if best_share >= 0.6 else None
 
 
+def _reader() -> MeaningReader:
+    """One reader for the process: its vectors are cached by sentence (a re-grade is quick)."""
+    global _READER
+    if _READER is None:
+        _READER = MeaningReader(disk=VectorCache(MODEL_PACKAGE))
+    return _READER
+
+
+_READER: MeaningReader | None = None
+
+
 def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> list[PointMade]:
-    candidates = [s for s in sentences if _is_sentence(s)]
-    point_stems = {p: stems(p) for p in q.strong_points}
-    distinctive = {p: {w for w in ws if point_df[w] <= 3} for p, ws in point_stems.items()}
-    scored: list[tuple[float, int, str, Sentence, tuple[str, ...]]] = []
-    for i, s in enumerate(candidates):
-        said = stems(s.clean)
-        touched = [p for p in q.strong_points if said & distinctive[p]]
-        if len(touched) >= LIST_POINTS:
-            continue  # names the vocabulary of half the answer in one breath
-        for p in q.strong_points:
-            shared = said & point_stems[p]
-            if len(shared) >= 2 and shared & distinctive[p]:
-                weight = sum(1 / math.log(2 + point_df[w]) for w in shared)
-                scored.append((weight, i, p, s, tuple(sorted(shared))))
+    """Criteria points by their story checker; fact points by meaning, one sentence each."""
     made: list[PointMade] = []
-    used_points: set[str] = set()
-    used_sentences: set[int] = set()
-    for _, i, p, s, shared in sorted(scored, key=lambda t: (-t[0], t[1])):
-        if p in used_points or i in used_sentences:
-            continue  # one sentence makes one point
-        used_points.add(p)
-        used_sentences.add(i)
-        made.append(PointMade(p, s, shared))
+    facts: list[str] = []
+    live = [s for s in sentences if s.ignored is None]
+    for p in q.strong_points:
+        checker = story.checker_for(p)
+        if checker is None:
+            facts.append(p)
+            continue
+        hit = story.check(checker, live)
+        if hit is not None:
+            made.append(PointMade(p, hit.sentence, (checker,)))
+    candidates = []
+    for s in sentences:
+        if not _is_sentence(s):
+            continue
+        said = stems(s.clean)
+        touched = [p for p in q.strong_points if said & {w for w in stems(p) if point_df[w] <= 3}]
+        if len(touched) < LIST_POINTS:  # else it names half the answer's vocabulary at once
+            candidates.append(s)
+    if facts and candidates:
+        reader = _reader()
+        sim = reader.vectors(facts) @ reader.vectors([s.clean for s in candidates]).T
+        pairs = sorted(
+            ((float(sim[i, j]), i, j) for i in range(len(facts)) for j in range(len(candidates))),
+            reverse=True,
+        )
+        used_points: set[int] = set()
+        used_sentences: set[int] = set()
+        for value, i, j in pairs:
+            if value < POINT_MADE:
+                break
+            if i in used_points or j in used_sentences:
+                continue  # one sentence makes one point
+            used_points.add(i)
+            used_sentences.add(j)
+            made.append(PointMade(facts[i], candidates[j], (f"{value:.2f}",)))
     order = {p: n for n, p in enumerate(q.strong_points)}
     return sorted(made, key=lambda m: order[m.point])
 
@@ -283,8 +281,10 @@ def read_answer(
         level = 4
     elif share >= 0.3:
         level = 3
-    else:
+    elif len(reading.made) >= 2 or share >= 0.2:
         level = 2
+    else:
+        level = 1  # one point among many: a term that happens to fit, not an answer
     reading.level = max(1, level - len(reading.contradictions))
     reading.reason = f"{len(reading.made)} of {len(q.strong_points)} strong points made" + (
         f", {len(reading.contradictions)} claim(s) contradict the reference facts"

@@ -45,13 +45,18 @@ def microphone_answers(
     realtime: bool = False,
     on_frame: Callable | None = None,
     plan: StreamingPlan | None = None,
+    voice_end: bool = True,
+    on_words: Callable[[str], None] | None = None,
 ) -> LiveMicrophoneAnswers | MicrophoneAnswers:
     """The microphone as an answer source; raises NoInputDeviceError when there is none.
 
     ``streaming`` transcribes while the candidate talks and lets the runner prepare the reply
     meanwhile; otherwise each answer is transcribed once it ends. ``recorder_type`` and
     ``realtime`` are for replaying a virtual microphone (benchmarks, tests). ``plan`` sizes
-    the live pipeline's background work to the machine (interviewer/machine).
+    the live pipeline's background work to the machine (interviewer/machine). ``voice_end``:
+    the live pipeline hears the end of the turn in the voice too (audio/smart_turn.py), when
+    the model is installed; words and silence alone otherwise (logged). ``on_words`` gets the
+    words heard so far (streaming only), for a page's live transcript.
     """
     from ..audio.capture import MicrophoneRecorder
 
@@ -59,7 +64,17 @@ def microphone_answers(
         endpoint=microphone_endpoint(streaming, endpoint), realtime=realtime
     )
     if streaming:
-        return LiveMicrophoneAnswers(recorder, transcriber, on_frame=on_frame, plan=plan)
+        from ..audio.smart_turn import load_smart_turn
+
+        model = load_smart_turn() if voice_end else None
+        return LiveMicrophoneAnswers(
+            recorder,
+            transcriber,
+            on_frame=on_frame,
+            plan=plan,
+            turn_model=model,
+            on_words=on_words,
+        )
     return MicrophoneAnswers(recorder, on_frame=on_frame)
 
 

@@ -23,16 +23,20 @@ from ..machine.speed import measure as measure_speed
 from ..paths import recordings_dir
 from ..session.models import Session
 from ..session.store import new_session_id
-from ..speech.stt import load_transcriber
+from ..speech.stt import Transcriber, load_transcriber
 from .answers.simulated import Level, SimulatedCandidate, script_for, simulated_speaker
 from .answers.sources import AnswerSource, FileAnswers, TextAnswers
 from .pipeline import interview_runner, microphone_answers
-from .runner import ACKNOWLEDGE_AFTER_S, InterviewObserver, RunConfig
+from .runner import ACKNOWLEDGE_AFTER_S, InterviewObserver, InterviewRunner, RunConfig
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
 
-AnswerMode = Literal["microphone", "files", "text", "simulated"]
+# "browser": the page of `interviewer serve` (its microphone stream and typed text).
+AnswerMode = Literal["microphone", "files", "text", "simulated", "browser"]
+# Builds the answer source a front end brings (the browser page), once the models are loaded.
+AnswersFactory = Callable[[Transcriber, MachineSpeed | None], AnswerSource]
+LIVE_MODES: tuple[str, ...] = ("microphone", "browser")
 
 
 class PracticeOptions(BaseModel):
@@ -88,9 +92,12 @@ def make_answers(
     transcriber,
     on_frame: Callable | None,
     speed: MachineSpeed | None = None,
+    on_words: Callable[[str], None] | None = None,
 ) -> AnswerSource:
     """The answer source the options ask for; a live one plans its background work from
     ``speed`` (measured when the models load)."""
+    if options.answers == "browser":
+        raise ConfigError("browser answers come from `interviewer serve`")
     if options.answers == "files":
         if options.answers_dir is None:
             raise ConfigError("--answers needs a folder of audio files")
@@ -105,6 +112,10 @@ def make_answers(
         endpoint=options.endpoint,
         on_frame=on_frame,
         plan=plan_for(speed),
+        # --end-silence-ms asks for that wait after finished-sounding words: the voice, which
+        # would set that wait itself, is then not consulted.
+        voice_end="end_silence_ms" not in (options.endpoint or {}),
+        on_words=on_words,
     )
 
 
@@ -144,8 +155,16 @@ def run_practice(
     on_frame: Callable | None = None,
     on_session: Callable[[Path], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    answers_factory: AnswersFactory | None = None,
+    player: Callable[[Path, str, float], None] | None = None,
+    on_runner: Callable[[InterviewRunner], None] | None = None,
 ) -> Path:
-    """Run the interview; returns the session folder (also on error: turns so far are kept)."""
+    """Run the interview; returns the session folder (also on error: turns so far are kept).
+
+    A front end other than the terminal (``interviewer serve``) brings its own answer source
+    (``answers_factory``, e.g. ``make_answers`` with its own callbacks), plays lines where
+    the candidate is (``player``) and follows the runner (``on_runner``, called before the
+    first question); everything else is this same pipeline."""
     from ..llm.factory import make_backend
 
     plan = plan_rounds(options)
@@ -170,11 +189,14 @@ def run_practice(
         observer.status("loading the interviewer model…")
     backend = make_backend(options.llm, progress=progress)
     speed = None
-    if options.answers == "microphone" and options.streaming and options.llm.backend == "embedded":
+    if options.answers in LIVE_MODES and options.streaming and options.llm.backend == "embedded":
         if observer:
             observer.status("measuring this machine's speed…")
         speed = measure_speed(backend, transcriber)
-    answers = make_answers(options, transcriber, on_frame, speed)
+    if answers_factory is not None:
+        answers = answers_factory(transcriber, speed)
+    else:
+        answers = make_answers(options, transcriber, on_frame, speed)
     session = Session(
         id=new_session_id(),
         rounds=[questions[0].round for _, questions in plan],
@@ -186,7 +208,7 @@ def run_practice(
     llm_info = describe(options.llm, backend)
     session.models.llm_backend = llm_info["backend"]
     session.models.llm = llm_info["model"]
-    voice = InterviewerVoice(speaker, play=options.voice)
+    voice = InterviewerVoice(speaker, play=options.voice, player=player)
     session.models.tts = voice.description
     runner = interview_runner(
         options.out_dir or recordings_dir(),
@@ -222,6 +244,8 @@ def run_practice(
             editor=options.editor,
             on_status=observer.status if observer else None,
         )
+    if on_runner:
+        on_runner(runner)
     try:
         runner.run_rounds(plan)
     except InterviewerError as exc:

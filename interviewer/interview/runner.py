@@ -16,13 +16,12 @@ from typing import Literal, Protocol
 
 from ..audio.io import SAMPLE_RATE, write_wav
 from ..catalog.personas import Persona, Question, round_title
-from ..coding.coach import CoachReply, CodingRound
+from ..coding.coach import CodingRound
 from ..llm.base import LLMBackend
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
-from ..speech_requests import read_request
 from .acknowledge import Acknowledger
 from .answers.joined import join_answers
 from .answers.sources import AnswerContext, AnswerListener, AnswerSource, CandidateAnswer
@@ -146,7 +145,11 @@ class InterviewRunner:
             act="greet",
             round_type=round_type,
         )
-        policy = InterviewerPolicy(self.backend, persona, max_depth=self.config.max_depth)
+        # One decider for every line after the question; the coding round's moves are one of
+        # its gates (after requests and clarifying questions, before the 'why').
+        policy = InterviewerPolicy(
+            self.backend, persona, max_depth=self.config.max_depth, coach=self.coding
+        )
         for number, question in enumerate(questions):
             outcome = self._run_question(policy, question, round_started)
             if outcome != "moved_on":
@@ -239,29 +242,25 @@ class InterviewRunner:
                 if preparer:
                     preparer.close()
             try:
-                # A request to the interviewer ("can you repeat that?") is the policy's, not
-                # the code coach's.
-                coached = None if read_request(text).kind else self._coach(question, text)
-                if coached is not None:
-                    state.history.append(("candidate", text))
-                    act, line = coached.act, coached.say
-                    self._say_coached(coached, question, answered_at)
-                    state.history.append(("interviewer", line))
-                    continue
                 before = snapshot(state)
                 state.history.append(("candidate", text))
                 self.observer.status("thinking…")
                 decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
+                self._save_code_versions()
                 if decision.act == "move_on" and not went_on(after):
                     log.info("moving on: %s", decision.reason)
                     return "moved_on"
+                run = decision.code_run
+                turn = None
                 if not went_on(after):
-                    self._say(
+                    turn = self._say(
                         decision.say,
                         act=decision.act,
                         round_type=question.round,
                         question=question,
-                        depth=state.depth if decision.act == "probe" else None,
+                        depth=state.depth
+                        if decision.act == "probe" and not decision.code_move
+                        else None,
                         meta={
                             "decision_source": decision.source,
                             "reason": decision.reason,
@@ -272,10 +271,18 @@ class InterviewRunner:
                             "wait_s": decision.wait_s,
                             "drafted_while_speaking": decision.drafted or None,
                             "drafts": drafting,
+                            "code_move": decision.code_move,
+                            "code_sha256": run.sha256 if run else None,
+                            "passed": run.passed if run else None,
                         },
                         answered_at=answered_at,
                         listener=after,
                     )
+                if run is not None:
+                    # A run happened whether or not its result was heard: it is kept.
+                    run.turn = turn.index if turn is not None else answer_turns[-1]
+                    self.writer.session.code_runs.append(run)
+                    self.writer.save()
                 if went_on(after):
                     # They were not done: the reply is dropped (or was cut short), the
                     # question stands as it was, and their turn goes on.
@@ -376,27 +383,6 @@ class InterviewRunner:
         self.writer.replace_turn(turn.model_copy(update={"meta": meta}))
 
     # --- code (coding questions that carry it) -----------------------------------------------
-
-    def _coach(self, question: Question, text: str) -> CoachReply | None:
-        if self.coding is None:
-            return None
-        reply = self.coding.respond(question.id, text)
-        self._save_code_versions()
-        return reply
-
-    def _say_coached(self, coached: CoachReply, question: Question, answered_at: float) -> None:
-        turn = self._say(
-            coached.say,
-            act=coached.act,
-            round_type=question.round,
-            question=question,
-            meta=coached.meta,
-            answered_at=answered_at,
-        )
-        if coached.run is not None:
-            coached.run.turn = turn.index
-            self.writer.session.code_runs.append(coached.run)
-            self.writer.save()
 
     def _save_code_versions(self) -> None:
         if self.coding is not None:

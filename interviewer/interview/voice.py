@@ -18,10 +18,20 @@ log = logging.getLogger(__name__)
 
 
 class InterviewerVoice:
-    def __init__(self, speaker: Any | None, *, play: bool = True) -> None:
+    def __init__(
+        self,
+        speaker: Any | None,
+        *,
+        play: bool = True,
+        player: Callable[[Path, str, float], None] | None = None,
+    ) -> None:
+        """``player(path, text, duration)`` plays each synthesised line somewhere other than
+        this machine's speakers (the browser page of ``interviewer serve``), blocking until
+        it has been heard."""
         self.speaker = speaker
         self.play = play
-        if speaker is not None and play:
+        self.player = player
+        if speaker is not None and play and player is None:
             from ..audio.playback import output_available
 
             if not output_available():
@@ -59,7 +69,10 @@ class InterviewerVoice:
             return 0.0, None
         if on_first_sample:
             on_first_sample()
-        if self.play:
+        if self.player is not None:
+            # A front end plays the line (the browser page): it cannot be listened over here.
+            self.player(path, text, duration)
+        elif self.play:
             if listener is None:
                 from ..audio.playback import play_file
 

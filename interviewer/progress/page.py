@@ -1,6 +1,7 @@
 """The self-contained progress page: the grid, a chart per dimension, links to each report.
 
-Like the session report, one file with inline CSS and SVG, no script and no network. Each
+Like the session report, one file with inline CSS and SVG, no script and no network, from
+the ``progress.html`` template (which ``interviewer serve`` shows too). Each
 chart plots one rubric dimension across sessions, one line per round. Links to the session
 reports are relative to the page, so the page and the recordings folder can move together.
 """
@@ -11,6 +12,7 @@ import os
 from html import escape
 from pathlib import Path
 
+from ..templates import Markup, render
 from .history import History
 from .trends import ARROWS, Cell, weakest_cells
 
@@ -18,18 +20,6 @@ WIDTH = 640
 HEIGHT = 200
 PAD = 40
 ROUND_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563"]
-
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:900px;
-padding:16px 20px 48px;color:#111827;line-height:1.45}
-h1{font-size:1.5em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid #e5e7eb}
-.meta{color:#6b7280}table{border-collapse:collapse;margin:8px 0}
-td,th{border:1px solid #e5e7eb;padding:4px 8px;text-align:center}th.row{text-align:left}
-td.weak{background:#fee2e2;font-weight:700;outline:2px solid #dc2626}
-.up{color:#15803d}.down{color:#b91c1c}.flat{color:#b45309}.new{color:#6b7280}
-.chart{max-width:100%;margin:6px 0 16px;background:#fff}.legend span{margin-right:14px}
-.regraded{color:#92400e}
-"""
 
 
 def _x(i: int, n: int) -> float:
@@ -92,103 +82,77 @@ def _href(target: Path, out_dir: Path) -> str:
     return Path(os.path.relpath(target.resolve(), out_dir.resolve())).as_posix()
 
 
-def build_progress_html(
-    history: History, cells: list[Cell], out_dir: Path, reports: dict[str, Path]
-) -> str:
-    """The whole page. ``reports`` maps a session id to its report file."""
+def progress_view(history: History, cells: list[Cell], reports: dict[str, str]) -> dict:
+    """What ``progress.html`` shows; ``reports`` maps a session id to its report's link."""
     sessions = history.sessions()
     order = [sid for sid, _, _ in sessions]
     weak = {(c.round, c.dimension) for c in weakest_cells(cells)}
     rounds = history.rounds()
     dims = [d for d in history.dimensions if any(c.dimension == d for c in cells)]
     by_key = {(c.round, c.dimension): c for c in cells}
-
-    head = "".join(f"<th>{escape(history.dimensions[d])}</th>" for d in dims)
-    rows = []
-    for r in rounds:
-        tds = []
-        for d in dims:
-            cell = by_key.get((r, d))
-            if cell is None:
-                tds.append('<td class="na">–</td>')
-                continue
-            cls = "weak" if (r, d) in weak else ""
-            tds.append(
-                f'<td class="{cls}" data-round="{escape(r)}" data-dimension="{escape(d)}" '
-                f'data-trend="{cell.trend}">{cell.latest}/4 '
-                f'<span class="{cell.trend}">{cell.arrow}</span></td>'
-            )
-        rows.append(f'<tr><th class="row">{escape(r)}</th>{"".join(tds)}</tr>')
-    grid = f"<table id=grid><tr><th></th>{head}</tr>{''.join(rows)}</table>"
-
-    legend = "".join(
-        f'<span style="color:{ROUND_COLOURS[_round_slot(r) % len(ROUND_COLOURS)]}">'
-        f"■ {escape(r)}</span>"
+    grid = [
+        {
+            "round": r,
+            "cells": [{"dim": d, "cell": by_key.get((r, d)), "weak": (r, d) in weak} for d in dims],
+        }
         for r in rounds
-    )
-    charts = "".join(
-        f"<figure><figcaption><b>{escape(history.dimensions[d])}</b> "
-        + " ".join(
-            f'<span class="{c.trend}">{escape(c.round)} {c.arrow}</span>'
-            for c in cells
-            if c.dimension == d
-        )
-        + "</figcaption>"
-        + dimension_chart(history.dimensions[d], d, [c for c in cells if c.dimension == d], order)
-        + "</figure>"
-        for d in dims
-    )
-
+    ]
     by_session: dict[str, list] = {}
     for res in history.results:
         by_session.setdefault(res.session_id, []).append(res)
-    session_rows = []
+    rows = []
     for i, (sid, _folder, started) in enumerate(sessions, start=1):
         results = by_session[sid]
-        overall = " · ".join(
-            f"{escape(r.round)} {r.overall:.1f}" if r.overall is not None else escape(r.round)
-            for r in results
+        rows.append(
+            {
+                "n": i,
+                "started": f"{started:%Y-%m-%d %H:%M}",
+                "id": sid,
+                "overall": " · ".join(
+                    f"{r.round} {r.overall:.1f}" if r.overall is not None else r.round
+                    for r in results
+                ),
+                "regraded_from": (
+                    results[0].graded_with if results[0].status == "regraded" else None
+                ),
+                "cut_short": not results[0].complete,
+                "report": reports.get(sid),
+            }
         )
-        status = (
-            f'<span class="regraded">regraded (was {escape(results[0].graded_with)})</span>'
-            if results[0].status == "regraded"
-            else ""
-        )
-        if not results[0].complete:
-            status += ' <span class="regraded">cut short</span>'
+    return {
+        "count": len(sessions),
+        "rubric_id": history.rubric_id,
+        "rubric_version": history.rubric_version,
+        "arrows": ARROWS,
+        "weakest": weakest_cells(cells),
+        "dims": [{"id": d, "name": history.dimensions[d]} for d in dims],
+        "grid": grid,
+        "legend": [
+            {"round": r, "colour": ROUND_COLOURS[_round_slot(r) % len(ROUND_COLOURS)]}
+            for r in rounds
+        ],
+        "charts": [
+            {
+                "name": history.dimensions[d],
+                "cells": [c for c in cells if c.dimension == d],
+                # SVG drawn by dimension_chart, which escapes every text it puts in.
+                "svg": Markup(
+                    dimension_chart(
+                        history.dimensions[d], d, [c for c in cells if c.dimension == d], order
+                    )
+                ),
+            }
+            for d in dims
+        ],
+        "sessions": rows,
+        "skipped": history.skipped,
+    }
 
-        report = reports.get(sid)
-        link = (
-            f'<a class="report" href="{escape(_href(report, out_dir))}">report</a>'
-            if report is not None
-            else ""
-        )
-        session_rows.append(
-            f"<tr><td>{i}</td><td>{started:%Y-%m-%d %H:%M}</td><td>{escape(sid)}</td>"
-            f"<td>{overall}</td><td>{status}</td><td>{link}</td></tr>"
-        )
-    skipped = "".join(
-        f'<p class="meta">Skipped {escape(s.folder.name)}: {escape(s.reason)}</p>'
-        for s in history.skipped
-    )
-    weakest = "".join(
-        f"<li><b>{escape(c.round)}</b> · {escape(c.name)}: {c.latest}/4 {c.arrow}</li>"
-        for c in weakest_cells(cells)
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Interview progress</title><style>{_CSS}</style></head>
-<body>
-<h1>Interview progress</h1>
-<p class="meta">{len(sessions)} session(s) · rubric {escape(history.rubric_id)}
- v{history.rubric_version} · scores 1-4, latest per round and dimension, with the trend
- ({ARROWS["up"]} rising, {ARROWS["flat"]} flat, {ARROWS["down"]} falling)</p>
-<h2>Weakest cells</h2><ol id=weakest>{weakest or "<li>None below the top level.</li>"}</ol>
-<h2>Round × dimension</h2>{grid}
-<h2>Each dimension over time</h2><p class="legend">{legend}</p>{charts}
-<h2>Sessions</h2>
-<table id=sessions><tr><th>#</th><th>started</th><th>session</th><th>overall by round</th>
-<th>grading</th><th>report</th></tr>{"".join(session_rows)}</table>{skipped}
-</body></html>
-"""
+
+def build_progress_html(
+    history: History, cells: list[Cell], out_dir: Path, reports: dict[str, Path]
+) -> str:
+    """The whole page (the ``progress.html`` template). ``reports`` maps a session id to its
+    report file, linked relative to ``out_dir``."""
+    links = {sid: _href(path, out_dir) for sid, path in reports.items()}
+    return render("progress.html", p=progress_view(history, cells, links))

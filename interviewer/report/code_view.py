@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 from ..coding.models import CodeRun, CodeVersion
@@ -73,28 +72,7 @@ def describe(event: CodeEvent, session: Session, folder: Path | None) -> str:
     return f"{clock(run.time)} {label}{of}: {run.sentence}"
 
 
-_CODE_CSS = """
-.code-ev{margin:4px 0}.code-ev .t{color:#6b7280;margin-right:6px}
-button.run{font:inherit;background:#f0fdf4;border:0;border-left:3px solid #15803d;
-border-radius:4px;padding:4px 8px;cursor:pointer;text-align:left;width:100%}
-button.run.fail{background:#fef2f2;border-left-color:#b91c1c}button.run:hover{filter:brightness(.96)}
-pre.code{background:#f8fafc;border:1px solid #e5e7eb;border-radius:6px;padding:8px;overflow:auto;
-font-size:.85em}.diff .add{color:#15803d}.diff .del{color:#b91c1c}
-"""
-
-_CODE_SCRIPT = """
-document.addEventListener('click',ev=>{
-  const b=ev.target.closest('[data-code-version]');if(!b)return;
-  const src=document.getElementById('code-v'+b.dataset.codeVersion);
-  const view=document.getElementById('code-view');
-  view.textContent=src?src.content.textContent:'(this version was not saved)';
-  document.getElementById('code-view-label').textContent=b.dataset.label;
-  view.scrollIntoView({block:'nearest'});
-});
-"""
-
-
-def _diff_html(lines: list[str]) -> str:
+def _diff_lines(lines: list[str]) -> list[dict]:
     out = []
     for line in lines:
         cls = ""
@@ -102,46 +80,39 @@ def _diff_html(lines: list[str]) -> str:
             cls = "add"
         elif line.startswith("-") and not line.startswith("---"):
             cls = "del"
-        out.append(f'<span class="{cls}">{escape(line)}</span>' if cls else escape(line))
-    return "\n".join(out)
+        out.append({"cls": cls, "text": line})
+    return out
 
 
-def code_section(session: Session, folder: Path | None) -> str:
-    """The report's Code section: the timeline of versions and runs; a click on a run shows
-    the code as it was then. Empty when the session has no code."""
+def code_view(session: Session, folder: Path | None) -> dict | None:
+    """The report's Code section (``_code.html``): the timeline of versions and runs; a click
+    on a run shows the code as it was then. None when the session has no code."""
     if not session.code_versions and not session.code_runs:
-        return ""
-    rows = []
+        return None
+    events = []
     for event in code_events(session):
-        text = escape(describe(event, session, folder))
+        text = describe(event, session, folder)
         if event.run is not None:
             run = event.run
-            status = "" if run.all_passed else " fail"
-            label = escape(f"The code at {clock(run.time)} (v{run.version}), as it was run")
-            rows.append(
-                f'<div class="code-ev"><button class="run{status}" type="button" '
-                f'data-code-version="{run.version if run.version is not None else ""}" '
-                f'data-label="{label}">{text}</button></div>'
+            events.append(
+                {
+                    "run": True,
+                    "passed": run.all_passed,
+                    "version": run.version if run.version is not None else "",
+                    "label": f"The code at {clock(run.time)} (v{run.version}), as it was run",
+                    "text": text,
+                }
             )
         else:
             assert event.version is not None
             diff = version_diff(session, folder, event.version)
-            rows.append(
-                f'<details class="code-ev"><summary>{text}</summary>'
-                f'<pre class="code diff">{_diff_html(diff)}</pre></details>'
-            )
-    sources = "".join(
-        f'<template id="code-v{v.index}">{escape(version_text(folder, v))}</template>'
-        for v in session.code_versions
-    )
+            events.append({"run": False, "text": text, "diff": _diff_lines(diff)})
     last = session.code_versions[-1] if session.code_versions else None
-    shown = escape(version_text(folder, last)) if last else ""
-    label = f"The last version (v{last.index})" if last else ""
-    return (
-        f"<style>{_CODE_CSS}</style><h2>Code</h2>"
-        '<p class="meta">Saved versions (open one for its diff) and runs of the hidden tests. '
-        "Click a run to see the code as it was then.</p>"
-        f'{"".join(rows)}<p class="meta" id="code-view-label">{escape(label)}</p>'
-        f'<pre class="code" id="code-view">{shown}</pre>{sources}'
-        f"<script>{_CODE_SCRIPT}</script>"
-    )
+    return {
+        "events": events,
+        "sources": [
+            {"index": v.index, "text": version_text(folder, v)} for v in session.code_versions
+        ],
+        "shown": version_text(folder, last) if last else "",
+        "label": f"The last version (v{last.index})" if last else "",
+    }

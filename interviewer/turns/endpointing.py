@@ -24,8 +24,9 @@ endings go sooner and hold the floor after "and", "the" or "uh".
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..speech_acts import DONE_PHRASES, PAUSE_ANNOUNCEMENTS
@@ -90,6 +91,14 @@ class EndPolicy(Protocol):
     """What the recorder needs from a policy; swap in any object with this method."""
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None) -> Decision: ...
+
+
+@runtime_checkable
+class HearsAudio(Protocol):
+    """A policy that listens as well (turns/voice_end.py): the recorder hands it every frame
+    (int16, 16 kHz) before asking it to decide."""
+
+    def hear(self, frame: np.ndarray) -> None: ...
 
 
 class TurnEndPolicy:
@@ -158,16 +167,23 @@ class AwaitFreshWords:
     thinking-pause allowance, rather than cut the candidate off.
     """
 
-    def __init__(self, inner: TurnEndPolicy, words_are_fresh: Callable[[], bool]) -> None:
+    def __init__(self, inner: EndPolicy, words_are_fresh: Callable[[], bool]) -> None:
+        """``inner`` is a TurnEndPolicy, or a policy with its ``config`` that also listens
+        (turns/voice_end.VoiceEndPolicy): frames are passed on to it."""
         self.inner = inner
         self.words_are_fresh = words_are_fresh
+        self.config: EndpointConfig = inner.config  # type: ignore[attr-defined]
+
+    def hear(self, frame: np.ndarray) -> None:
+        if isinstance(self.inner, HearsAudio):
+            self.inner.hear(frame)
 
     def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None) -> Decision:
         decision = self.inner.decide(silence_ms, spoken_ms, words_so_far)
         if (
             decision.end
             and decision.reason == "silence"
-            and silence_ms < self.inner.config.thinking_silence_ms
+            and silence_ms < self.config.thinking_silence_ms
             and not self.words_are_fresh()
         ):
             return Decision(end=False, reason="waiting_for_words")

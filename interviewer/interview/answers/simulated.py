@@ -28,6 +28,7 @@ from ...catalog.personas import Catalog, _read_yaml, _Strict, _validate, load_ca
 from ...catalog.rounds import RoundType
 from ...errors import ConfigError
 from ...session.models import AnswerSourceKind
+from ..policy.off_topic import REDIRECT_OPENING
 from .sources import AnswerContext, CandidateAnswer
 
 log = logging.getLogger(__name__)
@@ -149,8 +150,8 @@ def script_for(question_id: str, round: str, personas_dir: Path | None = None) -
 
 
 # Interviewer acts that always steer back to the question; any other act (but the question
-# itself) does when it repeats the question's opening words, as a steer-back written as a
-# hint does.
+# itself) does when it opens as the policy's steer-back does (policy/off_topic.py) or repeats
+# the question's opening words.
 REDIRECT_ACTS = frozenset({"redirect"})
 STEER_BACK_OPENING_WORDS = 4
 
@@ -161,6 +162,8 @@ def steers_back(act: str, text: str, question_prompt: str) -> bool:
         return True
     if act == "ask":
         return False
+    if text.startswith(REDIRECT_OPENING):
+        return True
     # Its opening words, not its first sentence: "reports 0.95 ROC AUC" has a full stop in it.
     opening = speech_acts.words(question_prompt)[:STEER_BACK_OPENING_WORDS]
     return " ".join(opening) in " ".join(speech_acts.words(text))

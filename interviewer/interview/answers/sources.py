@@ -141,10 +141,9 @@ class MicrophoneAnswers:
     live = False
 
     def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
-        from ...audio.capture import require_input
         from ..live.after_turn import ListeningMicrophone
 
-        require_input(recorder.device)
+        recorder.check_input()
         self.recorder = recorder
         self.on_frame = on_frame
         self.microphone = ListeningMicrophone(recorder)

@@ -4,8 +4,10 @@ them as the answer grows, and again at a pause that sounds like the end, so when
 the probe is often already written.
 
     microphone frames ─► IncrementalTranscriber ─► words so far ─► TurnEndPolicy (when to stop)
-                                   │                     └──────► listener.words_so_far (draft)
-                                   └─► pause + fresh, finished-sounding words ─► listener.paused
+           │                       │                     └──────► listener.words_so_far (draft)
+           │                       └─► pause + fresh, finished-sounding words ─► listener.paused
+           └─► VoiceEndPolicy: at each pause, the end-of-turn model hears the voice (the words'
+               thinking waits and done phrases still rule; without the model, words and silence)
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from ...machine.speed import StreamingPlan
 from ...session.models import AnswerSourceKind
 from ...speech.incremental import IncrementalTranscriber
 from ...speech.stt import Transcriber
-from ...turns.endpointing import AwaitFreshWords, TurnEndPolicy
+from ...turns.endpointing import AwaitFreshWords, EndPolicy, TurnEndPolicy
 from ...turns.thinking import thinking_policy
+from ...turns.voice_end import TurnModel, VoiceEndPolicy
 from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 from .after_turn import ListeningMicrophone
 
@@ -64,6 +67,7 @@ class LiveMicrophoneAnswers:
 
     kind: AnswerSourceKind = "microphone"
     live = True  # reports words while the candidate talks (AnswerContext.listener)
+    turn_model: TurnModel | None = None  # the end-of-turn voice model, when there is one
 
     def __init__(
         self,
@@ -71,17 +75,36 @@ class LiveMicrophoneAnswers:
         transcriber: Transcriber,
         on_frame: Callable | None = None,
         plan: StreamingPlan | None = None,
+        turn_model: TurnModel | None = None,
+        on_words: Callable[[str], None] | None = None,
     ) -> None:
         """``plan``: how much background work to do while the candidate speaks, from the
-        machine's measured speed (interviewer/machine); the defaults when None."""
-        from ...audio.capture import require_input
-
-        require_input(recorder.device)
+        machine's measured speed (interviewer/machine); the defaults when None.
+        ``turn_model``: the end-of-turn voice model (audio/smart_turn.py); None ends turns on
+        words and silence alone. ``on_words``: the words so far, for a front end's live
+        transcript."""
+        recorder.check_input()
         self.recorder = recorder
         self.transcriber = transcriber
         self.on_frame = on_frame
+        self.on_words = on_words
         self.plan = plan or StreamingPlan()
         self.microphone = ListeningMicrophone(recorder)
+        self.turn_model = turn_model
+
+    def _words_callback(self, listener: AnswerListener | None) -> Callable[[str], None] | None:
+        """The words so far go to the reply preparer and to the front end, where present."""
+        targets = [
+            f for f in (listener.words_so_far if listener else None, self.on_words) if f is not None
+        ]
+        if len(targets) < 2:
+            return targets[0] if targets else None
+
+        def both(text: str) -> None:
+            for target in targets:
+                target(text)
+
+        return both
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         # The words go to the reply preparer only where the plan leaves the LLM room to work
@@ -94,12 +117,16 @@ class LiveMicrophoneAnswers:
             context.stt_prompt,
             min_step_s=self.plan.incremental_step_s,
             max_window_s=self.plan.incremental_window_s,
-            on_words=listener.words_so_far if listener is not None else None,
+            on_words=self._words_callback(listener),
         )
         words_policy = TurnEndPolicy(self.recorder.endpoint)
+        end_policy: EndPolicy = words_policy
         if context.patience_s:
             # They asked for time to think: a longer wait for speech, and no end on a murmur.
             words_policy = thinking_policy(self.recorder.endpoint, context.patience_s)
+            end_policy = words_policy
+        elif self.turn_model is not None:
+            end_policy = VoiceEndPolicy(words_policy, self.turn_model)
         watcher = (
             PauseWatcher(listener, incremental, words_policy) if listener is not None else None
         )
@@ -112,7 +139,7 @@ class LiveMicrophoneAnswers:
                 self.on_frame(info)
 
         # Judge the words only once the transcript has caught up with the speech.
-        policy = AwaitFreshWords(words_policy, incremental.caught_up)
+        policy = AwaitFreshWords(end_policy, incremental.caught_up)
         try:
             captured, after = self.microphone.record(
                 context.resume,

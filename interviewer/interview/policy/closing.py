@@ -2,7 +2,8 @@
 
 Every answer is a fact written in the persona's file (``candidate_questions.about``); a
 question no fact covers gets the persona's "not something I can speak to", never an
-invented answer.
+invented answer. A question about the interviewer's team asked in the middle of a question
+(:func:`about_the_team`) is kept for this moment.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...catalog.personas import Persona
+from ... import speech_acts
+from ...catalog.personas import Persona, Question, fact_hits
 
 MAX_CANDIDATE_QUESTIONS = 3
 # The question id the candidate's own questions are recorded under.
@@ -61,3 +63,18 @@ def reply_to_candidate(persona: Persona, text: str) -> ClosingReply:
         say=" ".join(f.fact.strip() for f in facts) + " " + questions.more,
         topics=[f.topic for f in facts],
     )
+
+
+def about_the_team(persona: Persona, question: Question, text: str) -> bool:
+    """A question put to the interviewer about their own team, asked in the middle of a
+    question ("how does your team measure whether a model is doing well in production?").
+
+    It addresses the interviewer's side ("your team", "you guys") and the persona's facts
+    about its team fit it at least as well as the scenario's facts do; "does your team have
+    manual reviewers?" fits the scenario better, and is answered from it.
+    """
+    if not speech_acts.asks_interviewers_side(text):
+        return False
+    team = max((n for n, _ in fact_hits(persona.candidate_questions.about, text)), default=0)
+    scenario = max((n for n, _ in fact_hits(question.scenario_facts, text)), default=0)
+    return team >= scenario

@@ -1,49 +1,64 @@
-"""The interviewer's policy: for each candidate turn, one act.
+"""The interviewer's policy: for each candidate turn, one act. The one decider.
 
-Gates written in code decide what the words make clear (a clarifying question, "I don't know",
-the ladder at its depth, the time box spent); the LLM writes the 'why' probe, whose output is
-validated and retried once, then replaced by a deterministic follow-up, so the interview never
-stalls on a bad generation.
+Gates written in code, in one stated order (:meth:`InterviewerPolicy.gates`: requests,
+clarification, a closed or stuck turn, the coding coach, the probe), decide what the words
+make clear: a request, a clarifying question, "that's my answer", "I don't know", a move on
+the candidate's code, the ladder at its depth, the time box spent. The LLM writes the 'why'
+probe, whose output is validated and retried once, then replaced by a deterministic
+follow-up, so the interview never stalls on a bad generation.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import ValidationError
 
 from ... import speech_acts
-from ...catalog.personas import Persona, Question, load_catalog
-from ...errors import ConfigError, LLMOutputError
+from ...catalog.personas import Persona, Question
+from ...catalog.rounds import probes_knowledge
+from ...errors import LLMOutputError
 from ...llm.base import ChatMessage, LLMBackend
 from ...speech_requests import RequestReading, read_request
 from . import request_replies
+from .closing import about_the_team
 from .corrections import correct
-from .decisions import MAX_PROBE_WORDS, FactPick, InterviewerDecision, ProbeDraft
+from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, answer_from_facts
+from .off_topic import REDIRECT_REASON, other_topic, redirect_line
+from .probes import (
+    content_phrase,
+    content_words,
+    fallback_probe,
+    read_probe,
+    second_person,
+    shared_phrase,
+    validate_probe,
+)
 from .prompts import (
+    anchored_probe_messages,
     fact_pick_messages,
     probe_messages,
     probe_system_prompt,
 )
+
+if TYPE_CHECKING:
+    from ...coding.coach import CoachReply
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
+MAX_HINTS_IN_A_ROW = 2  # a third "I don't know" in a row is offered to move on, not hinted
 STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
-_STOPWORDS = frozenset(
-    """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
-    that this my our you your would will so then just like um uh use using""".split()
-)
+DRAFT_TEMPERATURE = 0.3
+RETRY_TEMPERATURE = 0.8
 
 
 @dataclass
@@ -64,164 +79,33 @@ class QuestionState:
     thinking: bool = False  # they asked for time to think: a silence is not a strike
     last_answer: str | None = None  # the latest answer probed (what a correction corrects)
     last_answer_turn: int = 0  # its number among this question's candidate turns
+    hints_in_a_row: int = 0  # hints said on the turns just before this one
+    offered_move_on: bool = False  # the last line offered to move on
 
 
-def answers_other_question(question: Question, text: str) -> Question | None:
-    """The bank question this answer fits at least twice as well as the one asked."""
-    from ...grading.substance import closer_question  # the grader's reader, one for both
+@dataclass
+class CandidateTurn:
+    """One candidate turn as the gates read it, with what came just before it."""
 
-    try:
-        catalog = load_catalog()
-    except ConfigError:
-        return None
-    return closer_question(catalog, question, text)
+    text: str
+    now_s: float
+    drafted: tuple[ProbeDraft, ...] = ()
+    hints_in_a_row: int = 0  # hints said just before it
+    after_offer: bool = False  # it answers an offer to move on
+    request: RequestReading | None = None  # what it asks of the interviewer (the request gate)
+
+
+Decided = InterviewerDecision | None
+
+
+class CodeCoach(Protocol):
+    """The coding round's moves (coding/coach.py ``CodingRound``): a line, or None."""
+
+    def respond(self, question_id: str, text: str) -> CoachReply | None: ...
 
 
 def first_sentence(text: str) -> str:
     return next(iter(speech_acts.sentences(text)), text.strip())
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in speech_acts.words(text) if w not in _STOPWORDS]
-
-
-_THIRD_PERSON = re.compile(r"\bthe candidate('s)?\b", re.IGNORECASE)
-# The verb before "the candidate" agrees with it: "does the candidate" becomes "do you".
-_AGREEING_VERB = re.compile(r"\b(does|is|was|has)(\s+the candidate\b(?!'s))", re.IGNORECASE)
-_SECOND_PERSON_VERB = {"does": "do", "is": "are", "was": "were", "has": "have"}
-
-
-def second_person(question: str) -> str:
-    """'Why does the candidate choose X?' -> 'Why do you choose X?' (small models slip)."""
-    question = _AGREEING_VERB.sub(
-        lambda m: _SECOND_PERSON_VERB[m.group(1).lower()] + m.group(2), question
-    )
-    return _THIRD_PERSON.sub(lambda m: "your" if m.group(1) else "you", question)
-
-
-def shared_phrase(question: str, answer: str) -> str:
-    """The longest run of the answer's words that the question repeats: what it names."""
-    asked = speech_acts.words(question)
-    said = speech_acts.words(answer)
-    best: list[str] = []
-    for i in range(len(said)):
-        for j in range(len(asked)):
-            n = 0
-            while i + n < len(said) and j + n < len(asked) and said[i + n] == asked[j + n]:
-                n += 1
-            run = said[i : i + n]
-            if content_words(" ".join(run)) and len(run) > len(best):
-                best = run
-    while best and best[0] in _STOPWORDS:
-        best = best[1:]
-    while best and best[-1] in _STOPWORDS:
-        best = best[:-1]
-    return " ".join(best)
-
-
-def validate_probe(
-    draft: ProbeDraft,
-    candidate_text: str,
-    question: Question,
-    earlier_questions: list[str] | None = None,
-) -> list[str]:
-    """Why a drafted probe is unusable; empty when it is fine."""
-    problems = []
-    q = draft.question.strip()
-    if q.count("?") != 1 or not q.endswith("?"):
-        problems.append("ask exactly one question, ending with a question mark")
-    if len(q.split()) > MAX_PROBE_WORDS:
-        problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
-    said = set(content_words(candidate_text))
-    named = set(content_words(q)) & said
-    if len(named) < min(2, len(said)):
-        problems.append("the question must name a choice or claim from their last answer")
-    for point in question.strong_points:
-        point_words = set(content_words(point)) - said
-        if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
-            point_words
-        ):
-            problems.append("the question gives away a point the candidate should find")
-            break
-    if _ATTRIBUTES_CHOICE.search(q) and not _MADE_CHOICE.search(candidate_text):
-        # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
-        # puts words in their mouth.
-        problems.append("they made no choice here; ask what makes their claim hold")
-    asked = set(content_words(q))
-    for earlier in earlier_questions or []:
-        before = set(content_words(earlier))
-        if asked and len(asked & before) >= 0.8 * len(asked):
-            problems.append("that repeats an earlier question; probe their latest answer")
-            break
-    return problems
-
-
-_ATTRIBUTES_CHOICE = re.compile(
-    r"\b(?:choose|chose|choosing|pick|picked|opt|opted|go with|went with|decide|decided|select|"
-    r"selected|prefer|use|using)\b",
-    re.IGNORECASE,
-)
-_MADE_CHOICE = re.compile(
-    r"\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our)\b.{0,30}\b(?:use|using|choose|chose|pick|picked|"
-    r"go with|went with|prefer|opt|select|train|build|start with|rely on|apply|add|try)\b"
-    r"|\b(?:use|choose|pick|go with|start with)\b",
-    re.IGNORECASE,
-)
-# "It is fast enough for the budget": a claim about a thing, probed as "what makes it ...?"
-_CLAIM = re.compile(
-    r"^(?P<subject>it|this|that|(?:the|a|an|our|my) [\w -]{1,40}?)\s+(?:is|are|'s|will be|would be)"
-    r"\s+(?P<rest>[^.!?]{3,90})",
-    re.IGNORECASE,
-)
-
-_PROBE_START = re.compile(r"\b(Why|What made you)\b[^?{}\"\n]*")
-
-
-def read_probe(text: str) -> ProbeDraft | None:
-    """The why-question in an LLM reply, or None.
-
-    The reply normally is the question itself, cut before its question mark by the stop
-    sequence; a model that wrapped it in JSON or a preamble ("Sure! Why ...") still counts.
-    """
-    text = text.strip()
-    if text.startswith("{"):
-        with contextlib.suppress(ValueError, AttributeError):
-            text = str(json.loads(text).get("question", ""))
-    match = _PROBE_START.search(text)
-    if match is None:
-        return None
-    try:
-        return ProbeDraft(question=match.group(0).strip().rstrip(".,;:!") + "?")
-    except ValidationError:
-        return None
-
-
-def _trim(phrase: str, max_words: int) -> str:
-    """The first words of a phrase, without a dangling 'and'/'the' at the end."""
-    words = phrase.split()[:max_words]
-    while words and words[-1].lower() in _STOPWORDS:
-        words.pop()
-    return " ".join(words)
-
-
-def fallback_probe(candidate_text: str) -> tuple[str, str]:
-    """A deterministic 'why' that names the candidate's own choice: (target, question)."""
-    match = speech_acts.CHOICE.search(candidate_text)
-    if match:
-        verb, target = match.group(1).lower(), _trim(match.group(2), 8)
-        return target, f"You said you'd {verb} {target}. Why that, rather than an alternative?"
-    for sentence in speech_acts.sentences(candidate_text):
-        claim = _CLAIM.match(sentence.strip())
-        if claim and not _MADE_CHOICE.search(sentence):
-            subject = claim.group("subject")
-            subject = subject if subject.lower() != "that" else "it"
-            rest = _trim(claim.group("rest").rstrip(".!? "), 12)
-            target = f"{subject} is {rest}"
-            return target, f"What makes {subject[0].lower() + subject[1:]} {rest}?"
-        if len(content_words(sentence)) >= 3:
-            target = _trim(sentence.rstrip(".!?"), 10)
-            return target, f'You said "{target}". Why is that the right call here?'
-    return "", "Why did you choose that approach?"
 
 
 def _llm_probe(
@@ -255,17 +139,23 @@ class InterviewerPolicy:
         *,
         max_depth: int = DEFAULT_DEPTH,
         request_reader: Callable[[str], RequestReading] = read_request,
+        coach: CodeCoach | None = None,
     ) -> None:
         self.backend = backend
         self.persona = persona
         self.max_depth = max_depth
         # Rules by default; RequestClassifier-backed readers ask the model when rules are unsure.
         self.request_reader = request_reader
+        self.coach = coach  # the coding round's moves on the candidate's code (coding/coach.py)
 
     def with_backend(self, backend: LLMBackend) -> InterviewerPolicy:
         """The same interviewer on another backend (a cancellable one, for drafts)."""
         return InterviewerPolicy(
-            backend, self.persona, max_depth=self.max_depth, request_reader=self.request_reader
+            backend,
+            self.persona,
+            max_depth=self.max_depth,
+            request_reader=self.request_reader,
+            coach=self.coach,
         )
 
     def decide(
@@ -275,64 +165,174 @@ class InterviewerPolicy:
         now_s: float,
         drafted: Sequence[ProbeDraft] = (),
     ) -> InterviewerDecision:
-        """The next act. ``drafted``: probes written while the candidate was still speaking
-        (live/preparer.py), newest last; a 'why' uses the newest that still holds for the
-        whole answer instead of generating one now. Every gate reads the whole answer."""
-        text = candidate_text.strip()
+        """The next act: the first gate of :meth:`gates` that decides. ``drafted``: probes
+        written while the candidate was still speaking (live/preparer.py), newest last; a
+        'why' uses the newest that still holds for the whole answer instead of generating one
+        now. Every gate reads the whole answer."""
+        turn = CandidateTurn(
+            text=candidate_text.strip(),
+            now_s=now_s,
+            drafted=tuple(drafted),
+            hints_in_a_row=state.hints_in_a_row,
+            after_offer=state.offered_move_on,
+        )
         state.candidate_turns += 1
-        if state.candidate_turns > MAX_CANDIDATE_TURNS:
-            return self._move_on(f"{MAX_CANDIDATE_TURNS} answers on one question")
-        if not text and state.thinking:
-            state.thinking = False
-            return request_replies.back_from_thinking(self.persona)
-        state.thinking = False
-        if not text:
-            state.silent_turns += 1
-            if state.silent_turns >= 2:
-                return self._move_on("two silent answers in a row")
-            return InterviewerDecision(
-                act="hint",
-                say="I didn't hear an answer. Take your time. " + self._next_hint(state),
-                reason="silent answer",
-            )
-        state.silent_turns = 0
-        request = self.request_reader(text)
-        if request.kind is not None and request.kind != "skip":
-            return self._answer_request(state, request, text, now_s)
-        if request.kind == "skip" or speech_acts.asks_to_move_on(text):
-            return self._move_on("the candidate asked to move on")
-        if now_s - state.started_at_s >= state.question.time_box_s:
-            return self._move_on("the question's time box ran out")
-        if speech_acts.is_mainly_clarifying(text):
-            # Words that sound like a request nobody could read for sure get facts only by
-            # their keywords, never by the model's pick: a request is not answered with a fact.
-            return self._clarify(state, text, llm_pick=request.sure)
-        if speech_acts.admits_not_knowing(text):
-            if state.hints_given < len(state.question.hints):
-                return InterviewerDecision(
-                    act="hint", say=self._next_hint(state), reason="the candidate is stuck"
-                )
-            return self._move_on("stuck with every hint used")
-        if state.depth >= self.max_depth:
-            return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
-        steer = self._steer_back(state, text)
-        return steer or self._probe(state, text, drafted)
+        state.hints_in_a_row, state.offered_move_on = 0, False  # a gate that hints sets them
+        for gate in self.gates():
+            decision = gate(state, turn)
+            if decision is not None:
+                return decision
+        raise AssertionError("the last gate, the probe, always decides")
 
     def _steer_back(self, state: QuestionState, text: str) -> InterviewerDecision | None:
-        """An answer to another question is steered back once, not probed on its words."""
+        """An answer about another question of this round is steered back once, in the
+        question's own words, not probed on its words (policy/off_topic.py)."""
         if state.steered_back or len(text.split()) < STEER_MIN_WORDS:
             return None
-        rival = answers_other_question(state.question, text)
+        rival = other_topic(state.question, text)
         if rival is None:
             return None
         state.steered_back += 1
         return InterviewerDecision(
             act="hint",
-            say=f"Let's come back to the question: I'm asking about "
-            f"{state.question.title.lower()}, not {rival.title.lower()}. "
-            + first_sentence(state.question.prompt),
-            reason=f"the answer reads as one to '{rival.id}'",
+            say=redirect_line(state.question),
+            reason=f"{REDIRECT_REASON} (it reads as an answer to '{rival.id}')",
         )
+
+    def gates(self) -> tuple[Callable[[QuestionState, CandidateTurn], Decided], ...]:
+        """The gates in the order they read a turn: the one statement of that order.
+
+        What the candidate asks comes first (of the interviewer, then of the problem), then a
+        turn that closes the question or is stuck, then the code, and only then a 'why'.
+        """
+        return (
+            self._limits,  # the question's cap on turns; a silence
+            self._requests,  # asked of the interviewer: repeat, time, a hint, skip, its team
+            self._time_box,  # the question's time is up
+            self._clarification,  # asked about the problem: its facts, or "state an assumption"
+            self._closing,  # "that's my answer", "no, that's all": the question is closed
+            self._stuck,  # "I don't know": a hint, then an offer to move on, then moving on
+            self._coding_coach,  # the code: run the tests, "how would you test it?", complexity
+            self._probe_gate,  # the 'why' ladder: its depth, an answer to another question
+        )
+
+    # --- gates: each decides, or returns None to pass the turn on ---------------------------
+
+    def _limits(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if state.candidate_turns > MAX_CANDIDATE_TURNS:
+            return self._move_on(f"{MAX_CANDIDATE_TURNS} answers on one question")
+        if not turn.text and state.thinking:
+            state.thinking = False
+            return request_replies.back_from_thinking(self.persona)
+        state.thinking = False
+        if turn.text:
+            state.silent_turns = 0
+            return None
+        state.silent_turns += 1
+        if state.silent_turns >= 2:
+            return self._move_on("two silent answers in a row")
+        heard = "I didn't hear an answer. Take your time."
+        if turn.hints_in_a_row >= MAX_HINTS_IN_A_ROW - 1:
+            return InterviewerDecision(act="nudge", say=heard, reason="silent answer")
+        return self._hint(state, turn, "silent answer", prefix=heard + " ")
+
+    def _requests(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        """What the turn asks of the interviewer itself: never answered with a scenario fact."""
+        request = turn.request = self.request_reader(turn.text)
+        if request.kind == "hint":
+            return self._stuck_reply(state, turn, asked_for_hint=True)
+        if request.kind is not None and request.kind != "skip":
+            return self._answer_request(state, request, turn.text, turn.now_s)
+        if request.kind == "skip" or speech_acts.asks_to_move_on(turn.text):
+            return self._move_on("the candidate asked to move on")
+        if about_the_team(self.persona, state.question, turn.text):
+            return request_replies.questions_at_end(self.persona)
+        return None
+
+    def _time_box(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if turn.now_s - state.started_at_s >= state.question.time_box_s:
+            return self._move_on("the question's time box ran out")
+        return None
+
+    def _clarification(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if not speech_acts.is_mainly_clarifying(turn.text):
+            return None
+        # Words that sound like a request nobody could read for sure get facts only by their
+        # keywords, never by the model's pick: a request is not answered with a fact.
+        sure = turn.request.sure if turn.request is not None else True
+        return self._clarify(state, turn.text, llm_pick=sure)
+
+    def _closing(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        """A turn that only closes ("No, that's all, thank you.") ends the question; one that
+        only acknowledges ("Okay, thanks.") gets a nudge to go on. Neither is probed."""
+        if speech_acts.closes_turn(turn.text):
+            return self._move_on("the candidate closed the question")
+        if turn.after_offer and speech_acts.takes_offer(turn.text):
+            return self._move_on("the candidate took the offer to move on")
+        if speech_acts.acknowledges(turn.text) or (
+            turn.after_offer and speech_acts.declines_offer(turn.text)
+        ):
+            return InterviewerDecision(
+                act="nudge",
+                say=self.persona.requests.back_from_thinking,
+                reason="nothing to probe: an acknowledgement, or going on after an offer",
+            )
+        return None
+
+    def _stuck(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        if not speech_acts.admits_not_knowing(turn.text):
+            return None
+        return self._stuck_reply(state, turn, asked_for_hint=False)
+
+    def _coding_coach(self, state: QuestionState, turn: CandidateTurn) -> Decided:
+        """The coding round's move on the candidate's code, if the question carries code."""
+        if self.coach is None:
+            return None
+        reply = self.coach.respond(state.question.id, turn.text)
+        if reply is None:
+            return None
+        return InterviewerDecision(
+            act=reply.act,
+            say=reply.say,
+            reason=f"the coding round: {reply.move}",
+            code_move=reply.move,
+            code_run=reply.run,
+        )
+
+    def _probe_gate(self, state: QuestionState, turn: CandidateTurn) -> InterviewerDecision:
+        if state.depth >= self.max_depth:
+            return self._move_on(f"the 'why' ladder reached depth {self.max_depth}")
+        # "I'd use X. That's my answer.": the follow-up is about X, never the courtesy.
+        text = speech_acts.without_closing(turn.text)
+        steer = self._steer_back(state, text)
+        return steer or self._probe(state, text, turn.drafted)
+
+    def _stuck_reply(
+        self, state: QuestionState, turn: CandidateTurn, *, asked_for_hint: bool
+    ) -> InterviewerDecision:
+        """A hint, then an offer to move on, then moving on: never three hints in a row (one
+        asked for may follow one given; "I don't know" after a hint gets the offer)."""
+        if turn.after_offer and not asked_for_hint:
+            return self._move_on("still stuck after the offer to move on")
+        may_hint = turn.hints_in_a_row < (MAX_HINTS_IN_A_ROW if asked_for_hint else 1)
+        if may_hint and state.hints_given < len(state.question.hints):
+            why = "the candidate asked for a hint" if asked_for_hint else "the candidate is stuck"
+            decision = self._hint(state, turn, why)
+        elif may_hint and asked_for_hint:
+            state.hints_in_a_row = turn.hints_in_a_row + 1
+            decision = InterviewerDecision(
+                act="hint", say=self.persona.requests.no_hint_left, reason="every hint used"
+            )
+        else:
+            state.offered_move_on = True
+            decision = request_replies.offer_move_on(self.persona)
+        return decision.model_copy(update={"request": "hint"}) if asked_for_hint else decision
+
+    def _hint(
+        self, state: QuestionState, turn: CandidateTurn, reason: str, prefix: str = ""
+    ) -> InterviewerDecision:
+        state.hints_in_a_row = turn.hints_in_a_row + 1
+        return InterviewerDecision(act="hint", say=prefix + self._next_hint(state), reason=reason)
 
     # --- acts -------------------------------------------------------------------------------
 
@@ -353,16 +353,6 @@ class InterviewerPolicy:
             return request_replies.time_left(persona, question, now_s - state.started_at_s)
         if kind == "right_track":
             return request_replies.right_track(persona)
-        if kind == "hint":
-            if state.hints_given < len(question.hints):
-                decision = InterviewerDecision(
-                    act="hint", say=self._next_hint(state), reason="the candidate asked for a hint"
-                )
-            else:
-                decision = InterviewerDecision(
-                    act="hint", say=persona.requests.no_hint_left, reason="every hint used"
-                )
-            return decision.model_copy(update={"request": "hint"})
         return self._take_correction(state, text, now_s)
 
     def _take_correction(
@@ -501,18 +491,27 @@ class InterviewerPolicy:
         earlier = self._earlier_questions(state)
         draft, problems = self._draft_probe(messages, text, state.question, earlier)
         if draft is not None and problems:
-            # One retry, told exactly what was wrong.
-            retry = [
-                *messages,
-                ChatMessage(role="assistant", content=draft.question),
-                ChatMessage(
-                    role="user",
-                    content="That follow-up is unusable: "
-                    + "; ".join(problems)
-                    + ". Write it again.",
-                ),
-            ]
-            draft, problems = self._draft_probe(retry, text, state.question, earlier)
+            # One retry: asked afresh about a phrase of the answer when there is one, else
+            # told exactly what was wrong (warmer: at the same temperature a small model
+            # mostly writes the same question again).
+            focus = content_phrase(text)
+            if focus:
+                retry = anchored_probe_messages(messages[0].content, text, focus, problems)
+                temperature = DRAFT_TEMPERATURE
+            else:
+                retry = [
+                    *messages,
+                    ChatMessage(role="assistant", content=draft.question),
+                    ChatMessage(
+                        role="user",
+                        content="That follow-up is unusable: " + "; ".join(problems) + ". "
+                        "Write it again.",
+                    ),
+                ]
+                temperature = RETRY_TEMPERATURE
+            draft, problems = self._draft_probe(
+                retry, text, state.question, earlier, temperature=temperature
+            )
         elif draft is None:
             # Not even a why-question: ask again with the output constrained to one (slower
             # per token, but a small model cannot wander off).
@@ -523,7 +522,7 @@ class InterviewerPolicy:
         state.depth += 1
         if draft is not None and not problems:
             return _llm_probe(state, draft, text, llm_seconds=seconds)
-        target, question = fallback_probe(text)
+        target, question = fallback_probe(text, story=not probes_knowledge(state.question.round))
         log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
         return InterviewerDecision(
             act="probe",
@@ -540,7 +539,7 @@ class InterviewerPolicy:
         candidate_text: str,
         question: Question,
         earlier: list[str],
-        temperature: float = 0.3,
+        temperature: float = DRAFT_TEMPERATURE,
         *,
         constrained: bool = False,
     ) -> tuple[ProbeDraft | None, list[str]]:
@@ -566,6 +565,6 @@ class InterviewerPolicy:
         draft = read_probe(completion.text)
         if draft is None:
             log.info("probe draft is not one why-question: %r", completion.text[:200])
-            return None, ["the reply was not one question starting with 'Why'"]
+            return None, ["the reply was not one follow-up question"]
         draft.question = second_person(draft.question)
         return draft, validate_probe(draft, candidate_text, question, earlier)

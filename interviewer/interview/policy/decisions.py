@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ...coding.models import CodeRun
+
 DecisionAct = Literal[
     "clarify",
     "probe",
@@ -22,15 +24,24 @@ DecisionAct = Literal[
     "think_time",
     "time_left",
     "nudge",
+    # the coding round's result of a run of the hidden tests (coding/coach.py)
+    "test_result",
 ]
 DecisionSource = Literal["rules", "llm", "fallback"]
 
-MAX_PROBE_WORDS = 20
-"""A why-question's length limit: what the prompt asks for and what the validator enforces."""
+MAX_PROBE_WORDS = 25
+"""A follow-up's length limit: what the prompt asks for and what the validator enforces."""
+# How a follow-up may start: "why" about a choice, "what did you do" about a story, "how did
+# you know it worked" about a result, "what makes that hold" about a claim.
+PROBE_OPENERS: tuple[str, ...] = (
+    "Why", "What", "How", "Which", "When", "Who", "Where", "Did you", "Do you", "Was", "Were",
+    "Is", "Are", "Could you", "Can you", "Would you", "Have you", "Had you", "If you",
+    "Looking back,",
+)  # fmt: skip
 
 
 class ProbeDraft(BaseModel):
-    """A 'why' follow-up as the LLM writes it: one question, nothing else.
+    """A follow-up as the LLM writes it: one question, nothing else.
 
     What it is about (the candidate's words it names) is found in code, by matching the
     question against the answer: asked to quote the candidate as well, a 1.5B model often
@@ -38,9 +49,9 @@ class ProbeDraft(BaseModel):
     """
 
     question: str = Field(
-        description="one short 'why' question about a choice or claim in the last answer",
-        # One 'why' question, ending at its question mark: generation stops right there.
-        pattern=r"^(Why|What made you) [^?]{5,240}[?]$",
+        description="one short follow-up question about something in the last answer",
+        # One question, ending at its question mark: generation stops right there.
+        pattern=rf"^({'|'.join(PROBE_OPENERS)}) [^?]{{5,240}}[?]$",
     )
 
 
@@ -64,3 +75,5 @@ class InterviewerDecision(BaseModel):
     corrected_text: str | None = None  # a self-correction: the answer as the candidate meant it
     retracted: list[tuple[int, int]] = Field(default_factory=list)  # spans taken back
     retracts_turns_back: int = 0  # the spans are in this turn (0) or that many answers back
+    code_move: str | None = None  # the coding round's move (coding/coach.py), if it spoke
+    code_run: CodeRun | None = None  # the run of the hidden tests this line reports

@@ -6,25 +6,48 @@ question, so a backend with a KV cache (llama.cpp) only processes the new turns.
 
 from __future__ import annotations
 
-from ...catalog.personas import Persona, Question, round_title
+from ...catalog.personas import FollowUpKind, Persona, Question, round_follow_ups, round_title
 from ...llm.base import ChatMessage
 from .decisions import MAX_PROBE_WORDS
 
 
+def follow_up_guide(kinds: list[FollowUpKind]) -> str:
+    """The round's kinds of follow-up, one line each with its example (empty: none given)."""
+    if not kinds:
+        return ""
+    lines = [f'- {k.kind}: {k.asks}. Example: "{k.example}"' for k in kinds]
+    return (
+        "Kinds of follow-up in this round (ask the one that fits what they said; the examples "
+        "show the form only, never ask one of them as it is):\n" + "\n".join(lines)
+    )
+
+
 def probe_system_prompt(persona: Persona, question: Question) -> str:
     points = "\n".join(f"- {p}" for p in question.strong_points)
+    guide = follow_up_guide(round_follow_ups(question.round))
+    job = (
+        "Your job now: ask ONE short follow-up question about something specific the "
+        "candidate said in their LAST answer, to find the edge of their knowledge.\n"
+        + (guide + "\n" if guide else "")
+    )
+    if not guide:
+        job = (
+            "Your job now: ask ONE short follow-up 'why' question about a specific choice or "
+            "claim the candidate made in their LAST answer, to find the edge of their "
+            "knowledge.\n"
+        )
     return (
         f"You are {persona.name}, interviewing a machine-learning engineer in a "
         f"{round_title(question.round)} round. {persona.style}\n"
         f"The question you asked: {question.prompt}\n"
         f"Points a strong answer covers (never reveal them):\n{points}\n\n"
-        "Your job now: ask ONE short follow-up 'why' question about a specific choice or claim "
-        "the candidate made in their LAST answer, to find the edge of their knowledge.\n"
-        "Rules: speak to the candidate as 'you'; the question must name that choice in their "
-        f"own words, be at most {MAX_PROBE_WORDS} "
+        + job
+        + "Rules: speak to the candidate as 'you'; the question must name what it asks about "
+        "in the candidate's own words (not the words of the question you asked), be at most "
+        f"{MAX_PROBE_WORDS} "
         "words, end with a question mark, and must not suggest the answer or list "
         "alternatives they did not mention.\n"
-        "Reply with the question only, starting with 'Why'."
+        "Reply with the question only."
     )
 
 
@@ -32,9 +55,27 @@ def probe_system_prompt(persona: Persona, question: Question) -> str:
 # warmed while the candidate talks and in the one the probe is generated from, so at the end
 # of the turn only the answer's last words are left to evaluate.
 PROBE_INSTRUCTION = (
-    "Ask 'why' about one specific choice or claim in this answer, naming it in the "
+    "Ask one follow-up question about something specific in this answer, naming it in the "
     "candidate's words."
 )
+
+
+def anchored_probe_messages(
+    system: str, answer: str, focus: str, problems: list[str]
+) -> list[ChatMessage]:
+    """The probe prompt again, its instruction naming words of the answer to ask about: for
+    the one retry. A 1.5B model shown its rejected question and told what was wrong mostly
+    writes it again (or the question's own words); asked afresh about a phrase of the answer,
+    it asks about the answer (benchmarks/followups.py)."""
+    return [
+        ChatMessage(role="system", content=system),
+        ChatMessage(
+            role="user",
+            content=f"(A follow-up was unusable: {'; '.join(problems)}. Ask one follow-up "
+            f'question about "{focus}" in this answer, naming it in the candidate\'s words.)'
+            f"\n\nCandidate: {answer}",
+        ),
+    ]
 
 
 def probe_messages(system: str, answer: str) -> list[ChatMessage]:

@@ -118,3 +118,20 @@ def back_from_thinking(persona: Persona) -> InterviewerDecision:
         say=persona.requests.back_from_thinking,
         reason="silent after asking for time to think",
     )
+
+
+def offer_move_on(persona: Persona) -> InterviewerDecision:
+    return InterviewerDecision(
+        act="nudge",
+        say=persona.requests.offer_move_on,
+        reason="still stuck after a hint: offered to move on",
+    )
+
+
+def questions_at_end(persona: Persona) -> InterviewerDecision:
+    return InterviewerDecision(
+        act="nudge",
+        say=persona.requests.questions_at_end,
+        reason="a question about the interviewer's team: kept for the end of the round",
+        request="team_question",
+    )

@@ -1,0 +1,370 @@
+"""The end of a turn on real audio: the live end-of-turn logic at real pauses.
+
+A folder in the format of ``../shared/data/turn-taking-audio/`` (README there): WAV files and
+``events.csv``, one row per silence after a speaker's speech, ``hold`` (the speaker goes on)
+or ``shift`` (another speaker takes the floor). For each event the audio of the speaker's
+turn, from its start (at most ``LOOKBACK_S`` before the pause), goes frame by frame (32 ms)
+through the capture's voice activity detector and the end-of-turn policy, as
+``TurnDetector.push`` does in the microphone path; the words heard up to the pause (the
+bundled Whisper over the same audio) are the words so far. Only decisions from the pause's
+start on count:
+
+- a hold is a **false end** when the policy ends the turn before the speaker resumes;
+- at a shift, the **end delay** is how long after the pause began it ended the turn. The
+  detector is taken to have the floor: in a mixture (``*_mix.wav``), after ``pause_end_s``
+  (someone else speaks) the pause's own room tone is looped; a speaker's own channel (any
+  other file) is heard as recorded, quiet after the shift. So every policy's delay is its own.
+
+    .venv/bin/python benchmarks/turn_taking_audio.py \\
+        --audio ../shared/data/turn-taking-audio --json OUT [--sweep] [--no-words]
+
+JSON: ``holds``, ``shifts``, ``false_end_rate`` and ``end_delay_mean_s`` of the live policy
+(words, silence and the voice); ``silence_false_end_rate``: silence alone at the same mean end
+delay (interpolated over a sweep of its wait, through the same detector); the same figures for
+words and silence alone (the policy before the voice) and for the voice without words.
+``--sweep`` adds the voice's settings tried (the trade-off table of docs/turn-taking.md);
+``--cost N`` times N model calls against N Whisper passes (the bundled model) over the same
+8-s windows, interleaved, so the ratio holds on a loaded machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import itertools
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from turn_taking import WithoutWords
+
+from interviewer.audio.io import SAMPLE_RATE, load_audio
+from interviewer.audio.vad import VoiceActivityDetector
+from interviewer.turns.endpointing import (
+    STREAMING_END_SILENCE_MS,
+    EndpointConfig,
+    EndPolicy,
+    HearsAudio,
+    TurnEndPolicy,
+)
+from interviewer.turns.voice_end import TurnModel, VoiceEndConfig, VoiceEndPolicy
+
+FRAME = 512  # 32 ms, the capture frame
+LOOKBACK_S = 10.0  # turn audio before the pause, at most (the model hears 8 s)
+MAX_WAIT_S = 6.0  # a policy that has not ended a real end by then is counted at this
+SILENCE_WAITS_MS = list(range(100, 3001, 32))
+MIXTURE_SUFFIX = "_mix.wav"  # all speakers on one signal; other files are one speaker's channel
+
+
+@dataclass(frozen=True)
+class Event:
+    file: str
+    speaker: str
+    kind: str  # hold | shift
+    pause_start_s: float
+    pause_end_s: float
+    turn_start_s: float
+
+
+@dataclass
+class Trace:
+    """One event's audio as the detector sees it: frames and the VAD's counts after each."""
+
+    event: Event
+    frames: list[np.ndarray]
+    ends_s: list[float]  # each frame's end, in file time
+    silence_ms: list[int]
+    spoken_ms: list[int]
+    words: str | None = None
+
+
+def read_events(folder: Path) -> list[Event]:
+    with (folder / "events.csv").open(newline="") as handle:
+        return [
+            Event(
+                row["file"],
+                row["speaker"],
+                row["kind"],
+                float(row["pause_start_s"]),
+                float(row["pause_end_s"]),
+                float(row["turn_start_s"]),
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def event_audio(audio: np.ndarray, event: Event) -> tuple[np.ndarray, float]:
+    """The samples the detector hears for this event, and the file time of the first."""
+    start_s = max(event.turn_start_s, event.pause_start_s - LOOKBACK_S, 0.0)
+    a, p0, p1 = (round(t * SAMPLE_RATE) for t in (start_s, event.pause_start_s, event.pause_end_s))
+    if event.kind == "hold":
+        return audio[a : p1 + FRAME], start_s
+    tail = round(MAX_WAIT_S * SAMPLE_RATE)
+    if not event.file.endswith(MIXTURE_SUFFIX):
+        # One speaker's own channel: it stays quiet after a shift (README of the data).
+        heard = audio[a : p0 + tail]
+        return np.pad(heard, (0, max(0, p0 + tail - a - heard.size))), start_s
+    room = audio[p0:p1] if p1 - p0 >= FRAME else np.zeros(FRAME, dtype=np.float32)
+    looped = np.resize(room, max(0, tail - (p1 - p0)))  # the pause's own room tone, repeated
+    return np.concatenate([audio[a:p1], looped]), start_s
+
+
+def trace(audio: np.ndarray, event: Event) -> Trace:
+    """The capture's VAD over the event's audio, frame by frame (as TurnDetector.push)."""
+    samples, start_s = event_audio(audio, event)
+    pcm = (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+    vad = VoiceActivityDetector()
+    out = Trace(event, [], [], [], [])
+    ms = 1000 / SAMPLE_RATE
+    for offset in range(0, pcm.size - FRAME + 1, FRAME):
+        frame = pcm[offset : offset + FRAME]
+        update = vad.process(frame)
+        out.frames.append(frame)
+        out.ends_s.append(start_s + (offset + FRAME) / SAMPLE_RATE)
+        out.silence_ms.append(int(update.silence_samples * ms))
+        out.spoken_ms.append(int(update.speech_samples * ms))
+    return out
+
+
+def first_end_s(policy: EndPolicy, tr: Trace, scores: list[float] | None = None) -> float | None:
+    """File time at which the policy ends the turn, counting only decisions in the pause;
+    ``scores`` collects the voice's score for this pause (a VoiceEndPolicy's)."""
+    for frame, end_s, silence, spoken in zip(
+        tr.frames, tr.ends_s, tr.silence_ms, tr.spoken_ms, strict=True
+    ):
+        if isinstance(policy, HearsAudio):
+            policy.hear(frame)
+        decision = policy.decide(silence, spoken, tr.words)
+        if end_s < tr.event.pause_start_s:
+            continue
+        if scores is not None and getattr(policy, "score", None) is not None:
+            scores[:] = [policy.score]  # type: ignore[attr-defined]
+        if decision.end:
+            return end_s
+    return None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    false_ends: int
+    holds: int
+    delays_s: tuple[float, ...]
+
+    @property
+    def false_end_rate(self) -> float:
+        return self.false_ends / self.holds if self.holds else float("nan")
+
+    @property
+    def mean_delay_s(self) -> float:
+        return float(np.mean(self.delays_s)) if self.delays_s else float("nan")
+
+
+def evaluate(make_policy, traces: list[Trace]) -> Outcome:
+    false_ends, holds, delays = 0, 0, []
+    for tr in traces:
+        ended = first_end_s(make_policy(tr), tr)
+        if tr.event.kind == "hold":
+            holds += 1
+            false_ends += ended is not None and ended < tr.event.pause_end_s
+        else:
+            delay = MAX_WAIT_S if ended is None else ended - tr.event.pause_start_s
+            delays.append(min(delay, MAX_WAIT_S))
+    return Outcome(false_ends, holds, tuple(delays))
+
+
+class CachedModel:
+    """The real model, each window scored once (sweeps replay the same windows)."""
+
+    def __init__(self, model: TurnModel) -> None:
+        self.model = model
+        self.cache: dict[str, float] = {}
+        self.calls_s: list[float] = []
+
+    def probability(self, samples: np.ndarray) -> float:
+        key = hashlib.sha1(np.ascontiguousarray(samples).tobytes()).hexdigest()
+        if key not in self.cache:
+            started = time.perf_counter()
+            self.cache[key] = self.model.probability(samples)
+            self.calls_s.append(time.perf_counter() - started)
+        return self.cache[key]
+
+
+def words_policy(end_silence_ms: int = STREAMING_END_SILENCE_MS) -> TurnEndPolicy:
+    return TurnEndPolicy(EndpointConfig(end_silence_ms=end_silence_ms))
+
+
+def silence_curve(traces: list[Trace]) -> list[tuple[int, Outcome]]:
+    return [
+        (w, evaluate(lambda tr, w=w: WithoutWords(words_policy(w)), traces))
+        for w in SILENCE_WAITS_MS
+    ]
+
+
+def at_delay(curve: list[tuple[int, Outcome]], delay_s: float) -> tuple[float, float]:
+    """Silence alone's false-end rate (and its wait) at this mean end delay, interpolated."""
+    delays = [o.mean_delay_s for _, o in curve]
+    rates = [o.false_end_rate for _, o in curve]
+    waits = [w for w, _ in curve]
+    rate = float(np.interp(delay_s, delays, rates))
+    return rate, float(np.interp(delay_s, delays, waits))
+
+
+def summary(outcome: Outcome, curve: list[tuple[int, Outcome]]) -> dict:
+    rate, wait = at_delay(curve, outcome.mean_delay_s)
+    return {
+        "false_ends": outcome.false_ends,
+        "false_end_rate": round(outcome.false_end_rate, 4),
+        "end_delay_mean_s": round(outcome.mean_delay_s, 3),
+        "silence_false_end_rate": round(rate, 4),
+        "silence_wait_ms_at_same_delay": round(wait),
+    }
+
+
+def add_words(traces: list[Trace], audio_of: dict[str, np.ndarray]) -> None:
+    """The words heard up to each pause: the bundled Whisper over the turn's audio."""
+    from interviewer.speech.stt import load_transcriber
+
+    stt = load_transcriber()
+    for tr in traces:
+        samples, start_s = event_audio(audio_of[tr.event.file], tr.event)
+        upto = samples[: round((tr.event.pause_start_s - start_s) * SAMPLE_RATE)]
+        tr.words = stt.transcribe(upto).text if upto.size else ""
+
+
+def sweep(traces: list[Trace], model: TurnModel, with_words: bool) -> list[dict]:
+    rows = []
+    grid = itertools.product([0.5, 0.7], [300, 400, 500, 600, 800], [1000, 1200, 1500, 2000])
+    for threshold, finished, unfinished in grid:
+        config = VoiceEndConfig(threshold=threshold, finished_ms=finished, unfinished_ms=unfinished)
+
+        def make(tr: Trace, config=config) -> EndPolicy:
+            policy = VoiceEndPolicy(words_policy(), model, config)
+            return policy if with_words else WithoutWords(policy)
+
+        outcome = evaluate(make, traces)
+        rows.append(
+            config.model_dump()
+            | {
+                "false_ends": outcome.false_ends,
+                "false_end_rate": round(outcome.false_end_rate, 4),
+                "end_delay_mean_s": round(outcome.mean_delay_s, 3),
+            }
+        )
+    return rows
+
+
+def event_row(tr: Trace, model: TurnModel) -> dict:
+    """One event under the live policy: its words' ending, the voice's score, when it ended."""
+    policy = VoiceEndPolicy(words_policy(), model)
+    heard: list[float] = []
+    ended = first_end_s(policy, tr, heard)
+    has_words = tr.words is not None and bool(tr.words.strip())
+    return {
+        "file": tr.event.file,
+        "kind": tr.event.kind,
+        "pause_start_s": tr.event.pause_start_s,
+        "pause_s": round(tr.event.pause_end_s - tr.event.pause_start_s, 2),
+        "words_end": (tr.words or "")[-60:],
+        "ending": policy.words.read(tr.words).value if has_words else None,
+        "voice_score": round(heard[-1], 3) if heard else None,
+        "ended_after_s": None if ended is None else round(ended - tr.event.pause_start_s, 3),
+    }
+
+
+def call_cost(traces: list[Trace], model: TurnModel, calls: int) -> dict:
+    """ms per model call and per Whisper pass over the same 8-s windows, interleaved."""
+    from interviewer.audio.smart_turn import window
+    from interviewer.speech.stt import load_transcriber
+
+    stt = load_transcriber()
+    windows = [window(np.concatenate(tr.frames).astype(np.float32) / 32768) for tr in traces]
+    model_s, whisper_s = [], []
+    for n in range(calls):
+        samples = windows[n % len(windows)]
+        started = time.perf_counter()
+        model.probability(samples)
+        model_s.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        stt.transcribe(samples)
+        whisper_s.append(time.perf_counter() - started)
+    model_ms, whisper_ms = 1000 * np.median(model_s), 1000 * np.median(whisper_s)
+    return {
+        "calls": calls,
+        "model_ms_median": round(float(model_ms), 1),
+        "whisper_pass_ms_median": round(float(whisper_ms), 1),
+        "model_to_whisper_ratio": round(float(model_ms / whisper_ms), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--audio", type=Path, required=True, help="folder with events.csv")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--no-words", action="store_true", help="skip Whisper: no words")
+    parser.add_argument("--sweep", action="store_true", help="also try the voice's settings")
+    parser.add_argument("--cost", type=int, default=0, help="time N model and Whisper calls")
+    args = parser.parse_args(argv)
+    if not (args.audio / "events.csv").is_file():
+        raise SystemExit(f"no events.csv in {args.audio}")
+
+    from interviewer.audio.smart_turn import load_smart_turn
+
+    loaded = load_smart_turn()
+    if loaded is None:
+        raise SystemExit("no end-of-turn model: python -m interviewer.audio.smart_turn install")
+    model = CachedModel(loaded)
+
+    events = read_events(args.audio)
+    audio_of = {name: load_audio(args.audio / name) for name in sorted({e.file for e in events})}
+    traces = [trace(audio_of[e.file], e) for e in events]
+    if not args.no_words:
+        add_words(traces, audio_of)
+    holds = sum(e.kind == "hold" for e in events)
+    shifts = len(events) - holds
+
+    curve = silence_curve(traces)
+    live = evaluate(lambda tr: VoiceEndPolicy(words_policy(), model), traces)
+    report: dict = {"holds": holds, "shifts": shifts, "files": len(audio_of)}
+    report |= summary(live, curve)
+    report["words"] = not args.no_words
+    report["words_and_silence"] = summary(evaluate(lambda tr: words_policy(), traces), curve)
+    report["voice_and_silence"] = summary(
+        evaluate(lambda tr: WithoutWords(VoiceEndPolicy(words_policy(), model)), traces), curve
+    )
+    report["silence_curve"] = [
+        {
+            "wait_ms": w,
+            "false_end_rate": round(o.false_end_rate, 4),
+            "end_delay_mean_s": round(o.mean_delay_s, 3),
+        }
+        for w, o in curve[::4]
+    ]
+    report["events"] = [event_row(tr, model) for tr in traces]
+    if args.cost:
+        report["cost"] = call_cost(traces, loaded, args.cost)
+    if args.sweep:
+        report["sweep_with_words"] = sweep(traces, model, with_words=True)
+        report["sweep_voice_only"] = sweep(traces, model, with_words=False)
+    print(
+        f"{holds} holds, {shifts} shifts in {len(audio_of)} files: live policy "
+        f"{report['false_ends']} false ends ({report['false_end_rate']:.1%}), end delay mean "
+        f"{report['end_delay_mean_s']:.2f} s; silence alone at that delay "
+        f"{report['silence_false_end_rate']:.1%}"
+    )
+    for name in ("words_and_silence", "voice_and_silence"):
+        part = report[name]
+        print(
+            f"  {name}: {part['false_end_rate']:.1%} false ends, {part['end_delay_mean_s']:.2f} s"
+            f" (silence alone at that delay {part['silence_false_end_rate']:.1%})"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,137 @@
+"""Story checkers: criteria a behavioural answer meets or not, each found in one sentence.
+
+A strong point such as "makes clear what the candidate personally did" is a criterion, not
+a fact: no answer says it in any words, so a reader of meaning cannot match it. Each such
+point names a checker (``rubrics/point_checks.yaml``): a first-person action, a cause, a
+result with a number, a specific incident. The sentence that meets it is the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..paths import rubrics_dir
+from . import evidence as ev
+from .sentences import Sentence
+
+POINT_CHECKS_FILE = "point_checks.yaml"
+
+CAUSE = re.compile(
+    r"\b(because|caused by|due to|root cause|turned out|it turns out|found that|the reason"
+    r"|which meant|that meant|had (silently |quietly )?(stopped|broken|changed|failed)"
+    r"|(was|were) (missing|stale|broken|wrong|corrupt\w*)|traced (it|this|the \w+) (back )?to"
+    r"|came from|was coming from|the problem was|the issue was|the bug was)\b",
+    re.IGNORECASE,
+)
+REFLECTION = re.compile(
+    r"\b(i learn(ed|t)|the lesson|lessons? learned|taught me|next time|in hindsight"
+    r"|looking back|i would (do|have done) (it )?differently|i'd do (it )?differently"
+    r"|what i took away|since then i|now i always|i now)\b",
+    re.IGNORECASE,
+)
+CHANGED_MIND = re.compile(
+    r"\b(changed my mind|i was wrong|(he|she|they) (was|were) right|convinced me"
+    r"|i reali[sz]ed|i came around|i conceded|fair point|i agreed)\b",
+    re.IGNORECASE,
+)
+EVIDENCE_BASED = re.compile(
+    r"\b(experiment\w*|prototyp\w*|a/?b test\w*|benchmark\w*|the data (showed|said)"
+    r"|ran (both|a test|the numbers)|measured|pilot|proof of concept|back-?test\w*)\b",
+    re.IGNORECASE,
+)
+OTHER_SIDE = re.compile(
+    r"\b((his|her|their) (reasoning|argument|point|view|concern|worry)"
+    r"|(he|she|they) (wanted|argued|thought|believed|preferred|proposed)"
+    r"|my (worry|concern|view|argument) was|i disagreed)\b",
+    re.IGNORECASE,
+)
+NUMBER = re.compile(rf"\d|\b{ev._NUMBER_WORD}\b|\bhalf\b|\btwice\b|\bdoubled?\b", re.IGNORECASE)
+
+
+def own_actions(sentences: list[Sentence]) -> list[ev.Hit]:
+    """First-person actions ("I dug into the pipeline"), not "we" and not feelings."""
+    return [h for h in ev.star_parts(sentences) if h.kind == "action"]
+
+
+def causes(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("cause", CAUSE, sentences)
+
+
+def outcomes(sentences: list[Sentence]) -> list[ev.Hit]:
+    """A result said as one ("as a result", "we shipped", a measured change)."""
+    return [h for h in ev.star_parts(sentences) if h.kind in ("result", "measured_result")]
+
+
+def reflections(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("reflection", REFLECTION, sentences)
+
+
+def changes_of_mind(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("changed_mind", CHANGED_MIND, sentences)
+
+
+def evidence_used(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("evidence", EVIDENCE_BASED, sentences)
+
+
+def other_sides(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("other_side", OTHER_SIDE, sentences)
+
+
+def measured_results(sentences: list[Sentence]) -> list[ev.Hit]:
+    return [h for h in ev.star_parts(sentences) if h.kind == "measured_result"]
+
+
+def specific_incidents(sentences: list[Sentence]) -> list[ev.Hit]:
+    """A situation with a size or a time in it ("off by forty percent for two weeks")."""
+    hits = []
+    for h in ev.star_parts(sentences):
+        if h.kind in ("situation", "task") and NUMBER.search(h.sentence.clean):
+            hits.append(h)
+    for s in sentences:
+        m = ev.MEASURED.search(s.clean) if s.ignored is None else None
+        if m and not any(h.sentence == s for h in hits):
+            hits.append(ev._hit("specific", s, m.start(), m.end()))
+    return hits
+
+
+CHECKERS: dict[str, Callable[[list[Sentence]], list[ev.Hit]]] = {
+    "own_action": own_actions,
+    "cause": causes,
+    "measured_result": measured_results,
+    "specific_incident": specific_incidents,
+    "outcome": outcomes,
+    "reflection": reflections,
+    "changed_mind": changes_of_mind,
+    "evidence_based": evidence_used,
+    "other_side": other_sides,
+}
+
+
+@lru_cache(maxsize=4)
+def _phrases(folder: str) -> dict[str, tuple[str, ...]]:
+    path = Path(folder) / POINT_CHECKS_FILE
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    unknown = set(raw) - set(CHECKERS)
+    if unknown:
+        raise ValueError(f"{path}: unknown checker(s) {sorted(unknown)}; use {sorted(CHECKERS)}")
+    return {name: tuple(p.lower() for p in phrases) for name, phrases in raw.items()}
+
+
+def checker_for(point: str) -> str | None:
+    """The checker a strong point names, or None when it is a fact to be read in meaning."""
+    low = point.lower()
+    for name, phrases in _phrases(str(rubrics_dir())).items():
+        if any(p in low for p in phrases):
+            return name
+    return None
+
+
+def check(name: str, sentences: list[Sentence]) -> ev.Hit | None:
+    hits = CHECKERS[name](sentences)
+    return min(hits, key=lambda h: (h.sentence.turn, h.sentence.char_start)) if hits else None

@@ -1,0 +1,106 @@
+"""``interviewer judge``: written answers graded against a reference, one JSON line each.
+
+Each input line is ``{"id", "question", "reference", "answer"}``; the reference is free text,
+cut into points by :func:`meaning.reference_points`. Each output line is ``{"id", "score",
+"points": [{"point", "made", "quote"}]}``: ``score`` runs from 1 to 4 (two decimals: the
+reader's mark, not rounded to a level, so that close answers keep their order) and ``quote``
+is the answer's sentence closest to the point, verbatim. A line that cannot be read is
+reported with its number and skipped; the others are graded all the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import ConfigError
+from .meaning import MeaningReader, reference_points
+
+
+class WrittenAnswer(BaseModel):
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    id: str = Field(min_length=1)
+    question: str = ""
+    reference: str = Field(min_length=1)
+    answer: str
+
+
+class JudgedPoint(BaseModel):
+    point: str
+    made: bool
+    quote: str | None
+
+
+class JudgedAnswer(BaseModel):
+    id: str
+    score: float = Field(ge=1, le=4)
+    points: list[JudgedPoint]
+
+
+@dataclass(frozen=True)
+class BadLine:
+    number: int  # 1-based, as an editor shows it
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.number}: {self.reason}"
+
+
+def read_lines(path: Path) -> Iterator[WrittenAnswer | BadLine]:
+    """The answers of a JSON-lines file, and a :class:`BadLine` for each line that is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield WrittenAnswer.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield BadLine(number, f"not JSON ({exc.msg} at column {exc.colno})")
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "the line"
+            yield BadLine(number, f"{where}: {first['msg']}")
+
+
+def judge_answer(reader: MeaningReader, item: WrittenAnswer) -> JudgedAnswer:
+    points = reference_points(item.reference)
+    got = reader.read(points, item.answer, item.question, item.reference)
+    return JudgedAnswer(
+        id=item.id,
+        score=got.score,
+        points=[JudgedPoint(point=p.point, made=p.made, quote=p.quote) for p in got.points],
+    )
+
+
+def judge_file(
+    source: Path,
+    out: Path,
+    reader: MeaningReader | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[JudgedAnswer], list[BadLine]]:
+    """Grade every readable line of ``source`` into ``out``; (graded, bad lines)."""
+    items = list(read_lines(source))
+    reader = reader or MeaningReader()
+    judged: list[JudgedAnswer] = []
+    bad = [i for i in items if isinstance(i, BadLine)]
+    answers = [i for i in items if isinstance(i, WrittenAnswer)]
+    try:
+        sink = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {out}: {exc}") from exc
+    with sink:
+        for done, item in enumerate(answers, start=1):
+            judged.append(judge_answer(reader, item))
+            sink.write(judged[-1].model_dump_json() + "\n")
+            sink.flush()  # an interrupted run keeps every answer graded so far
+            if on_progress:
+                on_progress(done, len(answers))
+    return judged, bad

@@ -1,0 +1,353 @@
+"""The follow-up probe: reading the LLM's question, checking it against the answer, and the
+rule-based follow-up asked when no drafted one holds.
+
+A follow-up is a short question about something the candidate said, in their words: a choice
+gets "why that choice", a claim gets "what makes it hold", a story gets "what did you do".
+The kinds of follow-up each round asks are data (``follow_ups:`` in the round's question
+bank, see ``policy/prompts.py``); this module only judges a drafted question and writes the
+fallback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+
+from pydantic import ValidationError
+
+from ... import speech_acts
+from ...catalog.personas import Question
+from .decisions import MAX_PROBE_WORDS, PROBE_OPENERS, ProbeDraft
+
+# Words that name nothing the candidate said: a probe must repeat at least one other word.
+_STOPWORDS = frozenset(
+    """a an the and or but to of in on for with is are was were be i i'd i'm we we'd it it's
+    that this my our you your would will so then just like um uh use using""".split()
+)
+# Words a question shares with any answer without naming anything in it.
+_FUNCTION_WORDS = _STOPWORDS | frozenset(
+    """am been being do does did done doing have has had having what how why which when who
+    whom where there their they them he she his her him me us yourself myself about from at
+    by as if not no yes yeah okay ok really very also all some any more most much many one
+    can could should may might must get got go going gone thing things something stuff way
+    lot kind sort been into out up over than too here now well i've i'll we're they're
+    that's there's what's don't didn't can't its these those each other such made make
+    time times first let let's said say says tell know think dont didnt cant havent hadnt
+    haven't hadn't wasn't wasnt weren't werent isn't isnt aren't arent won't wont wouldn't
+    wouldnt couldn't couldnt shouldn't shouldnt doesn't doesnt super pretty quite""".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in speech_acts.words(text) if w not in _STOPWORDS]
+
+
+def naming_words(text: str) -> set[str]:
+    """The words of ``text`` that name something (not "did", "what", "time")."""
+    return {
+        w
+        for w in speech_acts.words(text)
+        if w not in _FUNCTION_WORDS and not speech_acts.FILLER.fullmatch(w)
+    }
+
+
+_THIRD_PERSON = re.compile(r"\bthe candidate('s)?\b", re.IGNORECASE)
+# The verb before "the candidate" agrees with it: "does the candidate" becomes "do you".
+_AGREEING_VERB = re.compile(r"\b(does|is|was|has)(\s+the candidate\b(?!'s))", re.IGNORECASE)
+_SECOND_PERSON_VERB = {"does": "do", "is": "are", "was": "were", "has": "have"}
+
+
+def second_person(question: str) -> str:
+    """'Why does the candidate choose X?' -> 'Why do you choose X?' (small models slip)."""
+    question = _AGREEING_VERB.sub(
+        lambda m: _SECOND_PERSON_VERB[m.group(1).lower()] + m.group(2), question
+    )
+    return _THIRD_PERSON.sub(lambda m: "your" if m.group(1) else "you", question)
+
+
+def shared_phrase(question: str, answer: str) -> str:
+    """The longest run of the answer's words that the question repeats: what it names."""
+    asked = speech_acts.words(question)
+    said = speech_acts.words(answer)
+    best: list[str] = []
+    for i in range(len(said)):
+        for j in range(len(asked)):
+            n = 0
+            while i + n < len(said) and j + n < len(asked) and said[i + n] == asked[j + n]:
+                n += 1
+            run = said[i : i + n]
+            if naming_words(" ".join(run)) and len(run) > len(best):
+                best = run
+    while best and best[0] in _FUNCTION_WORDS:
+        best = best[1:]
+    while best and best[-1] in _FUNCTION_WORDS:
+        best = best[:-1]
+    return " ".join(best)
+
+
+# --- judging a drafted probe ----------------------------------------------------------------
+
+_ATTRIBUTES_CHOICE = re.compile(
+    r"\b(?:choose|chose|choosing|pick|picked|opt|opted|go with|went with|decide|decided|select|"
+    r"selected|prefer|use|using)\b",
+    re.IGNORECASE,
+)
+# A choice made in the answer: "I'd use X" or "I will defer to X" (a plan), "we decided to
+# X" or "I recruited X" (a story: what the speaker did, they chose to do).
+_MADE_CHOICE = re.compile(
+    r"\b(?:i|we)\s+(?:\w+ly\s+)?(?!(?:need|used)\b)\w{3,}ed\b"
+    r"|\b(?:i|we)(?:'ll| will)\s+(?:\w+ly\s+)?(?!(?:be|have|say|need)\b)\w+"
+    r"|\b(?:i|we|i'd|we'd|i'll|we'll|let's|my|our|they|he|she)\b.{0,30}\b(?:use|used|using|choose|"
+    r"chose|pick|picked|go with|went with|prefer|opt|opted|select|selected|train|trained|build|"
+    r"built|start with|started|rely on|apply|applied|add|added|try|tried|decide|decided|"
+    r"decision|switched|moved to|plan|planned)\b"
+    r"|\b(?:use|choose|pick|go with|start with)\b",
+    re.IGNORECASE,
+)
+# "It is fast enough for the budget": a claim about a thing, probed as "what makes it ...?"
+_CLAIM = re.compile(
+    r"^(?P<subject>it|this|that|(?:the|a|an|our|my) [\w -]{1,40}?)\s+(?:is|are|'s|will be|would be)"
+    r"\s+(?P<rest>[^.!?]{3,90})",
+    re.IGNORECASE,
+)
+
+
+def _chooses_what_they_did(question: str, answer: str) -> bool:
+    """'How did you decide to prioritise the patients?' after 'I prioritised the patients':
+    the choice asked about is an action the answer tells (the word stems agree)."""
+    after = _ATTRIBUTES_CHOICE.split(question, maxsplit=1)[-1]
+    asked = [w for w in speech_acts.words(after)[:4] if w not in _FUNCTION_WORDS]
+    said = {w[:6] for w in naming_words(answer) if len(w) >= 5}
+    return any(len(w) >= 5 and w[:6] in said for w in asked)
+
+
+def validate_probe(
+    draft: ProbeDraft,
+    candidate_text: str,
+    question: Question,
+    earlier_questions: list[str] | None = None,
+) -> list[str]:
+    """Why a drafted probe is unusable; empty when it is fine."""
+    problems = []
+    q = draft.question.strip()
+    if q.count("?") != 1 or not q.endswith("?"):
+        problems.append("ask exactly one question, ending with a question mark")
+    if len(q.split()) > MAX_PROBE_WORDS:
+        problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
+    said = naming_words(candidate_text)
+    named = naming_words(q) & said
+    # One word of theirs that names something is enough ("Why the fundraiser?"), but not one
+    # the question itself used: "What did you do in that situation?" names nothing of theirs.
+    asked_before = naming_words(question.prompt)
+    if not named - asked_before and said - asked_before:
+        problems.append("the question must name a choice or claim from their last answer")
+    for point in question.strong_points:
+        point_words = set(content_words(point)) - set(content_words(candidate_text))
+        if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
+            point_words
+        ):
+            problems.append("the question gives away a point the candidate should find")
+            break
+    if (
+        _ATTRIBUTES_CHOICE.search(q)
+        and not _MADE_CHOICE.search(speech_acts.strip_fillers(candidate_text)[0])
+        and not _chooses_what_they_did(q, candidate_text)
+    ):
+        # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
+        # puts words in their mouth.
+        problems.append("they made no choice here; ask what makes their claim hold")
+    asked = set(content_words(q))
+    for earlier in earlier_questions or []:
+        before = set(content_words(earlier))
+        if asked and len(asked & before) >= 0.8 * len(asked):
+            problems.append("that repeats an earlier question; probe their latest answer")
+            break
+    return problems
+
+
+# A follow-up starts with one of PROBE_OPENERS, at the start of the reply or of a sentence in
+# it ("Sure! What did you ..."); it runs to the question mark (cut by the stop sequence).
+_PROBE_START = re.compile(
+    rf"(?:^|(?<=[.!:\n\"'*]))\s*\**\s*(?P<q>(?:{'|'.join(PROBE_OPENERS)}) [^?{{}}\"\n]*)"
+)
+# "Based on what you gathered, what made you ...": the question after a leading phrase.
+_AFTER_LEAD = re.compile(r"^[^?{}\"\n]{3,80}?,\s+(?P<q>(?:what|how|why|which) [^?{}\"\n]*)")
+
+
+def read_probe(text: str) -> ProbeDraft | None:
+    """The follow-up question in an LLM reply, or None.
+
+    The reply normally is the question itself, cut before its question mark by the stop
+    sequence; a model that wrapped it in JSON or a preamble ("Sure! Why ...") still counts.
+    """
+    text = text.strip()
+    if text.startswith("{"):
+        with contextlib.suppress(ValueError, AttributeError):
+            text = str(json.loads(text).get("question", ""))
+    match = _PROBE_START.search(text) or _AFTER_LEAD.match(text)
+    if match is None:
+        return None
+    question = match.group("q").strip().rstrip(".,;:!")
+    try:
+        return ProbeDraft(question=question[0].upper() + question[1:] + "?")
+    except ValidationError:
+        return None
+
+
+# --- the rule-based follow-up ---------------------------------------------------------------
+
+MAX_QUOTE_WORDS = 9
+# A quote may be cut before these words: what follows them is a new phrase.
+_PHRASE_BREAKS = frozenset(
+    """and but or so because since which who where when while that as with without for to in
+    on at by from of about after before during until if than like then""".split()
+)
+# Clause boundaries in a spoken answer: punctuation, and the words that start a new clause.
+_CLAUSE_SPLIT = re.compile(
+    r"[.!?;:,()\[\]]+|\s+-+\s+|\s{2,}|\b(?:and then|and so|but|because|so that|which)\b",
+    re.IGNORECASE,
+)
+# A story about the past in the first person: "I organised", "we had", "I was president".
+_STORY = re.compile(
+    r"\b(?:i|we|my team|our team)\s+(?:\w+ly\s+)?(?:was|were|had|did|got|went|made|ran|led|took"
+    r"|found|told|met|became|began|started|\w{2,}ed)\b",
+    re.IGNORECASE,
+)
+
+CHOICE_TEMPLATE = "You said you'd {verb} {phrase}. Why that, rather than an alternative?"
+CLAIM_TEMPLATE = "What makes {subject} {rest}?"
+STORY_TEMPLATE = 'You mentioned "{phrase}". What did you do yourself there?'
+STATEMENT_TEMPLATE = 'You said "{phrase}". What makes that hold?'
+BARE_TEMPLATE = "What did you do yourself, step by step?"
+
+
+def _trim(phrase: str, max_words: int) -> str:
+    """The first words of a phrase, without a dangling 'and'/'the' at the end."""
+    words = phrase.split()[:max_words]
+    while words and words[-1].lower().strip(",;:") in _FUNCTION_WORDS | _PHRASE_BREAKS:
+        words.pop()
+    return " ".join(words)
+
+
+_SUBJECTS = frozenset("i we they he she im theyre theres thats heres".split())
+_AUXILIARIES = frozenset(
+    """be been being is are was were am have has had do does did get got go going would could
+    should will can might must may""".split()
+)
+
+
+def _bare(token: str) -> str:
+    """A token as the word sets spell it: lower case, no punctuation or apostrophe."""
+    return "".join(speech_acts.bare_words(token))
+
+
+def _ends_open(token: str) -> bool:
+    """A word a quote cannot end on: it needs more ("without", "the", "my")."""
+    bare = _bare(token)
+    return bare in _FUNCTION_WORDS or bare in _PHRASE_BREAKS or bare in speech_acts.OPEN_WORDS
+
+
+def _spans(tokens: list[str]) -> list[tuple[int, int]]:
+    """Quotable spans of one clause: starting at the clause's start (after its lead-ins) or
+    right after a word that opens a new phrase, ending before one or at the clause's end,
+    at most :data:`MAX_QUOTE_WORDS` long, never ending on a word that needs more."""
+    first = len(tokens) - len(speech_acts.strip_lead_ins(tokens))
+    starts = [first] + [
+        i + 1 for i in range(first, len(tokens) - 1) if _bare(tokens[i]) in _PHRASE_BREAKS
+    ]
+    # "in high school I was a lifeguard": a subject starts a new phrase too.
+    subjects = [i for i in range(first + 1, len(tokens)) if _bare(tokens[i]) in _SUBJECTS]
+    starts += subjects
+    ends = {len(tokens), *subjects}
+    ends |= {i for i in range(len(tokens)) if _bare(tokens[i]) in _PHRASE_BREAKS}
+    found = []
+    for a in starts:
+        while a < len(tokens) and _bare(tokens[a]) in _AUXILIARIES:
+            a += 1  # "to be chair of ..." is quoted from "chair"
+        if a >= len(tokens) or _bare(tokens[a]) in _PHRASE_BREAKS:
+            continue
+        a = len(tokens) - len(speech_acts.strip_lead_ins(tokens[a:]))  # "in order to ..."
+        if a >= len(tokens):
+            continue
+        limit = min([i for i in subjects if i > a] + [len(tokens)])
+        for b in sorted(ends):
+            if b - a < 2 or b - a > MAX_QUOTE_WORDS or b > limit:
+                continue
+            while b > a and _ends_open(tokens[b - 1]):
+                b -= 1
+            if b - a >= 2:
+                found.append((a, b))
+    return found
+
+
+def content_phrase(text: str) -> str:
+    """The phrase of the answer a follow-up can quote: the span that names the most (names
+    and numbers count double, long spans a little less), earlier first; never a courtesy, a
+    lead-in or a fragment. Empty when no span names two things."""
+    best, best_score = "", 0.0
+    for sentence in speech_acts.sentences(text):
+        at_start = True
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            if not clause or not clause.strip():
+                continue
+            # The candidate's words without their hesitations: "the robotics project uhh
+            # competition" is quoted as a person repeating it would say it.
+            tokens = [
+                t.strip("\"'")
+                for t in clause.split()
+                if not speech_acts.FILLER.fullmatch(t.strip(",.;:-\"'"))
+            ]
+            initial = 0 if at_start else -1  # a capital there starts the sentence
+            at_start = False
+            if speech_acts.courtesy_or_closing(clause):
+                continue
+            for a, b in _spans(tokens):
+                quote = " ".join(tokens[a:b]).strip(" ,;:-")
+                named = naming_words(quote)
+                if len(named) < 2 or speech_acts.opens_with_filler(quote):
+                    continue
+                proper = sum(
+                    1
+                    for i in range(a, b)
+                    if i != initial
+                    and (tokens[i][:1].isupper() or tokens[i][:1].isdigit())
+                    and _bare(tokens[i]) not in {"i", "im", "ive", "id", "ill"}
+                )
+                score = len(named) + proper - 0.15 * (b - a)
+                if score > best_score:
+                    best, best_score = quote, score
+    return best
+
+
+def fallback_probe(candidate_text: str, story: bool = False) -> tuple[str, str]:
+    """A deterministic follow-up that fits what was said: (quoted target, question).
+
+    A choice ("I'd use X") gets "why that"; a claim ("it is fast enough") gets "what makes it
+    ..."; a story (``story``: the round asks for one, or the answer tells one) gets "what did
+    you do yourself"; anything else gets "what makes that hold" about its most telling phrase.
+    """
+    match = speech_acts.CHOICE.search(candidate_text)
+    if match:
+        verb, target = match.group(1).lower(), _trim(match.group(2), 8)
+        # "I'd try to always ..." chooses nothing nameable: only a thing chosen is probed so.
+        if naming_words(target) and _bare(target.split()[0]) not in _PHRASE_BREAKS:
+            return target, CHOICE_TEMPLATE.format(verb=verb, phrase=target)
+    tells_story = bool(_STORY.search(candidate_text))
+    if not tells_story:
+        for sentence in speech_acts.sentences(candidate_text):
+            claim = _CLAIM.match(sentence.strip())
+            if claim and not _MADE_CHOICE.search(sentence):
+                subject = claim.group("subject")
+                subject = subject if subject.lower() != "that" else "it"
+                rest = _trim(claim.group("rest").rstrip(".!? "), 12)
+                if naming_words(rest):
+                    target = f"{subject} is {rest}"
+                    return target, CLAIM_TEMPLATE.format(
+                        subject=subject[0].lower() + subject[1:], rest=rest
+                    )
+    phrase = content_phrase(candidate_text)
+    if not phrase:
+        return "", BARE_TEMPLATE
+    template = STORY_TEMPLATE if tells_story or story else STATEMENT_TEMPLATE
+    return phrase, template.format(phrase=phrase)

@@ -1,0 +1,150 @@
+"""The end of a turn heard in the voice as well as read in the words.
+
+Words and silence alone cannot tell a finished sentence in the middle of an answer from the
+end of the answer (docs/turn-taking.md): people pause 0.8 s and more after both. The voice
+can: falling pitch, lower energy, a lengthened last syllable. At each pause, once the
+silence reaches ``score_at_ms``, an end-of-turn model (audio/smart_turn.py) scores the turn's
+last 8 s of audio, once per pause, and the wait for that pause follows:
+
+    the words end                     the voice: finished        the voice: unfinished
+    a done phrase, "let me think", um the words' own wait (TurnEndPolicy); the voice unheard
+    finished-sounding (or no words)   ``finished_ms`` (600)      ``unfinished_ms`` (1000)
+    open ("and", "the"), starting     the words' own wait        ``both_unfinished_ms`` (2000)
+    a trailing "..." (no "um")        ``end_silence_ms`` (800)   ``both_unfinished_ms`` (2000)
+
+Both signals saying "unfinished" is the strongest sign of a thought broken off, so that pause
+gets the longest wait; "let me think" and a spoken "um" keep their thinking wait whatever the
+voice says, and a done phrase still ends the turn at once. A trailing "..." is Whisper's guess
+that the voice trailed off (it writes one at the end of many live windows, finished or not);
+the model hears the voice itself, so it decides there, never sooner than the words' finished
+wait. Without words (no streaming transcriber)
+the voice and silence decide alone. The waits were chosen on real audio
+(benchmarks/turn_taking_audio.py, docs/turn-taking.md): on the shared meeting mixtures the
+model separates pauses inside turns from turn ends barely better than chance, so a
+finished-sounding pause still waits 600 ms and an unfinished one only 1 s; on clean speech
+from one speaker it is sharp (the jfk recording: high only at its phrase end and its end).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from typing import Protocol
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..speech_acts import HESITATION_WORDS, bare_words
+from .completeness import Ending
+from .endpointing import Decision, EndpointConfig, TurnEndPolicy
+
+log = logging.getLogger(__name__)
+
+_SAMPLE_RATE = 16000
+_WINDOW_SAMPLES = 8 * _SAMPLE_RATE  # the model hears the last 8 s
+# Endings whose wait the voice may set; the rest keep the words' wait.
+_VOICE_HEARD = frozenset({Ending.COMPLETE, Ending.OPEN, Ending.STARTING})
+
+
+class TurnModel(Protocol):
+    """Scores the turn so far (float32, 16 kHz) as finished: audio/smart_turn.SmartTurnModel."""
+
+    def probability(self, samples: np.ndarray) -> float: ...
+
+
+class VoiceEndConfig(BaseModel):
+    """How the voice's score sets the wait at a pause (chosen on real audio; module doc)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    score_at_ms: int = Field(200, ge=0, description="silence at which the pause is scored")
+    threshold: float = Field(0.5, ge=0.0, le=1.0, description="finished at or above this")
+    finished_ms: int = Field(600, ge=0, description="wait when the voice sounds finished")
+    unfinished_ms: int = Field(1000, ge=0, description="wait when it does not")
+    both_unfinished_ms: int = Field(
+        2000, ge=0, description="wait when the words end open and the voice sounds unfinished"
+    )
+
+
+class VoiceEndPolicy:
+    """Words, silence and the voice (module doc). Hears every frame through ``hear``."""
+
+    def __init__(
+        self,
+        words: TurnEndPolicy,
+        model: TurnModel,
+        voice: VoiceEndConfig | None = None,
+    ) -> None:
+        self.words = words
+        self.model = model
+        self.voice = voice or VoiceEndConfig()
+        self._frames: deque[np.ndarray] = deque()
+        self._buffered = 0
+        self.score: float | None = None  # the voice's score for the current pause
+
+    @property
+    def config(self) -> EndpointConfig:
+        return self.words.config
+
+    def hear(self, frame: np.ndarray) -> None:
+        """Keep the turn's last 8 s (int16 frames, 16 kHz)."""
+        self._frames.append(frame)
+        self._buffered += frame.size
+        while self._frames and self._buffered - self._frames[0].size >= _WINDOW_SAMPLES:
+            self._buffered -= self._frames.popleft().size
+
+    def audio(self) -> np.ndarray:
+        if not self._frames:
+            return np.zeros(0, dtype=np.float32)
+        data = np.concatenate(list(self._frames))[-_WINDOW_SAMPLES:]
+        if data.dtype == np.int16:
+            return data.astype(np.float32) / 32768.0
+        return data.astype(np.float32)
+
+    def decide(self, silence_ms: int, spoken_ms: int, words_so_far: str | None = None) -> Decision:
+        said = self.words.decide(silence_ms, spoken_ms, words_so_far)
+        if spoken_ms <= 0 or silence_ms <= 0:
+            self.score = None  # speaking again: the next pause is scored afresh
+            return said
+        if said.end and said.reason != "silence":
+            return said  # a done phrase, or no speech at all
+        words = self.words_reading(words_so_far)
+        if words is None:
+            return said  # "let me think", "um": the words' thinking wait stands
+        if silence_ms < self.voice.score_at_ms:
+            return Decision(end=False, reason="pause")
+        if self.score is None:
+            self.score = self.model.probability(self.audio())
+            log.debug("end-of-turn voice score %.2f at %d ms of silence", self.score, silence_ms)
+        return self.wait_decision(silence_ms, *words, self.score)
+
+    def words_reading(self, words_so_far: str | None) -> tuple[int, bool] | None:
+        """(the words' own wait, whether they sound unfinished) where the voice may set the
+        wait; None where it may not (a done phrase, "let me think", a spoken hesitation). A
+        "..." with no hesitation word is unfinished with the finished wait: the voice decides."""
+        finished_ms = self.words.config.end_silence_ms
+        if words_so_far is None or not words_so_far.strip():
+            return finished_ms, False
+        ending = self.words.read(words_so_far)
+        if ending is Ending.FILLER and not HESITATION_WORDS & set(bare_words(words_so_far)[-1:]):
+            # Whisper's "...", its guess that the voice trailed off: read the words without it.
+            bare = self.words.read(words_so_far.rstrip().rstrip(".…").rstrip())
+            wait = self.words.wait_ms(bare) if bare in _VOICE_HEARD else finished_ms
+            return max(wait, finished_ms), True
+        if ending not in _VOICE_HEARD:
+            return None
+        return self.words.wait_ms(ending), ending is not Ending.COMPLETE
+
+    def wait_decision(
+        self, silence_ms: int, words_wait_ms: int, words_unfinished: bool, score: float
+    ) -> Decision:
+        """End once the silence reaches the wait the table of the module doc gives: after
+        words that sound unfinished, never sooner than the words' own wait."""
+        finished = score >= self.voice.threshold
+        if words_unfinished:
+            wait = words_wait_ms if finished else max(words_wait_ms, self.voice.both_unfinished_ms)
+        else:
+            wait = self.voice.finished_ms if finished else self.voice.unfinished_ms
+        if silence_ms >= wait:
+            return Decision(end=True, reason="silence")
+        return Decision(end=False, reason="pause" if finished else "voice_unfinished")

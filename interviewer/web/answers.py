@@ -1,0 +1,114 @@
+"""The page as an answer source: its microphone stream goes through the same recorder,
+endpointing and live transcription as a sound card's (``interview/pipeline.py``), and a
+typed line or a button's phrase answers the turn instead.
+
+    page frames ─► PageInbox ─► BrowserRecorder.frames ─► microphone_answers (live or whole)
+    typed text  ─► PageInbox ─► TypedAnswer ─► CandidateAnswer(source="text")
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..audio.capture import MicrophoneRecorder
+from ..interview.answers.sources import AnswerContext, CandidateAnswer
+from ..interview.pipeline import microphone_answers
+from ..machine.speed import StreamingPlan
+from ..session.models import AnswerSourceKind
+from ..speech.stt import Transcriber
+from .inbox import PageInbox
+
+log = logging.getLogger(__name__)
+
+ORIGIN = "browser"
+
+
+class TypedAnswer(Exception):  # noqa: N818 (a signal, not an error)
+    """The candidate typed (or pressed a button) instead of speaking."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class StopInterview(Exception):  # noqa: N818
+    """The candidate ended the interview from the page."""
+
+
+class BrowserRecorder(MicrophoneRecorder):
+    """A MicrophoneRecorder whose frames come from the page, not from a sound card."""
+
+    def __init__(self, inbox: PageInbox, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.inbox = inbox
+
+    def check_input(self) -> None:
+        """Nothing to check here: the page asks for the microphone (getUserMedia)."""
+
+    def frames(self, buffer_s: float = 0.0) -> Iterator[np.ndarray]:
+        self.inbox.open_turn()
+        try:
+            while True:
+                kind, item = self.inbox.take()
+                if kind == "audio":
+                    yield item  # type: ignore[misc]
+                elif kind == "text":
+                    raise TypedAnswer(str(item))
+                elif kind == "stop":
+                    raise StopInterview
+                else:  # "finish": the turn ends here, as spoken so far
+                    return
+        finally:
+            self.inbox.close_turn()
+
+
+class BrowserAnswers:
+    """Answers from the page (see the module docstring)."""
+
+    kind: AnswerSourceKind = "microphone"
+
+    def __init__(
+        self,
+        inbox: PageInbox,
+        transcriber: Transcriber,
+        *,
+        streaming: bool = True,
+        endpoint: Mapping[str, float | int] | None = None,
+        plan: StreamingPlan | None = None,
+        on_frame: Callable | None = None,
+        on_words: Callable[[str], None] | None = None,
+        on_turn: Callable[[AnswerContext], None] | None = None,
+    ) -> None:
+        self.inbox = inbox
+        self.on_turn = on_turn
+        self.source = microphone_answers(
+            transcriber,
+            streaming=streaming,
+            endpoint=endpoint,
+            recorder_type=functools.partial(BrowserRecorder, inbox),  # type: ignore[arg-type]
+            on_frame=on_frame,
+            plan=plan,
+            on_words=on_words,
+        )
+        self.live = self.source.live
+
+    def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
+        if self.on_turn is not None:
+            self.on_turn(context)
+        try:
+            answer = self.source.next_answer(context)
+        except TypedAnswer as typed:
+            return CandidateAnswer(source="text", text=typed.text.strip(), origin=ORIGIN)
+        except StopInterview:
+            return None
+        if answer is None:
+            return None
+        answer.origin = ORIGIN
+        if self.inbox.turn.finished_by_button:
+            answer.ended_by = "done_button"
+        return answer

@@ -1,0 +1,111 @@
+"""What the page sends while the candidate answers: 16 kHz PCM frames, typed text (and the
+phrases the buttons stand for), "I'm done" and "stop". One thread-safe queue between the
+server's event loop and the interview thread.
+
+Audio is accepted only while a turn is being recorded (``open_turn``..``close_turn``): what
+the microphone hears while the interviewer speaks is not an answer, as in ``practice``,
+where the microphone opens when the line has been played. Typed text is kept until the
+next turn takes it (a button pressed while the interviewer is still talking still counts).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..audio.io import SAMPLE_RATE
+
+ItemKind = Literal["audio", "text", "finish", "stop"]
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """When a frame reached the server, and where it ends in the turn (samples)."""
+
+    end_sample: int
+    server_s: float  # time.perf_counter() on arrival
+    seq: int  # the page's frame number, to find the page's own time for it
+
+
+@dataclass
+class TurnAudio:
+    """The frames of the turn being recorded, with their arrival times."""
+
+    samples: int = 0
+    arrivals: list[Arrival] = field(default_factory=list)
+    finished_by_button: bool = False
+
+    def arrival_of(self, sample: int) -> tuple[float, int, int] | None:
+        """(server time, page frame seq, samples after ``sample`` in that frame) at which the
+        frame holding ``sample`` arrived; None before any frame."""
+        for arrival in self.arrivals:
+            if arrival.end_sample >= sample:
+                after = arrival.end_sample - sample
+                return arrival.server_s - after / SAMPLE_RATE, arrival.seq, after
+        return None
+
+
+class PageInbox:
+    """Frames and text from the page, for the interview thread to take turn by turn."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[ItemKind, object]] = queue.Queue()
+        self._lock = threading.Lock()
+        self._open = False
+        self.turn = TurnAudio()
+
+    # --- the page's side (the event loop) ---------------------------------------------------
+
+    def push_audio(self, pcm: np.ndarray, seq: int = -1) -> bool:
+        """Queue one int16 frame; False (dropped) when no turn is being recorded."""
+        with self._lock:
+            if not self._open:
+                return False
+            self.turn.samples += pcm.size
+            self.turn.arrivals.append(Arrival(self.turn.samples, time.perf_counter(), seq))
+            self._queue.put(("audio", pcm))
+        return True
+
+    def push_text(self, text: str) -> None:
+        self._queue.put(("text", text))
+
+    def finish(self) -> None:
+        """End the turn being spoken now (the "I'm done" button)."""
+        with self._lock:
+            if self._open:
+                self.turn.finished_by_button = True
+                self._queue.put(("finish", None))
+
+    def stop(self) -> None:
+        """End the interview: the source has no more answers."""
+        self._queue.put(("stop", None))
+
+    # --- the interview thread's side ----------------------------------------------------------
+
+    def open_turn(self) -> None:
+        """Start recording a turn: stale frames go, typed text and a stop stay."""
+        with self._lock:
+            kept = []
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item[0] in ("text", "stop"):
+                    kept.append(item)
+            for item in kept:
+                self._queue.put(item)
+            self.turn = TurnAudio()
+            self._open = True
+
+    def close_turn(self) -> None:
+        with self._lock:
+            self._open = False
+
+    def take(self, timeout: float | None = None) -> tuple[ItemKind, object]:
+        return self._queue.get(timeout=timeout)

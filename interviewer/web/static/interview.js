@@ -1,0 +1,292 @@
+// The interview page: one WebSocket to the server (events in, audio frames and typed text
+// out), the interviewer's lines played as they come, the code pad. Reconnects when the
+// socket drops; the server's snapshot brings the page back to where the session is.
+"use strict";
+const cfg = JSON.parse(document.getElementById("cfg").textContent);
+const $ = (id) => document.getElementById(id);
+const FRAME_SAMPLES = 512, RATE = 16000;
+
+let ws = null;
+let seq = 0;
+const frameTimes = new Map(); // page frame number -> performance.now() when it was sent
+let pendingSay = null; // a "say" event waiting for its WAV
+let playCtx = null;
+let clockEnd = null; // performance.now() when the question's time box runs out
+let code = { pad: null, questionId: null, timer: null };
+let liveWords = "";
+let state = "idle";
+
+// --- the socket -------------------------------------------------------------------------
+function connect() {
+  ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(cfg.token)}`);
+  ws.binaryType = "arraybuffer";
+  ws.onopen = () => setState(state === "idle" ? "connected" : state);
+  ws.onclose = () => {
+    $("state").textContent = "connection lost: reconnecting… (your answers so far are saved)";
+    setTimeout(connect, 1000);
+  };
+  ws.onmessage = (msg) => {
+    if (typeof msg.data === "string") handle(JSON.parse(msg.data));
+    else if (pendingSay) { const say = pendingSay; pendingSay = null; play(say, msg.data); }
+  };
+}
+function send(event) {
+  if (ws && ws.readyState === WebSocket.OPEN) { ws.send(JSON.stringify(event)); return true; }
+  return false;
+}
+
+// --- events from the server ---------------------------------------------------------------
+function handle(ev) {
+  switch (ev.type) {
+    case "snapshot":
+      document.body.dataset.snapshots = String(Number(document.body.dataset.snapshots || 0) + 1);
+      $("transcript").textContent = "";
+      for (const t of ev.turns) addTurn(t);
+      setState(ev.state, ev);
+      if (ev.status) $("state").textContent = ev.status;
+      if (ev.listening) listen(ev.listening);
+      if (ev.code) showCode(ev.code);
+      if (ev.last_run) showRun(ev.last_run);
+      break;
+    case "state": setState(ev.state, ev); break;
+    case "status": $("state").textContent = ev.text; break;
+    case "listen": listen(ev); break;
+    case "words": showLive(ev.text); break;
+    case "level": meter(ev.dbfs, ev.speech); break;
+    case "turn": addTurn(ev); if (ev.speaker === "candidate") showLive(""); break;
+    case "say":
+      $("state").textContent = ""; // "thinking…" and the like are over
+      $("line").textContent = ev.text;
+      $("now-saying").classList.add("speaking");
+      $("mic-state").textContent = "the interviewer is speaking";
+      if (ev.audio) pendingSay = ev; else sayDone(ev);
+      break;
+    case "code": showCode(ev); break;
+    case "run": showRun(ev); break;
+  }
+}
+
+function setState(s, ev) {
+  state = s;
+  const text = { loading: "loading the models…", running: "", finished: "the interview is over",
+    failed: "the interview stopped: " + ((ev && ev.error) || ""), connected: "" }[s];
+  if (text !== undefined && text !== "") $("state").textContent = text;
+  if (s === "finished" && ev && ev.session_id) {
+    const link = $("scorecard-link");
+    link.href = cfg.scorecard.replace("SESSION", encodeURIComponent(ev.session_id));
+    $("finished").hidden = false;
+  }
+  document.body.dataset.state = s;
+}
+
+function addTurn(t) {
+  const div = document.createElement("div");
+  div.className = "turn " + t.speaker;
+  div.dataset.act = t.act || "";
+  div.dataset.index = t.index;
+  const who = document.createElement("span");
+  who.className = "who";
+  who.textContent = t.speaker === "interviewer" ? "Interviewer" : "You";
+  div.append(who, document.createTextNode(": " + (t.text || "(silence)")));
+  $("transcript").append(div);
+  div.scrollIntoView({ block: "nearest" });
+}
+
+function showLive(text) {
+  liveWords = text;
+  $("live").hidden = !text;
+  $("live-words").textContent = text;
+}
+
+function listen(info) {
+  $("round").textContent = info.round_title || info.round;
+  $("persona").textContent = info.persona ? "with " + info.persona : "";
+  if (info.question) $("question").textContent = info.question;
+  $("question-box").hidden = !info.question;
+  if (info.time_left_s !== null && info.time_left_s !== undefined)
+    clockEnd = performance.now() + info.time_left_s * 1000;
+  $("mic-state").textContent = info.thinking ? "take your time: listening" : "your turn: listening";
+  document.body.dataset.listening = "yes";
+}
+
+function meter(dbfs, speech) {
+  const width = Math.max(0, Math.min(100, (dbfs + 60) * (100 / 60)));
+  $("level").style.width = width + "%";
+  $("level").style.background = speech > 0.5 ? "#16a34a" : "#9ca3af";
+}
+
+setInterval(() => {
+  if (clockEnd === null) return;
+  const left = Math.max(0, Math.round((clockEnd - performance.now()) / 1000));
+  $("clock").textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  $("clock").classList.toggle("low", left < 60);
+}, 250);
+
+// --- the interviewer's voice ----------------------------------------------------------------
+async function play(say, wav) {
+  try {
+    unlockAudio();
+    const buffer = pcmBuffer(wav) || (await playCtx.decodeAudioData(wav));
+    const source = playCtx.createBufferSource();
+    source.buffer = buffer;
+    source.connect(playCtx.destination);
+    source.onended = () => sayDone(say);
+    source.start();
+    // When the first sample leaves: now, plus what the audio stack holds before the device.
+    const started =
+      performance.now() + ((playCtx.baseLatency || 0) + (playCtx.outputLatency || 0)) * 1000;
+    let latency = null;
+    if (say.after_frame && frameTimes.has(say.after_frame.seq))
+      latency = started - (frameTimes.get(say.after_frame.seq) - (say.after_frame.after / RATE) * 1000);
+    send({ type: "started", line: say.line, latency_ms: latency });
+    document.body.dataset.lines = String(say.line);
+  } catch (err) {
+    console.error("cannot play the line", err);
+    sayDone(say);
+  }
+}
+// espeak-ng's WAV is 16-bit PCM: copied straight into an AudioBuffer at its own rate, which
+// is quicker than decodeAudioData (that resamples first). Anything else: null.
+function pcmBuffer(wav) {
+  const view = new DataView(wav);
+  const tag = (at) => String.fromCharCode(...new Uint8Array(wav, at, 4));
+  if (wav.byteLength < 44 || tag(0) !== "RIFF" || tag(8) !== "WAVE") return null;
+  let at = 12, rate = 0, channels = 0, bits = 0, format = 0;
+  while (at + 8 <= wav.byteLength) {
+    const id = tag(at), size = view.getUint32(at + 4, true);
+    if (id === "fmt ") {
+      format = view.getUint16(at + 8, true);
+      channels = view.getUint16(at + 10, true);
+      rate = view.getUint32(at + 12, true);
+      bits = view.getUint16(at + 22, true);
+    } else if (id === "data") {
+      if (format !== 1 || bits !== 16 || channels !== 1 || !rate) return null;
+      const count = Math.floor(Math.min(size, wav.byteLength - at - 8) / 2);
+      const samples = new Int16Array(wav.slice(at + 8, at + 8 + count * 2));
+      const buffer = playCtx.createBuffer(1, Math.max(count, 1), rate);
+      const out = buffer.getChannelData(0);
+      for (let i = 0; i < count; i++) out[i] = samples[i] / 32768;
+      return buffer;
+    }
+    at += 8 + size + (size % 2);
+  }
+  return null;
+}
+
+// A browser lets a page play sound once the user has clicked or typed in it: the first
+// click or key press on the page (any button, the typing box) unlocks the voice.
+function unlockAudio() {
+  playCtx = playCtx || new AudioContext();
+  if (playCtx.state === "suspended") playCtx.resume().catch(() => {});
+}
+document.addEventListener("pointerdown", unlockAudio, { capture: true });
+document.addEventListener("keydown", unlockAudio, { capture: true });
+
+function sayDone(say) {
+  $("now-saying").classList.remove("speaking");
+  if (say.line) send({ type: "heard", line: say.line });
+}
+
+// --- the microphone -----------------------------------------------------------------------
+async function startMic() {
+  $("mic-start").disabled = true;
+  unlockAudio(); // the click lets the page play audio too
+  if (cfg.local_audio) { $("mic-state").textContent = "this machine's microphone is used"; return; }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true, channelCount: 1 },
+    });
+    const ctx = new AudioContext({ sampleRate: RATE });
+    await ctx.audioWorklet.addModule(cfg.worklet);
+    const node = new AudioWorkletNode(ctx, "pcm16-frames");
+    node.port.onmessage = (e) => sendFrame(e.data);
+    ctx.createMediaStreamSource(stream).connect(node);
+    $("mic-start").textContent = "Microphone on";
+    $("mic-state").textContent = "microphone on";
+    document.body.dataset.mic = "on";
+  } catch (err) {
+    $("mic-start").disabled = false;
+    $("mic-state").textContent = "no microphone (" + err.name + "): type your answers below";
+  }
+}
+function sendFrame(buffer) {
+  if (!ws || ws.readyState !== WebSocket.OPEN) return; // the server's turn waits for us
+  seq += 1;
+  const header = new Float64Array([seq]);
+  const out = new Uint8Array(8 + buffer.byteLength);
+  out.set(new Uint8Array(header.buffer), 0);
+  out.set(new Uint8Array(buffer), 8);
+  ws.send(out.buffer);
+  frameTimes.set(seq, performance.now());
+  if (frameTimes.size > 4000) frameTimes.delete(seq - 4000);
+}
+
+// --- buttons and typing -------------------------------------------------------------------
+function say(text) {
+  if (send({ type: "text", text })) showLive("");
+}
+for (const b of document.querySelectorAll("#buttons [data-say]")) {
+  b.addEventListener("click", () => {
+    if (b.dataset.done && liveWords) send({ type: "done" }); // end what is being said
+    else say(b.dataset.say);
+  });
+}
+$("stop").addEventListener("click", () => send({ type: "stop" }));
+$("typed").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const text = $("typed-text").value.trim();
+  if (text) { say(text); $("typed-text").value = ""; }
+});
+$("mic-start").addEventListener("click", startMic);
+
+// --- the code pad -------------------------------------------------------------------------
+function showCode(ev) {
+  $("pad").hidden = false;
+  $("pad-file").textContent = ev.file ? "(" + ev.file + ")" : "";
+  // The same question after a reconnect: the pad's own text is the newest.
+  if (code.pad && code.questionId === ev.question_id) return;
+  code.questionId = ev.question_id;
+  const editor = $("editor");
+  editor.textContent = "";
+  if (window.CodePad) code.pad = window.CodePad.create(editor, ev.text, saveSoon);
+  else { // the bundle was not built: a plain text area keeps the round usable
+    const area = document.createElement("textarea");
+    area.value = ev.text;
+    area.addEventListener("input", () => saveSoon(area.value));
+    editor.append(area);
+    code.pad = { getText: () => area.value, setText: (v) => { area.value = v; } };
+  }
+  document.body.dataset.pad = window.CodePad ? window.CodePad.kind : "textarea";
+}
+function saveSoon() {
+  clearTimeout(code.timer);
+  $("saved").textContent = "…";
+  code.timer = setTimeout(saveNow, 600);
+}
+function saveNow() {
+  clearTimeout(code.timer);
+  if (!code.pad) return;
+  if (send({ type: "code", question_id: code.questionId, text: code.pad.getText() }))
+    $("saved").textContent = "saved";
+}
+$("run")?.addEventListener("click", () => {
+  saveNow();
+  say(cfg.run_tests);
+  $("result").hidden = false;
+  $("result").className = "result";
+  $("result").textContent = "running the hidden tests…";
+});
+function showRun(ev) {
+  $("result").hidden = false;
+  $("result").className = "result" + (ev.all_passed ? "" : " fail");
+  $("result").textContent = "";
+  const head = document.createElement("b");
+  head.textContent = `Hidden tests: ${ev.passed} passed, ${ev.total - ev.passed} failed.`;
+  const said = document.createElement("div");
+  said.textContent = "Interviewer: " + ev.said;
+  $("result").append(head, said);
+  $("result").dataset.passed = ev.passed;
+  $("result").dataset.total = ev.total;
+}
+
+connect();

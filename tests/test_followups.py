@@ -1,0 +1,294 @@
+"""Follow-ups on real-sounding answers: the off-topic check knows the round, the fallback quotes
+words that carry content and asks what fits, drafted probes that make sense are kept.
+
+The answers here are written for these tests in the style of real behavioural answers (run-on
+stories with fillers, as a recogniser writes them); the real ones are read from ../shared,
+when it is there, by the last tests and by benchmarks/followups.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+import pytest
+from cli_helpers import run_cli
+from interview_helpers import ScriptedBackend
+from shared_data import REPO_ROOT
+
+from interviewer import speech_acts
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState
+from interviewer.interview.policy.decisions import ProbeDraft
+from interviewer.interview.policy.off_topic import (
+    REDIRECT_REASON,
+    other_topic,
+    redirect_line,
+)
+from interviewer.interview.policy.probes import (
+    content_phrase,
+    fallback_probe,
+    naming_words,
+    read_probe,
+    validate_probe,
+)
+from interviewer.interview.policy.prompts import probe_system_prompt
+from interviewer.session import load_session
+
+MIT = REPO_ROOT.parent / "shared" / "data" / "interviews-mit"
+
+# Stories in the shape of real ones: fillers, hedges, run-on clauses, a club or a class.
+SORORITY = (
+    "Umm so I think this past year my biggest priority has been my position as treasurer of "
+    "the robotics club, where I had to raise the money for our competition trip, and, um, I "
+    "went around to local companies and asked them to sponsor us."
+)
+CHAIR = (
+    "I think a very recent example is I am going to be chair of the dance marathon committee, "
+    "and last spring I recruited twelve volunteers and set up the schedule for the whole day."
+)
+FUNDRAISER = (
+    "Well, one of the things we have to do for the summer camp is, uh, fundraise all the "
+    "money to run the camp, so I organised a letter writing night where every counsellor "
+    "wrote to ten families, and we raised about four thousand dollars that way."
+)
+LAB = (
+    "Um, in our laboratory classes in the physics department we generally work in pairs, and "
+    "my partner kept missing the sessions, so I talked to him after class and we split the "
+    "write-up so that each of us owned one experiment."
+)
+SAMPLES = [SORORITY, CHAIR, FUNDRAISER, LAB]
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def _policy(question, replies):
+    backend = ScriptedBackend(replies)
+    policy = InterviewerPolicy(backend, load_catalog().persona("ada"))
+    state = QuestionState(question=question, started_at_s=0.0)
+    state.history.append(("interviewer", question.prompt))
+    return backend, policy, state
+
+
+# --- the off-topic check ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", SAMPLES)
+@pytest.mark.parametrize("question_id", ["bh-influence-without-authority", "bh-disagreement"])
+def test_a_story_told_loosely_is_not_off_the_question(catalog, question_id, answer):
+    assert other_topic(catalog.question(question_id), answer, catalog) is None
+
+
+def test_money_in_a_story_is_not_payment_fraud(catalog):
+    """Only the round's own questions are compared: a fundraiser never reads as fraud."""
+    money = (
+        "I handled the payments for the club, every card payment and every transaction, and I "
+        "checked each one for fraud because a fraudulent chargeback had cost us before."
+    )
+    rival = other_topic(catalog.question("bh-influence-without-authority"), money, catalog)
+    assert rival is None or rival.round == "behavioural"
+
+
+def test_a_technical_reason_inside_a_story_stays_on_the_question(catalog):
+    """A reason about models, given under a behavioural question, is part of the story: it
+    is never 'about' a design question of another round."""
+    question = catalog.question("bh-production-failure")
+    reason = (
+        "A bigger model would not have helped, because the error came from the holiday "
+        "calendar feature being shifted by a day in the pipeline, so the spam of bad forecasts "
+        "was a data problem, and retraining a larger network on the same shifted feature "
+        "would have learned the same mistake."
+    )
+    assert other_topic(question, reason, catalog) is None
+
+
+def test_an_answer_about_another_question_of_the_round_is_steered_back(catalog):
+    question = catalog.question("bh-production-failure")
+    other = (
+        "Honestly the best example is when I disagreed with my manager in a design review, we "
+        "escalated it, ran an experiment, and reached a compromise the stakeholders accepted."
+    )
+    backend, policy, state = _policy(question, [])
+    decision = policy.decide(state, other, 30)
+    assert decision.act == "hint" and backend.requests == []
+    assert decision.reason.startswith(REDIRECT_REASON)
+    assert decision.say.startswith("Let's come back to the question. I was asking about a time")
+    assert "something you built failed in production" in decision.say
+    # Never another bank question's title.
+    titles = [q.title.lower() for b in catalog.banks.values() for q in b.questions]
+    assert not [t for t in titles if t in decision.say.lower()]
+
+
+def test_the_redirect_says_what_was_asked_in_the_question_s_words(catalog):
+    said = redirect_line(catalog.question("bh-mentoring"))
+    assert "I was asking about a time you helped a less experienced engineer grow." in said
+    scenario = catalog.question("sd-feed-ranking")  # opens with its scenario: said as it is
+    assert redirect_line(scenario).endswith(scenario.prompt.strip())
+
+
+# --- the fallback -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", SAMPLES)
+def test_the_fallback_quotes_content_never_a_filler_or_a_fragment(answer):
+    target, question = fallback_probe(answer, story=True)
+    assert target and f'"{target}"' in question
+    assert not speech_acts.opens_with_filler(target)
+    last = speech_acts.bare_words(target)[-1]
+    assert last not in speech_acts.OPEN_WORDS and last not in {"without", "the", "to", "of"}
+    assert len(naming_words(target)) >= 2
+    assert target in answer  # the candidate's own words, verbatim
+
+
+def test_the_fallback_never_quotes_a_courtesy():
+    said = "Thank you, that's a good question. Um, so last year I ran the campus food drive."
+    target, _ = fallback_probe(said, story=True)
+    assert "thank" not in target.lower() and "question" not in target.lower()
+    assert "food drive" in target
+
+
+@pytest.mark.parametrize(
+    ("answer", "opening"),
+    [
+        (FUNDRAISER, "You mentioned"),  # a story: what did you do
+        ("It is fast enough for the 150 millisecond budget.", "What makes it fast enough"),
+        ("I would use gradient boosted trees for the churn model.", "You said you'd use"),
+    ],
+)
+def test_the_fallback_asks_what_fits_what_was_said(answer, opening):
+    _, question = fallback_probe(answer)
+    assert question.startswith(opening)
+    if opening == "You mentioned":
+        assert "What did you do yourself" in question
+    assert ("Why that" in question) == opening.startswith("You said you'd")
+
+
+def test_a_hedged_opening_is_skipped_for_the_words_after_it():
+    assert content_phrase("Umm so I think this past year the robotics club lost its sponsor")
+    phrase = content_phrase("I am going to be chair of the dance marathon committee")
+    assert phrase.startswith("chair of the dance marathon committee")
+
+
+def test_nothing_quotable_gets_a_plain_question():
+    target, question = fallback_probe("Um, yeah, so, I mean, that's about it.", story=True)
+    assert target == "" and question.endswith("?") and '"' not in question
+
+
+# --- drafted probes that make sense are kept --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "What did you do yourself to recruit the twelve volunteers",
+        "How did you know the schedule for the whole day worked",
+        "Why did you decide to recruit twelve volunteers",
+        "Sure! What did you learn from running the dance marathon",
+        "Based on the schedule you set up, what made the day run",
+        "How did you decide to recruit the volunteers",
+        '{"question": "What would you do differently with the volunteers next time?"}',
+    ],
+)
+def test_behavioural_follow_ups_are_read_and_pass(catalog, reply):
+    draft = read_probe(reply)
+    assert draft is not None, reply
+    question = catalog.question("bh-influence-without-authority")
+    assert validate_probe(draft, CHAIR, question, []) == []
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "What did you do in that situation?",  # names nothing of theirs
+        "Why did you choose a blockchain for the schedule?",  # puts a choice in their mouth
+    ],
+)
+def test_probes_that_name_nothing_they_said_are_still_rejected(catalog, probe):
+    question = catalog.question("bh-disagreement")
+    said = "The schedule was a mess and the volunteers were unhappy about it."
+    assert validate_probe(ProbeDraft(question=probe), said, question, [])
+
+
+def test_the_round_s_kinds_of_follow_up_reach_the_model(catalog):
+    question = catalog.question("bh-mentoring")
+    prompt = probe_system_prompt(catalog.persona_for_round("behavioural"), question)
+    for kind in catalog.bank("behavioural").follow_ups:
+        assert kind.kind in prompt and kind.example in prompt
+    design = catalog.question("sd-fraud-payments")
+    assert "trade-off" in probe_system_prompt(catalog.persona_for_round(design.round), design)
+
+
+def test_a_behavioural_probe_from_the_model_is_asked_as_written(catalog):
+    question = catalog.question("bh-influence-without-authority")
+    backend, policy, state = _policy(question, ["What did you do yourself to raise the money"])
+    decision = policy.decide(state, SORORITY, 30)
+    assert decision.source == "llm", decision.reason
+    assert decision.say == "What did you do yourself to raise the money?"
+
+
+# --- on the real answers (../shared) ----------------------------------------------------------
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location(
+        "followups_bench", REPO_ROOT / "benchmarks" / "followups.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["followups_bench"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_real_behavioural_answers_rules_only(tmp_path):
+    """Every MIT answer through the policy's rules (no model: every probe is the fallback)."""
+    if not (MIT / "transcripts.csv").is_file():
+        pytest.skip(f"the MIT interviews are not at {MIT} (../shared is not beside this checkout)")
+    out = tmp_path / "figures.json"
+    assert _benchmark().main(["--mit", str(MIT), "--no-llm", "--json", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    assert figures["answers"] >= 50
+    assert figures["redirect_rate"] <= 0.05
+    assert figures["filler_quote_rate"] == 0.0
+    assert figures["answer_word_rate"] >= 0.8
+
+
+# --- through the command line -----------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_practice_behavioural_text_asks_about_the_story(tmp_path):
+    """`practice --round behavioural --text` with a loose, real-style story: the interviewer
+    asks about the story (the model's probe or the fallback), never steers it away."""
+    proc = run_cli(
+        "practice",
+        "--round",
+        "behavioural",
+        "--question",
+        "bh-influence-without-authority",
+        "--questions",
+        "1",
+        "--depth",
+        "1",
+        "--text",
+        "--no-voice",
+        "--out",
+        str(tmp_path),
+        stdin=CHAIR + "\n",  # then the end of input: the interview ends after the follow-up
+        timeout=1200,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (folder,) = [p for p in tmp_path.iterdir() if (p / "session.json").exists()]
+    turns = load_session(folder).turns
+    answer = next(i for i, t in enumerate(turns) if t.speaker == "candidate")
+    follow_up = next(t for t in turns[answer:] if t.speaker == "interviewer")
+    assert follow_up.act == "probe", follow_up
+    assert "come back to the question" not in follow_up.text
+    assert naming_words(follow_up.text) & naming_words(CHAIR)
+    quoted = follow_up.text.split('"')[1:2]  # the fallback's quote, if it is one
+    assert not (quoted and speech_acts.opens_with_filler(quoted[0]))

@@ -1,0 +1,105 @@
+"""Stories read for what they say: the specific story beats the vague one, requests to the
+interviewer are no evidence, criteria points have checkers, and the overall says how it is made.
+Texts written for these tests; graded with the real sentence-embedding model."""
+
+from __future__ import annotations
+
+import yaml
+
+from interviewer.catalog.personas import load_catalog
+from interviewer.grading import grade_session
+from interviewer.grading.overall import OVERALL_METHOD
+from interviewer.grading.story import CHECKERS, POINT_CHECKS_FILE, checker_for
+from interviewer.grading.transcript import parse_text_transcript
+from interviewer.paths import rubrics_dir
+
+ASKED = "Tell me about a time something you built failed in production. What happened?"
+SPECIFIC = (
+    "Last year I owned the demand forecasting model for our grocery stores. After the Easter "
+    "holiday the forecasts were off by about forty percent for two weeks, and stores ran out of "
+    "fresh produce. I dug into the feature pipeline and found that a holiday calendar feed had "
+    "silently stopped updating in February, so the model saw Easter as an ordinary week. I "
+    "backfilled the calendar, retrained the model, and added a freshness check that pages us "
+    "when any input feed is more than a day old. The forecast error went back from forty "
+    "percent to nine percent within a week."
+)
+VAGUE = (
+    "There was a project where there were a lot of issues with the model. We looked at a lot "
+    "of things and talked to a lot of people about what could be going on. It was a difficult "
+    "time for the team, but everyone worked hard together. We tried different approaches and "
+    "kept going. Eventually things were better and the stakeholders were happy with it."
+)
+
+
+def _grade(answer: str, round: str = "behavioural", asked: str = ASKED):
+    text = f"# round: {round}\nInterviewer: {asked}\nCandidate: {answer}\n"
+    return grade_session(parse_text_transcript(text, "t", round=round))
+
+
+def test_a_specific_measured_story_beats_a_vague_one() -> None:
+    good, vague = _grade(SPECIFIC), _grade(VAGUE)
+    assert good.overall is not None and good.overall >= 3
+    for dim in ("structure", "substance"):
+        assert good.dimensions[dim].score >= vague.dimensions[dim].score + 1, dim
+    assert vague.dimensions["structure"].score <= 2
+    quotes = " ".join(e.quote for e in good.dimensions["substance"].evidence)
+    assert "I dug into the feature pipeline" in quotes  # the cause, quoted verbatim
+
+
+def test_requests_to_the_interviewer_are_no_evidence() -> None:
+    text = (
+        "# round: ml_system_design\n"
+        "Interviewer: Design a system that recommends videos on the home page of a video app.\n"
+        "Candidate: Could you say the question again?\n"
+        "Interviewer: Design a system that recommends videos on the home page of a video app.\n"
+        "Candidate: I'm not sure I follow.\n"
+        "Interviewer: How would you pick the videos a user sees when they open the app?\n"
+        "Candidate: I would start from what is popular this week, but that trades freshness "
+        "against cost, and I'm not sure how well it works for new users.\n"
+    )
+    card = grade_session(parse_text_transcript(text, "t", round="ml_system_design"))
+    cited = [e.quote for d in card.dimensions.values() for e in d.evidence]
+    assert not any("say the question again" in q or "not sure I follow" in q for q in cited)
+    kinds = {e.quote: e.kind for e in card.ignored_quotes}
+    assert kinds["Could you say the question again?"] == "a request to the interviewer"
+    assert kinds["I'm not sure I follow."] == "a request to the interviewer"
+
+
+def test_every_criterion_checker_named_in_the_data_exists() -> None:
+    data = yaml.safe_load((rubrics_dir() / POINT_CHECKS_FILE).read_text(encoding="utf-8"))
+    assert set(data) <= set(CHECKERS)
+    points = [
+        p for b in load_catalog().banks.values() for q in b.questions for p in q.strong_points
+    ]
+    assert checker_for("Makes clear what the candidate personally did") == "own_action"
+    assert checker_for("Explains the root cause, not just the symptom") == "cause"
+    # Fact points of the technical banks are read in meaning, not by a story checker.
+    technical = [
+        p
+        for b in load_catalog().banks.values()
+        if b.round != "behavioural"
+        for q in b.questions
+        for p in q.strong_points
+    ]
+    assert sum(checker_for(p) is not None for p in technical) <= len(technical) // 10
+    assert len(points) > len(technical)
+
+
+def test_the_scorecard_says_how_the_overall_is_made() -> None:
+    card = _grade(SPECIFIC)
+    assert OVERALL_METHOD in card.notes
+    assert OVERALL_METHOD.count(". ") == 0 and OVERALL_METHOD.endswith(".")  # one sentence
+
+
+def test_a_vague_spoken_story_is_at_most_2_however_fluent() -> None:
+    from grading_helpers import timed_session
+
+    from interviewer.grading import load_rubric
+
+    spoken = VAGUE.replace("We tried", "Um, we tried")  # spoken: fillers, so mazes are read
+    session = timed_session(
+        [("interviewer", ASKED), ("candidate", spoken)], round="behavioural", wpm=150
+    )
+    card = grade_session(session, load_rubric())
+    assert card.dimensions["structure"].score <= 2
+    assert "vague" in card.dimensions["structure"].rationale

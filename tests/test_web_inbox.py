@@ -1,0 +1,62 @@
+"""The page's frames and typed text on their way to the runner (web/inbox.py, answers.py):
+frames count only while a turn is recorded, text waits for the next turn, the buttons' end
+and stop reach the recorder. Logic only; the browser tests run it with real audio."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from interviewer.web.answers import BrowserRecorder, StopInterview, TypedAnswer
+from interviewer.web.inbox import PageInbox
+
+FRAME = np.zeros(512, np.int16)
+
+
+def test_frames_count_only_while_a_turn_is_recorded() -> None:
+    inbox = PageInbox()
+    assert not inbox.push_audio(FRAME, seq=1)  # the interviewer is speaking: not an answer
+    inbox.open_turn()
+    assert inbox.push_audio(FRAME, seq=2) and inbox.push_audio(FRAME, seq=3)
+    assert inbox.take(timeout=1)[0] == "audio"
+    # Sample 700 is in the second frame (512..1024): its number and what followed it.
+    found = inbox.turn.arrival_of(700)
+    assert found is not None and found[1:] == (3, 1024 - 700)
+    inbox.close_turn()
+    assert not inbox.push_audio(FRAME, seq=4)
+
+
+def test_text_typed_early_answers_the_next_turn_and_stale_frames_go() -> None:
+    inbox = PageInbox()
+    inbox.open_turn()
+    inbox.push_audio(FRAME, seq=1)
+    inbox.close_turn()
+    inbox.push_text("Can you repeat the question?")  # pressed while the line is played
+    recorder = BrowserRecorder(inbox)
+    with pytest.raises(TypedAnswer) as typed:
+        next(recorder.frames())
+    assert typed.value.text == "Can you repeat the question?"
+
+
+def test_the_recorder_yields_page_frames_until_done_or_stop() -> None:
+    inbox = PageInbox()
+    recorder = BrowserRecorder(inbox)
+    recorder.check_input()  # no sound card needed: the page has the microphone
+    frames = recorder.frames()
+
+    def page() -> None:
+        while not inbox.push_audio(FRAME + 7, seq=1):  # waits for the turn to open
+            pass
+        inbox.finish()
+
+    sender = threading.Thread(target=page)
+    sender.start()
+    got = list(frames)
+    sender.join()
+    assert len(got) == 1 and got[0][0] == 7
+    assert inbox.turn.finished_by_button
+    inbox.stop()
+    with pytest.raises(StopInterview):
+        next(recorder.frames())
