@@ -44,6 +44,7 @@ def test_one_core_writes_the_probe_after_the_answer_not_while_it_is_spoken() -> 
 
 def test_a_plan_without_llm_work_while_speaking_feeds_the_preparer_nothing() -> None:
     from interviewer.interview.answers.sources import AnswerContext
+    from interviewer.interview.live.after_turn import ListeningMicrophone
     from interviewer.interview.live.microphone import LiveMicrophoneAnswers
 
     class Listener:
@@ -59,7 +60,10 @@ def test_a_plan_without_llm_work_while_speaking_feeds_the_preparer_nothing() -> 
         device = None
         endpoint = None
 
-        def record_turn(self, *, on_frame, words_provider, policy):
+        def open_frames(self):
+            return iter(())
+
+        def record_turn(self, *, on_frame, words_provider, policy, frames):
             raise _Stop(self)
 
     class _Stop(Exception):
@@ -84,6 +88,7 @@ def test_a_plan_without_llm_work_while_speaking_feeds_the_preparer_nothing() -> 
 
     source = LiveMicrophoneAnswers.__new__(LiveMicrophoneAnswers)
     source.recorder, source.transcriber, source.on_frame = Recorder(), None, None
+    source.microphone = ListeningMicrophone(source.recorder)
     source.on_words, source.turn_model = None, None
     source.plan = plan_for(ONE_SLOW_CORE)
     original = microphone.IncrementalTranscriber

@@ -242,6 +242,11 @@ class MicrophoneRecorder:
             callback=callback,
         )
 
+    def open_frames(self) -> Iterator[np.ndarray]:
+        """The stream one turn reads, buffering a whole turn: a device faster than real time
+        must not lose frames."""
+        return self.frames(max(_QUEUE_LIMIT_S, self.endpoint.max_turn_s + 5))
+
     # -- one turn ---------------------------------------------------------------------------
 
     def record_turn(
@@ -250,19 +255,22 @@ class MicrophoneRecorder:
         words_provider: Callable[[], str | None] | None = None,
         *,
         policy: EndPolicy | None = None,
+        frames: Iterator[np.ndarray] | None = None,
     ) -> CapturedTurn:
         """Record until the policy ends the turn or ``max_turn_s`` passes.
 
         ``words_provider`` returns the words heard so far (from a streaming transcriber) or
         None; ``policy`` replaces the recorder's end-of-turn policy for this turn only.
+        ``frames`` (from :meth:`open_frames`) is a stream the caller keeps open after the
+        turn, to go on listening; without it the turn opens and closes its own.
         """
         detector = TurnDetector(
             self.endpoint, policy or self.policy, self.vad_params, self.sample_rate
         )
-        # Buffer a whole turn: a device faster than real time must not lose frames.
-        buffer_s = max(_QUEUE_LIMIT_S, self.endpoint.max_turn_s + 5)
-        with contextlib.closing(self.frames(buffer_s)) as frames:
-            for frame in frames:
+        owned = frames is None
+        source = self.open_frames() if frames is None else frames
+        with contextlib.closing(source) if owned else contextlib.nullcontext(source) as stream:
+            for frame in stream:
                 info = detector.push(frame, words_provider() if words_provider else None)
                 if on_frame is not None:
                     on_frame(info)

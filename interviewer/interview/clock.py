@@ -24,3 +24,7 @@ class SessionClock:
         end = start + max(0.0, duration_s)
         self._last_end = end
         return round(start, 3), round(end, 3)
+
+    def reopen(self, start: float) -> None:
+        """The last turn goes on: the next ``place`` may start again at its ``start``."""
+        self._last_end = min(self._last_end, start)

@@ -27,7 +27,7 @@ from ..speech.stt import Transcriber, load_transcriber
 from .answers.simulated import Level, SimulatedCandidate, script_for, simulated_speaker
 from .answers.sources import AnswerSource, FileAnswers, TextAnswers
 from .pipeline import interview_runner, microphone_answers
-from .runner import InterviewObserver, InterviewRunner, RunConfig
+from .runner import ACKNOWLEDGE_AFTER_S, InterviewObserver, InterviewRunner, RunConfig
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -222,6 +222,11 @@ def run_practice(
             max_depth=options.max_depth,
             round_time_box_s=options.round_minutes * 60 if options.round_minutes else None,
             break_s=options.break_s,
+            acknowledge_after_s=(
+                ACKNOWLEDGE_AFTER_S
+                if options.answers == "microphone" and options.streaming
+                else None
+            ),
         ),
     )
     writer = runner.writer

@@ -6,9 +6,11 @@ Every finished turn is written to the session before the next begins, so an inte
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -20,8 +22,11 @@ from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
-from .answers.sources import AnswerContext, AnswerSource, CandidateAnswer
+from .acknowledge import Acknowledger
+from .answers.joined import join_answers
+from .answers.sources import AnswerContext, AnswerListener, AnswerSource, CandidateAnswer
 from .clock import SessionClock
+from .live.after_turn import AfterTurnListener, ContinuedListener, went_on
 from .live.preparer import ReplyPreparer
 from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
@@ -31,6 +36,9 @@ from .voice import InterviewerVoice
 log = logging.getLogger(__name__)
 
 QuestionOutcome = Literal["moved_on", "answers_exhausted", "round_time_up"]
+# A live reply that has not come this long after the turn ended gets an acknowledgement first
+# (about a second's wait in all, with the acknowledgement's own synthesis).
+ACKNOWLEDGE_AFTER_S = 0.5
 
 
 class InterviewObserver(Protocol):
@@ -54,6 +62,9 @@ class RunConfig:
     max_depth: int = DEFAULT_DEPTH
     round_time_box_s: float | None = None  # a loop's time box per round
     break_s: float = 0.0  # the pause between rounds of a loop
+    # When a reply has not come this long after a live answer, say a short acknowledgement
+    # from the candidate's words first (interview/acknowledge.py); None: never.
+    acknowledge_after_s: float | None = None
 
 
 class InterviewRunner:
@@ -84,6 +95,11 @@ class InterviewRunner:
         # Set at the first sample of the next interviewer line: a live answer recorded before
         # it is transcribed again, whole, from then on (until then the CPU is the reply's).
         self._next_line_started = threading.Event()
+        self._acknowledged: Turn | None = None  # said for the answer in hand
+        self._pending_ack: LateLine | None = None
+        self._acknowledger = (
+            Acknowledger.shipped() if self.config.acknowledge_after_s is not None else None
+        )
 
     # --- public -----------------------------------------------------------------------------
 
@@ -154,6 +170,8 @@ class InterviewRunner:
             if answer is None:
                 self.exhausted = True
                 return
+            if answer.after is not None:
+                answer.after.close()  # these replies are short: no barge-in here (yet)
             text = self._record_answer(answer, None, self.clock.now(), None, round_type=round_type)
             reply = reply_to_candidate(persona, text)
             act, asked = "answer_question", persona.say(reply.say)
@@ -178,72 +196,179 @@ class InterviewRunner:
         stt_prompt = build_prompt(question.terms, question.prompt)
         patience_s: float | None = None  # set after "take your time"
         answer_turns: list[int] = []  # this question's candidate turns, for corrections
+        heard: CandidateAnswer | None = None  # the answer so far, when the candidate went on
         while True:
             preparer = self._reply_preparer(policy, state)
+            listener: AnswerListener | None = preparer
+            if preparer is not None and heard is not None:
+                listener = ContinuedListener(preparer, self._turn_text(heard))
             context = AnswerContext(
                 question.round,
                 question.id,
                 act,
                 line,
                 stt_prompt=stt_prompt,
-                listener=preparer,
+                listener=listener,
                 patience_s=patience_s,
+                resume=heard.after if heard is not None else None,
             )
             listen_started = self.clock.now()
+            after = None
             try:
                 answer = self.answers.next_answer(context)
                 answered_at = time.perf_counter()
                 if answer is None:
                     self.exhausted = True
                     return "answers_exhausted"
-                text = self._record_answer(answer, question, listen_started, stt_prompt)
-                answer_turns.append(self.writer.session.turns[-1].index)
+                after = answer.after
+                if heard is not None:
+                    # The rest of the answer the reply was dropped for: still one answer.
+                    pause = heard.after.skipped if heard.after is not None else None
+                    answer = join_answers(heard, answer, pause)
+                    text = self._record_answer(
+                        answer, question, listen_started, stt_prompt, replaces=answer_turns[-1]
+                    )
+                else:
+                    text = self._record_answer(answer, question, listen_started, stt_prompt)
+                    answer_turns.append(self.writer.session.turns[-1].index)
+                heard = None
                 if self._round_time_up(round_started):
                     return "round_time_up"
+                self._acknowledged = None
+                self._acknowledge_if_late(text, question, after, answered_at)
                 drafted = preparer.take(text) if preparer else []
                 drafting = preparer.stats.summary() if preparer else None
             finally:
                 if preparer:
                     preparer.close()
-            state.history.append(("candidate", text))
-            self.observer.status("thinking…")
-            decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
-            self._save_code_versions()
-            if decision.act == "move_on":
-                log.info("moving on: %s", decision.reason)
-                return "moved_on"
-            if decision.request == "self_correction":
-                self._record_correction(decision, answer_turns)
-            patience_s = decision.wait_s
-            act, line = decision.act, decision.say
-            run = decision.code_run
-            turn = self._say(
+            try:
+                before = snapshot(state)
+                state.history.append(("candidate", text))
+                self.observer.status("thinking…")
+                decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
+                self._save_code_versions()
+                if decision.act == "move_on" and not went_on(after):
+                    log.info("moving on: %s", decision.reason)
+                    return "moved_on"
+                run = decision.code_run
+                turn = None
+                if not went_on(after):
+                    turn = self._say(
+                        decision.say,
+                        act=decision.act,
+                        round_type=question.round,
+                        question=question,
+                        depth=state.depth
+                        if decision.act == "probe" and not decision.code_move
+                        else None,
+                        meta={
+                            "decision_source": decision.source,
+                            "reason": decision.reason,
+                            "target": decision.target,
+                            "revealed_topics": decision.revealed_topics,
+                            "llm_seconds": round(decision.llm_seconds, 3),
+                            "request": decision.request,
+                            "wait_s": decision.wait_s,
+                            "drafted_while_speaking": decision.drafted or None,
+                            "drafts": drafting,
+                            "code_move": decision.code_move,
+                            "code_sha256": run.sha256 if run else None,
+                            "passed": run.passed if run else None,
+                        },
+                        answered_at=answered_at,
+                        listener=after,
+                    )
+                if run is not None:
+                    # A run happened whether or not its result was heard: it is kept.
+                    run.turn = turn.index if turn is not None else answer_turns[-1]
+                    self.writer.session.code_runs.append(run)
+                    self.writer.save()
+                if went_on(after):
+                    # They were not done: the reply is dropped (or was cut short), the
+                    # question stands as it was, and their turn goes on.
+                    self._settle_acknowledgement()
+                    restore(state, before)
+                    self._unsay_acknowledgement(answer_turns[-1], after)
+                    self._note_talked_over(answer_turns[-1], decision.say, decision.act, after)
+                    self.observer.status("listening: you went on")
+                    heard = answer
+                    continue
+                if decision.request == "self_correction":
+                    self._record_correction(decision, answer_turns)
+                patience_s = decision.wait_s
+                act, line = decision.act, decision.say
+                state.history.append(("interviewer", line))
+            finally:
+                self._settle_acknowledgement()
+                if after is not None and heard is None:
+                    after.close()
+
+    def _acknowledge_if_late(
+        self, text: str, question: Question, after: AfterTurnListener | None, at: float
+    ) -> None:
+        """After a live answer: if nothing has been said ``acknowledge_after_s`` after the
+        turn ended (the reply is still being written), say a short acknowledgement."""
+        wait_s = self.config.acknowledge_after_s
+        if self._acknowledger is None or wait_s is None or not self.answers.live:
+            return
+        line = self._acknowledger.line_for(text, question.terms)
+        if line is None:
+            return
+
+        def say() -> Turn | None:
+            return self._say(
                 line,
-                act=decision.act,
+                act="acknowledge",
                 round_type=question.round,
                 question=question,
-                depth=state.depth if decision.act == "probe" and not decision.code_move else None,
-                meta={
-                    "decision_source": decision.source,
-                    "reason": decision.reason,
-                    "target": decision.target,
-                    "revealed_topics": decision.revealed_topics,
-                    "llm_seconds": round(decision.llm_seconds, 3),
-                    "request": decision.request,
-                    "wait_s": decision.wait_s,
-                    "drafted_while_speaking": decision.drafted or None,
-                    "drafts": drafting,
-                    "code_move": decision.code_move,
-                    "code_sha256": run.sha256 if run else None,
-                    "passed": run.passed if run else None,
-                },
-                answered_at=answered_at,
+                answered_at=at,
+                listener=after,
             )
-            if run is not None:
-                run.turn = turn.index
-                self.writer.session.code_runs.append(run)
-                self.writer.save()
-            state.history.append(("interviewer", line))
+
+        self._pending_ack = LateLine(say, at + wait_s)
+
+    def _settle_acknowledgement(self) -> None:
+        """Before anything else is said: cancel the acknowledgement if it has not begun, or
+        wait for it to be said."""
+        pending = self._pending_ack
+        if pending is None or pending.is_current_thread():
+            return  # nothing pending, or this is the acknowledgement being said
+        self._pending_ack = None
+        self._acknowledged = pending.finish()
+
+    def _turn_text(self, answer: CandidateAnswer) -> str:
+        if answer.transcription is not None:
+            return answer.transcription.text
+        return answer.text or ""
+
+    def _unsay_acknowledgement(self, index: int, after: AfterTurnListener | None) -> None:
+        """The candidate went on after an acknowledgement: their turn goes on over it, so it
+        is kept in their turn's meta, not as a turn of its own."""
+        said, self._acknowledged = self._acknowledged, None
+        if said is None:
+            return
+        self.writer.drop_last_turn(said.index)
+        if said.audio:
+            (self.writer.folder / said.audio).unlink(missing_ok=True)
+        self._note_talked_over(index, said.text, "acknowledge", None, played_s=said.duration)
+
+    def _note_talked_over(
+        self,
+        index: int,
+        say: str,
+        act: str,
+        after: AfterTurnListener | None,
+        *,
+        played_s: float | None = None,
+    ) -> None:
+        """Keep, in the candidate's turn, a line they went on over (not a turn: unsaid)."""
+        turn = self.writer.turn(index)
+        if played_s is None:
+            heard = after is not None and after.voice_heard
+            played_s = after.played_s if heard else 0.0  # type: ignore[union-attr]
+        dropped = {"say": say, "act": act, "played_s": round(played_s, 2)}
+        meta = dict(turn.meta) | {"talked_over": [*turn.meta.get("talked_over", []), dropped]}
+        self.writer.replace_turn(turn.model_copy(update={"meta": meta}))
 
     def _record_correction(self, decision, answer_turns: list[int]) -> None:
         """Mark the words the candidate took back, so the grader reads the answer as meant."""
@@ -295,7 +420,11 @@ class InterviewRunner:
         depth: int | None = None,
         meta: dict | None = None,
         answered_at: float | None = None,
-    ) -> Turn:
+        listener: AfterTurnListener | None = None,
+    ) -> Turn | None:
+        """Speak a line and record it; None when the candidate went on (``listener``) first:
+        the line was dropped or cut short, and is not a turn."""
+        self._settle_acknowledgement()
         self._apply_retranscriptions()
         index = self.writer.next_index()
         path = self.writer.audio_path(index, "interviewer")
@@ -310,7 +439,15 @@ class InterviewRunner:
                 meta["reply_latency_s"] = round(time.perf_counter() - answered_at, 3)
             line_started.set()  # answers queued for retranscription may start now
 
-        duration, audio = self.voice.say(text, path, on_first_sample=first_sample)
+        # A voice is told of the listener only when there is one (older voices take none).
+        heard_by = {"listener": listener} if listener is not None else {}
+        duration, audio = self.voice.say(text, path, on_first_sample=first_sample, **heard_by)
+        if went_on(listener):
+            if not line_started.is_set():  # never heard: retranscriptions wait for the next
+                self._next_line_started = line_started
+            if audio is not None:
+                audio.unlink(missing_ok=True)
+            return None
         start, end = self.clock.place(duration, started_at=started)
         turn = Turn(
             index=index,
@@ -337,9 +474,17 @@ class InterviewRunner:
         stt_prompt: str | None,
         *,
         round_type: str | None = None,
+        replaces: int | None = None,
     ) -> str:
-        index = self.writer.next_index()
+        """Record the answer as a new turn, or as turn ``replaces`` (an answer that went on
+        after its turn ended: the same turn, now longer)."""
+        index = self.writer.next_index() if replaces is None else replaces
         meta: dict = {k: v for k, v in answer.timings.items() if v is not None}
+        if replaces is not None:
+            earlier = self.writer.turn(replaces)
+            started = earlier.start
+            self.clock.reopen(started)
+            meta = {"talked_over": earlier.meta.get("talked_over"), "reopened": True} | meta
         if answer.origin:
             meta["origin"] = answer.origin
         if answer.ended_by:
@@ -376,9 +521,12 @@ class InterviewRunner:
             question_id=question.id if question else CANDIDATE_QUESTIONS_ID,
             source=answer.source,
             silent=not text.strip(),
-            meta=meta,
+            meta={k: v for k, v in meta.items() if v is not None},
         )
-        self.writer.add_turn(turn)
+        if replaces is None:
+            self.writer.add_turn(turn)
+        else:
+            self.writer.replace_turn(turn)
         self.observer.turn_recorded(turn)
         if self._retranscriber is not None and answer.transcription is not None:
             # Heard in windows while spoken: once the reply is under way, hear it whole.
@@ -421,3 +569,42 @@ def session_words(result: Transcription, turn_start: float) -> list[Word]:
         )
         for w in result.words
     ]
+
+
+def snapshot(state: QuestionState) -> dict:
+    """The question's state before a reply, to put back if the reply is dropped."""
+    return {k: copy.deepcopy(v) for k, v in vars(state).items() if k != "question"}
+
+
+def restore(state: QuestionState, saved: dict) -> None:
+    for key, value in saved.items():
+        setattr(state, key, value)
+
+
+class LateLine:
+    """A line said from its own thread at ``deadline`` (perf_counter) unless finished first:
+    ``finish`` cancels it if it has not begun, else waits until it has been said."""
+
+    def __init__(self, say: Callable[[], Turn | None], deadline: float) -> None:
+        self._say = say
+        self._deadline = deadline
+        self._cancelled = threading.Event()
+        self._turn: Turn | None = None
+        self._thread = threading.Thread(target=self._run, name="late-line", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        if self._cancelled.wait(max(0.0, self._deadline - time.perf_counter())):
+            return
+        try:
+            self._turn = self._say()
+        except Exception as exc:  # an acknowledgement that fails costs nothing else
+            log.warning("could not say the acknowledgement: %s", exc)
+
+    def is_current_thread(self) -> bool:
+        return threading.current_thread() is self._thread
+
+    def finish(self) -> Turn | None:
+        self._cancelled.set()
+        self._thread.join()
+        return self._turn

@@ -7,9 +7,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..speech_acts import speaking_time_s
+
+if TYPE_CHECKING:
+    from .live.after_turn import AfterTurnListener
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +43,54 @@ class InterviewerVoice:
         return None if self.speaker is None else self.speaker.description
 
     def say(
-        self, text: str, path: Path, on_first_sample: Callable[[], None] | None = None
+        self,
+        text: str,
+        path: Path,
+        on_first_sample: Callable[[], None] | None = None,
+        listener: AfterTurnListener | None = None,
     ) -> tuple[float, Path | None]:
         """Speak (or print) one line; returns its duration and the audio file, if any.
 
         ``on_first_sample`` fires when the line's audio is ready and playback begins: the
-        moment the speed benchmark measures reply latency to.
+        moment the speed benchmark measures reply latency to. With a ``listener`` (the
+        candidate's microphone, still open after their turn) the line is not started once
+        they have gone on, and stops when they go on while it plays: the duration returned
+        is then what was played (0.0 and no file when nothing was).
         """
         if self.speaker is None:
+            if listener is not None and listener.reopened.is_set():
+                return 0.0, None
             if on_first_sample:
                 on_first_sample()
             return speaking_time_s(text), None
         duration = self.speaker.synthesize(text, path)
+        if listener is not None and listener.reopened.is_set():
+            path.unlink(missing_ok=True)
+            return 0.0, None
         if on_first_sample:
             on_first_sample()
         if self.player is not None:
+            # A front end plays the line (the browser page): it cannot be listened over here.
             self.player(path, text, duration)
         elif self.play:
-            from ..audio.playback import play_file
+            if listener is None:
+                from ..audio.playback import play_file
 
-            play_file(path)
+                play_file(path)
+            else:
+                return self._play_over(path, listener), path
         return duration, path
+
+    def _play_over(self, path: Path, listener: AfterTurnListener) -> float:
+        """Play while the candidate's microphone listens; stops if they go on."""
+        import soundfile as sf
+
+        from ..audio.playback import PlaybackHandle, play_interruptible
+
+        samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        handle = PlaybackHandle(samples.mean(axis=1), rate)
+        listener.voice_started(handle)
+        try:
+            return play_interruptible(handle)
+        finally:
+            listener.voice_ended()

@@ -138,7 +138,8 @@ def measure(backend: Any, transcriber: Any) -> MachineSpeed:
     prompt_tps, gen_tps = measure_llm(backend)
     return MachineSpeed(
         cpus=usable_cpus(),
-        llm_prompt_tps=round(prompt_tps, 1),
-        llm_gen_tps=round(gen_tps, 1),
+        # At least 0.1: a machine so busy that it rounds to 0 is slow, not invalid.
+        llm_prompt_tps=max(round(prompt_tps, 1), 0.1),
+        llm_gen_tps=max(round(gen_tps, 1), 0.1),
         stt_rtf=round(measure_stt(transcriber), 3),
     )

@@ -40,6 +40,8 @@ InterviewerAct = Literal[
     "invite_questions",
     "answer_question",
     "test_result",
+    # said while a slow follow-up is still being written, from the candidate's own words
+    "acknowledge",
 ]
 # How a candidate turn was captured.
 AnswerSourceKind = Literal["microphone", "file", "text", "simulated"]

@@ -89,6 +89,14 @@ class SessionWriter:
         """The recorded turn whose ``Turn.index`` is ``index`` (not its position)."""
         return self.session.turns[self._position(index)]
 
+    def drop_last_turn(self, index: int) -> Turn:
+        """Take back the last turn (a line the candidate went on over) and persist at once."""
+        if not self.session.turns or self.session.turns[-1].index != index:
+            raise ValueError(f"turn {index} is not the last turn")
+        turn = self.session.turns.pop()
+        self.save()
+        return turn
+
     def replace_turn(self, turn: Turn) -> Turn:
         """Rewrite a recorded turn (a better transcript of it) and persist at once."""
         self.session.turns[self._position(turn.index)] = turn

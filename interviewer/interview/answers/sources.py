@@ -12,13 +12,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from ...errors import AudioError
 from ...session.models import AnswerSourceKind
 from ...speech.stt import Transcription
+
+if TYPE_CHECKING:
+    from ..live.after_turn import AfterTurnListener
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ class AnswerContext:
     listener: AnswerListener | None = None
     # The candidate asked for time to think: wait up to this long for them, without cutting in.
     patience_s: float | None = None
+    # The candidate went on after their turn ended: record the rest of it from this listener.
+    resume: AfterTurnListener | None = None
 
 
 @dataclass
@@ -63,6 +68,8 @@ class CandidateAnswer:
     error: str | None = None  # why an answer could not be read (kept as a silent turn)
     transcription: Transcription | None = None  # set by sources that transcribe while listening
     timings: dict[str, float | None] = field(default_factory=dict)
+    # Microphone sources keep listening after the turn (None: nothing to listen to).
+    after: AfterTurnListener | None = None
 
 
 class AnswerSource(Protocol):
@@ -134,9 +141,12 @@ class MicrophoneAnswers:
     live = False
 
     def __init__(self, recorder: Any, on_frame: Callable[[Any], None] | None = None) -> None:
+        from ..live.after_turn import ListeningMicrophone
+
         recorder.check_input()
         self.recorder = recorder
         self.on_frame = on_frame
+        self.microphone = ListeningMicrophone(recorder)
 
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         from ...turns.thinking import thinking_policy
@@ -144,7 +154,9 @@ class MicrophoneAnswers:
         policy = None
         if context.patience_s:
             policy = thinking_policy(self.recorder.endpoint, context.patience_s)
-        captured = self.recorder.record_turn(on_frame=self.on_frame, policy=policy)
+        captured, after = self.microphone.record(
+            context.resume, on_frame=self.on_frame, policy=policy
+        )
         return CandidateAnswer(
-            source="microphone", samples=captured.samples, ended_by=captured.ended_by
+            source="microphone", samples=captured.samples, ended_by=captured.ended_by, after=after
         )

@@ -24,6 +24,7 @@ from ...turns.endpointing import AwaitFreshWords, EndPolicy, TurnEndPolicy
 from ...turns.thinking import thinking_policy
 from ...turns.voice_end import TurnModel, VoiceEndPolicy
 from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
+from .after_turn import ListeningMicrophone
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class LiveMicrophoneAnswers:
         self.on_frame = on_frame
         self.on_words = on_words
         self.plan = plan or StreamingPlan()
+        self.microphone = ListeningMicrophone(recorder)
         self.turn_model = turn_model
 
     def _words_callback(self, listener: AnswerListener | None) -> Callable[[str], None] | None:
@@ -139,8 +141,11 @@ class LiveMicrophoneAnswers:
         # Judge the words only once the transcript has caught up with the speech.
         policy = AwaitFreshWords(end_policy, incremental.caught_up)
         try:
-            captured = self.recorder.record_turn(
-                on_frame=on_frame, words_provider=incremental.words_so_far, policy=policy
+            captured, after = self.microphone.record(
+                context.resume,
+                on_frame=on_frame,
+                words_provider=incremental.words_so_far,
+                policy=policy,
             )
             ended = time.perf_counter()
             transcription = incremental.finish()
@@ -151,6 +156,7 @@ class LiveMicrophoneAnswers:
             samples=captured.samples,
             ended_by=captured.ended_by,
             transcription=transcription,
+            after=after,
             timings={
                 "final_stt_s": round(time.perf_counter() - ended, 3),
                 "final_stt_audio_s": incremental.stats.finish_audio_s,

@@ -1,0 +1,226 @@
+"""How fast the interviewer stops when the candidate talks over it, and what does not stop it.
+
+Each trial plays an interviewer line (espeak-ng, through sounddevice on a virtual ALSA
+device, paced to real time) while the after-turn listener hears a microphone stream, itself
+paced to real time: the line's own echo (``--echo-db``, 80 ms late) over room noise, plus,
+from a random moment of the line, one of
+
+  going on     real speech: the JFK recording in ../shared/data/speech (cut into 4 s
+               pieces), and espeak-ng sentences
+  backchannel  "yeah", "uh-huh", "right", "okay", "mhm", quick, as people say them
+  nothing      the echo alone
+
+Figures (wall clock, from the moment the candidate's speech reaches the microphone):
+
+  duck_s           to the line's level dropping (the burst's first frame)
+  stop_s           to the last sample written to the device (the decision, after half a
+                   second of speech, plus the stop; add the device's own output latency)
+  decision_to_stop_s  from the barge-in decision to that last sample: the 300 ms budget
+                   once the speech is known to be more than a backchannel
+  stopped share    per kind: going on should stop it, a backchannel or the echo should not
+
+    .venv/bin/python benchmarks/barge_in.py [--trials 12] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+_WORK = Path(tempfile.mkdtemp(prefix="barge-in-bench-"))
+(_WORK / "asoundrc").write_text(
+    "pcm.!default {\n  type plug\n  slave.format S16_LE\n  slave.pcm {\n    type file\n"
+    '    slave.pcm { type null }\n    file "/dev/null"\n    format "raw"\n  }\n}\n'
+)
+os.environ["ALSA_CONFIG_PATH"] = str(_WORK / "asoundrc")
+
+import numpy as np  # noqa: E402
+from bench_stats import percentile  # noqa: E402
+
+from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
+from interviewer.audio.playback import PlaybackHandle, play_interruptible  # noqa: E402
+from interviewer.interview.live.after_turn import AfterTurnListener  # noqa: E402
+from interviewer.speech.tts import Speaker  # noqa: E402
+from interviewer.turns.barge_in import BargeInConfig  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+JFK = REPO_ROOT.parent / "shared" / "data" / "speech" / "jfk.flac"
+LINES = [
+    "Why did you choose recall at ten over precision for the first version of the ranker?",
+    "What makes the two tower model fast enough for a two hundred millisecond budget?",
+    "You said you would retrain weekly. Why that, rather than on drift?",
+]
+SENTENCES = [
+    "and then I would also check the calibration of the scores per segment",
+    "sorry, I mean the offline metric, not the online one, because of position bias",
+]
+BACKCHANNELS = [("yeah.", 170), ("uh-huh.", 200), ("right.", 180), ("okay.", 190), ("mhm.", 220)]
+FRAME = 512
+ECHO_DELAY_S = 0.08
+
+
+def _speech(tmp: Path) -> dict[str, list[np.ndarray]]:
+    speaker_us, speaker_gb = Speaker("en-us"), Speaker("en-gb")
+    going_on = []
+    if JFK.exists():
+        jfk = load_audio(JFK)
+        going_on += [
+            jfk[i : i + 4 * SAMPLE_RATE]
+            for i in range(0, jfk.size - 4 * SAMPLE_RATE, 3 * SAMPLE_RATE)
+        ]
+    else:
+        print(f"{JFK} is missing: going on is espeak-ng speech only")
+    for n, text in enumerate(SENTENCES):
+        wav = tmp / f"going-{n}.wav"
+        (speaker_us if n % 2 else speaker_gb).synthesize(text, wav)
+        going_on.append(load_audio(wav))
+    backchannels = []
+    for n, (text, rate) in enumerate(BACKCHANNELS):
+        wav = tmp / f"bc-{n}.wav"
+        Speaker("en-gb" if n % 2 else "en-us", rate_wpm=rate).synthesize(text, wav)
+        backchannels.append(load_audio(wav))
+    return {"going_on": going_on, "backchannel": backchannels, "nothing": [np.zeros(0, np.float32)]}
+
+
+def _line(tmp: Path, n: int) -> tuple[np.ndarray, int]:
+    import soundfile as sf
+
+    wav = tmp / f"line-{n}.wav"
+    Speaker("en-us").synthesize(LINES[n % len(LINES)], wav)
+    samples, rate = sf.read(str(wav), dtype="float32")
+    return samples, rate
+
+
+class Microphone:
+    """Room noise, the playing line's echo, and the candidate from ``start_s`` of the line."""
+
+    def __init__(self, handle: PlaybackHandle, speech: np.ndarray, start_s: float, echo_db: float):
+        self.handle = handle
+        self.reference = np.interp(
+            np.arange(int(handle.duration_s * SAMPLE_RATE)) / SAMPLE_RATE,
+            np.arange(handle.samples.size) / handle.sample_rate,
+            handle.samples,
+        ).astype(np.float32)
+        self.speech = speech
+        self.start_s = start_s
+        self.gain = 10 ** (echo_db / 20)
+        self.speech_reached_at: float | None = None  # wall clock of its first sample
+        self.rng = np.random.default_rng(0)
+
+    def frames(self):
+        self.handle.started.wait()
+        started = time.perf_counter()
+        sent = 0
+        while True:
+            at = sent / SAMPLE_RATE
+            frame = self.rng.normal(0, 10 ** (-62 / 20), FRAME).astype(np.float32)
+            lo = int((at - ECHO_DELAY_S) * SAMPLE_RATE)
+            if 0 <= lo < self.reference.size:
+                part = self.reference[lo : lo + FRAME] * self.gain
+                frame[: part.size] += part
+            offset = int((at - self.start_s) * SAMPLE_RATE)
+            if self.speech.size and offset + FRAME >= 0 and offset < self.speech.size:
+                lo_s = max(0, offset)
+                part = self.speech[lo_s : offset + FRAME]
+                frame[lo_s - offset : lo_s - offset + part.size] += part
+                if self.speech_reached_at is None:
+                    self.speech_reached_at = time.perf_counter()
+            sent += FRAME
+            # The candidate's voice is heard as it is played: real time from the line's start.
+            wait = started + at - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            yield (np.clip(frame, -1, 32767 / 32768) * 32768).astype(np.int16)
+
+
+def trial(
+    kind: str,
+    speech: np.ndarray,
+    line: tuple[np.ndarray, int],
+    start_s: float,
+    echo_db: float,
+    config: BargeInConfig,
+) -> dict:
+    handle = PlaybackHandle(*line)
+    mic = Microphone(handle, speech, start_s, echo_db)
+    listener = AfterTurnListener(mic.frames(), config=config)
+    listener.voice_started(handle)
+    ducked: list[float] = []
+    watcher = threading.Thread(target=_watch_gain, args=(handle, ducked), daemon=True)
+    watcher.start()
+    play_interruptible(handle)
+    listener.voice_ended()
+    listener.close()
+    stopped = handle.stop_requested.is_set() and handle.position < handle.samples.size
+    reached = mic.speech_reached_at
+    return {
+        "kind": kind,
+        "stopped": stopped,
+        "duck_s": round(ducked[0] - reached, 3) if ducked and reached else None,
+        "stop_s": round(handle.stopped_at - reached, 3) if stopped and reached else None,
+        "decision_to_stop_s": (
+            round(handle.stopped_at - listener.barge_in_at, 3)
+            if stopped and listener.barge_in_at
+            else None
+        ),
+        "echo_coupling_db": round(listener.detector.gate.coupling_db, 1),
+    }
+
+
+def _watch_gain(handle: PlaybackHandle, ducked: list[float]) -> None:
+    while handle.position < handle.samples.size and not handle.stop_requested.is_set():
+        if handle.gain < 1.0 and not ducked:
+            ducked.append(time.perf_counter())
+        time.sleep(0.002)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=12, help="per kind")
+    parser.add_argument("--echo-db", type=float, default=-10.0)
+    parser.add_argument("--margin-db", type=float, default=BargeInConfig().margin_db)
+    parser.add_argument("--min-speech-s", type=float, default=BargeInConfig().min_speech_s)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    config = BargeInConfig(margin_db=args.margin_db, min_speech_s=args.min_speech_s)
+    rng = np.random.default_rng(1)
+    speech = _speech(_WORK)
+    lines = [_line(_WORK, n) for n in range(len(LINES))]
+    results = []
+    for n in range(args.trials):
+        for kind, pieces in speech.items():
+            line = lines[n % len(lines)]
+            start_s = float(rng.uniform(0.8, line[0].size / line[1] - 2.0))
+            piece = pieces[n % len(pieces)]
+            results.append(trial(kind, piece, line, start_s, args.echo_db, config))
+            print(results[-1], flush=True)
+    report: dict = {
+        "echo_db": args.echo_db,
+        "config": config.model_dump(),
+        "trials_per_kind": args.trials,
+        "kinds": {},
+    }
+    for kind in speech:
+        mine = [r for r in results if r["kind"] == kind]
+        figures: dict = {"stopped": sum(r["stopped"] for r in mine), "trials": len(mine)}
+        for key in ("duck_s", "stop_s", "decision_to_stop_s"):
+            values = [r[key] for r in mine if r[key] is not None]
+            if values:
+                figures[f"{key}_p50"] = round(percentile(values, 0.5), 3)
+                figures[f"{key}_p95"] = round(percentile(values, 0.95), 3)
+        report["kinds"][kind] = figures
+    report["load_average_at_end"] = os.getloadavg()
+    print(json.dumps(report["kinds"], indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(report | {"per_trial": results}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

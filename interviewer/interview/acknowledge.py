@@ -1,0 +1,98 @@
+"""A short acknowledgement while a slow follow-up is written, from the candidate's own words.
+
+A person who needs a moment to think of the next question says something first ("Right, the
+two tower model."). The runner says one only when the reply has not come after a short
+wait (``RunConfig.acknowledge_after_s``), so quick replies come bare; it names what the
+candidate chose or the last of the question's terms they named, in a template from
+``personas/lines/acknowledgements.yaml`` never used twice in a row. With nothing of theirs
+to name, nothing is said: a fixed phrase before every reply sounds like a machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .. import paths, speech_acts
+from ..errors import ConfigError
+from .policy.decide import content_words
+
+log = logging.getLogger(__name__)
+
+
+class AcknowledgementLines(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    templates: list[str] = Field(min_length=2)
+    max_phrase_words: int = Field(4, ge=1, le=8)
+
+
+def lines_file() -> Path:
+    return paths.personas_dir() / "lines" / "acknowledgements.yaml"
+
+
+@lru_cache(maxsize=4)
+def load_lines(path: Path) -> AcknowledgementLines:
+    try:
+        return AcknowledgementLines.model_validate(yaml.safe_load(path.read_text()))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def named_phrase(answer: str, terms: list[str], max_words: int) -> str:
+    """What the candidate chose ("I'd use X"), else the last of the question's terms they
+    said, in their words: at most ``max_words`` words, without a dangling "and" or "the"."""
+    choices = list(speech_acts.CHOICE.finditer(answer))
+    if choices:
+        words = choices[-1].group(2).split()[:max_words]
+        while words and not content_words(words[-1]):
+            words.pop()
+        if content_words(" ".join(words)):
+            return " ".join(words).strip(",;: ")
+    said = speech_acts.words(answer)
+    best: tuple[int, list[str]] = (-1, [])
+    for term in terms:
+        wanted = speech_acts.words(term)
+        if not wanted or len(wanted) > max_words:
+            continue
+        for i in range(len(said) - len(wanted), -1, -1):
+            if said[i : i + len(wanted)] == wanted:
+                if i > best[0]:
+                    best = (i, said[i : i + len(wanted)])
+                break
+    return " ".join(best[1])
+
+
+class Acknowledger:
+    """Picks the line; remembers its last template so two in a row differ."""
+
+    def __init__(self, lines: AcknowledgementLines) -> None:
+        self.lines = lines
+        self._last: int | None = None
+
+    @classmethod
+    def shipped(cls) -> Acknowledger | None:
+        """From the personas folder's lines, or None (no acknowledgements) without them."""
+        path = lines_file()
+        if not path.exists():
+            log.info("no %s: replies come without acknowledgements", path)
+            return None
+        return cls(load_lines(path))
+
+    def line_for(self, answer: str, terms: list[str]) -> str | None:
+        """The line for this answer (``terms``: the question's vocabulary), or None."""
+        phrase = named_phrase(answer, terms, self.lines.max_phrase_words)
+        if not phrase:
+            return None
+        count = len(self.lines.templates)
+        pick = zlib.crc32(answer.encode()) % count
+        if pick == self._last:
+            pick = (pick + 1) % count
+        self._last = pick
+        template = self.lines.templates[pick]
+        return template.format(phrase=phrase, Phrase=phrase[:1].upper() + phrase[1:])

@@ -1,0 +1,288 @@
+"""Keep listening after the candidate's turn ends, so the interviewer never talks over them.
+
+The microphone stream that recorded the turn stays open. While the reply is decided and
+synthesised, and while it plays, every frame goes through the VAD and the barge-in policy
+(turns/barge_in.py):
+
+    turn ends ─► frames ─► VAD + echo gate ─► burst of speech ─► backchannel: carry on
+                                                 │ (ducks the reply while it cannot tell)
+                                                 └► longer: ``reopened``; a playing reply stops
+    runner: reopened before the voice ─► reply dropped; while it plays ─► cut short;
+            either way ─► ``handoff()``: the frames heard since the turn ended, then the live
+            stream, become the rest of the same answer
+
+One thread per listener, started when the turn ends and stopped by ``handoff`` or ``close``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from ...audio.io import SAMPLE_RATE
+from ...audio.playback import PlaybackHandle
+from ...audio.vad import WINDOW_SAMPLES, default_speech_probability, rms_dbfs
+from ...turns.barge_in import SILENT_DBFS, BargeInConfig, BargeInDetector, EchoGate
+
+log = logging.getLogger(__name__)
+
+_WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE
+_HOP_S = 0.01  # the played line's level is tracked in 10 ms hops
+
+
+class PlayedLevels:
+    """The level of a line being played, around the moment a microphone frame could echo it."""
+
+    def __init__(self, handle: PlaybackHandle, lag_s: float) -> None:
+        self.handle = handle
+        self.hop = max(1, int(_HOP_S * handle.sample_rate))
+        usable = handle.samples.size - handle.samples.size % self.hop
+        hops = handle.samples[:usable].reshape(-1, self.hop).astype(np.float64)
+        rms = np.sqrt(np.mean(np.square(hops), axis=1)) * 1.0
+        with np.errstate(divide="ignore"):
+            self.dbfs = np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), SILENT_DBFS)
+        self.lag_hops = int(np.ceil(lag_s / _HOP_S))
+        self.window_hops = int(np.ceil(_WINDOW_S / _HOP_S))
+
+    def around(self, when: float) -> float:
+        """The loudest hop that a frame heard at perf_counter ``when`` may hold the echo of."""
+        if self.dbfs.size == 0:
+            return SILENT_DBFS
+        now = min(self.handle.position_at(when) // self.hop, self.dbfs.size)
+        first = max(0, now - self.lag_hops - self.window_hops)
+        if first >= now:
+            return SILENT_DBFS
+        return float(self.dbfs[first:now].max())
+
+
+class AfterTurnListener:
+    """Hears the candidate between the end of their turn and the end of the reply."""
+
+    def __init__(
+        self,
+        frames: Iterator[np.ndarray],
+        *,
+        config: BargeInConfig | None = None,
+        gate: EchoGate | None = None,
+        sample_rate: int = SAMPLE_RATE,
+    ) -> None:
+        self.config = config or BargeInConfig()
+        self.detector = BargeInDetector(self.config, gate or EchoGate(self.config))
+        self.sample_rate = sample_rate
+        self.reopened = threading.Event()
+        self.voice_heard = False  # the reply's first sample went out
+        self.barge_in_at: float | None = None  # perf_counter when the burst became a barge-in
+        self.onset_audio_s: float | None = None  # where that burst began, in listened audio
+        self.heard_s = 0.0  # audio listened to since the turn ended
+        self.skipped = np.zeros(0, np.float32)  # the pause before the pre-roll (handoff)
+        self._frames = frames
+        self._buffer: list[np.ndarray] = []
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._vad = default_speech_probability()
+        self._lock = threading.Lock()
+        self._played: PlayedLevels | None = None
+        self._echo_until = 0.0  # perf_counter until which a finished line may still echo
+        # perf_counter of the first frame heard: a frame's time is this plus the audio before
+        # it, so the echo gate compares it with what was playing *then*, even when this
+        # thread falls behind the microphone and catches up.
+        self._started: float | None = None
+        self._stopping = threading.Event()
+        self._handed_off = False
+        self._thread = threading.Thread(target=self._run, name="after-turn", daemon=True)
+        self._thread.start()
+
+    # -- the voice's side ---------------------------------------------------------------------
+
+    def voice_started(self, handle: PlaybackHandle) -> None:
+        """The reply is about to play: gate its echo, duck or stop it for the candidate."""
+        with self._lock:
+            self.voice_heard = True
+            self._played = PlayedLevels(handle, self.config.echo_lag_s)
+            self._echo_until = 0.0  # a new line (after an acknowledgement)
+            if self.reopened.is_set():
+                handle.stop()
+            elif self.detector.in_burst:
+                handle.gain = self.config.duck_gain
+
+    def voice_ended(self) -> None:
+        with self._lock:
+            self._echo_until = time.perf_counter() + self.config.echo_lag_s
+
+    @property
+    def played_s(self) -> float:
+        played = self._played
+        return played.handle.position_s if played is not None else 0.0
+
+    # -- the runner's side --------------------------------------------------------------------
+
+    def handoff(self) -> Iterator[np.ndarray]:
+        """Stop listening; the frames from just before the candidate went on, then the live
+        stream. What came before (the pause since the turn ended, however long the reply
+        took) is :attr:`skipped`: the end-of-turn policy must not count it as a silent turn."""
+        self._stop_thread()
+        self._handed_off = True
+        first = 0
+        if self.onset_audio_s is not None:
+            onset = int(max(0.0, self.onset_audio_s - self.config.preroll_s) * self.sample_rate)
+            seen = 0
+            for first, frame in enumerate(self._buffer):  # noqa: B007 (the index is kept)
+                if seen + frame.size > onset:
+                    break
+                seen += frame.size
+            else:
+                first = len(self._buffer)
+        kept = self._buffer[first:]
+        skipped = self._buffer[:first]
+        self.skipped = (
+            np.concatenate(skipped).astype(np.float32) / 32768.0
+            if skipped
+            else np.zeros(0, np.float32)
+        )
+        return _resumed(kept, self._frames)
+
+    def close(self) -> None:
+        """Stop listening and close the microphone stream (unless handed off)."""
+        self._stop_thread()
+        if not self._handed_off:
+            close_stream(self._frames)
+
+    # -- the thread ---------------------------------------------------------------------------
+
+    def _stop_thread(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            for frame in self._frames:
+                if self._started is None:  # the stream's clock: when this frame began
+                    self._started = time.perf_counter() - frame.size / self.sample_rate
+                self._buffer.append(frame)
+                self._listen(frame)
+                # A live microphone is real time; a virtual one is paced to it here, so what
+                # follows the turn is heard while the reply is prepared, as it would be.
+                ahead_s = self.heard_s - (time.perf_counter() - self._started)
+                if ahead_s > 0:
+                    self._stopping.wait(ahead_s)
+                if self._stopping.is_set():
+                    return
+        except Exception as exc:  # a dead microphone now only costs the barge-in
+            log.warning("stopped listening after the turn: %s", exc)
+
+    def _listen(self, frame: np.ndarray) -> None:
+        data = frame.astype(np.float32) / 32768.0 if frame.dtype == np.int16 else frame
+        data = np.concatenate([self._pending, data]) if self._pending.size else data
+        full = data.size - data.size % WINDOW_SAMPLES
+        for offset in range(0, full, WINDOW_SAMPLES):
+            self._window(data[offset : offset + WINDOW_SAMPLES])
+        self._pending = data[full:].copy()
+
+    def _window(self, window: np.ndarray) -> None:
+        prob = self._vad(window)
+        self.heard_s += _WINDOW_S
+        heard_at = (self._started or time.perf_counter()) + self.heard_s
+        with self._lock:
+            reference = self._reference_dbfs(heard_at)
+            event = self.detector.push(_WINDOW_S, prob, rms_dbfs(window), reference)
+            handle = self._played.handle if self._played is not None else None
+        if event != "quiet":
+            log.debug(
+                "%.2f s after the turn: %s (speech %.2f, %.0f dBFS, played %s dBFS)",
+                self.heard_s,
+                event,
+                prob,
+                rms_dbfs(window),
+                None if reference is None else round(reference),
+            )
+        if event == "onset" and handle is not None:
+            handle.gain = self.config.duck_gain
+        elif event == "backchannel" and handle is not None:
+            handle.gain = 1.0
+        elif event == "barge_in" and not self.reopened.is_set():
+            self.barge_in_at = time.perf_counter()
+            self.onset_audio_s = self.detector.burst_start_s
+            self.reopened.set()
+            if handle is not None:
+                handle.stop()
+            log.info(
+                "the candidate went on %.2f s after their turn ended (%s)",
+                self.onset_audio_s or 0.0,
+                "reply playing" if handle is not None else "before the reply",
+            )
+
+    def _reference_dbfs(self, heard_at: float) -> float | None:
+        played = self._played
+        if played is None:
+            return None
+        if self._echo_until and heard_at > self._echo_until:
+            return None  # the line ended, and its echo with it
+        return played.around(heard_at)
+
+
+def close_stream(frames: Iterator[np.ndarray]) -> None:
+    """Close a microphone stream (a generator); a plain iterator has nothing to close."""
+    close = getattr(frames, "close", None)
+    if close is not None:
+        close()
+
+
+def _resumed(buffered: list[np.ndarray], live: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
+    try:
+        yield from buffered
+        yield from live
+    finally:
+        close_stream(live)
+
+
+class ListeningMicrophone:
+    """What both microphone sources share: each turn reads a stream that stays open after
+    it, continues the stream a reopened turn hands back, and one echo gate learns the room
+    across the whole interview."""
+
+    def __init__(self, recorder, config: BargeInConfig | None = None) -> None:
+        self.recorder = recorder
+        self.config = config or BargeInConfig()
+        self.gate = EchoGate(self.config)
+
+    def record(self, resume: AfterTurnListener | None, **record_kwargs):
+        """One turn (the rest of one, after ``resume``); returns it and its listener."""
+        frames = resume.handoff() if resume is not None else self.recorder.open_frames()
+        try:
+            captured = self.recorder.record_turn(frames=frames, **record_kwargs)
+        except BaseException:
+            close_stream(frames)
+            raise
+        return captured, AfterTurnListener(
+            frames, config=self.config, gate=self.gate, sample_rate=self.recorder.sample_rate
+        )
+
+
+def went_on(listener: AfterTurnListener | None) -> bool:
+    """The candidate went on after their turn ended (so the reply must not be, or stop)."""
+    return listener is not None and listener.reopened.is_set()
+
+
+class ContinuedListener:
+    """The reply preparer's view of an answer that went on: the words heard before the
+    reopening come first, so drafts are written from the whole answer."""
+
+    def __init__(self, inner, earlier_text: str) -> None:
+        self._inner = inner
+        self._earlier = earlier_text.strip()
+
+    def _whole(self, text: str) -> str:
+        return " ".join(t for t in (self._earlier, text.strip()) if t)
+
+    def words_so_far(self, text: str) -> None:
+        self._inner.words_so_far(self._whole(text))
+
+    def paused(self, text: str) -> None:
+        self._inner.paused(self._whole(text))
+
+    def resumed(self) -> None:
+        self._inner.resumed()

@@ -1,0 +1,148 @@
+"""When the candidate's voice after their turn means "I'm not done": a pure policy over frames.
+
+After a turn ends the microphone stays open. Speech that lasts longer than a backchannel
+reopens the turn: before the interviewer's reply is heard, the reply is dropped; while it
+plays, it stops. A backchannel ("uh-huh", "yeah", "right") does not: on the Switchboard dev
+timings (`../shared/data/turn-taking/`), 978 backchannel utterances of up to three words
+last 0.35 s at the median and 0.46 s at the 75th percentile, so half a second of speech in
+one burst is the line (the 10% that run longer, such as "oh I see", still stop the reply).
+While a burst is too short to tell, the reply is ducked, not stopped.
+
+The interviewer's own voice reaches the microphone too, unless the candidate wears
+headphones. The :class:`EchoGate` counts a frame as the candidate's only when the
+microphone is louder than the echo expected from what is being played: the echo path's
+gain (the coupling) is learned while the interviewer speaks, as a high percentile of
+(microphone level - played level) over loud frames of the line, so it follows the room,
+the speakers and headphones without a setting. It learns only from frames it does not
+count as the candidate's, starting from the cautious assumption that the echo is as loud as
+the line itself.
+
+Levels are in dBFS; durations are counted in audio, never the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+BargeInEvent = Literal["quiet", "onset", "speech", "backchannel", "barge_in"]
+
+LOUD_REFERENCE_DBFS = -40.0  # played frames louder than this teach the gate the echo path
+SILENT_DBFS = -100.0
+
+
+class BargeInConfig(BaseModel):
+    """How much of the candidate's voice reopens their turn, and how echo is told apart."""
+
+    min_speech_s: float = Field(
+        0.5, gt=0, description="speech in one burst beyond which it is more than a backchannel"
+    )
+    bridge_s: float = Field(0.25, ge=0, description="a gap this short does not end a burst")
+    echo_bridge_s: float = Field(
+        0.6,
+        ge=0,
+        description="voice the gate gives to the echo does not end a burst before this: the "
+        "candidate may be under the line's loud syllables",
+    )
+    speech_prob: float = Field(0.5, ge=0, le=1, description="VAD probability that is speech")
+    margin_db: float = Field(6.0, ge=0, description="the candidate must beat the echo by this")
+    echo_lag_s: float = Field(0.3, ge=0, description="echo arrives up to this long after play")
+    initial_coupling_db: float = Field(
+        0.0, description="the echo path assumed until it is measured: as loud as what is played"
+    )
+    coupling_percentile: float = Field(80.0, ge=0, le=100)
+    min_coupling_frames: int = Field(12, ge=1, description="loud frames before trusting it")
+    duck_gain: float = Field(0.3, ge=0, le=1, description="the reply's level during a burst")
+    preroll_s: float = Field(
+        0.5, ge=0, description="audio before the burst's onset handed to the reopened turn"
+    )
+
+
+class EchoGate:
+    """Is this frame louder than the interviewer's echo would be? Learns the echo path."""
+
+    def __init__(self, config: BargeInConfig | None = None) -> None:
+        self.config = config or BargeInConfig()
+        self._differences: deque[float] = deque(maxlen=400)  # about 13 s of loud frames
+
+    @property
+    def coupling_db(self) -> float:
+        if len(self._differences) < self.config.min_coupling_frames:
+            return self.config.initial_coupling_db
+        return float(np.percentile(self._differences, self.config.coupling_percentile))
+
+    def observe(self, mic_dbfs: float, reference_dbfs: float) -> None:
+        if reference_dbfs > LOUD_REFERENCE_DBFS:
+            self._differences.append(mic_dbfs - reference_dbfs)
+
+    def candidate(self, mic_dbfs: float, reference_dbfs: float | None) -> bool:
+        """True when the frame cannot be the echo alone (always, when nothing plays)."""
+        if reference_dbfs is None or reference_dbfs <= SILENT_DBFS:
+            return True
+        return mic_dbfs >= reference_dbfs + self.coupling_db + self.config.margin_db
+
+
+class BargeInDetector:
+    """Bursts of the candidate's speech, frame by frame: ``onset`` at a burst's first frame,
+    ``backchannel`` when a burst ends short, ``barge_in`` once it is long enough (once)."""
+
+    def __init__(self, config: BargeInConfig | None = None, gate: EchoGate | None = None):
+        self.config = config or BargeInConfig()
+        self.gate = gate or EchoGate(self.config)
+        self.burst_speech_s = 0.0
+        self.burst_start_s: float | None = None  # audio time of the burst's first frame
+        self.bursts = 0  # bursts begun, barge-in or not
+        self.fired = False
+        self._gap_s = 0.0  # since the burst's last frame of the candidate's
+        self._unvoiced_s = 0.0  # of it, without any voice at all
+        self._elapsed_s = 0.0
+
+    @property
+    def in_burst(self) -> bool:
+        return self.burst_start_s is not None
+
+    def push(
+        self,
+        duration_s: float,
+        speech_prob: float,
+        mic_dbfs: float,
+        reference_dbfs: float | None = None,
+    ) -> BargeInEvent:
+        """One frame: its VAD probability, its level, and the played level it may echo."""
+        start_s = self._elapsed_s
+        self._elapsed_s += duration_s
+        if self.fired:
+            return "barge_in"
+        voiced = speech_prob >= self.config.speech_prob
+        candidate = voiced and self.gate.candidate(mic_dbfs, reference_dbfs)
+        if reference_dbfs is not None and not candidate and not self.in_burst:
+            # Only what cannot be the candidate teaches the gate the echo path: a reply
+            # talked over must not teach it that the candidate's voice is echo.
+            self.gate.observe(mic_dbfs, reference_dbfs)
+        if candidate:
+            self._gap_s = 0.0
+            self._unvoiced_s = 0.0
+            self.burst_speech_s += duration_s
+            onset = self.burst_start_s is None
+            if onset:
+                self.burst_start_s = start_s
+                self.bursts += 1
+            if self.burst_speech_s >= self.config.min_speech_s:
+                self.fired = True
+                return "barge_in"
+            return "onset" if onset else "speech"
+        if self.burst_start_s is None:
+            return "quiet"
+        self._gap_s += duration_s
+        if not voiced:
+            self._unvoiced_s += duration_s
+        if self._unvoiced_s < self.config.bridge_s and self._gap_s < self.config.echo_bridge_s:
+            return "speech"
+        self.burst_start_s = None
+        self.burst_speech_s = 0.0
+        self._gap_s = 0.0
+        self._unvoiced_s = 0.0
+        return "backchannel"
