@@ -66,10 +66,10 @@ def ceil_frame(ms: int) -> int:
         ("I would shard the index by", 0.1, 2000),
         ("okay so", 0.9, 1500),
         ("okay so", 0.1, 2000),
-        # Whisper's trailing "..." (no "um" said): the voice decides, never under 800 ms.
-        ("I would shard the index by region...", 0.9, 800),
+        # Whisper's trailing "..." (no "um" said): 2 s, whatever the voice says.
+        ("I would shard the index by region...", 0.9, 2000),
         ("I would shard the index by region...", 0.1, 2000),
-        ("I would shard the index by...", 0.9, 1200),
+        ("I would shard the index by...", 0.9, 2000),
     ],
 )
 def test_the_wait_follows_the_voice_and_the_words(words, score, wait_ms) -> None:

@@ -10,14 +10,15 @@ last 8 s of audio, once per pause, and the wait for that pause follows:
     a done phrase, "let me think", um the words' own wait (TurnEndPolicy); the voice unheard
     finished-sounding (or no words)   ``finished_ms`` (600)      ``unfinished_ms`` (1000)
     open ("and", "the"), starting     the words' own wait        ``both_unfinished_ms`` (2000)
-    a trailing "..." (no "um")        ``end_silence_ms`` (800)   ``both_unfinished_ms`` (2000)
+    a trailing "..." (no "um")        ``both_unfinished_ms`` (2000), whatever the voice says
 
 Both signals saying "unfinished" is the strongest sign of a thought broken off, so that pause
 gets the longest wait; "let me think" and a spoken "um" keep their thinking wait whatever the
 voice says, and a done phrase still ends the turn at once. A trailing "..." is Whisper's guess
-that the voice trailed off (it writes one at the end of many live windows, finished or not);
-the model hears the voice itself, so it decides there, never sooner than the words' finished
-wait. Without words (no streaming transcriber)
+that the voice trailed off (it writes one at the end of many live windows, finished or not).
+It waits 2 s, not the 4.5 s of a spoken "um": on a quiet machine the model scored a 1.5 s pause
+cut mid-phrase ("ask not what your | country") as finished, so the voice is not trusted to
+shorten it. Without words (no streaming transcriber)
 the voice and silence decide alone. The waits were chosen on real audio
 (benchmarks/turn_taking_audio.py, docs/turn-taking.md): on the shared meeting mixtures the
 model separates pauses inside turns from turn ends barely better than chance, so a
@@ -121,7 +122,7 @@ class VoiceEndPolicy:
     def words_reading(self, words_so_far: str | None) -> tuple[int, bool] | None:
         """(the words' own wait, whether they sound unfinished) where the voice may set the
         wait; None where it may not (a done phrase, "let me think", a spoken hesitation). A
-        "..." with no hesitation word is unfinished with the finished wait: the voice decides."""
+        "..." with no hesitation word is unfinished, with the longest wait the voice may set."""
         finished_ms = self.words.config.end_silence_ms
         if words_so_far is None or not words_so_far.strip():
             return finished_ms, False
@@ -130,7 +131,7 @@ class VoiceEndPolicy:
             # Whisper's "...", its guess that the voice trailed off: read the words without it.
             bare = self.words.read(words_so_far.rstrip().rstrip(".…").rstrip())
             wait = self.words.wait_ms(bare) if bare in _VOICE_HEARD else finished_ms
-            return max(wait, finished_ms), True
+            return max(wait, finished_ms, self.voice.both_unfinished_ms), True
         if ending not in _VOICE_HEARD:
             return None
         return self.words.wait_ms(ending), ending is not Ending.COMPLETE
