@@ -169,7 +169,14 @@ class PageChannel:
             "source": turn.source,
         }
         with self._lock:  # a page attaching copies the snapshot under the same lock
-            self.snapshot.turns.append(item)
+            turns = self.snapshot.turns
+            # A reopened answer comes again under its index (the candidate went on): it
+            # replaces the part shown before.
+            same = [i for i, t in enumerate(turns) if t["index"] == turn.index]
+            if same:
+                turns[same[0]] = item
+            else:
+                turns.append(item)
             if turn.speaker == "candidate":
                 self.snapshot.listening = None
         self.publish({"type": "turn", **item})

@@ -88,7 +88,10 @@ function addTurn(t) {
   who.className = "who";
   who.textContent = t.speaker === "interviewer" ? "Interviewer" : "You";
   div.append(who, document.createTextNode(": " + (t.text || "(silence)")));
-  $("transcript").append(div);
+  // A reopened answer (the candidate went on) comes again under its index: replace it.
+  const shown = $("transcript").querySelector(`.turn[data-index="${t.index}"]`);
+  if (shown) shown.replaceWith(div);
+  else $("transcript").append(div);
   div.scrollIntoView({ block: "nearest" });
 }
 
