@@ -170,25 +170,25 @@ def test_the_model_hears_mid_sentence_from_the_end_in_real_speech(model) -> None
     assert mid < smart_turn.THRESHOLD <= end, (mid, end)
 
 
-def test_a_missing_model_falls_back_with_a_clear_log(tmp_path, monkeypatch, caplog) -> None:
-    monkeypatch.setenv(smart_turn.MODEL_ENV, str(tmp_path / "absent.onnx"))
+def _load_from(path, monkeypatch, caplog) -> str:
+    """Load the model from ``path`` (a fresh load, not the cached one): it must fall back to
+    None; what it logged is returned."""
+    monkeypatch.setenv(smart_turn.MODEL_ENV, str(path))
     smart_turn.load_smart_turn.cache_clear()
     try:
         with caplog.at_level(logging.WARNING, logger="interviewer.audio.smart_turn"):
             assert smart_turn.load_smart_turn() is None
     finally:
         smart_turn.load_smart_turn.cache_clear()
-    assert "not installed" in caplog.text and "words and silence" in caplog.text
+    return caplog.text
+
+
+def test_a_missing_model_falls_back_with_a_clear_log(tmp_path, monkeypatch, caplog) -> None:
+    logged = _load_from(tmp_path / "absent.onnx", monkeypatch, caplog)
+    assert "not installed" in logged and "words and silence" in logged
 
 
 def test_a_corrupt_model_file_falls_back_too(tmp_path, monkeypatch, caplog) -> None:
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"not an onnx model")
-    monkeypatch.setenv(smart_turn.MODEL_ENV, str(broken))
-    smart_turn.load_smart_turn.cache_clear()
-    try:
-        with caplog.at_level(logging.WARNING, logger="interviewer.audio.smart_turn"):
-            assert smart_turn.load_smart_turn() is None
-    finally:
-        smart_turn.load_smart_turn.cache_clear()
-    assert "cannot load" in caplog.text
+    assert "cannot load" in _load_from(broken, monkeypatch, caplog)
