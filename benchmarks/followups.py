@@ -159,6 +159,7 @@ class SilentBackend:
     name = model = "none"
     cancellable = False
     prefill = None
+    choice_probabilities = None
 
     def complete(self, messages: list[ChatMessage], **kwargs: Any) -> Completion:
         return Completion(text="")

@@ -9,7 +9,9 @@ fitted on *other questions* (five folds split by question, never by answer), so 
 figure says what to expect on questions the weights never saw. ``--fit`` then fits the
 weights on all the shared questions and writes ``interviewer/grading/reader_weights.json``.
 ``--llm N`` also asks the embedded LLM about each point of N answers (slow) and prints how
-its share of points made ranks the graders' marks on those answers.
+its share of points made ranks the graders' marks on those answers. ``--llm-grade N`` has the
+model grade N whole answers of each set (as ``interviewer judge`` does) and prints the model
+alone, the embeddings alone and their blends on the same answers.
 """
 
 from __future__ import annotations
@@ -97,6 +99,13 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="answers per set (0: all)")
     parser.add_argument("--llm", type=int, default=0, help="answers to ask the LLM about")
     parser.add_argument(
+        "--llm-grade",
+        type=int,
+        default=0,
+        help="answers of each set the model grades whole, beside the embeddings",
+    )
+    parser.add_argument("--llm-out", type=Path, help="with --llm-grade: each answer's marks")
+    parser.add_argument(
         "--features", type=Path, help="keep the readings in this file and reuse them next time"
     )
     args = parser.parse_args()
@@ -177,6 +186,10 @@ def main() -> int:
         from benchmarks.llm_point_judge import judge_sample
 
         judge_sample(every, args.llm)
+    if args.llm_grade:
+        from benchmarks.llm_answer_grade import grade_sets
+
+        grade_sets(sets, args.llm_grade, out=args.llm_out)
     _ = statistics
     return 0
 

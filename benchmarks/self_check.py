@@ -172,6 +172,7 @@ class NoLLM:
     model = "none (the policy's fallback probes)"
     cancellable = False
     prefill = None
+    choice_probabilities = None
 
     def complete(self, messages, *, json_schema=None, max_tokens=256, temperature=0.2, stop=None):
         from interviewer.llm.base import Completion

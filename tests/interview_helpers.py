@@ -15,6 +15,7 @@ class ScriptedBackend:
     model = "scripted"
     cancellable = False
     prefill = None
+    choice_probabilities = None
 
     def __init__(self, replies: list[str]) -> None:
         self.replies = list(replies)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 
 import numpy as np
 import pytest
 from cli_helpers import run_cli
+from llm_helpers import free_port
 from shared_data import REPO_ROOT
 
 from interviewer.grading.embedder import embedder
@@ -109,6 +111,38 @@ def test_judge_grades_every_good_line_and_names_the_bad_ones(tmp_path) -> None:
     assert by_id["good"]["score"] > by_id["7"]["score"] + 0.5
     assert all(p["made"] for p in by_id["good"]["points"])
     assert all(p["quote"] in good for p in by_id["good"]["points"])
+    for g in graded:  # the embedded model graded beside the embeddings
+        assert g["graded_by"] == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf and sentence embeddings"
+
+
+@pytest.mark.slow
+def test_judge_without_a_model_and_with_a_dead_server_still_grades_every_line(tmp_path) -> None:
+    source = tmp_path / "answers.jsonl"
+    _write(
+        source,
+        [
+            json.dumps(
+                {
+                    "id": str(i),
+                    "question": "Why hash?",
+                    "reference": "O(1) lookups.",
+                    "answer": answer,
+                }
+            )
+            for i, answer in enumerate(["Lookups take constant time.", "No idea."])
+        ],
+    )
+    out = tmp_path / "graded.jsonl"
+    done = run_cli("judge", str(source), "--out", str(out), "--llm", "none", timeout=600)
+    assert done.returncode == 0, done.stderr
+    alone = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [g["graded_by"] for g in alone] == ["sentence embeddings"] * 2
+    env = {**os.environ, "OPENAI_BASE_URL": f"http://127.0.0.1:{free_port()}/v1"}
+    done = run_cli("judge", str(source), "--out", str(out), "--llm", "openai", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "lost the language model" in done.stderr and "embeddings only" in done.stderr
+    graded = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert graded == alone  # nothing lost: the same grades as without a model
 
 
 @pytest.mark.slow

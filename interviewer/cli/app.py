@@ -37,6 +37,9 @@ def _root(
 
 
 T = TypeVar("T")
+MODEL_OPTION = typer.Option(
+    None, "--model", help="LLM: a .gguf path, 'smollm2', or the server's model name."
+)
 PROGRESS_AFTER_S = 2.0
 
 

@@ -19,7 +19,7 @@ from ..interview.answers.simulated import LEVELS
 from ..interview.practice import AnswerMode, PracticeOptions, run_practice
 from ..llm.settings import LLMSettings
 from ..session.models import Turn
-from .app import app, console, err_console
+from .app import MODEL_OPTION, app, console, err_console
 
 
 class MicMeter:
@@ -218,9 +218,7 @@ _BACKEND = typer.Option(
     "--backend",
     help="embedded (local, default) or openai (any OpenAI-compatible server).",
 )
-_MODEL = typer.Option(
-    None, "--model", help="LLM: a .gguf path, 'smollm2', or the server's model name."
-)
+_MODEL = MODEL_OPTION
 _BASE_URL = typer.Option(
     None, "--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL)."
 )

@@ -62,6 +62,12 @@ def load_weights() -> ReaderWeights:
     return ReaderWeights.model_validate(json.loads(text))
 
 
+def mark_to_score(mark: float) -> float:
+    """A 0-1 mark on the 1-4 scale of the scorecard (two decimals: close answers keep their
+    order)."""
+    return round(1 + 3 * mark, 2)
+
+
 @dataclass(frozen=True)
 class PointRead:
     point: str
@@ -78,8 +84,7 @@ class AnswerRead:
 
     @property
     def score(self) -> float:
-        """The mark on the 1-4 scale of the scorecard."""
-        return round(1 + 3 * self.mark, 2)
+        return mark_to_score(self.mark)
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -6,6 +6,12 @@ cut into points by :func:`meaning.reference_points`. Each output line is ``{"id"
 reader's mark, not rounded to a level, so that close answers keep their order) and ``quote``
 is the answer's sentence closest to the point, verbatim. A line that cannot be read is
 reported with its number and skipped; the others are graded all the same.
+
+The score blends two readers: the language model's grade of the whole answer
+(``answer_grade.py``, :data:`LLM_SHARE` of the mark) and the reader of meaning's mark from
+sentence embeddings (the rest), which also finds the points and their quotes. Without a
+model (``--llm none``, or one that fails) the reader of meaning grades alone, and each line
+says so in ``graded_by``.
 """
 
 from __future__ import annotations
@@ -17,8 +23,15 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import ConfigError
-from .meaning import MeaningReader, reference_points
+from ..errors import ConfigError, LLMOutputError, LLMUnavailableError
+from ..llm.base import LLMBackend
+from .answer_grade import grade_answer
+from .meaning import MeaningReader, mark_to_score, reference_points
+
+# The model's share of the mark when it grades: chosen on the shared Mohler and SAF answers
+# (benchmarks/grader_short_answers.py --llm-grade), where the blend ranks the graders' marks
+# better than either reader alone.
+LLM_SHARE = 0.75
 
 
 class WrittenAnswer(BaseModel):
@@ -40,6 +53,7 @@ class JudgedAnswer(BaseModel):
     id: str
     score: float = Field(ge=1, le=4)
     points: list[JudgedPoint]
+    graded_by: str = Field(description="the readers behind the score")
 
 
 @dataclass(frozen=True)
@@ -70,13 +84,27 @@ def read_lines(path: Path) -> Iterator[WrittenAnswer | BadLine]:
             yield BadLine(number, f"{where}: {first['msg']}")
 
 
-def judge_answer(reader: MeaningReader, item: WrittenAnswer) -> JudgedAnswer:
+def judge_answer(
+    reader: MeaningReader, item: WrittenAnswer, backend: LLMBackend | None = None
+) -> JudgedAnswer:
+    """One answer graded; by the reader of meaning alone when there is no model or its reply
+    holds no grade. A model that cannot be reached raises :class:`LLMUnavailableError`."""
     points = reference_points(item.reference)
     got = reader.read(points, item.answer, item.question, item.reference)
+    mark, graded_by = got.mark, "sentence embeddings"
+    if backend is not None:
+        try:
+            grade = grade_answer(backend, item.question, item.reference, item.answer)
+        except LLMOutputError as exc:
+            graded_by = f"sentence embeddings (the model gave no grade: {exc})"
+        else:
+            mark = LLM_SHARE * grade + (1 - LLM_SHARE) * got.mark
+            graded_by = f"{backend.model} and sentence embeddings"
     return JudgedAnswer(
         id=item.id,
-        score=got.score,
+        score=mark_to_score(mark),
         points=[JudgedPoint(point=p.point, made=p.made, quote=p.quote) for p in got.points],
+        graded_by=graded_by,
     )
 
 
@@ -85,20 +113,37 @@ def judge_file(
     out: Path,
     reader: MeaningReader | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    backend: LLMBackend | None = None,
+    on_model_lost: Callable[[LLMUnavailableError], None] | None = None,
 ) -> tuple[list[JudgedAnswer], list[BadLine]]:
-    """Grade every readable line of ``source`` into ``out``; (graded, bad lines)."""
+    """Grade every readable line of ``source`` into ``out``; (graded, bad lines).
+
+    Answers are graded question by question (each written as soon as it is graded, so an
+    interrupted run keeps them): the model then reads each question and reference once. A
+    model that cannot be reached is dropped for the rest of the file (``on_model_lost`` is
+    told why) and the embeddings grade alone.
+    """
     items = list(read_lines(source))
     reader = reader or MeaningReader()
     judged: list[JudgedAnswer] = []
     bad = [i for i in items if isinstance(i, BadLine)]
-    answers = [i for i in items if isinstance(i, WrittenAnswer)]
+    answers = sorted(
+        (i for i in items if isinstance(i, WrittenAnswer)),
+        key=lambda a: (a.question, a.reference),  # stable: input order within a question
+    )
     try:
         sink = out.open("w", encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot write {out}: {exc}") from exc
     with sink:
         for done, item in enumerate(answers, start=1):
-            judged.append(judge_answer(reader, item))
+            try:
+                judged.append(judge_answer(reader, item, backend))
+            except LLMUnavailableError as exc:
+                backend = None
+                if on_model_lost:
+                    on_model_lost(exc)
+                judged.append(judge_answer(reader, item))
             sink.write(judged[-1].model_dump_json() + "\n")
             sink.flush()  # an interrupted run keeps every answer graded so far
             if on_progress:

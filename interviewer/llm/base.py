@@ -8,7 +8,7 @@ validate the text themselves with pydantic: enforcement is a help, never a guara
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
@@ -41,6 +41,8 @@ class Completion(BaseModel):
 
 # Evaluates a prompt into the backend's KV cache ahead of the request (returns its tokens).
 Prefill = Callable[[list["ChatMessage"]], int]
+# How likely the reply is to start with each of a few one-token choices (summing to 1).
+ChoiceProbabilities = Callable[[list["ChatMessage"], Sequence[str]], list[float]]
 
 
 @runtime_checkable
@@ -49,13 +51,16 @@ class LLMBackend(Protocol):
 
     What a backend can do beyond that it declares, so nobody probes for it:
     ``cancellable`` (``complete`` takes ``should_stop``, polled between tokens) and
-    ``prefill`` (a :data:`Prefill`, or None where the prompt cannot be warmed ahead).
+    ``prefill`` (a :data:`Prefill`, or None where the prompt cannot be warmed ahead);
+    ``choice_probabilities`` (a :data:`ChoiceProbabilities`, or None where the next token's
+    distribution is not visible: callers then read one sampled reply).
     """
 
     name: str
     model: str
     cancellable: bool
     prefill: Prefill | None
+    choice_probabilities: ChoiceProbabilities | None
 
     def complete(
         self,

@@ -18,10 +18,12 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..errors import LLMError, LLMUnavailableError
 from .base import ChatMessage, Completion, GenerationCancelled
@@ -163,6 +165,47 @@ class EmbeddedBackend:
                     hint=f"shorten the conversation or raise n_ctx (now {self.n_ctx})",
                 ) from exc
             return int(llama.n_tokens)
+
+    def choice_probabilities(
+        self, messages: list[ChatMessage], choices: Sequence[str]
+    ) -> list[float]:
+        """How likely the reply is to start with each of ``choices`` (one token each),
+        renormalised over them: a grade read as a distribution over "0".."4" ranks answers
+        more finely than the one digit a sampler would pick. One forward pass over the
+        prompt; a prompt that shares its start with the last one reuses the KV cache."""
+        llama = self._loaded.llama
+        ids: list[int] = []
+        for choice in choices:
+            tokens = llama.tokenize(choice.encode("utf-8"), add_bos=False, special=False)
+            if len(tokens) != 1:
+                raise ValueError(f"{choice!r} is not a single token of {self.model}")
+            ids.append(tokens[0])
+        seen: list[np.ndarray] = []
+
+        def capture(_input_ids: np.ndarray, logits: np.ndarray) -> np.ndarray:
+            seen.append(np.asarray(logits[ids], dtype=np.float64))  # indexed by token id
+            return logits
+
+        from llama_cpp import LogitsProcessorList
+
+        with self._loaded.lock:
+            try:
+                llama.create_chat_completion(
+                    messages=[m.model_dump() for m in messages],
+                    max_tokens=1,
+                    temperature=0.0,
+                    logits_processor=LogitsProcessorList([capture]),
+                )
+            except ValueError as exc:
+                raise LLMError(
+                    f"the embedded model refused the request: {exc}",
+                    hint=f"shorten the text or raise n_ctx (now {self.n_ctx})",
+                ) from exc
+        if not seen:
+            raise LLMError("the embedded model evaluated no token for the choices")
+        logits = seen[0]
+        weights = np.exp(logits - logits.max())
+        return [float(w) for w in weights / weights.sum()]
 
     def forget_cache(self) -> None:
         """Drop the KV cache so the next call evaluates its whole prompt (cold benchmarks)."""

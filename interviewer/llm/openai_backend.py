@@ -89,6 +89,7 @@ class OpenAIBackend:
     name = "openai"
     cancellable = False  # a request in flight runs to its end
     prefill = None  # the server's cache is not ours to warm
+    choice_probabilities = None
 
     def __init__(
         self,

@@ -56,6 +56,7 @@ class _CancellableBackend:
 
     cancellable = False  # cancelled through the draft's event, not by its callers
     prefill = None  # a draft is the request itself
+    choice_probabilities = None
 
     def __init__(self, inner: LLMBackend, cancelled: threading.Event, foreground: Foreground):
         self._inner = inner
