@@ -3,9 +3,9 @@
 Called by ``grader_short_answers.py --llm-grade N``: N answers of each set spread evenly over
 it (every question), graded by the model (grading/answer_grade.py) question by question, as
 ``interviewer judge`` does. Prints, for each set, how the model's grade alone, the embedding
-reader alone (its weights fitted on other questions) and their blends rank the graders' marks
-on the same answers, and the seconds an answer takes. Nothing is fitted on these answers:
-the blend's share is one number, printed for several values.
+reader alone (its weights fitted on other questions), the share of the reference's words
+alone, and the blend ``interviewer judge`` ships (written.blended_mark) at several shares of
+the model rank the graders' marks on the same answers, and the seconds an answer takes.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.grader_external import pearson, spearman  # noqa: E402
 from interviewer.grading.answer_grade import grade_answer  # noqa: E402
-from interviewer.grading.written import LLM_SHARE  # noqa: E402
+from interviewer.grading.written import LLM_SHARE, blended_mark  # noqa: E402
 from interviewer.llm import LLMSettings, make_backend  # noqa: E402
 
-SHARES = (0.0, 0.5, 0.6, 0.75, 0.9, 1.0)
+SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def spread(rows: list[dict], n: int) -> list[dict]:
@@ -52,16 +52,25 @@ def grade_sets(
             f" {per:.2f} s an answer ({backend.model})"
         )
         figures[name] = {"answers": len(sample), "seconds_per_answer": round(per, 3)}
-        for share in SHARES:
-            blend = [share * r["llm_grade"] + (1 - share) * r["combined"] for r in sample]
-            label = {0.0: "embeddings alone", 1.0: "model alone"}.get(share, f"blend {share:.2f}")
-            mark = " (shipped)" if share == LLM_SHARE else ""
+        readings = [("embeddings alone", [r["combined"] for r in sample])]
+        readings.append(("words alone", [r["features"]["share"] for r in sample]))
+        readings += [
+            (
+                f"model {share:.2f}, rest halved" + (" (shipped)" if share == LLM_SHARE else ""),
+                [
+                    blended_mark(r["llm_grade"], r["combined"], r["features"]["share"], share)
+                    for r in sample
+                ],
+            )
+            for share in SHARES
+        ]
+        for label, blend in readings:
             r_, rho = pearson(blend, gold), spearman(blend, gold)
-            print(f"   {label + mark:26} r {r_:+.3f}  rho {rho:+.3f}")
-            figures[name][f"r_{share}"] = round(r_, 3)
-            figures[name][f"rho_{share}"] = round(rho, 3)
+            print(f"   {label:34} r {r_:+.3f}  rho {rho:+.3f}")
+            figures[name][f"r {label}"] = round(r_, 3)
+            figures[name][f"rho {label}"] = round(rho, 3)
         if out is not None:
-            keep = ("qid", "gold", "combined", "llm_grade")
+            keep = ("qid", "gold", "combined", "llm_grade", "features")
             with out.open("a", encoding="utf-8") as f:
                 for r in sample:
                     f.write(json.dumps({"set": name, **{k: r[k] for k in keep}}) + "\n")

@@ -10,8 +10,11 @@ Why the whole answer and not one reference point at a time (``point_judge.py``):
 often lists more points than the question asks for ("state at least 4 of the differences"),
 and only a reader of the question knows that four of ten is full marks. Why an LLM at all:
 sentence embeddings cannot tell "the diameter decreases" from "the diameter increases", or a
-right order of events from a wrong one. On the shared SAF and Mohler answers this grade ranks
-the graders' marks better than every embedding reading (docs/grading.md has the figures).
+right order of events from a wrong one. A 1.5B model is a weak judge on its own (on the
+shared answers it ranks the graders' marks about as well as the embeddings, worse on Mohler,
+and it can prefer a fluent wrong answer to a right one in other words); it errs differently
+from the word-level readers, so ``interviewer judge`` blends it with them (written.py;
+figures in docs/rubrics.md).
 
 The question and the reference come first in the prompt and the answer last, so answers to
 the same question reuse the evaluated prompt (llama.cpp's KV cache): only the answer's own

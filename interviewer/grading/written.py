@@ -7,11 +7,13 @@ reader's mark, not rounded to a level, so that close answers keep their order) a
 is the answer's sentence closest to the point, verbatim. A line that cannot be read is
 reported with its number and skipped; the others are graded all the same.
 
-The score blends two readers: the language model's grade of the whole answer
-(``answer_grade.py``, :data:`LLM_SHARE` of the mark) and the reader of meaning's mark from
-sentence embeddings (the rest), which also finds the points and their quotes. Without a
-model (``--llm none``, or one that fails) the reader of meaning grades alone, and each line
-says so in ``graded_by``.
+The score blends three readings: the language model's grade of the whole answer
+(``answer_grade.py``, :data:`LLM_SHARE` of the mark), and for the rest, equally, the reader
+of meaning's mark from sentence embeddings (which also finds the points and their quotes) and
+the share of the reference's words the answer uses. Why the words again: on the shared SAF
+answers their share ranks the graders' marks better than the fitted reader does, whose
+weights lean on Mohler's. Without a model (``--llm none``, or one that fails) the reader of
+meaning grades alone, and each line says so in ``graded_by``.
 """
 
 from __future__ import annotations
@@ -28,10 +30,10 @@ from ..llm.base import LLMBackend
 from .answer_grade import grade_answer
 from .meaning import MeaningReader, mark_to_score, reference_points
 
-# The model's share of the mark when it grades: chosen on the shared Mohler and SAF answers
-# (benchmarks/grader_short_answers.py --llm-grade), where the blend ranks the graders' marks
-# better than either reader alone.
-LLM_SHARE = 0.75
+# The model's share of the mark when it grades, chosen on the shared Mohler and SAF answers
+# (benchmarks/grader_short_answers.py --llm-grade): the blend ranks the graders' marks better
+# than any reader alone on both sets.
+LLM_SHARE = 0.5
 
 
 class WrittenAnswer(BaseModel):
@@ -84,6 +86,14 @@ def read_lines(path: Path) -> Iterator[WrittenAnswer | BadLine]:
             yield BadLine(number, f"{where}: {first['msg']}")
 
 
+def blended_mark(
+    grade: float, reader_mark: float, word_share: float, llm_share: float = LLM_SHARE
+) -> float:
+    """The model's grade, then the embedding reader's mark and the reference's word share
+    equally (all 0-1)."""
+    return llm_share * grade + (1 - llm_share) * (reader_mark + word_share) / 2
+
+
 def judge_answer(
     reader: MeaningReader, item: WrittenAnswer, backend: LLMBackend | None = None
 ) -> JudgedAnswer:
@@ -98,7 +108,7 @@ def judge_answer(
         except LLMOutputError as exc:
             graded_by = f"sentence embeddings (the model gave no grade: {exc})"
         else:
-            mark = LLM_SHARE * grade + (1 - LLM_SHARE) * got.mark
+            mark = blended_mark(grade, got.mark, got.features["share"])
             graded_by = f"{backend.model} and sentence embeddings"
     return JudgedAnswer(
         id=item.id,
