@@ -104,7 +104,11 @@ def test_prompt_mode_puts_the_schema_in_the_prompt(smollm2_server: LlamaServer) 
     backend = OpenAIBackend(
         "smollm2", smollm2_server.base_url, json_mode="prompt", timeout_s=SERVER_REPLY_TIMEOUT_S
     )
-    completion = backend.complete(MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=80)
+    # Greedy, so the reply does not depend on what the shared server sampled before (at 0.2
+    # another test's requests moved its random state, and an 80-token reply was cut mid-JSON).
+    completion = backend.complete(
+        MESSAGES, json_schema=Decision.model_json_schema(), max_tokens=200, temperature=0.0
+    )
     # json_object mode guarantees JSON syntax, not the schema: a 135M model may miss keys.
     import json
 
