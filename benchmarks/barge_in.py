@@ -14,7 +14,9 @@ ducked as it was) over room noise, plus, from a random moment of the line, one o
 (today: silent at the burst's onset, resumed from a little before after a backchannel) and
 ``duck`` (before: down to 0.3 at the onset, stopped at half a second of speech).
 
-Figures (wall clock, from the moment the candidate's speech reaches the microphone):
+Figures (wall clock, from the moment the candidate's speech reaches the microphone: the
+first 10 ms of their piece within 30 dB of its loudest; the microphone hands each 32 ms
+frame over once it has been heard, as a sound card does):
 
   silent_s         to the interviewer falling silent: the hold's fade written, or the stop
                    (the 300 ms budget; add the device's own output latency)
@@ -104,6 +106,17 @@ def _line(tmp: Path, n: int) -> tuple[np.ndarray, int]:
     return samples, rate
 
 
+def speech_onset_s(piece: np.ndarray) -> float:
+    """Where a piece's speech begins: its first 10 ms within 30 dB of its loudest (JFK's
+    pieces open with up to 0.3 s of the room)."""
+    hop = SAMPLE_RATE // 100
+    usable = piece.size - piece.size % hop
+    if usable == 0:
+        return 0.0
+    rms = np.sqrt(np.mean(np.square(piece[:usable].reshape(-1, hop), dtype=np.float64), axis=1))
+    return float(np.argmax(rms >= rms.max() * 10 ** (-30 / 20))) * hop / SAMPLE_RATE
+
+
 class Microphone:
     """Room noise, the playing line's echo, and the candidate from ``start_s`` of the line."""
 
@@ -111,8 +124,9 @@ class Microphone:
         self.handle = handle
         self.speech = speech
         self.start_s = start_s
+        self.onset_s = start_s + speech_onset_s(speech)  # in the microphone's own time
         self.gain = 10 ** (echo_db / 20)
-        self.speech_reached_at: float | None = None  # wall clock of its first sample
+        self.speech_reached_at: float | None = None  # wall clock of its first speech
         self.rng = np.random.default_rng(0)
 
     def frames(self):
@@ -121,8 +135,9 @@ class Microphone:
         sent = 0
         while True:
             at = sent / SAMPLE_RATE
-            # The candidate's voice is heard as it is played: real time from the line's start.
-            wait = started + at - time.perf_counter()
+            # Heard in real time from the line's start, each frame once it has all been heard
+            # (as a sound card hands over a block), with the echo of what was played then.
+            wait = started + at + FRAME / SAMPLE_RATE - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
             frame = self.rng.normal(0, 10 ** (-62 / 20), FRAME).astype(np.float32)
@@ -133,8 +148,9 @@ class Microphone:
                 lo_s = max(0, offset)
                 part = self.speech[lo_s : offset + FRAME]
                 frame[lo_s - offset : lo_s - offset + part.size] += part
-                if self.speech_reached_at is None:
-                    self.speech_reached_at = time.perf_counter()
+            heard_to_s = at + FRAME / SAMPLE_RATE
+            if self.speech.size and self.speech_reached_at is None and heard_to_s > self.onset_s:
+                self.speech_reached_at = started + self.onset_s
             sent += FRAME
             yield (np.clip(frame, -1, 32767 / 32768) * 32768).astype(np.int16)
 
