@@ -54,6 +54,7 @@ from bench_stats import percentile  # noqa: E402
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
 from interviewer.audio.playback import PlaybackHandle, play_interruptible  # noqa: E402
+from interviewer.audio.vad import hop_dbfs  # noqa: E402
 from interviewer.interview.live.after_turn import AfterTurnListener  # noqa: E402
 from interviewer.speech.tts import Speaker  # noqa: E402
 from interviewer.turns.barge_in import BargeInConfig  # noqa: E402
@@ -109,12 +110,8 @@ def _line(tmp: Path, n: int) -> tuple[np.ndarray, int]:
 def speech_onset_s(piece: np.ndarray) -> float:
     """Where a piece's speech begins: its first 10 ms within 30 dB of its loudest (JFK's
     pieces open with up to 0.3 s of the room)."""
-    hop = SAMPLE_RATE // 100
-    usable = piece.size - piece.size % hop
-    if usable == 0:
-        return 0.0
-    rms = np.sqrt(np.mean(np.square(piece[:usable].reshape(-1, hop), dtype=np.float64), axis=1))
-    return float(np.argmax(rms >= rms.max() * 10 ** (-30 / 20))) * hop / SAMPLE_RATE
+    levels = hop_dbfs(piece, SAMPLE_RATE // 100)
+    return float(np.argmax(levels >= levels.max() - 30)) / 100 if levels.size else 0.0
 
 
 class Microphone:

@@ -26,7 +26,7 @@ import numpy as np
 
 from ...audio.io import SAMPLE_RATE
 from ...audio.playback import PlaybackHandle
-from ...audio.vad import WINDOW_SAMPLES, default_speech_probability, rms_dbfs
+from ...audio.vad import WINDOW_SAMPLES, default_speech_probability, hop_dbfs, rms_dbfs
 from ...turns.barge_in import (
     SILENT_DBFS,
     BargeInConfig,
@@ -58,7 +58,7 @@ class PlayedLevels:
         since_s = when - self.handle.started_at
         first_s = max(0.0, since_s - self.echo_s)
         count = int((since_s - first_s) * self.handle.sample_rate)
-        levels = _hop_dbfs(self.handle.output(first_s, count), self.hop)
+        levels = hop_dbfs(self.handle.output(first_s, count), self.hop)
         return float(levels.max()) if levels.size else SILENT_DBFS
 
     def resume_point(self) -> int:
@@ -66,15 +66,7 @@ class PlayedLevels:
         end = self.handle.position // self.hop
         first = max(0, end - self.rewind_hops)
         before = self.handle.samples[first * self.hop : end * self.hop]
-        return (first + resume_hop(_hop_dbfs(before, self.hop))) * self.hop
-
-
-def _hop_dbfs(samples: np.ndarray, hop: int) -> np.ndarray:
-    usable = samples.size - samples.size % hop
-    hops = samples[:usable].reshape(-1, hop).astype(np.float64)
-    rms = np.sqrt(np.mean(np.square(hops), axis=1))
-    with np.errstate(divide="ignore"):
-        return np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), SILENT_DBFS)
+        return (first + resume_hop(hop_dbfs(before, self.hop))) * self.hop
 
 
 class AfterTurnListener:
