@@ -1,25 +1,34 @@
-"""How fast the interviewer stops when the candidate talks over it, and what does not stop it.
+"""How fast the interviewer falls silent when the candidate talks over it, and what it costs.
 
 Each trial plays an interviewer line (espeak-ng, through sounddevice on a virtual ALSA
 device, paced to real time) while the after-turn listener hears a microphone stream, itself
-paced to real time: the line's own echo (``--echo-db``, 80 ms late) over room noise, plus,
-from a random moment of the line, one of
+paced to real time: what the device was given (``--echo-db``, 80 ms late: held, rewound and
+ducked as it was) over room noise, plus, from a random moment of the line, one of
 
   going on     real speech: the JFK recording in ../shared/data/speech (cut into 4 s
                pieces), and espeak-ng sentences
   backchannel  "yeah", "uh-huh", "right", "okay", "mhm", quick, as people say them
   nothing      the echo alone
 
-Figures (wall clock, from the moment the candidate's speech reaches the microphone):
+``--modes hold,duck`` runs every trial twice, the same line, moment and speech: ``hold``
+(today: silent at the burst's onset, resumed from a little before after a backchannel) and
+``duck`` (before: down to 0.3 at the onset, stopped at half a second of speech).
 
-  duck_s           to the line's level dropping (the burst's first frame)
-  stop_s           to the last sample written to the device (the decision, after half a
-                   second of speech, plus the stop; add the device's own output latency)
-  decision_to_stop_s  from the barge-in decision to that last sample: the 300 ms budget
-                   once the speech is known to be more than a backchannel
+Figures (wall clock, from the moment the candidate's speech reaches the microphone: the
+first 10 ms of their piece within 30 dB of its loudest; the microphone hands each 32 ms
+frame over once it has been heard, as a sound card does):
+
+  silent_s         to the interviewer falling silent: the hold's fade written, or the stop
+                   (the 300 ms budget; add the device's own output latency)
+  duck_s           to the onset being heard (the line's level set down)
+  stop_s           to the last sample written when the line is stopped for good
+  decision_to_stop_s  from the barge-in decision (half a second of speech) to that sample
   stopped share    per kind: going on should stop it, a backchannel or the echo should not
+  held, resumed    per kind: trials in which the line was held, holds resumed in all
+  delay_s          lines played to their end: how much later they ended than their length
+                   (time held plus the part said again, rewound_s; near 0 when never held)
 
-    .venv/bin/python benchmarks/barge_in.py [--trials 12] [--json FILE]
+    .venv/bin/python benchmarks/barge_in.py [--trials 12] [--modes hold,duck] [--json FILE]
 """
 
 from __future__ import annotations
@@ -45,6 +54,7 @@ from bench_stats import percentile  # noqa: E402
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
 from interviewer.audio.playback import PlaybackHandle, play_interruptible  # noqa: E402
+from interviewer.audio.vad import hop_dbfs  # noqa: E402
 from interviewer.interview.live.after_turn import AfterTurnListener  # noqa: E402
 from interviewer.speech.tts import Speaker  # noqa: E402
 from interviewer.turns.barge_in import BargeInConfig  # noqa: E402
@@ -97,20 +107,23 @@ def _line(tmp: Path, n: int) -> tuple[np.ndarray, int]:
     return samples, rate
 
 
+def speech_onset_s(piece: np.ndarray) -> float:
+    """Where a piece's speech begins: its first 10 ms within 30 dB of its loudest (JFK's
+    pieces open with up to 0.3 s of the room)."""
+    levels = hop_dbfs(piece, SAMPLE_RATE // 100)
+    return float(np.argmax(levels >= levels.max() - 30)) / 100 if levels.size else 0.0
+
+
 class Microphone:
     """Room noise, the playing line's echo, and the candidate from ``start_s`` of the line."""
 
     def __init__(self, handle: PlaybackHandle, speech: np.ndarray, start_s: float, echo_db: float):
         self.handle = handle
-        self.reference = np.interp(
-            np.arange(int(handle.duration_s * SAMPLE_RATE)) / SAMPLE_RATE,
-            np.arange(handle.samples.size) / handle.sample_rate,
-            handle.samples,
-        ).astype(np.float32)
         self.speech = speech
         self.start_s = start_s
+        self.onset_s = start_s + speech_onset_s(speech)  # in the microphone's own time
         self.gain = 10 ** (echo_db / 20)
-        self.speech_reached_at: float | None = None  # wall clock of its first sample
+        self.speech_reached_at: float | None = None  # wall clock of its first speech
         self.rng = np.random.default_rng(0)
 
     def frames(self):
@@ -119,23 +132,23 @@ class Microphone:
         sent = 0
         while True:
             at = sent / SAMPLE_RATE
+            # Heard in real time from the line's start, each frame once it has all been heard
+            # (as a sound card hands over a block), with the echo of what was played then.
+            wait = started + at + FRAME / SAMPLE_RATE - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
             frame = self.rng.normal(0, 10 ** (-62 / 20), FRAME).astype(np.float32)
-            lo = int((at - ECHO_DELAY_S) * SAMPLE_RATE)
-            if 0 <= lo < self.reference.size:
-                part = self.reference[lo : lo + FRAME] * self.gain
-                frame[: part.size] += part
+            since_s = started - self.handle.started_at + at - ECHO_DELAY_S
+            frame += self.handle.output(since_s, FRAME, SAMPLE_RATE) * self.gain
             offset = int((at - self.start_s) * SAMPLE_RATE)
             if self.speech.size and offset + FRAME >= 0 and offset < self.speech.size:
                 lo_s = max(0, offset)
                 part = self.speech[lo_s : offset + FRAME]
                 frame[lo_s - offset : lo_s - offset + part.size] += part
-                if self.speech_reached_at is None:
-                    self.speech_reached_at = time.perf_counter()
+            heard_to_s = at + FRAME / SAMPLE_RATE
+            if self.speech.size and self.speech_reached_at is None and heard_to_s > self.onset_s:
+                self.speech_reached_at = started + self.onset_s
             sent += FRAME
-            # The candidate's voice is heard as it is played: real time from the line's start.
-            wait = started + at - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
             yield (np.clip(frame, -1, 32767 / 32768) * 32768).astype(np.int16)
 
 
@@ -155,22 +168,41 @@ def trial(
     watcher = threading.Thread(target=_watch_gain, args=(handle, ducked), daemon=True)
     watcher.start()
     play_interruptible(handle)
+    ended = time.perf_counter()
     listener.voice_ended()
     listener.close()
     stopped = handle.stop_requested.is_set() and handle.position < handle.samples.size
     reached = mic.speech_reached_at
+
+    def since(when: float | None) -> float | None:
+        return round(when - reached, 3) if when is not None and reached else None
+
     return {
         "kind": kind,
         "stopped": stopped,
-        "duck_s": round(ducked[0] - reached, 3) if ducked and reached else None,
-        "stop_s": round(handle.stopped_at - reached, 3) if stopped and reached else None,
+        "silent_s": since(_silent_at(handle, reached)) if reached else None,
+        "duck_s": since(ducked[0]) if ducked else None,
+        "stop_s": since(handle.stopped_at) if stopped else None,
         "decision_to_stop_s": (
             round(handle.stopped_at - listener.barge_in_at, 3)
             if stopped and listener.barge_in_at
             else None
         ),
+        "held": len(handle.holds),
+        "resumed": sum(end is not None for _, end in handle.holds),
+        "rewound_s": round(handle.rewound / handle.sample_rate, 3),
+        "delay_s": None if stopped else round(ended - handle.started_at - handle.duration_s, 3),
         "echo_coupling_db": round(listener.detector.gate.coupling_db, 1),
     }
+
+
+def _silent_at(handle: PlaybackHandle, reached: float) -> float | None:
+    """When the line fell silent for the candidate's speech: a hold going on when it reached
+    the microphone, else the first one after, else the stop."""
+    for held, resumed in handle.holds:
+        if resumed is None or resumed > reached:
+            return max(held, reached)
+    return handle.stopped_at
 
 
 def _watch_gain(handle: PlaybackHandle, ducked: list[float]) -> None:
@@ -180,15 +212,26 @@ def _watch_gain(handle: PlaybackHandle, ducked: list[float]) -> None:
         time.sleep(0.002)
 
 
+MODES = {"hold": 0.0, "duck": 0.3}  # the line's level at a burst's onset: today, before
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=12, help="per kind")
     parser.add_argument("--echo-db", type=float, default=-10.0)
     parser.add_argument("--margin-db", type=float, default=BargeInConfig().margin_db)
     parser.add_argument("--min-speech-s", type=float, default=BargeInConfig().min_speech_s)
+    parser.add_argument("--modes", default="hold", help="hold, duck or hold,duck (side by side)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    config = BargeInConfig(margin_db=args.margin_db, min_speech_s=args.min_speech_s)
+    load_at_start = os.getloadavg()
+    modes = args.modes.split(",")
+    configs = {
+        mode: BargeInConfig(
+            margin_db=args.margin_db, min_speech_s=args.min_speech_s, onset_gain=MODES[mode]
+        )
+        for mode in modes
+    }
     rng = np.random.default_rng(1)
     speech = _speech(_WORK)
     lines = [_line(_WORK, n) for n in range(len(LINES))]
@@ -198,28 +241,49 @@ def main(argv: list[str] | None = None) -> int:
             line = lines[n % len(lines)]
             start_s = float(rng.uniform(0.8, line[0].size / line[1] - 2.0))
             piece = pieces[n % len(pieces)]
-            results.append(trial(kind, piece, line, start_s, args.echo_db, config))
-            print(results[-1], flush=True)
+            for mode, config in configs.items():
+                results.append(
+                    {"mode": mode} | trial(kind, piece, line, start_s, args.echo_db, config)
+                )
+                print(results[-1], flush=True)
     report: dict = {
         "echo_db": args.echo_db,
-        "config": config.model_dump(),
+        "configs": {mode: config.model_dump() for mode, config in configs.items()},
         "trials_per_kind": args.trials,
-        "kinds": {},
+        "load_average_at_start": load_at_start,
+        "modes": {mode: _figures(results, mode, list(speech)) for mode in modes},
     }
-    for kind in speech:
-        mine = [r for r in results if r["kind"] == kind]
-        figures: dict = {"stopped": sum(r["stopped"] for r in mine), "trials": len(mine)}
-        for key in ("duck_s", "stop_s", "decision_to_stop_s"):
-            values = [r[key] for r in mine if r[key] is not None]
-            if values:
-                figures[f"{key}_p50"] = round(percentile(values, 0.5), 3)
-                figures[f"{key}_p95"] = round(percentile(values, 0.95), 3)
-        report["kinds"][kind] = figures
     report["load_average_at_end"] = os.getloadavg()
-    print(json.dumps(report["kinds"], indent=2))
+    print(json.dumps(report["modes"], indent=2))
     if args.json:
         args.json.write_text(json.dumps(report | {"per_trial": results}, indent=2) + "\n")
     return 0
+
+
+def _figures(results: list[dict], mode: str, kinds: list[str]) -> dict:
+    figures: dict = {}
+    for kind in kinds:
+        mine = [r for r in results if r["kind"] == kind and r["mode"] == mode]
+        resumed = [r for r in mine if r["resumed"] and not r["stopped"]]
+        figures[kind] = {
+            "trials": len(mine),
+            "stopped": sum(r["stopped"] for r in mine),
+            "held": sum(r["held"] > 0 for r in mine),
+            "resumed": sum(r["resumed"] for r in mine),
+        }
+        keys = ("silent_s", "duck_s", "stop_s", "decision_to_stop_s", "delay_s")
+        for key in keys:
+            values = [r[key] for r in mine if r[key] is not None]
+            if values:
+                figures[kind][f"{key}_p50"] = round(percentile(values, 0.5), 3)
+                figures[kind][f"{key}_p95"] = round(percentile(values, 0.95), 3)
+        if resumed:  # how much later a line ends that was held and went on
+            delays = [r["delay_s"] for r in resumed]
+            figures[kind]["delay_s_resumed_p50"] = round(percentile(delays, 0.5), 3)
+            figures[kind]["delay_s_resumed_max"] = max(delays)
+            rewound = [r["rewound_s"] for r in resumed]
+            figures[kind]["rewound_s_resumed_p50"] = round(percentile(rewound, 0.5), 3)
+    return figures
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ faster-whisper, the embedded model, espeak-ng and paced playback (test_barge_in_
 The virtual microphone delivers its file at once; here it is handed out in real time, and as
 a candidate waits for the interviewer to start speaking, the frames after ``hold_s`` are held
 back (the microphone hears silence meanwhile) until the reply's voice starts, then goes on
-with the file. With ``echo_db`` the reply being played is also mixed into what the
-microphone hears, 80 ms late: the interviewer's own voice through speakers.
+with the file. With ``echo_db`` what the device was given (the reply, held and resumed as
+it was) is also mixed into what the microphone hears, 80 ms late: the interviewer's own
+voice through speakers.
 
     python tests/barge_in_device_run.py OUT_DIR SCENARIOS_JSON   # prints one JSON line
 """
@@ -48,7 +49,6 @@ class Stage:
         self.release_on = release_on  # "voice": the reply starts; "turn_end": the turn ends
         self.release = threading.Event()
         self.handle = None
-        self.reference: np.ndarray | None = None  # the playing line at 16 kHz
         self.lines: list[dict] = []
 
 
@@ -76,19 +76,12 @@ class HeldRecorder(MicrophoneRecorder):
         return turn
 
     def _with_echo(self, frame: np.ndarray) -> np.ndarray:
-        handle, reference = STAGE.handle, STAGE.reference
-        if STAGE.echo_gain is None or handle is None or reference is None:
+        handle = STAGE.handle
+        if STAGE.echo_gain is None or handle is None or handle.started_at is None:
             return frame
-        # What was played ECHO_DELAY_S before this frame was heard (by the stream's clock).
-        heard_at = self.clock.now_of_last
-        start = int(
-            (handle.position_at(heard_at) / handle.sample_rate - ECHO_DELAY_S) * SAMPLE_RATE
-        )
-        echo = np.zeros(frame.size, np.float32)
-        if start + frame.size > 0 and start < reference.size:
-            lo = max(start, 0)
-            part = reference[lo : start + frame.size]
-            echo[lo - start : lo - start + part.size] = part
+        # What the device was given ECHO_DELAY_S before this frame began (stream's clock).
+        began = self.clock.now_of_last - frame.size / SAMPLE_RATE
+        echo = handle.output(began - handle.started_at - ECHO_DELAY_S, frame.size, SAMPLE_RATE)
         mixed = frame.astype(np.float32) + echo * STAGE.echo_gain * 32768
         return np.clip(mixed, -32768, 32767).astype(np.int16)
 
@@ -129,11 +122,6 @@ class StageVoice(InterviewerVoice):
         started = listener.voice_started
 
         def voice_started(handle) -> None:
-            STAGE.reference = np.interp(
-                np.arange(int(handle.duration_s * SAMPLE_RATE)) / SAMPLE_RATE,
-                np.arange(handle.samples.size) / handle.sample_rate,
-                handle.samples,
-            ).astype(np.float32)
             STAGE.handle = handle
             started(handle)
             if STAGE.release_on == "voice":
@@ -147,12 +135,14 @@ class StageVoice(InterviewerVoice):
                 "played_s": played,
                 "duration_s": handle.duration_s,
                 "stopped": handle.stop_requested.is_set(),
+                "stopped_at": handle.stopped_at,
                 "stop_after_barge_in_s": (
                     handle.stopped_at - listener.barge_in_at
                     if handle.stopped_at and listener.barge_in_at
                     else None
                 ),
                 "echo_coupling_db": listener.detector.gate.coupling_db,
+                "holds": handle.holds,
             }
         )
         STAGE.handle = None

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from audio_helpers import silence, synth_samples, to_int16
 
-from interviewer.audio.io import SAMPLE_RATE, load_audio
-from interviewer.audio.playback import PlaybackHandle
+from interviewer.audio.io import SAMPLE_RATE
+from interviewer.audio.playback import PlaybackHandle, play_blocks
 from interviewer.interview.live.after_turn import AfterTurnListener
 from interviewer.turns.barge_in import BargeInConfig, BargeInDetector, EchoGate
 
@@ -100,84 +99,90 @@ def test_going_on_reopens_and_hands_back_every_frame(speech) -> None:
     np.testing.assert_array_equal(whole, to_int16(said))
 
 
-class _Playing:
-    """Advances a handle's position at real time, as play_interruptible does."""
-
-    def __init__(self, handle: PlaybackHandle) -> None:
-        self.handle = handle
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        started = time.perf_counter()
-        self.handle.started_at = started
-        while self.handle.position < self.handle.samples.size:
-            if self.handle.stop_requested.is_set():
-                return
-            self.handle.position = min(
-                self.handle.samples.size,
-                int((time.perf_counter() - started) * self.handle.sample_rate),
-            )
-            time.sleep(0.005)
+def _playing(handle: PlaybackHandle) -> threading.Thread:
+    """play_interruptible's own loop, paced to real time, with no device to write to."""
+    return threading.Thread(target=play_blocks, args=(handle, lambda block: None), daemon=True)
 
 
-def _echo(reply_16k: np.ndarray, gain_db: float, delay_s: float, total: int) -> np.ndarray:
-    echo = np.zeros(total, np.float32)
-    start = int(delay_s * SAMPLE_RATE)
-    part = reply_16k[: max(0, total - start)] * 10 ** (gain_db / 20)
-    echo[start : start + part.size] = part
-    return echo
+def _heard_with_echo(handle: PlaybackHandle, mic: np.ndarray, gain_db: float):
+    """The microphone: ``mic`` plus what the device was given (held and resumed as it was),
+    80 ms late, made as the listener reads it (it paces itself to real time)."""
+    gain = 10 ** (gain_db / 20)
+    first = time.perf_counter()
+    for at in range(0, mic.size, FRAME):
+        frame = mic[at : at + FRAME].copy()
+        if handle.started_at is not None:
+            since_s = first + at / SAMPLE_RATE - handle.started_at - 0.08
+            frame += handle.output(since_s, frame.size, SAMPLE_RATE) * gain
+        yield to_int16(frame)
 
 
-def _listen_while_playing(tmp_path: Path, mic: np.ndarray, reply: PlaybackHandle, gate=None):
-    listener = AfterTurnListener(iter(frames_of(mic)), gate=gate)
+def _listen_while_playing(mic: np.ndarray, reply: PlaybackHandle, echo_db: float | None):
+    frames = _heard_with_echo(reply, mic, echo_db) if echo_db is not None else frames_of(mic)
+    listener = AfterTurnListener(iter(frames))
     listener.voice_started(reply)
-    playing = _Playing(reply)
-    playing.thread.start()
+    playing = _playing(reply)
+    playing.start()
     listener._thread.join(timeout=120)
-    playing.thread.join(timeout=120)
+    playing.join(timeout=120)
     return listener
 
 
 @pytest.fixture(scope="module")
-def reply(tmp_path_factory) -> tuple[np.ndarray, np.ndarray, int]:
-    """The interviewer's line as played (22,050 Hz) and as a 16 kHz microphone hears it."""
+def reply(tmp_path_factory) -> tuple[np.ndarray, int]:
+    """The interviewer's line as played (22,050 Hz, as espeak-ng writes it)."""
     from audio_helpers import synth_wav
     from soundfile import read
 
     wav = synth_wav(REPLY, tmp_path_factory.mktemp("reply") / "reply.wav")
-    played, rate = read(str(wav), dtype="float32")
-    return played, load_audio(wav), rate
+    return read(str(wav), dtype="float32")
+
+
+def _mic(reply, speech: np.ndarray | None = None, at_s: float = 1.5) -> np.ndarray:
+    """Room noise as long as the line and half a second, with ``speech`` from ``at_s``."""
+    played, rate = reply
+    total = int((played.size / rate + 0.5) * SAMPLE_RATE)
+    mic = silence(total / SAMPLE_RATE, -62)
+    if speech is not None:
+        part = speech[: total - int(at_s * SAMPLE_RATE)]
+        mic[int(at_s * SAMPLE_RATE) : int(at_s * SAMPLE_RATE) + part.size] += part
+    return mic
 
 
 @pytest.mark.parametrize("gain_db", [-3.0, -12.0])
 def test_the_interviewers_own_voice_at_the_microphone_does_not_stop_it(
-    tmp_path: Path, reply, gain_db: float
+    reply, gain_db: float
 ) -> None:
-    played, heard, rate = reply
-    total = heard.size + SAMPLE_RATE // 2
-    mic = _echo(heard, gain_db, 0.08, total) + silence(total / SAMPLE_RATE, -62)
-    handle = PlaybackHandle(played, rate)
-    listener = _listen_while_playing(tmp_path, mic, handle)
+    handle = PlaybackHandle(*reply)
+    listener = _listen_while_playing(_mic(reply), handle, gain_db)
     assert not listener.reopened.is_set()
     assert not handle.stop_requested.is_set()
+    assert handle.position == handle.samples.size  # held or not, it was said to its end
     # The gate learned the echo path (coupling near the loopback's gain, never below it).
     assert listener.detector.gate.coupling_db == pytest.approx(gain_db, abs=6.0)
 
 
-def test_the_candidate_over_the_echo_stops_it(tmp_path: Path, reply, speech) -> None:
-    played, heard, rate = reply
-    total = heard.size + SAMPLE_RATE // 2
-    candidate = np.zeros(total, np.float32)
-    start = int(1.5 * SAMPLE_RATE)
-    going_on = speech["going_on"][: total - start]
-    candidate[start : start + going_on.size] = going_on
-    mic = _echo(heard, -12.0, 0.08, total) + candidate + silence(total / SAMPLE_RATE, -62)
-    handle = PlaybackHandle(played, rate)
-    listener = _listen_while_playing(tmp_path, mic, handle)
+def test_the_candidate_over_the_echo_stops_it(reply, speech) -> None:
+    handle = PlaybackHandle(*reply)
+    listener = _listen_while_playing(_mic(reply, speech["going_on"]), handle, -12.0)
     assert listener.reopened.is_set()
     assert handle.stop_requested.is_set()
     assert listener.onset_audio_s >= 1.3  # the candidate's burst, not the echo before it
     assert handle.position < handle.samples.size  # the reply did not play to its end
+    # It fell silent at the burst's onset, half a second of speech before the stop.
+    held, resumed = handle.holds[-1]
+    assert resumed is None and held < handle.stopped_at
+
+
+def test_a_backchannel_holds_the_line_which_goes_on_from_a_little_before(reply, speech) -> None:
+    handle = PlaybackHandle(*reply)
+    listener = _listen_while_playing(_mic(reply, speech["yeah"]), handle, None)
+    assert not listener.reopened.is_set()
+    assert handle.position == handle.samples.size  # said to its end ...
+    ((held, resumed),) = handle.holds  # ... after one hold, at the "yeah"
+    assert resumed is not None and resumed > held
+    # Said again from a little before where it was held (the gap before the word, mostly).
+    assert 0 < handle.rewound <= BargeInConfig().resume_rewind_s * handle.sample_rate
 
 
 def test_the_echo_gate_is_open_when_nothing_plays() -> None:

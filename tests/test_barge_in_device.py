@@ -7,9 +7,11 @@ espeak-ng, and playback paced to real time on the
 virtual device. The candidate's audio after their turn is held back until the reply starts
 playing (a person waits for the voice), then:
 
-- ``went_on``: they go on with a sentence: the reply stops short, and the session holds
+- ``went_on``: they go on with a sentence: the reply falls silent at their first words and
+  stops for good, and the session holds
   one answer with both parts, and the interviewer's reply to the whole of it;
-- ``backchannel``: they only say "yeah": the reply plays to its end;
+- ``backchannel``: they only say "yeah": the reply falls silent at it, then goes on and
+  plays to its end;
 - ``echo``: they say nothing, but the reply itself reaches the microphone (-6 dB, 80 ms
   late, as through speakers): the reply plays to its end.
 - ``before_voice``: they go on as soon as their turn has ended, before any reply is heard:
@@ -100,6 +102,8 @@ def test_going_on_over_the_reply_stops_it_and_keeps_one_answer(runs) -> None:
     run = runs["went_on"]
     stopped = run["lines"][0]
     assert stopped["stopped"] and stopped["played_s"] < stopped["duration_s"]
+    # It fell silent at the candidate's first words (held), before it was stopped.
+    assert stopped["holds"] and stopped["holds"][-1][0] < stopped["stopped_at"]
     answer = _one_answer(run["turns"])
     assert _has_both_parts(answer["text"])
     assert answer["meta"]["reopened"] is True
@@ -118,6 +122,8 @@ def test_a_backchannel_does_not_stop_the_reply(runs) -> None:
     line = run["lines"][0]
     assert not line["stopped"]
     assert line["played_s"] == pytest.approx(line["duration_s"], abs=0.05)
+    # The "yeah" held it, and it went on (from a little before: it ended that much later).
+    assert line["holds"] and all(resumed is not None for _, resumed in line["holds"])
     answer = _one_answer(run["turns"])
     assert "reopened" not in answer["meta"]
 

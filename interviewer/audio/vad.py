@@ -127,6 +127,15 @@ def rms_dbfs(samples: np.ndarray) -> float:
     return max(-100.0, 20.0 * float(np.log10(rms))) if rms > 0 else -100.0
 
 
+def hop_dbfs(samples: np.ndarray, hop: int) -> np.ndarray:
+    """:func:`rms_dbfs` of each whole ``hop`` samples (a trailing part is left out)."""
+    usable = samples.size - samples.size % hop
+    hops = samples[:usable].reshape(-1, hop).astype(np.float64)
+    rms = np.sqrt(np.mean(np.square(hops), axis=1))
+    with np.errstate(divide="ignore"):
+        return np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), -100.0)
+
+
 @dataclass(frozen=True)
 class VADUpdate:
     """The detector's view after a frame. Sample counts are from the start of the stream."""

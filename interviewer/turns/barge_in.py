@@ -6,7 +6,11 @@ plays, it stops. A backchannel ("uh-huh", "yeah", "right") does not: on the Swit
 timings (`../shared/data/turn-taking/`), 978 backchannel utterances of up to three words
 last 0.35 s at the median and 0.46 s at the 75th percentile, so half a second of speech in
 one burst is the line (the 10% that run longer, such as "oh I see", still stop the reply).
-While a burst is too short to tell, the reply is ducked, not stopped.
+Waiting that long to fall silent would talk over the candidate for half a second, so the
+reply is *held* at the burst's first frame (silent, its place kept): a backchannel, or the
+echo, lets it go on from a little before where it was held (:func:`resume_hop`: its
+quietest moment shortly before, the gap before the interrupted word most often); speech
+beyond the line stops it for good.
 
 The interviewer's own voice reaches the microphone too, unless the candidate wears
 headphones. The :class:`EchoGate` counts a frame as the candidate's only when the
@@ -55,7 +59,16 @@ class BargeInConfig(BaseModel):
     )
     coupling_percentile: float = Field(80.0, ge=0, le=100)
     min_coupling_frames: int = Field(12, ge=1, description="loud frames before trusting it")
-    duck_gain: float = Field(0.3, ge=0, le=1, description="the reply's level during a burst")
+    onset_gain: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="the reply's level while a burst cannot yet be told from a backchannel: "
+        "0 holds it (silent, resumed a little before where it was held), above 0 ducks it",
+    )
+    resume_rewind_s: float = Field(
+        0.4, ge=0, description="a held reply goes on from its quietest moment this far back"
+    )
     preroll_s: float = Field(
         0.5, ge=0, description="audio before the burst's onset handed to the reopened turn"
     )
@@ -146,3 +159,12 @@ class BargeInDetector:
         self._gap_s = 0.0
         self._unvoiced_s = 0.0
         return "backchannel"
+
+
+def resume_hop(levels_dbfs: np.ndarray) -> int:
+    """Where a held line goes on, given the levels of its last hops before the hold: the
+    latest of the quietest (a gap between words, or the closure before a consonant), so the
+    interrupted word is heard again from its start rather than from its middle."""
+    if levels_dbfs.size == 0:
+        return 0
+    return int(levels_dbfs.size - 1 - np.argmin(levels_dbfs[::-1]))

@@ -4,8 +4,9 @@ The microphone stream that recorded the turn stays open. While the reply is deci
 synthesised, and while it plays, every frame goes through the VAD and the barge-in policy
 (turns/barge_in.py):
 
-    turn ends ─► frames ─► VAD + echo gate ─► burst of speech ─► backchannel: carry on
-                                                 │ (ducks the reply while it cannot tell)
+    turn ends ─► frames ─► VAD + echo gate ─► burst of speech ─► backchannel: the reply goes
+                                                 │ (holds the reply    on, from a little before
+                                                 │  at its onset)      where it was held
                                                  └► longer: ``reopened``; a playing reply stops
     runner: reopened before the voice ─► reply dropped; while it plays ─► cut short;
             either way ─► ``handoff()``: the frames heard since the turn ended, then the live
@@ -25,8 +26,14 @@ import numpy as np
 
 from ...audio.io import SAMPLE_RATE
 from ...audio.playback import PlaybackHandle
-from ...audio.vad import WINDOW_SAMPLES, default_speech_probability, rms_dbfs
-from ...turns.barge_in import SILENT_DBFS, BargeInConfig, BargeInDetector, EchoGate
+from ...audio.vad import WINDOW_SAMPLES, default_speech_probability, hop_dbfs, rms_dbfs
+from ...turns.barge_in import (
+    SILENT_DBFS,
+    BargeInConfig,
+    BargeInDetector,
+    EchoGate,
+    resume_hop,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,28 +42,31 @@ _HOP_S = 0.01  # the played line's level is tracked in 10 ms hops
 
 
 class PlayedLevels:
-    """The level of a line being played, around the moment a microphone frame could echo it."""
+    """What a line being played sounded like, around the moment a microphone frame could echo
+    it (held, ducked and rewound as it was), and where a held line should go on."""
 
-    def __init__(self, handle: PlaybackHandle, lag_s: float) -> None:
+    def __init__(self, handle: PlaybackHandle, config: BargeInConfig) -> None:
         self.handle = handle
         self.hop = max(1, int(_HOP_S * handle.sample_rate))
-        usable = handle.samples.size - handle.samples.size % self.hop
-        hops = handle.samples[:usable].reshape(-1, self.hop).astype(np.float64)
-        rms = np.sqrt(np.mean(np.square(hops), axis=1)) * 1.0
-        with np.errstate(divide="ignore"):
-            self.dbfs = np.maximum(20 * np.log10(np.maximum(rms, 1e-10)), SILENT_DBFS)
-        self.lag_hops = int(np.ceil(lag_s / _HOP_S))
-        self.window_hops = int(np.ceil(_WINDOW_S / _HOP_S))
+        self.echo_s = config.echo_lag_s + _WINDOW_S
+        self.rewind_hops = int(round(config.resume_rewind_s / _HOP_S))
 
     def around(self, when: float) -> float:
         """The loudest hop that a frame heard at perf_counter ``when`` may hold the echo of."""
-        if self.dbfs.size == 0:
+        if self.handle.started_at is None or when <= self.handle.started_at:
             return SILENT_DBFS
-        now = min(self.handle.position_at(when) // self.hop, self.dbfs.size)
-        first = max(0, now - self.lag_hops - self.window_hops)
-        if first >= now:
-            return SILENT_DBFS
-        return float(self.dbfs[first:now].max())
+        since_s = when - self.handle.started_at
+        first_s = max(0.0, since_s - self.echo_s)
+        count = int((since_s - first_s) * self.handle.sample_rate)
+        levels = hop_dbfs(self.handle.output(first_s, count), self.hop)
+        return float(levels.max()) if levels.size else SILENT_DBFS
+
+    def resume_point(self) -> int:
+        """The sample a held line goes on from: a little before where it was held."""
+        end = self.handle.position // self.hop
+        first = max(0, end - self.rewind_hops)
+        before = self.handle.samples[first * self.hop : end * self.hop]
+        return (first + resume_hop(hop_dbfs(before, self.hop))) * self.hop
 
 
 class AfterTurnListener:
@@ -98,15 +108,15 @@ class AfterTurnListener:
     # -- the voice's side ---------------------------------------------------------------------
 
     def voice_started(self, handle: PlaybackHandle) -> None:
-        """The reply is about to play: gate its echo, duck or stop it for the candidate."""
+        """The reply is about to play: gate its echo, hold or stop it for the candidate."""
         with self._lock:
             self.voice_heard = True
-            self._played = PlayedLevels(handle, self.config.echo_lag_s)
+            self._played = PlayedLevels(handle, self.config)
             self._echo_until = 0.0  # a new line (after an acknowledgement)
             if self.reopened.is_set():
                 handle.stop()
-            elif self.detector.in_burst:
-                handle.gain = self.config.duck_gain
+            elif self.detector.in_burst and self._thread.is_alive():
+                handle.duck(self.config.onset_gain)
 
     def voice_ended(self) -> None:
         with self._lock:
@@ -173,6 +183,9 @@ class AfterTurnListener:
                     return
         except Exception as exc:  # a dead microphone now only costs the barge-in
             log.warning("stopped listening after the turn: %s", exc)
+        finally:  # nobody is left to resume a held line: it goes on now
+            if not self.reopened.is_set():
+                self._resume_line()
 
     def _listen(self, frame: np.ndarray) -> None:
         data = frame.astype(np.float32) / 32768.0 if frame.dtype == np.int16 else frame
@@ -200,9 +213,9 @@ class AfterTurnListener:
                 None if reference is None else round(reference),
             )
         if event == "onset" and handle is not None:
-            handle.gain = self.config.duck_gain
+            handle.duck(self.config.onset_gain)
         elif event == "backchannel" and handle is not None:
-            handle.gain = 1.0
+            self._resume_line()
         elif event == "barge_in" and not self.reopened.is_set():
             self.barge_in_at = time.perf_counter()
             self.onset_audio_s = self.detector.burst_start_s
@@ -214,6 +227,15 @@ class AfterTurnListener:
                 self.onset_audio_s or 0.0,
                 "reply playing" if handle is not None else "before the reply",
             )
+
+    def _resume_line(self) -> None:
+        """A backchannel, or the echo: the line goes on at full level; a held one from a
+        little before where it was held (the start of the word it was held in, mostly)."""
+        played = self._played
+        if played is None:
+            return
+        held = played.handle.gain == 0
+        played.handle.resume(played.resume_point() if held else None)
 
     def _reference_dbfs(self, heard_at: float) -> float | None:
         played = self._played
