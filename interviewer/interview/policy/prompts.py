@@ -63,19 +63,18 @@ PROBE_INSTRUCTION = (
 def anchored_probe_messages(
     system: str, answer: str, focus: str, problems: list[str]
 ) -> list[ChatMessage]:
-    """The probe prompt again, its instruction naming words of the answer to ask about: for
-    the one retry. A 1.5B model shown its rejected question and told what was wrong mostly
-    writes it again (or the question's own words); asked afresh about a phrase of the answer,
-    it asks about the answer (benchmarks/followups.py)."""
-    return [
-        ChatMessage(role="system", content=system),
-        ChatMessage(
-            role="user",
-            content=f"(A follow-up was unusable: {'; '.join(problems)}. Ask one follow-up "
-            f'question about "{focus}" in this answer, naming it in the candidate\'s words.)'
-            f"\n\nCandidate: {answer}",
-        ),
-    ]
+    """The probe prompt again, with words of the answer to ask about after it: for the one
+    retry. A 1.5B model shown its rejected question and told what was wrong mostly writes it
+    again (or the question's own words); asked afresh about a phrase of the answer, it asks
+    about the answer (benchmarks/followups.py). The note comes after the answer, so the
+    prompt up to the answer's last word is the first draft's, already in the model's cache:
+    the retry reads a sentence, not the whole answer again."""
+    first = probe_messages(system, answer)
+    note = (
+        f"(A follow-up was unusable: {'; '.join(problems)}. Ask one follow-up question about "
+        f'"{focus}" in this answer, naming it in the candidate\'s words.)'
+    )
+    return [first[0], ChatMessage(role="user", content=f"{first[1].content}\n\n{note}")]
 
 
 def probe_messages(system: str, answer: str) -> list[ChatMessage]:
