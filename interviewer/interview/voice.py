@@ -73,6 +73,8 @@ class InterviewerVoice:
             # A front end plays the line (the browser page); the listener holds or stops it
             # there. What was played of it is the listener's ``played_s``.
             self.player(path, text, duration, listener)
+            if listener is not None and listener.reopened.is_set():
+                return listener.played_s, path  # stopped there: as _play_over returns
         elif self.play:
             if listener is None:
                 from ..audio.playback import play_file
