@@ -37,15 +37,17 @@ class PageMicrophone:
     """Frames to the server as the page's AudioWorklet sends them, paced to real time: the
     answer, then the room, then (once :attr:`go_on` is set) the rest of the answer."""
 
-    def __init__(self, url: str, answer: np.ndarray, rest: np.ndarray) -> None:
-        self.url = url
+    def __init__(self, server, answer: np.ndarray, rest: np.ndarray) -> None:
+        self.url = server.ws()
+        self.origin = server.base  # the page's own origin: the server refuses any other
+        self.error: BaseException | None = None
         self.answer = frames_of(answer)
         self.rest = frames_of(rest)
         self.room = frames_of(silence(FRAME / SAMPLE_RATE, -62))[0]
         self.go_on = threading.Event()
         self.done = threading.Event()
         self.answer_sent = threading.Event()
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+        self._thread = threading.Thread(target=self._main, daemon=True)
 
     def __enter__(self) -> PageMicrophone:
         self._thread.start()
@@ -55,10 +57,17 @@ class PageMicrophone:
         self.done.set()
         self._thread.join(timeout=30)
 
+    def _main(self) -> None:
+        try:
+            asyncio.run(self._run())
+        except BaseException as exc:  # noqa: BLE001 (reported by the test)
+            self.error = exc
+            self.answer_sent.set()
+
     async def _run(self) -> None:
         import websockets
 
-        async with websockets.connect(self.url, max_size=None) as ws:
+        async with websockets.connect(self.url, origin=self.origin, max_size=None) as ws:
             reader = asyncio.create_task(self._drain(ws))
             seq, started = 0, time.perf_counter()
             pending = list(self.answer)
@@ -93,8 +102,9 @@ def test_going_on_over_the_page_line_stops_it_and_keeps_one_answer(tmp_path: Pat
         page = browser.new_page()
         start_interview(page, server, "behavioural")
         page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
-        with PageMicrophone(server.ws(), _answer(tmp_path), rest) as mic:
-            mic.answer_sent.wait(timeout=120)
+        with PageMicrophone(server, _answer(tmp_path), rest) as mic:
+            assert mic.answer_sent.wait(timeout=120)
+            assert mic.error is None, mic.error
             before = max(page.evaluate(LINES_STARTED) or [0])
             # The first line the page starts after the answer: the candidate goes on now.
             page.wait_for_function(
