@@ -30,6 +30,7 @@ from interviewer.audio.io import SAMPLE_RATE, load_audio
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
 
 LONG_MS = 900_000  # only stops a hung test (models load slowly on a loaded machine)
+GO_ON_AFTER_S = 0.6  # the candidate goes on this long after the page starts the line
 LINES_STARTED = "() => window.lineLog.filter(e => e.type === 'started').map(e => e.line)"
 
 
@@ -106,11 +107,12 @@ def test_going_on_over_the_page_line_stops_it_and_keeps_one_answer(tmp_path: Pat
             assert mic.answer_sent.wait(timeout=120)
             assert mic.error is None, mic.error
             before = max(page.evaluate(LINES_STARTED) or [0])
-            # The first line the page starts after the answer: the candidate goes on now.
+            # The first line the page starts after the answer: the candidate goes on over it.
             page.wait_for_function(
                 f"() => window.lineLog.some(e => e.type === 'started' && e.line > {before})",
                 timeout=LONG_MS,
             )
+            time.sleep(GO_ON_AFTER_S)  # some of the line is heard first
             mic.go_on.set()
             page.wait_for_function(
                 "() => [...document.querySelectorAll('#transcript .turn.candidate')]"
@@ -124,6 +126,8 @@ def test_going_on_over_the_page_line_stops_it_and_keeps_one_answer(tmp_path: Pat
     assert "held" in kinds and "stopped" in kinds, log  # the page fell silent, then stopped
     stopped_line = next(e["line"] for e in talked if e["type"] == "stopped")
     assert not any(e["type"] == "ended" and e["line"] == stopped_line for e in talked)
+    held_at = next(e["at_s"] for e in talked if e["type"] == "held")
+    assert held_at > GO_ON_AFTER_S / 2  # it had been playing: held, not dropped unheard
     [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]
     session = json.loads((folder / "session.json").read_text())
     answers = [t for t in session["turns"] if t["speaker"] == "candidate"]
