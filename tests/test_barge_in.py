@@ -13,20 +13,12 @@ import time
 import numpy as np
 import pytest
 from audio_helpers import silence, synth_samples, to_int16
+from barge_in_helpers import FRAME, GOING_ON, REPLY, frames_of, mic_over
 
 from interviewer.audio.io import SAMPLE_RATE
 from interviewer.audio.playback import PlaybackHandle, play_blocks
 from interviewer.interview.live.after_turn import AfterTurnListener
 from interviewer.turns.barge_in import BargeInConfig, BargeInDetector, EchoGate
-
-FRAME = 512
-REPLY = "Why did you choose recall at ten over precision for the first version of the ranker?"
-GOING_ON = "and then, to be fair, I would also check the calibration of the scores per segment."
-
-
-def frames_of(samples: np.ndarray) -> list[np.ndarray]:
-    pcm = to_int16(samples)
-    return [pcm[i : i + FRAME] for i in range(0, pcm.size, FRAME)]
 
 
 def listen_to(samples: np.ndarray, **kwargs) -> AfterTurnListener:
@@ -141,12 +133,7 @@ def reply(tmp_path_factory) -> tuple[np.ndarray, int]:
 def _mic(reply, speech: np.ndarray | None = None, at_s: float = 1.5) -> np.ndarray:
     """Room noise as long as the line and half a second, with ``speech`` from ``at_s``."""
     played, rate = reply
-    total = int((played.size / rate + 0.5) * SAMPLE_RATE)
-    mic = silence(total / SAMPLE_RATE, -62)
-    if speech is not None:
-        part = speech[: total - int(at_s * SAMPLE_RATE)]
-        mic[int(at_s * SAMPLE_RATE) : int(at_s * SAMPLE_RATE) + part.size] += part
-    return mic
+    return mic_over(played.size / rate, speech, at_s)
 
 
 @pytest.mark.parametrize("gain_db", [-3.0, -12.0])

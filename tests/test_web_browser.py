@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from browser_helpers import chromium, fake_mic_wav
 from shared_data import JFK_TEXT, SHARED_SPEECH
-from web_helpers import serving
+from web_helpers import serving, start_interview
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio
 
@@ -51,21 +51,11 @@ def _answer_audio(tmp_path: Path) -> Path:
     return fake_mic_wav(load_audio(_recorded_answer(tmp_path)), SAMPLE_RATE, tmp_path / "mic.wav")
 
 
-def _start(page, server, round_type: str, question: str | None = None, depth: int = 1) -> None:
-    page.goto(server.url)
-    page.select_option("#round", round_type)
-    if question:
-        page.select_option("#question", question)
-    page.fill("input[name=depth]", str(depth))
-    page.click("#start button[type=submit]")
-    page.wait_for_url("**/interview?**")
-
-
 def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None:
     mic = _answer_audio(tmp_path)
     with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium(mic) as browser:
         page = browser.new_page(viewport={"width": 1000, "height": 860})
-        _start(page, server, "behavioural")
+        start_interview(page, server, "behavioural")
         page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
         assert page.text_content("#question")  # the question is on screen
         page.click("#mic-start")  # the fake microphone starts its file now
@@ -110,7 +100,7 @@ def test_the_code_pad_runs_the_hidden_tests(tmp_path: Path) -> None:
     attempt = task.wrong.read_text(encoding="utf-8")  # a plausible first try, with a bug
     with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium() as browser:
         page = browser.new_page(viewport={"width": 1000, "height": 1100})
-        _start(page, server, "coding", question="cd-precision-recall")
+        start_interview(page, server, "coding", question="cd-precision-recall")
         page.wait_for_selector("body[data-pad=codemirror]", timeout=LONG_MS)
         assert "def precision_recall" in page.text_content("#editor .cm-content")
         page.click("#editor .cm-content")
@@ -151,7 +141,7 @@ def test_local_audio_the_page_shows_what_this_machine_hears(tmp_path: Path) -> N
         chromium() as browser,
     ):
         page = browser.new_page()
-        _start(page, server, "behavioural")
+        start_interview(page, server, "behavioural")
         assert page.locator("#buttons [data-say]").count() == 0  # they speak, not click
         page.wait_for_function(CANDIDATE_SAID, arg="country", timeout=LONG_MS)
         page.wait_for_function(FOLLOWED_UP, arg="country", timeout=LONG_MS)

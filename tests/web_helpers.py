@@ -81,3 +81,16 @@ def serving(
             process.kill()
             process.wait()
         process.stdout.close()  # type: ignore[union-attr]
+
+
+def start_interview(
+    page, server: Server, round_type: str, question: str | None = None, depth: int = 1
+) -> None:
+    """Start an interview from the home page's form, as a user does (Playwright page)."""
+    page.goto(server.url)
+    page.select_option("#round", round_type)
+    if question:
+        page.select_option("#question", question)
+    page.fill("input[name=depth]", str(depth))
+    page.click("#start button[type=submit]")
+    page.wait_for_url("**/interview?**")

@@ -156,7 +156,7 @@ def run_practice(
     on_session: Callable[[Path], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     answers_factory: AnswersFactory | None = None,
-    player: Callable[[Path, str, float], None] | None = None,
+    player: Callable[..., None] | None = None,
     on_runner: Callable[[InterviewRunner], None] | None = None,
 ) -> Path:
     """Run the interview; returns the session folder (also on error: turns so far are kept).

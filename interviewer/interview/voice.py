@@ -23,11 +23,11 @@ class InterviewerVoice:
         speaker: Any | None,
         *,
         play: bool = True,
-        player: Callable[[Path, str, float], None] | None = None,
+        player: Callable[[Path, str, float, AfterTurnListener | None], None] | None = None,
     ) -> None:
-        """``player(path, text, duration)`` plays each synthesised line somewhere other than
-        this machine's speakers (the browser page of ``interviewer serve``), blocking until
-        it has been heard."""
+        """``player(path, text, duration, listener)`` plays each synthesised line somewhere
+        other than this machine's speakers (the browser page of ``interviewer serve``),
+        blocking until it has been heard, or stopped by ``listener`` (the candidate went on)."""
         self.speaker = speaker
         self.play = play
         self.player = player
@@ -70,8 +70,11 @@ class InterviewerVoice:
         if on_first_sample:
             on_first_sample()
         if self.player is not None:
-            # A front end plays the line (the browser page): it cannot be listened over here.
-            self.player(path, text, duration)
+            # A front end plays the line (the browser page); the listener holds or stops it
+            # there. What was played of it is the listener's ``played_s``.
+            self.player(path, text, duration, listener)
+            if listener is not None and listener.reopened.is_set():
+                return listener.played_s, path  # stopped there: as _play_over returns
         elif self.play:
             if listener is None:
                 from ..audio.playback import play_file

@@ -131,7 +131,8 @@ def receive_audio(state: WebState, data: bytes) -> None:
 
 
 def receive_event(state: WebState, text: str) -> None:
-    """What the page says: a typed answer or a button, code, playback, stop."""
+    """What the page says: a typed answer or a button, code, playback (started, held,
+    heard: to the end, or stopped at ``played_s``), stop."""
     try:
         event = json.loads(text)
     except json.JSONDecodeError:
@@ -155,8 +156,15 @@ def receive_event(state: WebState, text: str) -> None:
         state.channel.heard_start(
             event["line"], latency if isinstance(latency, (int, float)) else None
         )
+    elif kind == "held" and isinstance(event.get("line"), int):
+        at = event.get("at_s")
+        if isinstance(at, (int, float)):
+            state.channel.held(event["line"], float(at))
     elif kind == "heard" and isinstance(event.get("line"), int):
-        state.channel.heard(event["line"])
+        played = event.get("played_s")  # present when the line was stopped
+        state.channel.heard(
+            event["line"], float(played) if isinstance(played, (int, float)) else None
+        )
 
 
 def options_from_form(base: PracticeOptions, form: dict) -> PracticeOptions:

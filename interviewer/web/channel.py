@@ -16,10 +16,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..session.models import Turn
 from .inbox import PageInbox
+from .page_line import PageLine
+
+if TYPE_CHECKING:
+    from ..interview.live.after_turn import AfterTurnListener
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,7 @@ class PageChannel:
         self._clients: set[asyncio.Queue] = set()
         self._lock = threading.Lock()
         self._heard: dict[int, threading.Event] = {}
+        self._playing: dict[int, PageLine] = {}  # lines sent, until heard or given up
         self._lines = 0
         self._frames = 0
         self._pending_latency: LineLatency | None = None
@@ -195,8 +200,18 @@ class PageChannel:
 
     # --- lines: played in the page ------------------------------------------------------------
 
-    def say(self, path: Path | None, text: str, duration: float) -> None:
-        """Send one line (text and WAV) to the pages; wait until one has played it."""
+    def say(
+        self,
+        path: Path | None,
+        text: str,
+        duration: float,
+        listener: AfterTurnListener | None = None,
+    ) -> None:
+        """Send one line (text and WAV) to the pages; wait until one has played it, or
+        stopped it. With ``listener`` (the candidate's microphone, open after their turn)
+        the line is held, resumed and stopped in the page as the listener decides
+        (page_line.py); the page's microphone is echo-cancelled by the browser, so the
+        listener takes every voiced frame for the candidate's."""
         with self._lock:
             self._lines += 1
             line = self._lines
@@ -213,29 +228,74 @@ class PageChannel:
             }
         audio = path.read_bytes() if path is not None and path.is_file() else None
         event["audio"] = audio is not None
-        self.publish(event, audio)
-        if self.connected:
-            heard.wait(duration + PLAYBACK_GRACE_S)
-        else:
-            time.sleep(duration)  # nobody is listening: the line takes its time all the same
+        playing = _page_line(line, audio, self.publish) if audio is not None else None
         with self._lock:
-            self._heard.pop(line, None)
+            if playing is not None:
+                self._playing[line] = playing
+        self.publish(event, audio)
+        if listener is not None and playing is not None:
+            listener.voice_started(playing, echo_cancelled=True)  # type: ignore[arg-type]
+        try:
+            if self.connected:
+                # Held time does not count against the wait: a held line ends that much later.
+                sent = time.perf_counter()
+                while not heard.wait(0.05):
+                    held_s = playing.holding_s if playing is not None else 0.0
+                    if time.perf_counter() - sent > duration + PLAYBACK_GRACE_S + held_s:
+                        break
+            else:
+                time.sleep(duration)  # nobody is listening: the line takes its time all the same
+        finally:
+            if listener is not None and playing is not None:
+                listener.voice_ended()
+            with self._lock:
+                self._heard.pop(line, None)
+                self._playing.pop(line, None)
 
     def heard_start(self, line: int, page_latency_ms: float | None) -> None:
         """A page started playing ``line``; from the end of the answer's speech to now, on
         the page's own clock, when it could tell."""
+        with self._lock:
+            playing = self._playing.get(line)
+        if playing is not None:
+            playing.page_started()
         if page_latency_ms is None:
             return
         for item in self.latencies:
             if item.line == line and item.page_latency_ms is None:
                 item.page_latency_ms = round(float(page_latency_ms), 1)
 
-    def heard(self, line: int) -> None:
-        """A page finished playing ``line``."""
+    def held(self, line: int, at_s: float) -> None:
+        """A page paused ``line`` at ``at_s`` of it (after a "hold")."""
+        with self._lock:
+            playing = self._playing.get(line)
+        if playing is not None:
+            playing.page_held(at_s)
+
+    def heard(self, line: int, played_s: float | None = None) -> None:
+        """A page finished playing ``line``: to its end, or stopped at ``played_s``."""
         with self._lock:
             event = self._heard.get(line)
+            playing = self._playing.get(line)
+        if playing is not None:
+            playing.page_finished(played_s)
         if event is not None:
             event.set()
+
+
+def _page_line(line: int, wav: bytes, publish: Callable[[dict], None]) -> PageLine | None:
+    """The line's samples, for the listener's resume point; None if the WAV cannot be read
+    (the page is then sent it as before, and it plays to its end)."""
+    import io
+
+    import soundfile as sf
+
+    try:
+        samples, rate = sf.read(io.BytesIO(wav), dtype="float32", always_2d=True)
+    except (sf.SoundFileError, RuntimeError) as exc:
+        log.warning("cannot read line %d's audio: %s", line, exc)
+        return None
+    return PageLine(line, samples.mean(axis=1), rate, publish)
 
 
 class PageObserver:

@@ -115,8 +115,9 @@ class LiveInterview:
         )
         return UntilStopped(source, self._stopped, self._listening)
 
-    def _play_here(self, path: Path, text: str, duration: float) -> None:
-        """--local-audio: the page shows the line as this machine's speakers say it."""
+    def _play_here(self, path: Path, text: str, duration: float, listener=None) -> None:
+        """--local-audio: the page shows the line as this machine's speakers say it (to its
+        end: the microphone of --local-audio does not hold or stop a line played here)."""
         from ..audio.playback import output_available, play_file
 
         self.channel.publish({"type": "say", "line": 0, "text": text, "audio": False})

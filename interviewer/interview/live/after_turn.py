@@ -43,10 +43,18 @@ _HOP_S = 0.01  # the played line's level is tracked in 10 ms hops
 
 class PlayedLevels:
     """What a line being played sounded like, around the moment a microphone frame could echo
-    it (held, ducked and rewound as it was), and where a held line should go on."""
+    it (held, ducked and rewound as it was), and where a held line should go on.
 
-    def __init__(self, handle: PlaybackHandle, config: BargeInConfig) -> None:
+    ``echo_cancelled``: the microphone has had the line taken out of it already (the browser
+    page asks for the browser's echo cancellation), so no frame is the line's echo and
+    :meth:`around` is not asked. Only sounddevice playback records what went to the device.
+    """
+
+    def __init__(
+        self, handle: PlaybackHandle, config: BargeInConfig, echo_cancelled: bool = False
+    ) -> None:
         self.handle = handle
+        self.echo_cancelled = echo_cancelled
         self.hop = max(1, int(_HOP_S * handle.sample_rate))
         self.echo_s = config.echo_lag_s + _WINDOW_S
         self.rewind_hops = int(round(config.resume_rewind_s / _HOP_S))
@@ -107,11 +115,13 @@ class AfterTurnListener:
 
     # -- the voice's side ---------------------------------------------------------------------
 
-    def voice_started(self, handle: PlaybackHandle) -> None:
-        """The reply is about to play: gate its echo, hold or stop it for the candidate."""
+    def voice_started(self, handle: PlaybackHandle, *, echo_cancelled: bool = False) -> None:
+        """The reply is about to play: gate its echo, hold or stop it for the candidate.
+        ``handle`` is a PlaybackHandle, or anything steered the same way (web/page_line.py:
+        a line the browser page plays, whose microphone is echo-cancelled)."""
         with self._lock:
             self.voice_heard = True
-            self._played = PlayedLevels(handle, self.config)
+            self._played = PlayedLevels(handle, self.config, echo_cancelled)
             self._echo_until = 0.0  # a new line (after an acknowledgement)
             if self.reopened.is_set():
                 handle.stop()
@@ -239,7 +249,7 @@ class AfterTurnListener:
 
     def _reference_dbfs(self, heard_at: float) -> float | None:
         played = self._played
-        if played is None:
+        if played is None or played.echo_cancelled:
             return None
         if self._echo_until and heard_at > self._echo_until:
             return None  # the line ended, and its echo with it

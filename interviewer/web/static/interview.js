@@ -10,6 +10,12 @@ let ws = null;
 let seq = 0;
 const frameTimes = new Map(); // page frame number -> performance.now() when it was sent
 let pendingSay = null; // a "say" event waiting for its WAV
+// The line being played: {say, buffer, source, gain, offset, ctxStart, held, heldAt, done}.
+// The server holds, resumes and stops it when the candidate talks over it (see hold()).
+let nowLine = null;
+const lineLog = []; // what happened to the lines, for the tests: {type, line, at_s}
+window.lineLog = lineLog;
+const FADE_S = 0.008; // holds and stops fade out over this (no click)
 let playCtx = null;
 let clockEnd = null; // performance.now() when the question's time box runs out
 let code = { pad: null, questionId: null, timer: null };
@@ -59,8 +65,12 @@ function handle(ev) {
       $("line").textContent = ev.text;
       $("now-saying").classList.add("speaking");
       $("mic-state").textContent = "the interviewer is speaking";
-      if (ev.audio) pendingSay = ev; else sayDone(ev);
+      if (ev.audio) { pendingSay = ev; nowLine = { say: ev, held: false, done: false }; }
+      else sayDone(ev);
       break;
+    case "hold": hold(ev); break;
+    case "resume": resume(ev); break;
+    case "stop": stopLine(ev); break;
     case "code": showCode(ev); break;
     case "run": showRun(ev); break;
   }
@@ -130,11 +140,11 @@ async function play(say, wav) {
   try {
     unlockAudio();
     const buffer = pcmBuffer(wav) || (await playCtx.decodeAudioData(wav));
-    const source = playCtx.createBufferSource();
-    source.buffer = buffer;
-    source.connect(playCtx.destination);
-    source.onended = () => sayDone(say);
-    source.start();
+    const line = nowLine && nowLine.say.line === say.line ? nowLine : null;
+    if (!line || line.done) return; // stopped before its audio arrived (sayDone was sent)
+    line.buffer = buffer;
+    line.offset = 0;
+    if (!line.held) startAt(line, 0);
     // When the first sample leaves: now, plus what the audio stack holds before the device.
     const started =
       performance.now() + ((playCtx.baseLatency || 0) + (playCtx.outputLatency || 0)) * 1000;
@@ -143,10 +153,98 @@ async function play(say, wav) {
       latency = started - (frameTimes.get(say.after_frame.seq) - (say.after_frame.after / RATE) * 1000);
     send({ type: "started", line: say.line, latency_ms: latency });
     document.body.dataset.lines = String(say.line);
+    logLine("started", line, 0);
   } catch (err) {
     console.error("cannot play the line", err);
     sayDone(say);
   }
+}
+// Play the line from `from` seconds, fading in (from 0: at once, nothing to fade from).
+function startAt(line, from) {
+  const source = playCtx.createBufferSource();
+  source.buffer = line.buffer;
+  const gain = playCtx.createGain();
+  const t = playCtx.currentTime;
+  gain.gain.setValueAtTime(from > 0 ? 0 : 1, t);
+  if (from > 0) gain.gain.linearRampToValueAtTime(1, t + FADE_S);
+  source.connect(gain).connect(playCtx.destination);
+  source.onended = () => {
+    if (line.source !== source || line.done) return; // faded out by a hold or a stop
+    line.done = true;
+    setLineState("ended");
+    logLine("ended", line, line.buffer.duration);
+    sayDone(line.say);
+  };
+  line.source = source;
+  line.gain = gain;
+  line.offset = from;
+  line.ctxStart = t;
+  source.start(t, from);
+  setLineState("playing");
+}
+// Seconds of the line played so far (a held line: where it was held).
+function linePosition(line) {
+  if (line.held || !line.source) return line.heldAt || line.offset || 0;
+  return Math.min(line.buffer.duration, line.offset + (playCtx.currentTime - line.ctxStart));
+}
+// Fade the line out and let go of its source; returns where it was.
+function fadeOut(line) {
+  const at = linePosition(line);
+  if (line.source) {
+    const t = playCtx.currentTime;
+    line.gain.gain.cancelScheduledValues(t);
+    line.gain.gain.setValueAtTime(line.gain.gain.value, t);
+    line.gain.gain.linearRampToValueAtTime(0, t + FADE_S);
+    line.source.stop(t + FADE_S);
+    line.source = null;
+  }
+  return at;
+}
+function current(ev) {
+  return nowLine && nowLine.say.line === ev.line && !nowLine.done ? nowLine : null;
+}
+// The candidate started speaking over the line: fall silent at once, keep the place (or,
+// with a gain above 0, only lower it). The server decides; the page only does it.
+function hold(ev) {
+  const line = current(ev);
+  if (!line) return;
+  if (ev.gain > 0) {
+    if (line.gain) line.gain.gain.setTargetAtTime(ev.gain, playCtx.currentTime, FADE_S / 3);
+    return;
+  }
+  if (line.held) return;
+  line.heldAt = line.buffer ? fadeOut(line) : 0;
+  line.held = true;
+  setLineState("held");
+  logLine("held", line, line.heldAt);
+  send({ type: "held", line: ev.line, at_s: line.heldAt });
+}
+// A backchannel (or nothing): go on, from where the server says (a little before the hold).
+function resume(ev) {
+  const line = current(ev);
+  if (!line) return;
+  if (!line.held) {
+    if (line.gain) line.gain.gain.setTargetAtTime(1, playCtx.currentTime, FADE_S / 3);
+    return;
+  }
+  line.held = false;
+  const from = typeof ev.from_s === "number" ? ev.from_s : line.heldAt;
+  logLine("resumed", line, from);
+  if (line.buffer) startAt(line, Math.max(0, Math.min(from, line.buffer.duration)));
+}
+// The candidate went on: the line stops for good; the server learns how much was played.
+function stopLine(ev) {
+  const line = current(ev);
+  if (!line) return;
+  const at = line.buffer ? fadeOut(line) : 0;
+  line.done = true;
+  setLineState("stopped");
+  logLine("stopped", line, at);
+  sayDone(line.say, at);
+}
+function setLineState(s) { document.body.dataset.line = s; }
+function logLine(type, line, at) {
+  lineLog.push({ type, line: line.say.line, at_s: Math.round(at * 1000) / 1000 });
 }
 // espeak-ng's WAV is 16-bit PCM: copied straight into an AudioBuffer at its own rate, which
 // is quicker than decodeAudioData (that resamples first). Anything else: null.
@@ -185,9 +283,12 @@ function unlockAudio() {
 document.addEventListener("pointerdown", unlockAudio, { capture: true });
 document.addEventListener("keydown", unlockAudio, { capture: true });
 
-function sayDone(say) {
+function sayDone(say, playedS) {
   $("now-saying").classList.remove("speaking");
-  if (say.line) send({ type: "heard", line: say.line });
+  if (!say.line) return;
+  const ev = { type: "heard", line: say.line };
+  if (playedS !== undefined) ev.played_s = playedS; // stopped there
+  send(ev);
 }
 
 // --- the microphone -----------------------------------------------------------------------
