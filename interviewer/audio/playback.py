@@ -73,7 +73,24 @@ def play_file(
     play(samples[first:last], sample_rate)
 
 
-class PlaybackHandle:
+class LineTimes:
+    """Seconds from a line's samples: how far it has got and how long it is (for
+    :class:`PlaybackHandle` and the page's ``PageLine``, which keep ``position`` their way)."""
+
+    samples: np.ndarray
+    sample_rate: int
+    position: int
+
+    @property
+    def position_s(self) -> float:
+        return self.position / self.sample_rate
+
+    @property
+    def duration_s(self) -> float:
+        return self.samples.size / self.sample_rate
+
+
+class PlaybackHandle(LineTimes):
     """One line being played, as the barge-in listener sees and steers it: the samples, how
     far playback has got, what went to the device (the reference for the echo gate), a gain
     and a stop. At gain 0 the line is *held*: the device hears silence and the line waits
@@ -94,14 +111,6 @@ class PlaybackHandle:
         self.rewound = 0  # samples said again after holds
         self.written = 0  # samples written to the device, the line's and the silence held
         self._output = np.zeros(self.samples.size, np.float32)
-
-    @property
-    def position_s(self) -> float:
-        return self.position / self.sample_rate
-
-    @property
-    def duration_s(self) -> float:
-        return self.samples.size / self.sample_rate
 
     def duck(self, gain: float) -> None:
         """Lower the line to ``gain`` (0 holds it), ramped over one block."""

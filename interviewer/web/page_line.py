@@ -20,8 +20,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..audio.playback import LineTimes
 
-class PageLine:
+
+class PageLine(LineTimes):
     """One line played in the page (see the module docstring). Thread-safe: the listener's
     thread steers it, the event loop reports the page's position, the interview thread
     waits for it."""
@@ -55,14 +57,6 @@ class PageLine:
             return self._from
         played = int((time.perf_counter() - self._since) * self.sample_rate)
         return min(self.samples.size, self._from + played)
-
-    @property
-    def position_s(self) -> float:
-        return self.position / self.sample_rate
-
-    @property
-    def duration_s(self) -> float:
-        return self.samples.size / self.sample_rate
 
     def page_started(self) -> None:
         with self._lock:
