@@ -151,20 +151,28 @@ class EmbeddedBackend:
         message); the reply, asked for when they stop, then evaluates only the words that came
         after. Returns the number of prompt tokens now cached.
         """
-        llama = self._loaded.llama
         with self._loaded.lock:
-            try:
-                # One sampled token is the cheapest way through the chat template; it is
-                # never evaluated, so the cache holds exactly the prompt.
-                llama.create_chat_completion(
-                    messages=[m.model_dump() for m in messages], max_tokens=1, temperature=0.0
-                )
-            except ValueError as exc:
-                raise LLMError(
-                    f"the embedded model refused the request: {exc}",
-                    hint=f"shorten the conversation or raise n_ctx (now {self.n_ctx})",
-                ) from exc
-            return int(llama.n_tokens)
+            self._one_token(messages)
+            return int(self._loaded.llama.n_tokens)
+
+    def _one_token(self, messages: list[ChatMessage], **kwargs: Any) -> None:
+        """Evaluate the prompt and sample one token (call with the model's lock held).
+
+        One sampled token is the cheapest way through the chat template; it is never
+        evaluated, so the cache holds exactly the prompt. ``kwargs`` go to llama.cpp (a
+        logits processor that reads the next token's distribution)."""
+        try:
+            self._loaded.llama.create_chat_completion(
+                messages=[m.model_dump() for m in messages],
+                max_tokens=1,
+                temperature=0.0,
+                **kwargs,
+            )
+        except ValueError as exc:
+            raise LLMError(
+                f"the embedded model refused the request: {exc}",
+                hint=f"shorten the conversation or raise n_ctx (now {self.n_ctx})",
+            ) from exc
 
     def choice_probabilities(
         self, messages: list[ChatMessage], choices: Sequence[str]
@@ -189,18 +197,7 @@ class EmbeddedBackend:
         from llama_cpp import LogitsProcessorList
 
         with self._loaded.lock:
-            try:
-                llama.create_chat_completion(
-                    messages=[m.model_dump() for m in messages],
-                    max_tokens=1,
-                    temperature=0.0,
-                    logits_processor=LogitsProcessorList([capture]),
-                )
-            except ValueError as exc:
-                raise LLMError(
-                    f"the embedded model refused the request: {exc}",
-                    hint=f"shorten the text or raise n_ctx (now {self.n_ctx})",
-                ) from exc
+            self._one_token(messages, logits_processor=LogitsProcessorList([capture]))
         if not seen:
             raise LLMError("the embedded model evaluated no token for the choices")
         logits = seen[0]
