@@ -11,6 +11,7 @@ from ..errors import LLMUnavailableError
 from ..grading.written import judge_file
 from ..llm import LLMSettings, make_backend
 from ..llm.base import LLMBackend
+from ..llm.settings import BACKEND_NAMES
 from .app import MODEL_OPTION, app, console, err_console
 
 
@@ -19,7 +20,7 @@ def grading_backend(llm: str, model: str | None) -> LLMBackend | None:
     when it cannot be loaded (said on the terminal: the embeddings then grade alone)."""
     if llm == "none":
         return None
-    if llm not in ("embedded", "openai"):
+    if llm not in BACKEND_NAMES:
         raise typer.BadParameter(f"{llm!r}: use embedded, openai or none", param_hint="--llm")
     try:
         return make_backend(LLMSettings(backend=llm, model=model))  # type: ignore[arg-type]

@@ -211,9 +211,10 @@ def grade_target(
     if judge:
         from ..errors import ConfigError
         from ..llm import LLMSettings, make_backend
+        from ..llm.settings import BACKEND_NAMES
         from .judge import refine
 
-        if judge not in ("embedded", "openai"):
+        if judge not in BACKEND_NAMES:
             raise ConfigError(f"unknown judge backend {judge!r}", hint="use embedded or openai")
         backend = make_backend(LLMSettings(backend=judge, model=judge_model))  # type: ignore[arg-type]
         card = refine(card, session, rubric, backend)

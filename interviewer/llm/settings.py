@@ -7,13 +7,15 @@ The API key is a ``SecretStr`` so it never shows up in a repr, a log line or a t
 from __future__ import annotations
 
 import os
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from ..machine.cpus import usable_cpus
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+BackendName = Literal["embedded", "openai"]
+BACKEND_NAMES: tuple[str, ...] = get_args(BackendName)
 
 
 def _env(name: str) -> str | None:
@@ -35,7 +37,7 @@ class LLMSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    backend: Literal["embedded", "openai"] = "embedded"
+    backend: BackendName = "embedded"
     model: str | None = None
     base_url: str | None = Field(default_factory=lambda: _env("OPENAI_BASE_URL"))
     api_key: SecretStr | None = Field(default_factory=lambda: _env_secret("OPENAI_API_KEY"))
