@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def evenly_spaced(items: Sequence[T], n: int | None) -> list[T]:
+    """``n`` items spread evenly over ``items`` (all of them when ``n`` is 0, None or more):
+    a sample that covers every part of a set ordered by question or by file."""
+    if not n or n >= len(items):
+        return list(items)
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
 
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile (0 to 1) by linear interpolation between ranks; NaN when empty."""

@@ -45,6 +45,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.bench_stats import evenly_spaced  # noqa: E402
 from interviewer import speech_acts  # noqa: E402
 from interviewer.catalog.personas import Question, load_catalog  # noqa: E402
 from interviewer.interview.policy.decide import (  # noqa: E402
@@ -254,14 +255,6 @@ def summarise(results: list[FollowUp], skipped: int) -> dict[str, Any]:
     }
 
 
-def spread(items: list[MitAnswer], n: int | None) -> list[MitAnswer]:
-    """``n`` items spread evenly over the list (all of them without ``n``)."""
-    if not n or n >= len(items):
-        return items
-    step = len(items) / n
-    return [items[int(i * step)] for i in range(n)]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mit", type=Path, required=True, help="folder with transcripts.csv")
@@ -277,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     answers = [a for a in found if len(a.text.split()) >= STEER_MIN_WORDS]
     skipped = len(found) - len(answers)
     # One question after the other: its prompt stays in the model's cache, as in an interview.
-    answers = sorted(spread(answers, args.limit), key=lambda a: a.question_id)
+    answers = sorted(evenly_spaced(answers, args.limit), key=lambda a: a.question_id)
     catalog = load_catalog()
     persona = catalog.persona_for_round("behavioural")
     if args.no_llm:

@@ -29,6 +29,7 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.bench_stats import evenly_spaced  # noqa: E402
 from benchmarks.grader_external import pearson, spearman  # noqa: E402
 from interviewer.grading.meaning import (  # noqa: E402
     FEATURES,
@@ -122,8 +123,7 @@ def main() -> int:
     reader.vectors(["warm up"])
     for name, rows in sets.items():
         if args.limit:
-            step = len(rows) / min(args.limit, len(rows))
-            rows[:] = [rows[int(i * step)] for i in range(min(args.limit, len(rows)))]
+            rows[:] = evenly_spaced(rows, args.limit)
         if kept and len(kept[name]) == len(rows):
             for r, f in zip(rows, kept[name], strict=True):
                 r["features"] = f

@@ -18,6 +18,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.bench_stats import evenly_spaced  # noqa: E402
 from benchmarks.grader_external import pearson, spearman  # noqa: E402
 from interviewer.grading.answer_grade import grade_answer  # noqa: E402
 from interviewer.grading.written import LLM_SHARE, blended_mark  # noqa: E402
@@ -28,9 +29,7 @@ SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 def spread(rows: list[dict], n: int) -> list[dict]:
     """n rows evenly spaced over the set, in question order (the model's cache is reused)."""
-    step = len(rows) / min(n, len(rows))
-    picked = [rows[int(i * step)] for i in range(min(n, len(rows)))]
-    return sorted(picked, key=lambda r: (r["question"], r["reference"]))
+    return sorted(evenly_spaced(rows, n), key=lambda r: (r["question"], r["reference"]))
 
 
 def grade_sets(
