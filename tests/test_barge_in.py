@@ -52,6 +52,32 @@ def test_detector_counts_one_burst_across_short_gaps() -> None:
     assert detector.bursts == 1
 
 
+def test_halting_speech_adds_up_across_bursts_but_spaced_backchannels_do_not() -> None:
+    """Phrases of 0.3 s with 0.4 s pauses (longer than a burst's bridge): the first lets the
+    line go on, the second stops it, and the reopened turn starts at the first phrase.
+    The same phrases 1.5 s apart are backchannels, each of them."""
+    config = BargeInConfig()
+    step = FRAME / SAMPLE_RATE
+
+    def phrases(gap_s: float) -> tuple[BargeInDetector, list[str]]:
+        detector = BargeInDetector(config)
+        events = [detector.push(step, 0.1, -60.0) for _ in range(10)]  # 0.32 s quiet
+        for _ in range(3):
+            events += [detector.push(step, 0.9, -30.0) for _ in range(10)]  # 0.32 s speech
+            events += [detector.push(step, 0.1, -60.0) for _ in range(round(gap_s / step))]
+        return detector, events
+
+    halting, events = phrases(0.4)
+    assert events.count("backchannel") == 1 and "barge_in" in events
+    assert events.index("backchannel") < events.index("barge_in")
+    assert halting.joined_start_s == pytest.approx(10 * step)  # the first phrase's start
+    second_phrase_s = (10 + 10 + round(0.4 / step)) * step
+    assert halting.burst_start_s == pytest.approx(second_phrase_s)
+
+    spaced, events = phrases(1.5)
+    assert events.count("backchannel") == 3 and "barge_in" not in events
+
+
 def test_a_burst_lasts_through_the_lines_loud_syllables_but_not_forever() -> None:
     step = FRAME / SAMPLE_RATE
     detector = BargeInDetector(BargeInConfig())

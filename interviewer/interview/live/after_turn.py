@@ -94,7 +94,7 @@ class AfterTurnListener:
         self.reopened = threading.Event()
         self.voice_heard = False  # the reply's first sample went out
         self.barge_in_at: float | None = None  # perf_counter when the burst became a barge-in
-        self.onset_audio_s: float | None = None  # where that burst began, in listened audio
+        self.onset_audio_s: float | None = None  # where that burst (and those joined to it) began
         self.heard_s = 0.0  # audio listened to since the turn ended
         self.skipped = np.zeros(0, np.float32)  # the pause before the pre-roll (handoff)
         self._frames = frames
@@ -228,7 +228,7 @@ class AfterTurnListener:
             self._resume_line()
         elif event == "barge_in" and not self.reopened.is_set():
             self.barge_in_at = time.perf_counter()
-            self.onset_audio_s = self.detector.burst_start_s
+            self.onset_audio_s = self.detector.joined_start_s  # halting speech: all of it
             self.reopened.set()
             if handle is not None:
                 handle.stop()
