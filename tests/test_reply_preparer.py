@@ -176,9 +176,9 @@ def test_speech_to_text_passes_pause_a_draft_between_tokens():
 
     foreground = Foreground()
     cancelled = threading.Event()
-    from interviewer.interview.live.preparer import _CancellableBackend
+    from interviewer.interview.live.preparer import WithdrawableBackend
 
-    view = _CancellableBackend(ScriptedBackend([]), cancelled, foreground)
+    view = WithdrawableBackend(ScriptedBackend([]), cancelled, foreground)
     with foreground.running():
         waiter = threading.Thread(target=view._should_stop)
         waiter.start()

@@ -10,14 +10,14 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from ..audio.io import SAMPLE_RATE, write_wav
 from ..catalog.personas import Persona, Question, round_title
 from ..coding.coach import CodingRound
-from ..llm.base import LLMBackend
+from ..llm.base import GenerationCancelled, LLMBackend
 from ..session.models import Turn, Word
 from ..session.store import SessionWriter
 from ..speech.stt import Transcriber, Transcription, build_prompt
@@ -27,10 +27,11 @@ from .answers.joined import join_answers
 from .answers.sources import AnswerContext, AnswerListener, AnswerSource, CandidateAnswer
 from .clock import SessionClock
 from .live.after_turn import AfterTurnListener, ContinuedListener, went_on
-from .live.preparer import ReplyPreparer
+from .live.preparer import ReplyPreparer, WithdrawableBackend
 from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .policy.decide import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
+from .policy.decisions import InterviewerDecision, ProbeDraft
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,12 @@ class InterviewRunner:
                 before = snapshot(state)
                 state.history.append(("candidate", text))
                 self.observer.status("thinking…")
-                decision = policy.decide(state, text, self.clock.now(), drafted=drafted)
+                decision = self._decide(policy, state, text, drafted, after)
+                if decision is None:
+                    # They went on while the reply was being written: withdrawn unsaid.
+                    self._went_on(state, before, answer_turns[-1], after)
+                    heard = answer
+                    continue
                 self._save_code_versions()
                 if decision.act == "move_on" and not went_on(after):
                     log.info("moving on: %s", decision.reason)
@@ -284,13 +290,7 @@ class InterviewRunner:
                     self.writer.session.code_runs.append(run)
                     self.writer.save()
                 if went_on(after):
-                    # They were not done: the reply is dropped (or was cut short), the
-                    # question stands as it was, and their turn goes on.
-                    self._settle_acknowledgement()
-                    restore(state, before)
-                    self._unsay_acknowledgement(answer_turns[-1], after)
-                    self._note_talked_over(answer_turns[-1], decision.say, decision.act, after)
-                    self.observer.status("listening: you went on")
+                    self._went_on(state, before, answer_turns[-1], after, decision)
                     heard = answer
                     continue
                 if decision.request == "self_correction":
@@ -302,6 +302,44 @@ class InterviewRunner:
                 self._settle_acknowledgement()
                 if after is not None and heard is None:
                     after.close()
+
+    def _decide(
+        self,
+        policy: InterviewerPolicy,
+        state: QuestionState,
+        text: str,
+        drafted: Sequence[ProbeDraft],
+        after: AfterTurnListener | None,
+    ) -> InterviewerDecision | None:
+        """The next act; None when the candidate went on while the model was writing it.
+        With the microphone still open, the model's generation is withdrawn between tokens
+        the moment they go on, so the cores go to hearing the rest of their answer (and the
+        next reply) instead of finishing a reply that will not be said."""
+        if after is None:
+            return policy.decide(state, text, self.clock.now(), drafted=drafted)
+        withdrawable = policy.with_backend(WithdrawableBackend(policy.backend, after.reopened))
+        try:
+            return withdrawable.decide(state, text, self.clock.now(), drafted=drafted)
+        except GenerationCancelled:
+            log.info("the candidate went on while the reply was being written: withdrawn")
+            return None
+
+    def _went_on(
+        self,
+        state: QuestionState,
+        before: dict,
+        answer_index: int,
+        after: AfterTurnListener | None,
+        decision: InterviewerDecision | None = None,
+    ) -> None:
+        """They were not done: the reply is dropped (or was cut short, or never written),
+        the question stands as it was, and their turn goes on."""
+        self._settle_acknowledgement()
+        restore(state, before)
+        self._unsay_acknowledgement(answer_index, after)
+        if decision is not None:
+            self._note_talked_over(answer_index, decision.say, decision.act, after)
+        self.observer.status("listening: you went on")
 
     def _acknowledge_if_late(
         self, text: str, question: Question, after: AfterTurnListener | None, at: float

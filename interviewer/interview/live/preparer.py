@@ -50,38 +50,48 @@ TENTATIVE_WORDS = 4
 COVERS_SHARE = 0.7
 
 
-class _CancellableBackend:
-    """The draft's view of the backend: refuses new requests once the draft is cancelled,
-    stops a generation in flight between tokens, and pauses there while speech-to-text runs."""
+class WithdrawableBackend:
+    """A view of the backend for a request that may be withdrawn: it refuses new requests
+    once ``withdrawn`` is set and stops a generation in flight between tokens (raising
+    GenerationCancelled). A draft's view also pauses between tokens while speech-to-text
+    runs (``foreground``); the reply to a finished turn, which is on the reply's path, does
+    not."""
 
-    cancellable = False  # cancelled through the draft's event, not by its callers
-    prefill = None  # a draft is the request itself
+    cancellable = False  # withdrawn through its event, not by its callers
+    prefill = None  # the withdrawable request is the request itself
     choice_probabilities = None
 
-    def __init__(self, inner: LLMBackend, cancelled: threading.Event, foreground: Foreground):
+    def __init__(
+        self,
+        inner: LLMBackend,
+        withdrawn: threading.Event,
+        foreground: Foreground | None = None,
+    ):
         self._inner = inner
-        self._cancelled = cancelled
+        self._withdrawn = withdrawn
         self._foreground = foreground
         self.yielded_s = 0.0  # time spent stepping aside for speech-to-text
         self.name = inner.name
         self.model = inner.model
 
     def _should_stop(self) -> bool:
-        waited = time.perf_counter()
-        self._foreground.wait_for_foreground()
-        self.yielded_s += time.perf_counter() - waited
-        return self._cancelled.is_set()
+        if self._foreground is not None:
+            waited = time.perf_counter()
+            self._foreground.wait_for_foreground()
+            self.yielded_s += time.perf_counter() - waited
+        return self._withdrawn.is_set()
 
     def complete(self, messages: list[ChatMessage], **kwargs: Any) -> Any:
         if self._should_stop():
-            raise GenerationCancelled("the draft was cancelled")
+            raise GenerationCancelled("the request was withdrawn")
         started = time.perf_counter()
         if self._inner.cancellable:
             done = self._inner.complete(messages, should_stop=self._should_stop, **kwargs)
         else:
             done = self._inner.complete(messages, **kwargs)
         log.debug(
-            "draft request %.2f s (stepped aside %.2f s): prompt %s tokens in %s s, %s generated",
+            "withdrawable request %.2f s (stepped aside %.2f s): prompt %s tokens in %s s, "
+            "%s generated",
             time.perf_counter() - started,
             self.yielded_s,
             getattr(done, "prompt_tokens", None),
@@ -285,7 +295,7 @@ class ReplyPreparer:
 
     def _make(self, draft: Draft) -> None:
         policy = self._policy.with_backend(
-            _CancellableBackend(self._policy.backend, draft.cancelled, self._foreground)
+            WithdrawableBackend(self._policy.backend, draft.cancelled, self._foreground)
         )
         started = time.perf_counter()
         log.debug("drafting from %r", draft.text)

@@ -1,0 +1,101 @@
+"""A reply the candidate goes on before is withdrawn while it is being written (logic: a
+scripted backend that writes until told to stop; the embedded model's own stop between
+tokens is tested in test_reply_preparer.py and test_llm_embedded.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from interview_helpers import ScriptedBackend
+
+from interviewer.catalog.personas import load_catalog
+from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState
+from interviewer.interview.runner import InterviewRunner
+from interviewer.llm.base import GenerationCancelled
+from interviewer.session.models import Session
+from interviewer.session.store import SessionWriter
+
+ANSWER = (
+    "I would start with a two tower model for candidate generation because it lets us "
+    "precompute the video embeddings, then rank the few hundred candidates with a gradient "
+    "boosted model on watch time."
+)
+
+
+class WritingUntilStopped(ScriptedBackend):
+    """Writes a reply token by token until ``should_stop`` says the request was withdrawn
+    (as the embedded backend does), then raises GenerationCancelled."""
+
+    cancellable = True
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.writing = threading.Event()
+        self.polls = 0
+
+    def complete(self, messages, *, should_stop=None, **kwargs):  # type: ignore[override]
+        self.requests.append(list(messages))
+        self.writing.set()
+        while self.polls < 100_000:  # a token's worth of work between polls
+            self.polls += 1
+            if should_stop is not None and should_stop():
+                raise GenerationCancelled("the request was withdrawn")
+            threading.Event().wait(0.001)
+        raise AssertionError("never told to stop")
+
+
+class StillListening:
+    """The microphone after the turn (``AfterTurnListener`` as the runner reads it)."""
+
+    def __init__(self) -> None:
+        self.reopened = threading.Event()
+        self.voice_heard = False
+        self.played_s = 0.0
+        self.skipped = np.zeros(0, np.float32)
+
+
+def _runner(tmp_path, backend) -> InterviewRunner:
+    return InterviewRunner(
+        SessionWriter(tmp_path / "s", Session(id="s")),
+        policy_backend=backend,
+        transcriber=None,  # type: ignore[arg-type]
+        answers=type("Live", (), {"kind": "microphone", "live": True})(),  # type: ignore[arg-type]
+        voice=None,  # type: ignore[arg-type]
+    )
+
+
+def _state() -> QuestionState:
+    question = load_catalog().question("sd-recsys-video")
+    state = QuestionState(question=question, started_at_s=0.0)
+    state.history.append(("interviewer", question.prompt))
+    return state
+
+
+def test_going_on_while_the_reply_is_written_withdraws_it_between_tokens(tmp_path) -> None:
+    backend = WritingUntilStopped()
+    runner = _runner(tmp_path, backend)
+    policy = InterviewerPolicy(backend, load_catalog().persona("ada"))
+    after = StillListening()
+    decided: list[object] = []
+    writing = threading.Thread(
+        target=lambda: decided.append(runner._decide(policy, _state(), ANSWER, (), after))
+    )
+    writing.start()
+    assert backend.writing.wait(30), "the probe never reached the model"
+    polls_before = backend.polls
+    after.reopened.set()  # the candidate goes on
+    writing.join(30)
+    assert not writing.is_alive()
+    assert decided == [None]  # withdrawn: nothing to say, nothing to drop
+    assert len(backend.requests) == 1  # no retry, no constrained second try
+    assert backend.polls >= polls_before  # it was stopped at a poll, not at its end
+
+
+def test_without_a_listener_the_reply_is_written_to_its_end(tmp_path) -> None:
+    backend = ScriptedBackend(["Why did you pick a two tower model over a single ranker?"])
+    runner = _runner(tmp_path, backend)
+    policy = InterviewerPolicy(backend, load_catalog().persona("ada"))
+    decision = runner._decide(policy, _state(), ANSWER, (), None)
+    assert decision is not None and decision.act == "probe"
+    assert decision.say.startswith("Why did you pick a two tower model")
