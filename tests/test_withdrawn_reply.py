@@ -53,6 +53,10 @@ class StillListening:
         self.voice_heard = False
         self.played_s = 0.0
         self.skipped = np.zeros(0, np.float32)
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def _runner(tmp_path, backend) -> InterviewRunner:
@@ -99,3 +103,62 @@ def test_without_a_listener_the_reply_is_written_to_its_end(tmp_path) -> None:
     decision = runner._decide(policy, _state(), ANSWER, (), None)
     assert decision is not None and decision.act == "probe"
     assert decision.say.startswith("Why did you pick a two tower model")
+
+
+class TypedLive:
+    """Answers in order, each with a listener after it (a live source, as the runner reads it)."""
+
+    kind = "microphone"
+    live = True
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = list(texts)
+        self.contexts: list = []
+
+    def next_answer(self, context):
+        from interviewer.interview.answers.sources import CandidateAnswer
+
+        self.contexts.append(context)
+        if not self.texts:
+            return None
+        return CandidateAnswer(source="text", text=self.texts.pop(0), after=StillListening())
+
+
+class GoesOnOverTheFirstReply:
+    """Says every line at once, except that the candidate goes on before the first line
+    after their first question is heard."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.talked_over = False
+
+    def say(self, text, path, *, on_first_sample=None, listener=None):
+        if listener is not None and not self.talked_over:
+            self.talked_over = True
+            listener.reopened.set()
+            return 0.0, None
+        self.said.append(text)
+        return 1.0, None
+
+
+def test_a_candidates_question_that_goes_on_is_one_question_answered_once(tmp_path) -> None:
+    persona = load_catalog().persona("ada")
+    voice = GoesOnOverTheFirstReply()
+    answers = TypedLive(["What does the team", "work on day to day?", "No, that's all."])
+    runner = InterviewRunner(
+        SessionWriter(tmp_path / "s", Session(id="s")),
+        policy_backend=ScriptedBackend([]),
+        transcriber=None,  # type: ignore[arg-type]
+        answers=answers,  # type: ignore[arg-type]
+        voice=voice,  # type: ignore[arg-type]
+    )
+    runner._candidate_questions(persona, "behavioural")
+    candidate = [t for t in runner.writer.session.turns if t.speaker == "candidate"]
+    joined = "What does the team work on day to day?"
+    assert [t.text for t in candidate] == [joined, "No, that's all."]
+    assert candidate[0].meta["reopened"] is True
+    assert len(candidate[0].meta["talked_over"]) == 1  # the reply dropped unheard
+    assert answers.contexts[1].resume is not None  # the rest was heard from the same listener
+    interviewer = [t.act for t in runner.writer.session.turns if t.speaker == "interviewer"]
+    assert interviewer[0] == "invite_questions"
+    assert interviewer.count("answer_question") == 2  # the joined question, then "that's all"

@@ -165,23 +165,40 @@ class InterviewRunner:
         asked = persona.say(persona.candidate_questions.invite)
         act = "invite_questions"
         self._say(asked, act=act, round_type=round_type)
-        for _ in range(MAX_CANDIDATE_QUESTIONS):
-            context = AnswerContext(round_type, CANDIDATE_QUESTIONS_ID, act, asked)
+        turns: list[int] = []
+        heard: CandidateAnswer | None = None  # their question so far, when they went on
+        answered = 0
+        while answered < MAX_CANDIDATE_QUESTIONS:
+            resume = heard.after if heard is not None else None
+            context = AnswerContext(round_type, CANDIDATE_QUESTIONS_ID, act, asked, resume=resume)
             answer = self.answers.next_answer(context)
             if answer is None:
                 self.exhausted = True
                 return
-            if answer.after is not None:
-                answer.after.close()  # these replies are short: no barge-in here (yet)
-            text = self._record_answer(answer, None, self.clock.now(), None, round_type=round_type)
+            after = answer.after
+            answer, text = self._record_heard(
+                answer, heard, turns, None, self.clock.now(), None, round_type=round_type
+            )
             reply = reply_to_candidate(persona, text)
-            act, asked = "answer_question", persona.say(reply.say)
-            self._say(
-                asked,
-                act=act,
+            line = persona.say(reply.say)
+            said = self._say(
+                line,
+                act="answer_question",
                 round_type=round_type,
                 meta={"topics": reply.topics, "questions_done": reply.done or None},
+                listener=after,
             )
+            if said is None and went_on(after):
+                # They were not done asking: the reply is dropped (or was cut short).
+                self._note_talked_over(turns[-1], line, "answer_question", after)
+                self.observer.status("listening: you went on")
+                heard = answer
+                continue
+            heard = None
+            if after is not None:
+                after.close()
+            act, asked = "answer_question", line
+            answered += 1
             if reply.done:
                 return
 
@@ -222,16 +239,9 @@ class InterviewRunner:
                     self.exhausted = True
                     return "answers_exhausted"
                 after = answer.after
-                if heard is not None:
-                    # The rest of the answer the reply was dropped for: still one answer.
-                    pause = heard.after.skipped if heard.after is not None else None
-                    answer = join_answers(heard, answer, pause)
-                    text = self._record_answer(
-                        answer, question, listen_started, stt_prompt, replaces=answer_turns[-1]
-                    )
-                else:
-                    text = self._record_answer(answer, question, listen_started, stt_prompt)
-                    answer_turns.append(self.writer.session.turns[-1].index)
+                answer, text = self._record_heard(
+                    answer, heard, answer_turns, question, listen_started, stt_prompt
+                )
                 heard = None
                 if self._round_time_up(round_started):
                     return "round_time_up"
@@ -302,6 +312,31 @@ class InterviewRunner:
                 self._settle_acknowledgement()
                 if after is not None and heard is None:
                     after.close()
+
+    def _record_heard(
+        self,
+        answer: CandidateAnswer,
+        heard: CandidateAnswer | None,
+        turns: list[int],
+        question: Question | None,
+        started: float,
+        stt_prompt: str | None,
+        *,
+        round_type: str | None = None,
+    ) -> tuple[CandidateAnswer, str]:
+        """Record an answer as a new turn (appended to ``turns``) or, when ``heard`` is the
+        answer so far of a candidate who went on, as the rest of it: one answer, the two
+        recordings and the pause between them joined, replacing the last of ``turns``."""
+        if heard is None:
+            text = self._record_answer(answer, question, started, stt_prompt, round_type=round_type)
+            turns.append(self.writer.session.turns[-1].index)
+            return answer, text
+        pause = heard.after.skipped if heard.after is not None else None
+        joined = join_answers(heard, answer, pause)
+        text = self._record_answer(
+            joined, question, started, stt_prompt, round_type=round_type, replaces=turns[-1]
+        )
+        return joined, text
 
     def _decide(
         self,
