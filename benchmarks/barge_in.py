@@ -10,9 +10,11 @@ ducked as it was) over room noise, plus, from a random moment of the line, one o
   backchannel  "yeah", "uh-huh", "right", "okay", "mhm", quick, as people say them
   nothing      the echo alone
 
-``--modes hold,duck`` runs every trial twice, the same line, moment and speech: ``hold``
-(today: silent at the burst's onset, resumed from a little before after a backchannel) and
-``duck`` (before: down to 0.3 at the onset, stopped at half a second of speech).
+``--modes hold,hold_unjoined,duck`` runs every trial in each mode, the same line, moment and
+speech: ``hold`` (today: silent at the burst's onset, resumed from a little before after a
+backchannel; bursts less than 1.0 s apart add up their speech), ``hold_unjoined`` (the same,
+each burst counted on its own, as before halting speech was joined) and ``duck`` (before the
+hold: down to 0.3 at the onset, stopped at half a second of speech in one burst).
 
 Figures (wall clock, from the moment the candidate's speech reaches the microphone: the
 first 10 ms of their piece within 30 dB of its loudest; the microphone hands each 32 ms
@@ -212,7 +214,14 @@ def _watch_gain(handle: PlaybackHandle, ducked: list[float]) -> None:
         time.sleep(0.002)
 
 
-MODES = {"hold": 0.0, "duck": 0.3}  # the line's level at a burst's onset: today, before
+# The line's level at a burst's onset, and whether bursts less than join_s apart add up
+# their speech: today; held but each burst on its own (before halting speech was joined);
+# ducked (before the hold).
+MODES = {
+    "hold": {"onset_gain": 0.0},
+    "hold_unjoined": {"onset_gain": 0.0, "join_s": 0.0},
+    "duck": {"onset_gain": 0.3, "join_s": 0.0},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,15 +230,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--echo-db", type=float, default=-10.0)
     parser.add_argument("--margin-db", type=float, default=BargeInConfig().margin_db)
     parser.add_argument("--min-speech-s", type=float, default=BargeInConfig().min_speech_s)
-    parser.add_argument("--modes", default="hold", help="hold, duck or hold,duck (side by side)")
+    parser.add_argument(
+        "--modes", default="hold", help=f"one or more of {','.join(MODES)}, side by side"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     load_at_start = os.getloadavg()
     modes = args.modes.split(",")
     configs = {
-        mode: BargeInConfig(
-            margin_db=args.margin_db, min_speech_s=args.min_speech_s, onset_gain=MODES[mode]
-        )
+        mode: BargeInConfig(margin_db=args.margin_db, min_speech_s=args.min_speech_s, **MODES[mode])
         for mode in modes
     }
     rng = np.random.default_rng(1)

@@ -177,8 +177,9 @@ class BargeInDetector:
         if self._unvoiced_s < self.config.bridge_s and self._gap_s < self.config.echo_bridge_s:
             return "speech"
         self.burst_start_s = None
-        self.carried_speech_s += self.burst_speech_s
         self._since_burst_s = self._gap_s
+        joined = self._since_burst_s < self.config.join_s
+        self.carried_speech_s = self.carried_speech_s + self.burst_speech_s if joined else 0.0
         self.burst_speech_s = 0.0
         self._gap_s = 0.0
         self._unvoiced_s = 0.0
