@@ -141,3 +141,32 @@ def test_the_page_goes_on_after_a_backchannel(served, line_wav, said) -> None:
     assert resumed["at_s"] <= held["at_s"]  # from a little before where it was held
     assert held["at_s"] - resumed["at_s"] <= listener.config.resume_rewind_s + 0.05
     assert not listener.reopened.is_set()
+
+
+def test_an_acknowledgement_taken_back_leaves_the_page(served) -> None:
+    """The candidate went on over "Okay, a two tower model.": the runner takes it back
+    (turn_withdrawn), and the open page drops it from the transcript; their answer stays."""
+    from interviewer.session.models import Turn
+
+    channel = served.state.channel
+    answer = Turn(
+        index=0, speaker="candidate", text="I would use a two tower model", start=0, end=3
+    )
+    ack = Turn(
+        index=1,
+        speaker="interviewer",
+        text="Okay, a two tower model.",
+        act="acknowledge",
+        start=3,
+        end=4,
+    )
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(served.url.replace("/?", "/interview?"))
+        page.wait_for_selector("body[data-snapshots]", state="attached", timeout=60_000)
+        channel.turn(answer)
+        channel.turn(ack)
+        page.wait_for_selector('.turn[data-index="1"]', timeout=30_000)
+        channel.turn_withdrawn(1)
+        page.wait_for_selector('.turn[data-index="1"]', state="detached", timeout=30_000)
+        assert page.locator('.turn[data-index="0"]').count() == 1

@@ -162,3 +162,43 @@ def test_a_candidates_question_that_goes_on_is_one_question_answered_once(tmp_pa
     interviewer = [t.act for t in runner.writer.session.turns if t.speaker == "interviewer"]
     assert interviewer[0] == "invite_questions"
     assert interviewer.count("answer_question") == 2  # the joined question, then "that's all"
+
+
+class SaysAtOnce:
+    def say(self, text, path, *, on_first_sample=None, listener=None):
+        if on_first_sample is not None:
+            on_first_sample()
+        return 0.8, None
+
+
+def test_a_taken_back_acknowledgement_leaves_the_session_and_the_page(tmp_path) -> None:
+    """The candidate went on after "Okay, a two tower model.": the acknowledgement moves into
+    their turn's meta, and the page is told to take it off the transcript."""
+    from interviewer.web.channel import PageChannel, PageObserver
+
+    channel = PageChannel()
+    published: list[dict] = []
+    channel.publish = lambda event, binary=None: published.append(event)  # type: ignore[method-assign]
+    runner = InterviewRunner(
+        SessionWriter(tmp_path / "s", Session(id="s")),
+        policy_backend=ScriptedBackend([]),
+        transcriber=None,  # type: ignore[arg-type]
+        answers=type("Live", (), {"kind": "microphone", "live": True})(),  # type: ignore[arg-type]
+        voice=SaysAtOnce(),  # type: ignore[arg-type]
+        observer=PageObserver(channel),
+    )
+    from interviewer.interview.answers.sources import CandidateAnswer
+
+    runner._record_answer(
+        CandidateAnswer(source="text", text=ANSWER), None, 0.0, None, round_type="behavioural"
+    )
+    answer = runner.writer.session.turns[-1].index
+    runner._acknowledged = runner._say(
+        "Okay, a two tower model.", act="acknowledge", round_type="behavioural"
+    )
+    assert [t["act"] for t in channel.snapshot.turns] == [None, "acknowledge"]
+    runner._unsay_acknowledgement(answer, None)
+    assert [t.index for t in runner.writer.session.turns] == [answer]
+    assert runner.writer.turn(answer).meta["talked_over"][0]["act"] == "acknowledge"
+    assert [t["index"] for t in channel.snapshot.turns] == [answer]  # a page joining later
+    assert published[-1] == {"type": "turn_withdrawn", "index": answer + 1}  # pages open now

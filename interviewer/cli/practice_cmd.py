@@ -61,6 +61,10 @@ class ConsoleObserver:
         if turn.meta.get("error"):
             err_console.print(f"[yellow]warning:[/] {turn.meta['error']}", highlight=False)
 
+    def turn_withdrawn(self, index: int) -> None:
+        self.meter.stop()
+        console.print("[dim]… (the interviewer's last line is taken back: you went on)[/]")
+
     def status(self, message: str) -> None:
         self.meter.stop()
         console.print(f"[dim]… {message}[/]", highlight=False)

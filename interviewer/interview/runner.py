@@ -47,11 +47,17 @@ class InterviewObserver(Protocol):
 
     def turn_recorded(self, turn: Turn) -> None: ...
 
+    def turn_withdrawn(self, index: int) -> None:
+        """Turn ``index`` was taken back (an acknowledgement the candidate went on over)."""
+
     def status(self, message: str) -> None: ...
 
 
 class NullObserver:
     def turn_recorded(self, turn: Turn) -> None:
+        pass
+
+    def turn_withdrawn(self, index: int) -> None:
         pass
 
     def status(self, message: str) -> None:
@@ -421,6 +427,7 @@ class InterviewRunner:
         if said is None:
             return
         self.writer.drop_last_turn(said.index)
+        self.observer.turn_withdrawn(said.index)
         if said.audio:
             (self.writer.folder / said.audio).unlink(missing_ok=True)
         self._note_talked_over(index, said.text, "acknowledge", None, played_s=said.duration)

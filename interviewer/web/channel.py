@@ -186,6 +186,13 @@ class PageChannel:
                 self.snapshot.listening = None
         self.publish({"type": "turn", **item})
 
+    def turn_withdrawn(self, index: int) -> None:
+        """A turn taken back (an acknowledgement the candidate went on over): off the page."""
+        with self._lock:
+            turns = self.snapshot.turns
+            turns[:] = [t for t in turns if t["index"] != index]
+        self.publish({"type": "turn_withdrawn", "index": index})
+
     def answer_ended(self, speech_end_sample: int | None) -> None:
         """A spoken answer was taken: note where its speech ended, for the next line's
         latency (server clock: the frame's arrival; page clock: the page's frame number)."""
@@ -309,6 +316,9 @@ class PageObserver:
         self.channel.turn(turn)
         if self.on_turn is not None:
             self.on_turn(turn)
+
+    def turn_withdrawn(self, index: int) -> None:
+        self.channel.turn_withdrawn(index)
 
     def status(self, message: str) -> None:
         self.channel.status(message)

@@ -60,6 +60,11 @@ function handle(ev) {
     case "words": showLive(ev.text); break;
     case "level": meter(ev.dbfs, ev.speech); break;
     case "turn": addTurn(ev); if (ev.speaker === "candidate") showLive(""); break;
+    case "turn_withdrawn": {
+      const shown = $("transcript").querySelector(`.turn[data-index="${ev.index}"]`);
+      if (shown) shown.remove();
+      break;
+    }
     case "say":
       $("state").textContent = ""; // "thinking…" and the like are over
       $("line").textContent = ev.text;
