@@ -77,7 +77,7 @@ FRAME = 512
 ECHO_DELAY_S = 0.08
 
 
-def _speech(tmp: Path) -> dict[str, list[np.ndarray]]:
+def speech_pieces(tmp: Path) -> dict[str, list[np.ndarray]]:
     speaker_us, speaker_gb = Speaker("en-us"), Speaker("en-gb")
     going_on = []
     if JFK.exists():
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         for mode in modes
     }
     rng = np.random.default_rng(1)
-    speech = _speech(_WORK)
+    speech = speech_pieces(_WORK)
     lines = [_line(_WORK, n) for n in range(len(LINES))]
     results = []
     for n in range(args.trials):

@@ -249,7 +249,9 @@ function stopLine(ev) {
 }
 function setLineState(s) { document.body.dataset.line = s; }
 function logLine(type, line, at) {
-  lineLog.push({ type, line: line.say.line, at_s: Math.round(at * 1000) / 1000 });
+  // epoch_ms: when it happened, on the machine's clock (the barge-in benchmark's timing).
+  const epoch_ms = performance.timeOrigin + performance.now();
+  lineLog.push({ type, line: line.say.line, at_s: Math.round(at * 1000) / 1000, epoch_ms });
 }
 // espeak-ng's WAV is 16-bit PCM: copied straight into an AudioBuffer at its own rate, which
 // is quicker than decodeAudioData (that resamples first). Anything else: null.
