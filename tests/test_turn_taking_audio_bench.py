@@ -1,0 +1,58 @@
+"""benchmarks/turn_taking_audio.py on a folder in the kept-aside check's other format: one
+speaker's own channel per file (``<recording>_<speaker>.wav``), where a shift's pause may
+end where it begins (the other side already talking) and the channel stays quiet after it.
+
+The channel is real speech (jfk.flac, one speaker, its three pauses as holds and its end as
+a shift), the real VAD and the real end-of-turn model; the words are left out (--no-words)
+so the test does not wait for Whisper. The shared meeting mixtures are the benchmark's own
+material and are measured there, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+from shared_data import REPO_ROOT, SHARED_SPEECH
+
+from interviewer.audio import smart_turn
+from interviewer.audio.io import SAMPLE_RATE, load_audio
+
+JFK = SHARED_SPEECH / "jfk.flac"
+# The Silero VAD's pauses in jfk.flac (speech ends, speech resumes) and its last word's end.
+HOLDS = [(2.26, 3.38), (4.37, 5.49), (7.64, 8.28)]
+END_S = 10.5
+
+
+@pytest.mark.skipif(not JFK.is_file(), reason="needs ../shared/data/speech/jfk.flac")
+def test_a_speakers_own_channel_is_read_and_scored(tmp_path) -> None:
+    if smart_turn.load_smart_turn() is None:
+        pytest.fail(
+            f"the end-of-turn model is not installed at {smart_turn.model_path()}: "
+            "run ./install.sh (or python -m interviewer.audio.smart_turn install)"
+        )
+    samples = load_audio(JFK)
+    channel = np.concatenate([samples[: round(END_S * SAMPLE_RATE)], np.zeros(SAMPLE_RATE * 3)])
+    sf.write(tmp_path / "jfk_A.wav", channel, SAMPLE_RATE, subtype="PCM_16")
+    rows = ["file,speaker,kind,pause_start_s,pause_end_s,turn_start_s,words_before"]
+    rows += [f"jfk_A.wav,A,hold,{start},{end},0.00," for start, end in HOLDS]
+    rows.append(f"jfk_A.wav,A,shift,{END_S},{END_S},0.00,")  # the other side already talking
+    (tmp_path / "events.csv").write_text("\n".join(rows) + "\n")
+
+    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+    import turn_taking_audio
+
+    out = tmp_path / "eot.json"
+    assert turn_taking_audio.main(["--audio", str(tmp_path), "--no-words", "--json", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert (report["holds"], report["shifts"], report["files"]) == (3, 1, 1)
+    # The channel is quiet after its end: every policy ends the turn, within the wait cap.
+    assert 0.0 < report["end_delay_mean_s"] < turn_taking_audio.MAX_WAIT_S
+    assert 0.0 <= report["false_end_rate"] <= 1.0
+    assert 0.0 <= report["silence_false_end_rate"] <= 1.0
+    assert [e["kind"] for e in report["events"]] == ["hold"] * 3 + ["shift"]
+    # The end of the speech sounds finished to the voice, as in tests/test_voice_end.py.
+    assert report["events"][-1]["voice_score"] > 0.5
