@@ -60,11 +60,77 @@ def test_a_written_grade_is_read_from_json_and_a_reply_without_one_is_an_error()
 
 
 @pytest.mark.slow
-def test_a_server_on_loopback_writes_a_grade_the_schema_allows() -> None:
-    """The openai client against a real llama.cpp server: its grammar holds the reply to
-    one of the five grades (SmolLM2-135M: this is about plumbing, not judgement)."""
-    server = shared_llama_server("smollm2")
-    backend = OpenAIBackend("smollm2", server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S)
-    assert backend.choice_probabilities is None
-    grade = grade_answer(backend, QUESTION, REFERENCE, "A stack is LIFO, a queue is FIFO.")
-    assert grade in {int(g) / 4 for g in GRADES}
+def test_a_server_on_loopback_shows_the_grades_distribution_as_the_embedded_model_does() -> None:
+    """The openai client against a real llama.cpp server serving the bundled model: the
+    grade is read from the first token's log-probabilities, and equals the embedded
+    backend's on the same model and prompt (the digits are among its likeliest tokens)."""
+    from interviewer.llm import LLMSettings, make_backend
+
+    server = shared_llama_server("qwen")
+    remote = OpenAIBackend("qwen", server.base_url, timeout_s=SERVER_REPLY_TIMEOUT_S)
+    messages = grade_messages(QUESTION, REFERENCE, "A stack is LIFO, a queue is FIFO.")
+    shown = remote.choice_probabilities(messages, GRADES)
+    assert len(shown) == len(GRADES) and sum(shown) == pytest.approx(1.0)
+    embedded = make_backend(LLMSettings(backend="embedded"))
+    local = embedded.choice_probabilities(messages, GRADES)
+    assert shown == pytest.approx(local, abs=0.02)
+    grade = grade_answer(remote, QUESTION, REFERENCE, "A stack is LIFO, a queue is FIFO.")
+    assert 0.0 <= grade <= 1.0 and grade not in {int(g) / 4 for g in GRADES}  # not one digit
+
+
+class _NoLogprobsServer:
+    """An OpenAI-compatible server that never shows log-probabilities (as some do): it
+    writes a JSON grade and counts what it was asked. A stand-in for the fallback's logic."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        asked: list[dict] = []
+        self.asked = asked
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the stdlib's name)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                asked.append(body)
+                reply = {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": '{"grade": 3}'},
+                        }
+                    ],
+                }
+                data = json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_a_server_that_shows_no_log_probabilities_is_read_from_its_written_grade() -> None:
+    server = _NoLogprobsServer()
+    backend = OpenAIBackend("any", server.base_url, timeout_s=30)
+    try:
+        assert grade_answer(backend, QUESTION, REFERENCE, "LIFO and FIFO.") == 0.75
+        assert grade_answer(backend, QUESTION, REFERENCE, "FIFO and LIFO.") == 0.75
+    finally:
+        backend.close()
+        server.server.shutdown()
+        server.server.server_close()
+    # Asked for log-probabilities once; after that, only for the written grade.
+    assert [("logprobs" in body) for body in server.asked] == [True, False, False]

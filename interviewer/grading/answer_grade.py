@@ -1,10 +1,11 @@
 """A language model's grade of a whole written answer against its reference, 0 to 1.
 
 The model reads the question, the reference and the answer, and grades 0-4 in one token.
-Where the backend shows the next token's distribution (the embedded model), the grade is
-its expectation over "0".."4": two answers the model would both call a 3 still keep their
-order, which is what a rank correlation with human graders rewards. Elsewhere (a remote
-server) the one grade it writes, as JSON, is the grade.
+Where the backend shows the next token's distribution (the embedded model; a server that
+returns log-probabilities, as OpenAI's API and llama.cpp's server do), the grade is its
+expectation over "0".."4": two answers the model would both call a 3 still keep their
+order, which is what a rank correlation with human graders rewards. Elsewhere the one grade
+it writes, as JSON, is the grade.
 
 Why the whole answer and not one reference point at a time (``point_judge.py``): a reference
 often lists more points than the question asks for ("state at least 4 of the differences"),
@@ -28,7 +29,7 @@ import json
 from pydantic import BaseModel, ValidationError
 
 from ..errors import LLMOutputError
-from ..llm.base import ChatMessage, LLMBackend
+from ..llm.base import ChatMessage, ChoicesNotShown, LLMBackend
 
 GRADES = ("0", "1", "2", "3", "4")
 MAX_ANSWER_CHARS = 2000  # as the reader of meaning: longer answers are read in their start
@@ -78,9 +79,13 @@ def grade_answer(backend: LLMBackend, question: str, reference: str, answer: str
         return 0.0
     messages = grade_messages(question, reference, answer)
     if backend.choice_probabilities is not None:
-        probabilities = backend.choice_probabilities(messages, GRADES)
-        expected = sum(p * int(g) for p, g in zip(probabilities, GRADES, strict=True))
-        return expected / (len(GRADES) - 1)
+        try:
+            probabilities = backend.choice_probabilities(messages, GRADES)
+        except ChoicesNotShown:
+            pass  # a server that turns out not to show them: its written grade, below
+        else:
+            expected = sum(p * int(g) for p, g in zip(probabilities, GRADES, strict=True))
+            return expected / (len(GRADES) - 1)
     reply = backend.complete(
         messages, json_schema=GRADE_SCHEMA, max_tokens=12, temperature=0.0
     ).text

@@ -22,6 +22,11 @@ class GenerationCancelled(Exception):
     """
 
 
+class ChoicesNotShown(Exception):
+    """The server did not show how likely the choices were (no log-probabilities, or none of
+    the choices among the likeliest first tokens): read one written reply instead."""
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant"]
     content: str
@@ -41,7 +46,8 @@ class Completion(BaseModel):
 
 # Evaluates a prompt into the backend's KV cache ahead of the request (returns its tokens).
 Prefill = Callable[[list["ChatMessage"]], int]
-# How likely the reply is to start with each of a few one-token choices (summing to 1).
+# How likely the reply is to start with each of a few one-token choices (summing to 1);
+# raises ChoicesNotShown where a server turns out not to show them.
 ChoiceProbabilities = Callable[[list["ChatMessage"], Sequence[str]], list[float]]
 
 
@@ -53,7 +59,8 @@ class LLMBackend(Protocol):
     ``cancellable`` (``complete`` takes ``should_stop``, polled between tokens) and
     ``prefill`` (a :data:`Prefill`, or None where the prompt cannot be warmed ahead);
     ``choice_probabilities`` (a :data:`ChoiceProbabilities`, or None where the next token's
-    distribution is not visible: callers then read one sampled reply).
+    distribution is not visible: callers then read one sampled reply, as they do when it
+    raises :class:`ChoicesNotShown`).
     """
 
     name: str

@@ -23,13 +23,14 @@ import contextlib
 import ipaddress
 import json
 import logging
+import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 from urllib.parse import urlparse
 
 from ..errors import LLMError, LLMUnavailableError
-from .base import ChatMessage, Completion
+from .base import ChatMessage, ChoicesNotShown, Completion
 from .retry import RetryPolicy, call_with_retries
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 JsonMode = Literal["auto", "json_schema", "json_object", "prompt"]
 _Wire = Literal["json_schema", "json_object", "prompt", "plain"]
 
+TOP_LOGPROBS = 20  # the most OpenAI's API shows; llama.cpp's server takes it too
 OPENAI_HOST = "api.openai.com"
 OPENAI_BASE_URL = f"https://{OPENAI_HOST}/v1"
 PLACEHOLDER_KEY = "sk-no-key-required"  # local servers ignore the key, the client wants one
@@ -89,7 +91,6 @@ class OpenAIBackend:
     name = "openai"
     cancellable = False  # a request in flight runs to its end
     prefill = None  # the server's cache is not ours to warm
-    choice_probabilities = None
 
     def __init__(
         self,
@@ -134,6 +135,7 @@ class OpenAIBackend:
         )
         self.last_completion: Completion | None = None
         """Figures of the last finished ``stream()`` (text, timings; tokens when known)."""
+        self._shows_logprobs: bool | None = None  # unknown until a server's first reply
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(model={self.model!r}, base_url={self.base_url!r})"
@@ -192,6 +194,43 @@ class OpenAIBackend:
             completion_tokens=usage.completion_tokens if usage else 0,
             seconds=seconds,
         )
+
+    def choice_probabilities(
+        self, messages: list[ChatMessage], choices: Sequence[str]
+    ) -> list[float]:
+        """How likely the reply is to start with each of ``choices``, from the first token's
+        top log-probabilities (``logprobs``, ``top_logprobs``: OpenAI's API and llama.cpp's
+        server show them; " 4" and "4" count as one), renormalised over the choices. Raises
+        :class:`ChoicesNotShown` when the server shows none (remembered: it is not asked
+        again) or when no choice is among its likeliest first tokens."""
+        if self._shows_logprobs is False:
+            raise ChoicesNotShown(f"{self.base_url} shows no log-probabilities")
+        request = self._request([m.model_dump() for m in messages], None, None, 1, 0.0)
+        request |= {"logprobs": True, "top_logprobs": TOP_LOGPROBS}
+        try:
+            response = self._call(lambda: self._client.chat.completions.create(**request))
+        except self._openai.APIStatusError as exc:
+            if exc.status_code in (400, 422):  # a server that refuses the parameters
+                self._shows_logprobs = False
+                raise ChoicesNotShown(f"{self.base_url} refused log-probabilities") from exc
+            raise self._translate(exc) from exc
+        except self._openai.APIError as exc:
+            raise self._translate(exc) from exc
+        shown = response.choices[0].logprobs if response.choices else None
+        if shown is None or not shown.content:
+            self._shows_logprobs = False
+            raise ChoicesNotShown(f"{self.base_url} shows no log-probabilities")
+        self._shows_logprobs = True
+        where = {choice: n for n, choice in enumerate(choices)}
+        weights = [0.0] * len(choices)
+        for top in shown.content[0].top_logprobs or []:
+            n = where.get(top.token.strip())
+            if n is not None:
+                weights[n] += math.exp(top.logprob)
+        total = sum(weights)
+        if total <= 0.0:
+            raise ChoicesNotShown("none of the choices is among the likeliest first tokens")
+        return [w / total for w in weights]
 
     def stream(
         self,
