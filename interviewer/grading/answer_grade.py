@@ -3,9 +3,10 @@
 The model reads the question, the reference and the answer, and grades 0-4 in one token.
 Where the backend shows the next token's distribution (the embedded model; a server that
 returns log-probabilities, as OpenAI's API and llama.cpp's server do), the grade is its
-expectation over "0".."4": two answers the model would both call a 3 still keep their
-order, which is what a rank correlation with human graders rewards. Elsewhere the one grade
-it writes, as JSON, is the grade.
+expectation over "0".."4", so that two answers the model would both call a 3 keep their
+order (measured alone on 150 shared answers of each set it ranks the graders' marks about
+as the likeliest digit does; docs/rubrics.md). Elsewhere the one grade it writes, as JSON,
+is the grade.
 
 Why the whole answer and not one reference point at a time (``point_judge.py``): a reference
 often lists more points than the question asks for ("state at least 4 of the differences"),
