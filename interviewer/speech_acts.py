@@ -194,6 +194,10 @@ OPEN_WORDS = frozenset(
         "basically", "namely",
     }
 )  # fmt: skip
+# Open only as contractions ("I'd", "I'll", "we'll", "we'd"), which Whisper writes with the
+# apostrophe: written without it and closed by a full stop ("the user id.", "it works
+# well."), they end the sentence. Word timings without punctuation still read them open.
+OPEN_ONLY_AS_CONTRACTIONS = frozenset({"id", "ill", "well", "wed"})
 # Acknowledgements and discourse markers that open an answer: "Yeah. So..." is a start.
 TURN_STARTERS = frozenset(
     {

@@ -72,6 +72,25 @@ def test_endings_are_read_without_punctuation(words: str, ending: Ending) -> Non
     assert policy.read(words) is ending
 
 
+@pytest.mark.parametrize(
+    ("words", "ending"),
+    [
+        # Whisper spells the contractions: without the apostrophe, before a full stop, the
+        # word ends the sentence; with it, or without punctuation (word timings), it opens.
+        ("I key the cache on the user id.", Ending.COMPLETE),
+        ("The two tower model works well.", Ending.COMPLETE),
+        ("And then I'd", Ending.OPEN),
+        ("After that we'll.", Ending.OPEN),
+        ("i key the cache on the user id", Ending.OPEN),
+        ("and then well", Ending.OPEN),
+    ],
+)
+def test_id_and_well_end_a_sentence_unless_they_are_contractions(
+    words: str, ending: Ending
+) -> None:
+    assert policy.read(words) is ending
+
+
 def test_a_long_answer_that_starts_with_yeah_is_not_starting() -> None:
     assert policy.read("yeah we tried that and it worked") is Ending.COMPLETE
     assert policy.read("yeah okay right so") is Ending.OPEN  # "so" still wants more

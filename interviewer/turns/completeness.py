@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ..speech_acts import HESITATION_WORDS, OPEN_WORDS, TURN_STARTERS, bare_words, sentences
+from ..speech_acts import (
+    HESITATION_WORDS,
+    OPEN_ONLY_AS_CONTRACTIONS,
+    OPEN_WORDS,
+    TURN_STARTERS,
+    bare_words,
+    sentences,
+)
+from ..speech_acts import words as tokens
 
 __all__ = ["Ending", "read_ending"]
 
@@ -81,8 +89,18 @@ def read_ending(
         return Ending.OPEN
     if len(words) <= _STARTER_MAX_WORDS and all(w in TURN_STARTERS for w in words):
         return Ending.STARTING
-    if last in OPEN_WORDS:
+    if last in OPEN_WORDS and not _a_word_that_ends_the_sentence(text, last):
         return Ending.OPEN
     if any(_ends_with(words, bare_words(p)) for p in extra_open_words):
         return Ending.OPEN
     return Ending.COMPLETE
+
+
+def _a_word_that_ends_the_sentence(text: str, last: str) -> bool:
+    """ "the user id." or "it works well.": not "I'd" or "we'll", which Whisper spells with
+    the apostrophe, and closed by a full stop (speech_acts.OPEN_ONLY_AS_CONTRACTIONS)."""
+    return (
+        last in OPEN_ONLY_AS_CONTRACTIONS
+        and "'" not in tokens(text)[-1]
+        and text.rstrip().endswith((".", "?", "!"))
+    )
