@@ -26,6 +26,9 @@ RequestKind = Literal[
     "self_correction",
 ]
 REQUEST_KINDS: tuple[str, ...] = get_args(RequestKind)
+# Not a request kind the reader finds: the decider's name (in a reply's ``request``) for a
+# question about the interviewer's own team, asked mid-question and kept for the end.
+TEAM_QUESTION = "team_question"
 
 # "like" is a filler except as a wish: "I'd like a moment", "would you like".
 _FILLERS = re.compile(

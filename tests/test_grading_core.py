@@ -393,3 +393,29 @@ def test_a_reason_word_in_a_fragment_is_not_reasoning() -> None:
     )
     dim = grade_text(text).dimensions["honesty"]
     assert dim.score == 3, dim.rationale
+
+
+def test_a_team_question_kept_for_the_end_is_not_a_clarifying_question() -> None:
+    """Mid-question, "how does your team measure success?" got "keep that for the end"
+    (the decider's team_question reply): it is not about the problem, so it is no evidence."""
+    from interviewer.speech_requests import TEAM_QUESTION
+
+    text = (
+        "# round: ml_system_design\n"
+        "Interviewer: Design a system that detects fraudulent card payments.\n"
+        "Candidate: How does your team measure model success in production?\n"
+        "Interviewer: Good question; keep it for the end, and I'll answer it then.\n"
+        "Candidate: I would score every payment with a tree model on velocity features and "
+        "decline the ones above a cost threshold, because review capacity is limited, and "
+        "I would check precision at the review budget offline before an A/B test.\n"
+    )
+    session = parse_text_transcript(text, "t.txt")
+    plain = grade_session(session).dimensions["clarifying_questions"]
+    assert plain.score is not None and plain.score >= 2  # read as a question on success
+    session.turns[2].act = "nudge"
+    session.turns[2].meta["request"] = TEAM_QUESTION
+    card = grade_session(session)
+    dim = card.dimensions["clarifying_questions"]
+    assert dim.score in (None, 1), dim.rationale
+    assert not any("your team" in e.quote for e in dim.evidence)
+    assert any("interviewer's team, kept for the end" in note for note in card.notes)

@@ -10,6 +10,7 @@ only refines that scorecard (``judge.py``).
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -91,7 +92,9 @@ def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliverySta
     return stats, silences
 
 
-def _notes(session: Session, ignored: int) -> list[str]:
+def _notes(session: Session, ignored: list[str]) -> list[str]:
+    """What the reader should know about the grading; ``ignored``: why each sentence left
+    out was left out."""
     notes: list[str] = []
     if not session.complete:
         notes.append(
@@ -108,10 +111,9 @@ def _notes(session: Session, ignored: int) -> list[str]:
     ):
         notes.append("The last question has no answer.")
     if ignored:
-        notes.append(
-            f"{ignored} candidate sentence(s) were not counted (instructions to the "
-            "grader or bare keyword lists)."
-        )
+        reasons = Counter(ignored)
+        why = "; ".join(f"{n} {reason}" for reason, n in reasons.most_common())
+        notes.append(f"{len(ignored)} candidate sentence(s) were not counted: {why}.")
     return notes
 
 
@@ -169,7 +171,7 @@ def grade_session(
         rounds=rounds,
         dimensions=dims,
         stats=stats,
-        notes=notes + _notes(session, len(ignored)),
+        notes=notes + _notes(session, [s.ignored or "" for s in ignored]),
         ignored_quotes=[Evidence(quote=s.text, turn=s.turn, kind=s.ignored or "") for s in ignored],
     )
     finish(card, rubric)

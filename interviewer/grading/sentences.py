@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..session.models import Session, Turn
 from ..speech_acts import sentence_spans, strip_fillers
-from ..speech_requests import REQUEST_KINDS, read_request
+from ..speech_requests import REQUEST_KINDS, TEAM_QUESTION, read_request
 
 MAX_QUOTE_CHARS = 220
 
@@ -106,8 +106,22 @@ def _mask(text: str, offset: int, retracted: list) -> str:
     return "".join(chars)
 
 
+def _kept_for_the_end(session: Session) -> set[int]:
+    """Candidate turns the interviewer answered "keep that for the end": questions about its
+    own team asked mid-question, not about the problem (not clarifying, not evidence)."""
+    kept: set[int] = set()
+    last_candidate: int | None = None
+    for turn in session.turns:
+        if turn.speaker == "candidate":
+            last_candidate = turn.index
+        elif turn.meta.get("request") == TEAM_QUESTION and last_candidate is not None:
+            kept.add(last_candidate)
+    return kept
+
+
 def candidate_sentences(session: Session, round: str | None = None) -> list[Sentence]:
     """Every candidate sentence in order, tagged with the context the detectors need."""
+    kept_for_the_end = _kept_for_the_end(session)
     sentences: list[Sentence] = []
     prompt_turn: Turn | None = None
     ask_turn: Turn | None = None
@@ -136,7 +150,11 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
                     after_probe=after_probe,
                     prompt=prompt_turn.text if prompt_turn else "",
                     thread=thread,
-                    ignored=_ignored_reason(clean),
+                    ignored=(
+                        "a question about the interviewer's team, kept for the end"
+                        if turn.index in kept_for_the_end
+                        else _ignored_reason(clean)
+                    ),
                     clean=clean,
                     clean_index=clean_index,
                     question=ask_turn.text if ask_turn else "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ...catalog.personas import Persona, Question
+from ...speech_requests import TEAM_QUESTION
 from .decisions import InterviewerDecision
 
 # How long the turn-taking waits for a candidate who asked for time to think.
@@ -133,5 +134,5 @@ def questions_at_end(persona: Persona) -> InterviewerDecision:
         act="nudge",
         say=persona.requests.questions_at_end,
         reason="a question about the interviewer's team: kept for the end of the round",
-        request="team_question",
+        request=TEAM_QUESTION,
     )
