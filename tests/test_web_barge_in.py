@@ -11,6 +11,7 @@ out, so no echo is mixed in here (see docs/barge-in.md).
 
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -170,3 +171,60 @@ def test_an_acknowledgement_taken_back_leaves_the_page(served) -> None:
         channel.turn_withdrawn(1)
         page.wait_for_selector('.turn[data-index="1"]', state="detached", timeout=30_000)
         assert page.locator('.turn[data-index="0"]').count() == 1
+
+
+# --- --local-audio: this machine's speakers, as in the terminal ------------------------------
+
+
+class CopySpeaker:
+    """Synthesis is not what is tested: the line is the espeak-ng WAV made once."""
+
+    description = "the line's WAV"
+
+    def __init__(self, wav: Path) -> None:
+        self.wav = wav
+
+    def synthesize(self, text: str, path: Path) -> float:
+        shutil.copyfile(self.wav, path)
+        return _line_s(self.wav)
+
+
+def test_local_audio_lines_are_held_and_stopped_as_in_the_terminal(
+    monkeypatch, tmp_path, line_wav, said
+) -> None:
+    """`serve --local-audio` plays its lines on this machine's speakers: the microphone's
+    listener holds the line at the candidate's first words and stops it, as for `practice`.
+    The device is a list of the blocks written (paced to real time by play_blocks)."""
+    from interviewer.audio import playback
+    from interviewer.interview.practice import PracticeOptions
+    from interviewer.interview.voice import InterviewerVoice
+    from interviewer.web.channel import PageChannel
+    from interviewer.web.live import LiveInterview
+
+    blocks: list[np.ndarray] = []
+    monkeypatch.setattr(playback, "output_available", lambda: True)
+    monkeypatch.setattr(
+        playback, "play_interruptible", lambda h: playback.play_blocks(h, blocks.append)
+    )
+    monkeypatch.setattr(playback, "play", lambda samples, rate=16000: blocks.append(samples))
+    channel = PageChannel()
+    shown: list[dict] = []
+    monkeypatch.setattr(channel, "publish", lambda event, binary=None: shown.append(event))
+    live = LiveInterview(channel, PracticeOptions(), local_audio=True)
+    voice = InterviewerVoice(CopySpeaker(line_wav), player=live._play_here)
+    listener = _listener(line_wav, said["going_on"])
+    try:
+        played, path = voice.say(REPLY, tmp_path / "line.wav", listener=listener)
+    finally:
+        listener.close()
+    assert shown == [{"type": "say", "line": 0, "text": REPLY, "audio": False}]
+    assert listener.reopened.is_set()
+    handle = listener._played.handle  # type: ignore[union-attr]
+    assert handle.stop_requested.is_set() and handle.holds  # held, then stopped
+    assert played == listener.played_s == handle.position_s
+    assert GOING_ON_AT_S - 0.3 < played < GOING_ON_AT_S + 0.5 < _line_s(line_wav)
+    # The speakers fell silent at the hold: nothing of the line after it was written.
+    rate = handle.sample_rate
+    heard = np.concatenate(blocks)
+    assert not heard[int((played + 0.05) * rate) :].any()
+    assert path is not None and path.is_file()

@@ -86,14 +86,21 @@ class InterviewerVoice:
 
     def _play_over(self, path: Path, listener: AfterTurnListener) -> float:
         """Play while the candidate's microphone listens; stops if they go on."""
-        import soundfile as sf
+        return play_over(path, listener)
 
-        from ..audio.playback import PlaybackHandle, play_interruptible
 
-        samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
-        handle = PlaybackHandle(samples.mean(axis=1), rate)
-        listener.voice_started(handle)
-        try:
-            return play_interruptible(handle)
-        finally:
-            listener.voice_ended()
+def play_over(path: Path, listener: AfterTurnListener) -> float:
+    """Play a line on this machine's speakers while the candidate's microphone listens: the
+    listener holds, resumes or stops it (the terminal, and ``serve --local-audio``); returns
+    the seconds of the line played."""
+    import soundfile as sf
+
+    from ..audio.playback import PlaybackHandle, play_interruptible
+
+    samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    handle = PlaybackHandle(samples.mean(axis=1), rate)
+    listener.voice_started(handle)
+    try:
+        return play_interruptible(handle)
+    finally:
+        listener.voice_ended()

@@ -116,13 +116,18 @@ class LiveInterview:
         return UntilStopped(source, self._stopped, self._listening)
 
     def _play_here(self, path: Path, text: str, duration: float, listener=None) -> None:
-        """--local-audio: the page shows the line as this machine's speakers say it (to its
-        end: the microphone of --local-audio does not hold or stop a line played here)."""
+        """--local-audio: the page shows the line as this machine's speakers say it; this
+        machine's microphone holds, resumes or stops it as in the terminal (``play_over``)."""
         from ..audio.playback import output_available, play_file
+        from ..interview.voice import play_over
 
         self.channel.publish({"type": "say", "line": 0, "text": text, "audio": False})
-        if output_available():
+        if not output_available():
+            return
+        if listener is None:
             play_file(path)
+        else:
+            play_over(path, listener)
 
     def _session_started(self, folder: Path) -> None:
         self.folder = folder

@@ -6,10 +6,15 @@ about twice the word error rate of one pass over the whole answer (18 % vs 9 %,
 ``benchmarks/stt_streaming.py --fast``). The interviewer has already replied to the live
 words; the session keeps the whole-answer transcript, which the scorecard cites and replay
 shows, and keeps the live words in the turn's meta when they differ.
+
+A turn the candidate went on after (reopened) is recorded again, longer, under the same
+index: its new job supersedes the older one, whose transcript (of the first part only) is
+dropped whenever it finishes, so it can never replace the joined answer's words.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
@@ -34,6 +39,7 @@ class _Job:
     samples: np.ndarray
     prompt: str | None
     not_before: threading.Event  # set when the job may take the CPU
+    serial: int  # the newest job of a turn is the one whose transcript counts
 
 
 class AnswerRetranscriber:
@@ -46,6 +52,8 @@ class AnswerRetranscriber:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._done: list[Retranscribed] = []
         self._lock = threading.Lock()
+        self._serials = itertools.count()
+        self._newest: dict[int, int] = {}  # turn index -> serial of its newest recording
         self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="retranscribe", daemon=True)
         self._thread.start()
@@ -58,11 +66,17 @@ class AnswerRetranscriber:
         *,
         not_before: threading.Event | None = None,
     ) -> None:
-        """Queue turn ``index``; it is transcribed once ``not_before`` is set (now if None)."""
+        """Queue turn ``index``; it is transcribed once ``not_before`` is set (now if None).
+        A turn submitted again (reopened: recorded again, longer) supersedes its earlier
+        job: that job's transcript is dropped, whether it is waiting, running or done."""
         if not_before is None:
             not_before = threading.Event()
             not_before.set()
-        self._jobs.put(_Job(index, samples, prompt, not_before))
+        with self._lock:
+            serial = next(self._serials)
+            self._newest[index] = serial
+            self._done = [d for d in self._done if d.index != index]
+        self._jobs.put(_Job(index, samples, prompt, not_before, serial))
 
     def collect(self, *, wait: bool = False) -> list[Retranscribed]:
         """Finished results, oldest first; ``wait`` first lets every submitted job finish."""
@@ -85,14 +99,21 @@ class AnswerRetranscriber:
                 if job is None:
                     return
                 while not job.not_before.wait(0.05):
-                    if self._closing.is_set():
+                    if self._closing.is_set() or self._superseded(job):
                         break
+                if self._superseded(job):
+                    continue  # the turn was recorded again, longer: that job counts
                 if self._closing.is_set() and not job.not_before.is_set():
                     continue  # the interview ended before the reply: keep the live words
                 result = self._transcriber.transcribe(job.samples, prompt=job.prompt)
                 with self._lock:
-                    self._done.append(Retranscribed(job.index, result))
+                    if self._newest.get(job.index) == job.serial:  # else: superseded meanwhile
+                        self._done.append(Retranscribed(job.index, result))
             except Exception as exc:  # the live transcript stays: nothing is lost
                 log.warning("could not re-transcribe answer %s: %s", job and job.index, exc)
             finally:
                 self._jobs.task_done()
+
+    def _superseded(self, job: _Job) -> bool:
+        with self._lock:
+            return self._newest.get(job.index) != job.serial
