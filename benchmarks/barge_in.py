@@ -75,6 +75,7 @@ SENTENCES = [
 BACKCHANNELS = [("yeah.", 170), ("uh-huh.", 200), ("right.", 180), ("okay.", 190), ("mhm.", 220)]
 FRAME = 512
 ECHO_DELAY_S = 0.08
+ROOM_DBFS = -62.0  # the room's noise at the microphone
 
 
 def speech_pieces(tmp: Path) -> dict[str, list[np.ndarray]]:
@@ -117,20 +118,32 @@ def speech_onset_s(piece: np.ndarray) -> float:
 
 
 class Microphone:
-    """Room noise, the playing line's echo, and the candidate from ``start_s`` of the line."""
+    """Room noise, the playing line's echo (``echo_db``; None: no echo), and the candidate
+    from ``start_s`` of the line, heard in real time from the line's start."""
 
-    def __init__(self, handle: PlaybackHandle, speech: np.ndarray, start_s: float, echo_db: float):
+    def __init__(
+        self,
+        handle: PlaybackHandle | None,
+        speech: np.ndarray,
+        start_s: float,
+        echo_db: float | None,
+    ):
         self.handle = handle
         self.speech = speech
         self.start_s = start_s
         self.onset_s = start_s + speech_onset_s(speech)  # in the microphone's own time
-        self.gain = 10 ** (echo_db / 20)
+        self.gain = None if echo_db is None else 10 ** (echo_db / 20)
         self.speech_reached_at: float | None = None  # wall clock of its first speech
         self.rng = np.random.default_rng(0)
 
-    def frames(self):
+    def line_started(self) -> float:
+        """perf_counter when the line started (waits for it)."""
+        assert self.handle is not None
         self.handle.started.wait()
-        started = time.perf_counter()
+        return time.perf_counter()
+
+    def frames(self):
+        started = self.line_started()
         sent = 0
         while True:
             at = sent / SAMPLE_RATE
@@ -139,9 +152,10 @@ class Microphone:
             wait = started + at + FRAME / SAMPLE_RATE - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
-            frame = self.rng.normal(0, 10 ** (-62 / 20), FRAME).astype(np.float32)
-            since_s = started - self.handle.started_at + at - ECHO_DELAY_S
-            frame += self.handle.output(since_s, FRAME, SAMPLE_RATE) * self.gain
+            frame = self.rng.normal(0, 10 ** (ROOM_DBFS / 20), FRAME).astype(np.float32)
+            if self.handle is not None and self.gain is not None:
+                since_s = started - self.handle.started_at + at - ECHO_DELAY_S
+                frame += self.handle.output(since_s, FRAME, SAMPLE_RATE) * self.gain
             offset = int((at - self.start_s) * SAMPLE_RATE)
             if self.speech.size and offset + FRAME >= 0 and offset < self.speech.size:
                 lo_s = max(0, offset)

@@ -40,56 +40,31 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "tests"))  # the browser tests' Chromium
 
-from barge_in import FRAME, LINES, speech_onset_s, speech_pieces  # noqa: E402
+from barge_in import LINES, Microphone, speech_pieces  # noqa: E402
 from bench_stats import percentile  # noqa: E402
 from browser_helpers import chromium  # noqa: E402
 
-from interviewer.audio.io import SAMPLE_RATE  # noqa: E402
 from interviewer.interview.live.after_turn import AfterTurnListener  # noqa: E402
 from interviewer.speech.tts import Speaker  # noqa: E402
 
 FADE_S = 0.008  # the page's fade (interview.js FADE_S)
-ROOM_DBFS = -62.0
 
 
-class PagePacedMicrophone:
-    """Room noise, then the candidate from ``start_s`` of the line, heard in real time from
-    the moment the page reports that it started the line."""
+class PageMicrophone(Microphone):
+    """barge_in.py's microphone without the echo (the browser cancels it), heard in real time
+    from the moment the page reports that it started the line."""
 
     def __init__(self, channel, speech: np.ndarray, start_s: float) -> None:
+        super().__init__(None, speech, start_s, None)
         self.channel = channel
-        self.speech = speech
-        self.start_s = start_s
-        self.onset_s = start_s + speech_onset_s(speech)
-        self.speech_reached_at: float | None = None  # perf_counter of its first speech
-        self.rng = np.random.default_rng(0)
 
-    def _page_started(self) -> float:
+    def line_started(self) -> float:
         while True:
             # The channel's lines in play (PageLine); started_at is set when the page says so.
             started = [p.started_at for p in list(self.channel._playing.values()) if p.started_at]
             if started:
                 return started[-1]
             time.sleep(0.002)
-
-    def frames(self):
-        started = self._page_started()
-        sent = 0
-        while True:
-            at = sent / SAMPLE_RATE
-            wait = started + at + FRAME / SAMPLE_RATE - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            frame = self.rng.normal(0, 10 ** (ROOM_DBFS / 20), FRAME).astype(np.float32)
-            offset = int((at - self.start_s) * SAMPLE_RATE)
-            if offset + FRAME >= 0 and offset < self.speech.size:
-                lo = max(0, offset)
-                part = self.speech[lo : offset + FRAME]
-                frame[lo - offset : lo - offset + part.size] += part
-            if self.speech_reached_at is None and at + FRAME / SAMPLE_RATE > self.onset_s:
-                self.speech_reached_at = started + self.onset_s
-            sent += FRAME
-            yield (np.clip(frame, -1, 32767 / 32768) * 32768).astype(np.int16)
 
 
 def trial(channel, page, wav: Path, text: str, speech: np.ndarray, start_s: float) -> dict:
@@ -106,7 +81,7 @@ def trial(channel, page, wav: Path, text: str, speech: np.ndarray, start_s: floa
 
     channel.publish = noting
     page.evaluate("() => { window.lineLog.length = 0; }")
-    mic = PagePacedMicrophone(channel, speech, start_s)
+    mic = PageMicrophone(channel, speech, start_s)
     listener = AfterTurnListener(mic.frames())
     try:
         channel.say(wav, text, sf.info(str(wav)).duration, listener)
