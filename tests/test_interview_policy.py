@@ -163,6 +163,17 @@ def test_time_box_moves_on(question):
     assert decision.act == "move_on" and "time box" in decision.reason
 
 
+def test_waiting_for_the_machine_is_not_the_candidates_time(question):
+    """A minute spent waiting for slow replies does not count against the time box, nor in
+    the time left the interviewer reports."""
+    backend, policy, state = make(question, [probe("Why a two tower model over one ranker?")])
+    state.waited_s = 60.0
+    decision = policy.decide(state, CHOICE, question.time_box_s + 1)
+    assert decision.act == "probe", decision.reason
+    left = policy.decide(state, "How much time do I have left?", question.time_box_s - 90)
+    assert left.act == "time_left" and "150 s left" in left.reason
+
+
 def test_invalid_probe_is_retried_once_with_the_reason(question):
     replies = [
         probe("Why a blockchain?"),  # target not in the answer

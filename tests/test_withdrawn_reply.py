@@ -1,12 +1,14 @@
-"""A reply the candidate goes on before is withdrawn while it is being written (logic: a
-scripted backend that writes until told to stop; the embedded model's own stop between
-tokens is tested in test_reply_preparer.py and test_llm_embedded.py)."""
+"""The runner when the candidate goes on or waits: a reply withdrawn while it is written, a
+question at the end joined, an acknowledgement taken back, and the time box that leaves out
+the candidate's waits for replies (logic: scripted backends, voices and sources; the embedded
+model's own stop between tokens is tested in test_reply_preparer.py and test_llm_embedded.py)."""
 
 from __future__ import annotations
 
 import threading
 
 import numpy as np
+import pytest
 from interview_helpers import ScriptedBackend
 
 from interviewer.catalog.personas import load_catalog
@@ -202,3 +204,59 @@ def test_a_taken_back_acknowledgement_leaves_the_session_and_the_page(tmp_path) 
     assert runner.writer.turn(answer).meta["talked_over"][0]["act"] == "acknowledge"
     assert [t["index"] for t in channel.snapshot.turns] == [answer]  # a page joining later
     assert published[-1] == {"type": "turn_withdrawn", "index": answer + 1}  # pages open now
+
+
+class SlowFirstSample(SaysAtOnce):
+    """A voice whose lines take a moment to start (synthesis on a slow laptop)."""
+
+    def say(self, text, path, *, on_first_sample=None, listener=None):
+        threading.Event().wait(0.05)
+        return super().say(text, path, on_first_sample=on_first_sample, listener=listener)
+
+
+class TypedTimed(TypedLive):
+    """Typed answers (no listener after them) that note the runner's clock at each turn."""
+
+    live = False
+
+    def __init__(self, texts: list[str]) -> None:
+        super().__init__(texts)
+        self.clock = None
+        self.at: list[float] = []
+
+    def next_answer(self, context):
+        self.at.append(self.clock.now())
+        answer = super().next_answer(context)
+        if answer is not None:
+            answer.after = None
+        return answer
+
+
+def test_the_time_box_leaves_out_the_candidates_waits_for_replies(tmp_path) -> None:
+    """What is left of the question's time box, as the runner hands it to the source (and
+    the page shows it), does not count the time from the end of a turn to the reply."""
+    persona = load_catalog().persona("ada")
+    question = load_catalog().question("sd-recsys-video")
+    answers = TypedTimed([ANSWER, "Because precomputed video vectors keep it fast."])
+    runner = InterviewRunner(
+        SessionWriter(tmp_path / "s", Session(id="s")),
+        policy_backend=ScriptedBackend(
+            [
+                "Why a two tower model over one ranker?",
+                "Why do precomputed video vectors keep it fast?",
+                "Why do precomputed video vectors keep it fast enough?",
+            ]
+        ),
+        transcriber=None,  # type: ignore[arg-type]
+        answers=answers,  # type: ignore[arg-type]
+        voice=SlowFirstSample(),  # type: ignore[arg-type]
+    )
+    answers.clock = runner.clock
+    runner.run_rounds([(persona, [question])])
+    probe = next(t for t in runner.writer.session.turns if t.act == "probe")
+    waited = probe.meta["reply_latency_s"]
+    assert waited > 0
+    first, second = answers.contexts[0].time_left_s, answers.contexts[1].time_left_s
+    # The clock ran on between the two turns; the time left fell by that less the wait.
+    given_back = (answers.at[1] - answers.at[0]) - (first - second)
+    assert given_back == pytest.approx(waited, abs=0.02)

@@ -235,6 +235,7 @@ class InterviewRunner:
                 listener=listener,
                 patience_s=patience_s,
                 resume=heard.after if heard is not None else None,
+                time_left_s=question.time_box_s - state.spent_s(self.clock.now()),
             )
             listen_started = self.clock.now()
             after = None
@@ -309,6 +310,8 @@ class InterviewRunner:
                     self._went_on(state, before, answer_turns[-1], after, decision)
                     heard = answer
                     continue
+                if turn is not None:
+                    state.waited_s += turn.meta.get("reply_latency_s", 0.0)
                 if decision.request == "self_correction":
                     self._record_correction(decision, answer_turns)
                 patience_s = decision.wait_s

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from pathlib import Path
 
 from ..catalog.personas import load_catalog
@@ -37,7 +36,6 @@ class LiveInterview:
         self.folder: Path | None = None
         self.thread: threading.Thread | None = None
         self._question_id: str | None = None
-        self._question_started = 0.0
         self._catalog = load_catalog()
         self._stopped = threading.Event()
 
@@ -143,9 +141,8 @@ class LiveInterview:
         from ..catalog.personas import round_title
         from ..interview.policy.closing import CANDIDATE_QUESTIONS_ID
 
-        now = time.monotonic()
         if context.question_id != self._question_id:
-            self._question_id, self._question_started = context.question_id, now
+            self._question_id = context.question_id
             self._code_for(context.question_id)
         info: dict = {
             "round": context.round,
@@ -159,9 +156,9 @@ class LiveInterview:
             "thinking": bool(context.patience_s),
         }
         if context.question_id != CANDIDATE_QUESTIONS_ID:
-            question = self._catalog.question(context.question_id)
-            info["question"] = question.prompt
-            info["time_left_s"] = round(question.time_box_s - (now - self._question_started))
+            info["question"] = self._catalog.question(context.question_id).prompt
+            if context.time_left_s is not None:  # the runner's count: waits for it left out
+                info["time_left_s"] = round(context.time_left_s)
         self.channel.listening(info)
 
     def _code_for(self, question_id: str) -> None:

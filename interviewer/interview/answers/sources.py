@@ -56,6 +56,8 @@ class AnswerContext:
     patience_s: float | None = None
     # The candidate went on after their turn ended: record the rest of it from this listener.
     resume: AfterTurnListener | None = None
+    # What is left of the question's time box (QuestionState.spent_s), for a front end to show.
+    time_left_s: float | None = None
 
 
 @dataclass

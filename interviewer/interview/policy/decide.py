@@ -81,6 +81,13 @@ class QuestionState:
     last_answer_turn: int = 0  # its number among this question's candidate turns
     hints_in_a_row: int = 0  # hints said on the turns just before this one
     offered_move_on: bool = False  # the last line offered to move on
+    # The candidate waiting for the machine (end of their turn to the reply's first sample):
+    # on a slow laptop that is minutes of a question, and not theirs to spend.
+    waited_s: float = 0.0
+
+    def spent_s(self, now_s: float) -> float:
+        """The question's time so far, less the candidate's waits for the machine."""
+        return now_s - self.started_at_s - self.waited_s
 
 
 @dataclass
@@ -250,7 +257,7 @@ class InterviewerPolicy:
         return None
 
     def _time_box(self, state: QuestionState, turn: CandidateTurn) -> Decided:
-        if turn.now_s - state.started_at_s >= state.question.time_box_s:
+        if state.spent_s(turn.now_s) >= state.question.time_box_s:
             return self._move_on("the question's time box ran out")
         return None
 
@@ -350,7 +357,7 @@ class InterviewerPolicy:
             state.thinking = True
             return request_replies.think_time(persona)
         if kind == "time_left":
-            return request_replies.time_left(persona, question, now_s - state.started_at_s)
+            return request_replies.time_left(persona, question, state.spent_s(now_s))
         if kind == "right_track":
             return request_replies.right_track(persona)
         return self._take_correction(state, text, now_s)
