@@ -8,14 +8,11 @@ import threading
 import numpy as np
 import pytest
 from audio_helpers import silence, synth_samples
-from interview_helpers import ScriptedBackend
+from interview_helpers import AfterTheTurn, SaysAtOnce, runner_for
 
 from interviewer.interview.answers.joined import join_answers
 from interviewer.interview.answers.sources import CandidateAnswer
 from interviewer.interview.live.retranscribe import AnswerRetranscriber
-from interviewer.interview.runner import InterviewRunner
-from interviewer.session.models import Session
-from interviewer.session.store import SessionWriter
 from interviewer.speech.stt import TranscribedWord, Transcription, load_transcriber
 
 
@@ -89,26 +86,6 @@ def test_a_turn_submitted_again_drops_a_finished_or_waiting_transcript():
     assert 50 not in transcriber.calls  # superseded while waiting: never transcribed
 
 
-class FirstSampleVoice:
-    """Says every line at once: its first sample goes out, nothing is written."""
-
-    def say(self, text, path, *, on_first_sample=None, listener=None):
-        if on_first_sample is not None:
-            on_first_sample()
-        return 1.0, None
-
-
-class WentOn:
-    """The candidate went on over the line (``AfterTurnListener`` as the runner reads it)."""
-
-    def __init__(self) -> None:
-        self.reopened = threading.Event()
-        self.reopened.set()
-        self.voice_heard = True
-        self.played_s = 0.6
-        self.skipped = np.zeros(800, np.float32)
-
-
 def _live(text: str, samples: np.ndarray) -> CandidateAnswer:
     words = text.split()
     step = samples.size / 16000 / len(words)
@@ -131,18 +108,12 @@ def test_a_reopened_answer_keeps_both_parts_when_the_first_parts_pass_ends_first
     ends before the next line; the session must keep both parts' words at every step, and
     the live words of the joined answer."""
     transcriber = GatedTranscriber()
-    runner = InterviewRunner(
-        SessionWriter(tmp_path / "s", Session(id="s")),
-        policy_backend=ScriptedBackend([]),
-        transcriber=transcriber,  # type: ignore[arg-type]
-        answers=type("Live", (), {"kind": "microphone", "live": True})(),  # type: ignore[arg-type]
-        voice=FirstSampleVoice(),  # type: ignore[arg-type]
-    )
+    runner = runner_for(tmp_path, transcriber=transcriber, voice=SaysAtOnce())
     runner._retranscriber = AnswerRetranscriber(transcriber)  # as run_rounds does for live
     first = _live(FIRST_LIVE, np.zeros(16000, np.float32))
     runner._record_answer(first, None, 0.0, None, round_type="behavioural")
     index = runner.writer.session.turns[-1].index
-    went_on = WentOn()
+    went_on = AfterTheTurn(went_on=True, played_s=0.6, skipped=800)
     assert runner._say("Why that?", act="probe", round_type="behavioural", listener=went_on) is None
     assert transcriber.returned.wait(5)  # the first part's pass ran while the reply played
     joined = join_answers(first, _live(REST_LIVE, np.zeros(8000, np.float32)), went_on.skipped)

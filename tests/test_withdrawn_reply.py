@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
 import pytest
-from interview_helpers import ScriptedBackend
+from interview_helpers import AfterTheTurn, SaysAtOnce, ScriptedBackend, runner_for
 
 from interviewer.catalog.personas import load_catalog
 from interviewer.interview.policy.decide import InterviewerPolicy, QuestionState
-from interviewer.interview.runner import InterviewRunner
 from interviewer.llm.base import GenerationCancelled
-from interviewer.session.models import Session
-from interviewer.session.store import SessionWriter
 
 ANSWER = (
     "I would start with a two tower model for candidate generation because it lets us "
@@ -47,30 +43,6 @@ class WritingUntilStopped(ScriptedBackend):
         raise AssertionError("never told to stop")
 
 
-class StillListening:
-    """The microphone after the turn (``AfterTurnListener`` as the runner reads it)."""
-
-    def __init__(self) -> None:
-        self.reopened = threading.Event()
-        self.voice_heard = False
-        self.played_s = 0.0
-        self.skipped = np.zeros(0, np.float32)
-        self.closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-def _runner(tmp_path, backend) -> InterviewRunner:
-    return InterviewRunner(
-        SessionWriter(tmp_path / "s", Session(id="s")),
-        policy_backend=backend,
-        transcriber=None,  # type: ignore[arg-type]
-        answers=type("Live", (), {"kind": "microphone", "live": True})(),  # type: ignore[arg-type]
-        voice=None,  # type: ignore[arg-type]
-    )
-
-
 def _state() -> QuestionState:
     question = load_catalog().question("sd-recsys-video")
     state = QuestionState(question=question, started_at_s=0.0)
@@ -80,9 +52,9 @@ def _state() -> QuestionState:
 
 def test_going_on_while_the_reply_is_written_withdraws_it_between_tokens(tmp_path) -> None:
     backend = WritingUntilStopped()
-    runner = _runner(tmp_path, backend)
+    runner = runner_for(tmp_path, backend)
     policy = InterviewerPolicy(backend, load_catalog().persona("ada"))
-    after = StillListening()
+    after = AfterTheTurn()
     decided: list[object] = []
     writing = threading.Thread(
         target=lambda: decided.append(runner._decide(policy, _state(), ANSWER, (), after))
@@ -100,7 +72,7 @@ def test_going_on_while_the_reply_is_written_withdraws_it_between_tokens(tmp_pat
 
 def test_without_a_listener_the_reply_is_written_to_its_end(tmp_path) -> None:
     backend = ScriptedBackend(["Why did you pick a two tower model over a single ranker?"])
-    runner = _runner(tmp_path, backend)
+    runner = runner_for(tmp_path, backend)
     policy = InterviewerPolicy(backend, load_catalog().persona("ada"))
     decision = runner._decide(policy, _state(), ANSWER, (), None)
     assert decision is not None and decision.act == "probe"
@@ -123,7 +95,7 @@ class TypedLive:
         self.contexts.append(context)
         if not self.texts:
             return None
-        return CandidateAnswer(source="text", text=self.texts.pop(0), after=StillListening())
+        return CandidateAnswer(source="text", text=self.texts.pop(0), after=AfterTheTurn())
 
 
 class GoesOnOverTheFirstReply:
@@ -147,13 +119,7 @@ def test_a_candidates_question_that_goes_on_is_one_question_answered_once(tmp_pa
     persona = load_catalog().persona("ada")
     voice = GoesOnOverTheFirstReply()
     answers = TypedLive(["What does the team", "work on day to day?", "No, that's all."])
-    runner = InterviewRunner(
-        SessionWriter(tmp_path / "s", Session(id="s")),
-        policy_backend=ScriptedBackend([]),
-        transcriber=None,  # type: ignore[arg-type]
-        answers=answers,  # type: ignore[arg-type]
-        voice=voice,  # type: ignore[arg-type]
-    )
+    runner = runner_for(tmp_path, answers=answers, voice=voice)
     runner._candidate_questions(persona, "behavioural")
     candidate = [t for t in runner.writer.session.turns if t.speaker == "candidate"]
     joined = "What does the team work on day to day?"
@@ -166,13 +132,6 @@ def test_a_candidates_question_that_goes_on_is_one_question_answered_once(tmp_pa
     assert interviewer.count("answer_question") == 2  # the joined question, then "that's all"
 
 
-class SaysAtOnce:
-    def say(self, text, path, *, on_first_sample=None, listener=None):
-        if on_first_sample is not None:
-            on_first_sample()
-        return 0.8, None
-
-
 def test_a_taken_back_acknowledgement_leaves_the_session_and_the_page(tmp_path) -> None:
     """The candidate went on after "Okay, a two tower model.": the acknowledgement moves into
     their turn's meta, and the page is told to take it off the transcript."""
@@ -181,14 +140,7 @@ def test_a_taken_back_acknowledgement_leaves_the_session_and_the_page(tmp_path) 
     channel = PageChannel()
     published: list[dict] = []
     channel.publish = lambda event, binary=None: published.append(event)  # type: ignore[method-assign]
-    runner = InterviewRunner(
-        SessionWriter(tmp_path / "s", Session(id="s")),
-        policy_backend=ScriptedBackend([]),
-        transcriber=None,  # type: ignore[arg-type]
-        answers=type("Live", (), {"kind": "microphone", "live": True})(),  # type: ignore[arg-type]
-        voice=SaysAtOnce(),  # type: ignore[arg-type]
-        observer=PageObserver(channel),
-    )
+    runner = runner_for(tmp_path, voice=SaysAtOnce(0.8), observer=PageObserver(channel))
     from interviewer.interview.answers.sources import CandidateAnswer
 
     runner._record_answer(
@@ -238,19 +190,14 @@ def test_the_time_box_leaves_out_the_candidates_waits_for_replies(tmp_path) -> N
     persona = load_catalog().persona("ada")
     question = load_catalog().question("sd-recsys-video")
     answers = TypedTimed([ANSWER, "Because precomputed video vectors keep it fast."])
-    runner = InterviewRunner(
-        SessionWriter(tmp_path / "s", Session(id="s")),
-        policy_backend=ScriptedBackend(
-            [
-                "Why a two tower model over one ranker?",
-                "Why do precomputed video vectors keep it fast?",
-                "Why do precomputed video vectors keep it fast enough?",
-            ]
-        ),
-        transcriber=None,  # type: ignore[arg-type]
-        answers=answers,  # type: ignore[arg-type]
-        voice=SlowFirstSample(),  # type: ignore[arg-type]
+    backend = ScriptedBackend(
+        [
+            "Why a two tower model over one ranker?",
+            "Why do precomputed video vectors keep it fast?",
+            "Why do precomputed video vectors keep it fast enough?",
+        ]
     )
+    runner = runner_for(tmp_path, backend, answers=answers, voice=SlowFirstSample())
     answers.clock = runner.clock
     runner.run_rounds([(persona, [question])])
     probe = next(t for t in runner.writer.session.turns if t.act == "probe")
