@@ -120,7 +120,7 @@ class BargeInDetector:
         self.config = config or BargeInConfig()
         self.gate = gate or EchoGate(self.config)
         self.burst_speech_s = 0.0
-        self.carried_speech_s = 0.0  # of the bursts just before this one (join_s apart)
+        self.carried_speech_s = 0.0  # of the bursts joined to this one (less than join_s apart)
         self.burst_start_s: float | None = None  # audio time of the burst's first frame
         self.joined_start_s: float | None = None  # of the first burst whose speech is counted
         self.bursts = 0  # bursts begun, barge-in or not
@@ -160,7 +160,8 @@ class BargeInDetector:
             if onset:
                 self.burst_start_s = start_s
                 self.bursts += 1
-                if self.carried_speech_s == 0.0:
+                if self.bursts == 1 or self._since_burst_s >= self.config.join_s:
+                    self.carried_speech_s = 0.0  # too long after the last burst to join it
                     self.joined_start_s = start_s
             if self.carried_speech_s + self.burst_speech_s >= self.config.min_speech_s:
                 self.fired = True
@@ -168,8 +169,6 @@ class BargeInDetector:
             return "onset" if onset else "speech"
         if self.burst_start_s is None:
             self._since_burst_s += duration_s
-            if self._since_burst_s >= self.config.join_s:
-                self.carried_speech_s = 0.0
             return "quiet"
         self._gap_s += duration_s
         if not voiced:
@@ -178,8 +177,7 @@ class BargeInDetector:
             return "speech"
         self.burst_start_s = None
         self._since_burst_s = self._gap_s
-        joined = self._since_burst_s < self.config.join_s
-        self.carried_speech_s = self.carried_speech_s + self.burst_speech_s if joined else 0.0
+        self.carried_speech_s += self.burst_speech_s
         self.burst_speech_s = 0.0
         self._gap_s = 0.0
         self._unvoiced_s = 0.0
