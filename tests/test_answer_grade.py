@@ -4,6 +4,7 @@ grade in test_grading_meaning.py and below."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from interview_helpers import ScriptedBackend
 from llm_helpers import SERVER_REPLY_TIMEOUT_S, shared_llama_server
@@ -134,3 +135,27 @@ def test_a_server_that_shows_no_log_probabilities_is_read_from_its_written_grade
         server.server.server_close()
     # Asked for log-probabilities once; after that, only for the written grade.
     assert [("logprobs" in body) for body in server.asked] == [True, False, False]
+
+
+@pytest.mark.slow
+def test_the_embedded_model_shows_its_state_beside_the_same_distribution() -> None:
+    """One forward pass gives the digits' distribution (as choice_probabilities does) and the
+    hidden state a probe reads (benchmarks/answer_probe.py); replies afterwards are
+    unaffected (embeddings are off again)."""
+    from interviewer.llm import LLMSettings, make_backend
+    from interviewer.llm.base import ChatMessage
+    from interviewer.llm.embedded import EmbeddedBackend
+
+    embedded = make_backend(LLMSettings(backend="embedded"))
+    assert isinstance(embedded, EmbeddedBackend)
+    messages = grade_messages(QUESTION, REFERENCE, "A stack is LIFO, a queue is FIFO.")
+    probabilities, state = embedded.prompt_state(messages, GRADES)
+    alone = embedded.choice_probabilities(messages, GRADES)
+    assert probabilities == pytest.approx(alone, abs=0.02)
+    assert state.shape == (1536,) and np.isfinite(state).all() and np.linalg.norm(state) > 1
+    _, again = embedded.prompt_state(messages, GRADES)  # the cached prompt: the same state
+    assert np.linalg.norm(again - state) < 0.05 * np.linalg.norm(state)
+    reply = embedded.complete(
+        [ChatMessage(role="user", content="Say the word yes.")], max_tokens=4, temperature=0.0
+    )
+    assert reply.text.strip()

@@ -181,6 +181,10 @@ class EmbeddedBackend:
         renormalised over them: a grade read as a distribution over "0".."4" ranks answers
         more finely than the one digit a sampler would pick. One forward pass over the
         prompt; a prompt that shares its start with the last one reuses the KV cache."""
+        with self._loaded.lock:
+            return self._choices_locked(messages, choices)
+
+    def _choices_locked(self, messages: list[ChatMessage], choices: Sequence[str]) -> list[float]:
         llama = self._loaded.llama
         ids: list[int] = []
         for choice in choices:
@@ -196,13 +200,45 @@ class EmbeddedBackend:
 
         from llama_cpp import LogitsProcessorList
 
-        with self._loaded.lock:
-            self._one_token(messages, logits_processor=LogitsProcessorList([capture]))
+        self._one_token(messages, logits_processor=LogitsProcessorList([capture]))
         if not seen:
             raise LLMError("the embedded model evaluated no token for the choices")
         logits = seen[0]
         weights = np.exp(logits - logits.max())
         return [float(w) for w in weights / weights.sum()]
+
+    def prompt_state(
+        self, messages: list[ChatMessage], choices: Sequence[str]
+    ) -> tuple[list[float], np.ndarray]:
+        """:meth:`choice_probabilities` and, from the same forward pass, the model's final
+        hidden state (after the output norm, the vector the logits are read from) at the
+        prompt's last token: what a linear probe of the model reads
+        (``benchmarks/answer_probe.py``). llama.cpp is asked for embeddings only for this
+        call: with them on it keeps every token's output, about an eighth slower."""
+        import llama_cpp
+
+        llama = self._loaded.llama
+        quiet = logging.getLogger("llama-cpp-python")
+        with self._loaded.lock:
+            level = quiet.level
+            # "embeddings required but some input tokens were not marked as outputs":
+            # llama.cpp's note that it keeps them all, expected here.
+            quiet.setLevel(logging.CRITICAL)
+            llama_cpp.llama_set_embeddings(llama.ctx, True)
+            if llama.n_tokens > 0:
+                # A prompt cached whole is sampled from its kept logits, with no decode and
+                # so no state: forget its last token, which is then read again.
+                llama.n_tokens -= 1
+            try:
+                probabilities = self._choices_locked(messages, choices)
+                pointer = llama_cpp.llama_get_embeddings_ith(llama.ctx, -1)
+                if not pointer:
+                    raise LLMError("the embedded model showed no hidden state for the prompt")
+                state = np.ctypeslib.as_array(pointer, shape=(llama.n_embd(),)).copy()
+            finally:
+                llama_cpp.llama_set_embeddings(llama.ctx, False)
+                quiet.setLevel(level)
+        return probabilities, state
 
     def forget_cache(self) -> None:
         """Drop the KV cache so the next call evaluates its whole prompt (cold benchmarks)."""
