@@ -13,7 +13,8 @@ from llm_helpers import free_port
 from shared_data import REPO_ROOT
 
 from interviewer.grading.embedder import embedder
-from interviewer.grading.meaning import MeaningReader, reference_points
+from interviewer.grading.meaning import MeaningReader, asked_at_least, reference_points
+from interviewer.grading.written import blended_mark
 
 SHORT_ANSWERS = REPO_ROOT.parent / "shared" / "data" / "short-answers"
 
@@ -65,6 +66,43 @@ def test_a_point_said_in_other_words_is_made_and_quoted_verbatim() -> None:
     off = reader.read(points, "My favourite colour is blue and I like long walks on the beach.")
     assert not any(p.made for p in off.points)
     assert off.score < got.score
+
+
+def test_a_question_asking_for_at_least_n_gets_full_credit_for_n_points() -> None:
+    """ "State at least 2 of ..." over a reference that lists four: an answer that makes two
+    of them reads as complete, not as half the reference."""
+    assert asked_at_least("State at least 4 of the differences between the headers.") == 4
+    assert asked_at_least("Please NAME and DESCRIBE at least two challenges.") == 2
+    assert asked_at_least("Name the 2 phases and explain each.") is None  # asks for more
+    assert asked_at_least("Event A: you see at least three heads") is None  # not asked for
+    reader = MeaningReader()
+    reference = (
+        "Possible differences:\n- UDP has no sequence number\n- UDP has no acknowledgement "
+        "number\n- The UDP header is 8 bytes, TCP's is 20 to 60\n- TCP has an urgent pointer"
+    )
+    answer = (
+        "Unlike TCP, the UDP header carries no sequence number. UDP also has no "
+        "acknowledgement number field."
+    )
+    counted = reader.read(
+        reference_points(reference),
+        answer,
+        "State at least 2 differences between the UDP and TCP headers.",
+        reference,
+    )
+    every = reader.read(
+        reference_points(reference),
+        answer,
+        "State the differences between the UDP and TCP headers.",
+        reference,
+    )
+    assert counted.features["points"] > every.features["points"]
+    assert counted.features["share"] >= every.features["share"]
+    # What interviewer judge makes of them, the model's grade held equal.
+    same_grade = 0.5
+    assert blended_mark(same_grade, counted.mark, counted.features["share"]) > blended_mark(
+        same_grade, every.mark, every.features["share"]
+    )
 
 
 def _write(path, lines: list[str]) -> None:

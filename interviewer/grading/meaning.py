@@ -13,6 +13,9 @@ four readings with weights fitted on human-graded answers to other questions
 - ``recall``: each content word piece of the reference matched to its closest word piece of
   the answer in context (BERTScore recall), averaged.
 
+Where the question asks for "at least N" of what the reference lists, ``points`` and
+``share`` count the N points the answer makes best (:func:`asked_at_least`).
+
 Why a combination: words alone miss a point said differently, embeddings alone miss a wrong
 answer that borrows the reference's topic; on the shared Mohler and SAF answers each reading
 ranks the graders' marks less well than their sum (docs/grading.md gives the figures).
@@ -195,17 +198,49 @@ class MeaningReader:
             reads.append(PointRead(point, bool(sim >= POINT_MADE), quote, round(float(sim), 3)))
         if not text.strip():
             return AnswerRead(reads, 0.0, dict.fromkeys(FEATURES, 0.0))
-        ref_stems = stems(reference) - stems(question)
+        asked, said = stems(question), stems(text)
+        ref_stems = stems(reference) - asked
         recall = self.recall(reference, text, question)
         features = {
-            "share": len(ref_stems & stems(text)) / max(1, len(ref_stems)),
+            "share": len(ref_stems & said) / max(1, len(ref_stems)),
             "whole": float(self.vectors([reference])[0] @ self.vectors([text])[0]),
             "points": float(best.mean()) if len(points) else 0.0,
             "recall": recall,
         }
+        wanted = asked_at_least(question)
+        if wanted is not None and wanted < len(points):
+            # "State at least 4 of the differences" over a reference that lists ten: the
+            # four best made are full marks, not four tenths.
+            features["points"] = float(np.sort(best)[-wanted:].mean())
+            shares = sorted(
+                len((stems(p) - asked) & said) / max(1, len(stems(p) - asked)) for p in points
+            )
+            features["share"] = max(features["share"], float(np.mean(shares[-wanted:])))
         w = self.weights
         mark = w.intercept + sum(w.weights.get(k, 0.0) * v for k, v in features.items())
         return AnswerRead(reads, float(min(1.0, max(0.0, mark))), features)
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# "state at least 4", "name and describe at least two": any of the reference's points will
+# do, so many of them. Only "at least": "name the 2 phases and explain ..." asks for more
+# than the two names, and counting those as the whole answer ranked the shared SAF answers
+# worse (docs/rubrics.md).
+_AT_LEAST = re.compile(
+    r"\b(?:state|name|list|give|mention|provide|describe)\b(?:\s+and\s+\w+)?"
+    r"\s+at\s+least\s+(\d+|two|three|four|five|six)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_at_least(question: str) -> int | None:
+    """How many points the question asks for when it says "at least N" (N of 2 or more)."""
+    found = _AT_LEAST.search(question)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    wanted = int(word) if word.isdigit() else _COUNT_WORDS[word]
+    return wanted if wanted >= 2 else None
 
 
 _LIST_MARK = re.compile(r"^\s*(?:[-*•●○▪◦]|\(?\d{1,2}[.)]|\(?[a-z][.)]|[ivx]+\))\s*")
