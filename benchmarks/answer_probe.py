@@ -45,7 +45,7 @@ ALPHAS = (300.0, 1000.0, 3000.0, 10000.0, 30000.0)
 def collect_states(path: Path, data: Path) -> list[dict]:
     """Each shared answer's row with ``state`` (float32) and ``probabilities``, read from
     ``path`` and completed there with the embedded model where missing."""
-    from interviewer.grading.answer_grade import GRADES, grade_messages
+    from interviewer.grading.answer_grade import GRADES, expected_grade, grade_messages
     from interviewer.llm import LLMSettings, make_backend
     from interviewer.llm.embedded import EmbeddedBackend
 
@@ -88,7 +88,7 @@ def collect_states(path: Path, data: Path) -> list[dict]:
                         "qid": a["qid"],
                         "gold": a["gold"],
                         "state": np.frombuffer(base64.b64decode(row["state"]), np.float32),
-                        "digit": float(np.dot(row["probabilities"], np.arange(5)) / 4),
+                        "digit": expected_grade(row["probabilities"]),
                         "question": a["question"],
                         "reference": a["reference"],
                         "answer": a["answer"],

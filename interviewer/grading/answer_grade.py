@@ -69,6 +69,12 @@ def grade_messages(question: str, reference: str, answer: str) -> list[ChatMessa
     return [ChatMessage(role="system", content=SYSTEM), ChatMessage(role="user", content=user)]
 
 
+def expected_grade(probabilities: list[float]) -> float:
+    """The grade, 0-1, expected under the model's distribution over :data:`GRADES`."""
+    expected = sum(p * int(g) for p, g in zip(probabilities, GRADES, strict=True))
+    return expected / (len(GRADES) - 1)
+
+
 def grade_answer(backend: LLMBackend, question: str, reference: str, answer: str) -> float:
     """The answer's grade from 0 (wrong) to 1 (correct and complete).
 
@@ -85,8 +91,7 @@ def grade_answer(backend: LLMBackend, question: str, reference: str, answer: str
         except ChoicesNotShown:
             pass  # a server that turns out not to show them: its written grade, below
         else:
-            expected = sum(p * int(g) for p, g in zip(probabilities, GRADES, strict=True))
-            return expected / (len(GRADES) - 1)
+            return expected_grade(probabilities)
     reply = backend.complete(
         messages, json_schema=GRADE_SCHEMA, max_tokens=12, temperature=0.0
     ).text

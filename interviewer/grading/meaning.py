@@ -212,9 +212,8 @@ class MeaningReader:
             # "State at least 4 of the differences" over a reference that lists ten: the
             # four best made are full marks, not four tenths.
             features["points"] = float(np.sort(best)[-wanted:].mean())
-            shares = sorted(
-                len((stems(p) - asked) & said) / max(1, len(stems(p) - asked)) for p in points
-            )
+            own = [stems(p) - asked for p in points]
+            shares = sorted(len(words & said) / max(1, len(words)) for words in own)
             features["share"] = max(features["share"], float(np.mean(shares[-wanted:])))
         w = self.weights
         mark = w.intercept + sum(w.weights.get(k, 0.0) * v for k, v in features.items())
