@@ -4,10 +4,10 @@ faster-whisper, the embedded model, espeak-ng and paced playback (test_barge_in_
 
 The virtual microphone delivers its file at once; here it is handed out in real time, and as
 a candidate waits for the interviewer to start speaking, the frames after ``hold_s`` are held
-back (the microphone hears silence meanwhile) until the reply's voice starts, then goes on
-with the file. With ``echo_db`` what the device was given (the reply, held and resumed as
-it was) is also mixed into what the microphone hears, 80 ms late: the interviewer's own
-voice through speakers.
+back (the microphone hears silence meanwhile) until the reply's voice starts (or, with
+``voice_after_s``, until that long before it starts), then goes on with the file. With
+``echo_db`` what the device was given (the reply, held and resumed as it was) is also mixed
+into what the microphone hears, 80 ms late: the interviewer's own voice through speakers.
 
     python tests/barge_in_device_run.py OUT_DIR SCENARIOS_JSON   # prints one JSON line
 """
@@ -43,10 +43,17 @@ ECHO_DELAY_S = 0.08
 class Stage:
     """What the microphone and the voice of one scenario share."""
 
-    def __init__(self, hold_s: float, echo_db: float | None, release_on: str = "voice") -> None:
+    def __init__(
+        self,
+        hold_s: float,
+        echo_db: float | None,
+        release_on: str = "voice",
+        voice_after_s: float = 0.0,
+    ) -> None:
         self.hold_samples = int(hold_s * SAMPLE_RATE)
         self.echo_gain = None if echo_db is None else 10 ** (echo_db / 20)
         self.release_on = release_on  # "voice": the reply starts; "turn_end": the turn ends
+        self.voice_after_s = voice_after_s  # the reply starts this long after the release
         self.release = threading.Event()
         self.handle = None
         self.lines: list[dict] = []
@@ -128,6 +135,9 @@ class StageVoice(InterviewerVoice):
                 STAGE.release.set()
 
         listener.voice_started = voice_started
+        if STAGE.voice_after_s:  # the candidate is talking as the reply starts
+            STAGE.release.set()
+            time.sleep(STAGE.voice_after_s)
         played = super()._play_over(path, listener)
         handle = STAGE.handle
         STAGE.lines.append(
@@ -141,6 +151,7 @@ class StageVoice(InterviewerVoice):
                     if handle.stopped_at and listener.barge_in_at
                     else None
                 ),
+                "started_at": handle.started_at,
                 "echo_coupling_db": listener.detector.gate.coupling_db,
                 "holds": handle.holds,
             }
@@ -181,7 +192,12 @@ def main(out_dir: str, scenarios_json: str) -> None:
     results = {}
     for scenario in scenarios:
         Path(scenario["mic"]).replace(scenario["mic_target"])
-        STAGE = Stage(scenario["hold_s"], scenario.get("echo_db"), scenario["release_on"])
+        STAGE = Stage(
+            scenario["hold_s"],
+            scenario.get("echo_db"),
+            scenario["release_on"],
+            scenario.get("voice_after_s", 0.0),
+        )
         source = OneAnswer(
             microphone_answers(transcriber, streaming=True, recorder_type=HeldRecorder)
         )

@@ -202,3 +202,57 @@ def test_the_echo_gate_is_open_when_nothing_plays() -> None:
     gate = EchoGate()
     assert gate.candidate(-50.0, None)
     assert not gate.candidate(-20.0, -20.0)  # unmeasured: echo assumed as loud as the line
+
+
+def _play_after(handle: PlaybackHandle, listener: AfterTurnListener, delay_s: float):
+    """The line starts ``delay_s`` after the listener began hearing (its reply was that slow)."""
+
+    def play() -> None:
+        time.sleep(delay_s)
+        listener.voice_started(handle)
+        play_blocks(handle, lambda block: None)
+
+    thread = threading.Thread(target=play, daemon=True)
+    thread.start()
+    return thread
+
+
+def _quieter_than(line: np.ndarray, speech: np.ndarray, db: float) -> np.ndarray:
+    """``speech`` scaled to ``db`` below the line's level (a quiet microphone)."""
+    return speech * 10 ** (-db / 20) * (np.std(line) / np.std(speech))
+
+
+GOES_ON_AFTER_S = 0.1  # into the line: before its echo path can have been measured
+
+
+@pytest.mark.parametrize("goes_on", [True, False])
+def test_a_line_that_starts_while_the_candidate_is_talking_waits_for_them(
+    reply, speech, goes_on: bool
+) -> None:
+    """They say "yeah" as the reply starts, and go on a moment into it, quieter than the
+    line, before the echo path has been measured. The line waits at its start (a person who
+    starts to speak over someone stops), so their voice is not taken for its echo: they are
+    heard and the turn reopens; when they say no more, the line goes on and is said whole."""
+    played, rate = reply
+    yeah = _quieter_than(played, speech["yeah"], 6.0)
+    mic = mic_over(played.size / rate + 1.0, yeah, 0.2)
+    line_at_s = 0.2 + yeah.size / SAMPLE_RATE + 0.3
+    if goes_on:
+        going_on = _quieter_than(played, speech["going_on"], 6.0)
+        at = int((line_at_s + GOES_ON_AFTER_S) * SAMPLE_RATE)
+        mic[at : at + going_on.size] += going_on[: mic.size - at]
+    handle = PlaybackHandle(played, rate)
+    listener = AfterTurnListener(iter(frames_of(mic)))
+    playing = _play_after(handle, listener, line_at_s)
+    listener._thread.join(timeout=120)
+    playing.join(timeout=120)
+    assert listener.reopened.is_set() is goes_on
+    if goes_on:
+        assert handle.stop_requested.is_set() and handle.position < handle.samples.size
+        # Silent within 300 ms of their going on, not after a second of talking over them.
+        held = handle.holds[0][0] - handle.started_at
+        assert held <= GOES_ON_AFTER_S + 0.3, held
+    else:
+        assert handle.position == handle.samples.size  # it waited, then was said whole
+        ((held, resumed),) = handle.holds  # from its first sample, until they were quiet
+        assert held - handle.started_at < 0.1 and resumed is not None and resumed > held

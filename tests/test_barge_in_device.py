@@ -16,6 +16,8 @@ playing (a person waits for the voice), then:
   late, as through speakers): the reply plays to its end.
 - ``before_voice``: they go on as soon as their turn has ended, before any reply is heard:
   the reply is dropped unheard and the answer is still one.
+- ``overlap``: they say "yeah" and go on just as the reply starts: it waits silent from its
+  first sample, and stops.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ PART_TWO = (
     "And offline I would measure recall at k and NDCG, then run an A B test on watch time "
     "before launching it."
 )
+
+
+TALKING_S = 0.5  # the "yeah" is said, and the reply starts a moment after it
 
 
 def _has_both_parts(text: str) -> bool:
@@ -68,6 +73,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "echo": [lead, one, gap, silence(3.0, -62)],
         # Held only until the turn has ended: the rest comes while the reply is prepared.
         "before_voice": [lead, one, gap, silence(0.3, -62), two, silence(3.0, -62)],
+        # Released TALKING_S before the reply starts: "yeah", and on, just as it starts.
+        "overlap": [lead, one, gap, yeah, silence(0.25, -62), two, silence(3.0, -62)],
     }
     target = tmp / "mic.raw"
     write_raw_s16(silence(0.1), target)
@@ -83,6 +90,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 "hold_s": hold_s,
                 "release_on": "turn_end" if name == "before_voice" else "voice",
                 "echo_db": -6.0 if name == "echo" else None,
+                "voice_after_s": TALKING_S if name == "overlap" else 0.0,
             }
         )
     proc = subprocess.run(
@@ -152,3 +160,17 @@ def test_going_on_while_the_reply_is_prepared_reopens_the_turn(runs) -> None:
         assert first["stopped"] and first["played_s"] < first["duration_s"]
     # The last line played is the reply to the whole answer, heard to its end.
     assert not run["lines"][-1]["stopped"]
+
+
+def test_a_reply_that_starts_as_the_candidate_talks_waits_and_hears_them(runs) -> None:
+    """They say "yeah" and go on just as the reply starts, before the echo path has been
+    measured: the reply waits from its first sample (its voice cannot drown theirs in the
+    echo gate), is stopped, and the answer is one."""
+    run = runs["overlap"]
+    answer = _one_answer(run["turns"])
+    assert _has_both_parts(answer["text"])
+    assert answer["meta"]["reopened"] is True
+    first = run["lines"][0]
+    assert first["stopped"] and first["played_s"] < first["duration_s"]
+    held, resumed = first["holds"][0]
+    assert held - first["started_at"] < 0.1 and resumed is None  # silent, then stopped

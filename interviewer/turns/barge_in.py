@@ -25,8 +25,12 @@ microphone is louder than the echo expected from what is being played: the echo 
 gain (the coupling) is learned while the interviewer speaks, as a high percentile of
 (microphone level - played level) over loud frames of the line, so it follows the room,
 the speakers and headphones without a setting. It learns only from frames it does not
-count as the candidate's, starting from the cautious assumption that the echo is as loud as
-the line itself.
+count as the candidate's, and never while the candidate is talking (in a burst, or less than
+``join_s`` after one: the pauses of halting speech under the line are theirs, not the echo),
+starting from the cautious assumption that the echo is as loud as the line itself. Until it
+has measured the echo, a candidate quieter than the line cannot be told from it: so a line
+that begins while they are talking waits, silent, for them to go on or fall quiet
+(interview/live/after_turn.py).
 
 Levels are in dBFS; durations are counted in audio, never the wall clock.
 """
@@ -129,10 +133,16 @@ class BargeInDetector:
         self._unvoiced_s = 0.0  # of it, without any voice at all
         self._since_burst_s = 0.0  # since the last burst's last frame of the candidate's
         self._elapsed_s = 0.0
+        self.unvoiced_s = 0.0  # since the last voiced frame, the candidate's or the echo's
 
     @property
     def in_burst(self) -> bool:
         return self.burst_start_s is not None
+
+    @property
+    def talking(self) -> bool:
+        """In a burst, or less than ``join_s`` after one: speech that may be going on."""
+        return self.in_burst or (self.bursts > 0 and self._since_burst_s < self.config.join_s)
 
     def push(
         self,
@@ -147,10 +157,12 @@ class BargeInDetector:
         if self.fired:
             return "barge_in"
         voiced = speech_prob >= self.config.speech_prob
+        self.unvoiced_s = 0.0 if voiced else self.unvoiced_s + duration_s
         candidate = voiced and self.gate.candidate(mic_dbfs, reference_dbfs)
-        if reference_dbfs is not None and not candidate and not self.in_burst:
+        if reference_dbfs is not None and not candidate and not self.talking:
             # Only what cannot be the candidate teaches the gate the echo path: a reply
-            # talked over must not teach it that the candidate's voice is echo.
+            # talked over, or the pauses of halting speech under it, must not teach it that
+            # the candidate's voice is echo.
             self.gate.observe(mic_dbfs, reference_dbfs)
         if candidate:
             self._gap_s = 0.0

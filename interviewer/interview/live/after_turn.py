@@ -104,6 +104,8 @@ class AfterTurnListener:
         self._lock = threading.Lock()
         self._played: PlayedLevels | None = None
         self._echo_until = 0.0  # perf_counter until which a finished line may still echo
+        self._line_checked: PlayedLevels | None = None  # the line whose start was looked at
+        self._waiting = False  # the line began as the candidate talked: held until they stop
         # perf_counter of the first frame heard: a frame's time is this plus the audio before
         # it, so the echo gate compares it with what was playing *then*, even when this
         # thread falls behind the microphone and catches up.
@@ -125,8 +127,8 @@ class AfterTurnListener:
             self._echo_until = 0.0  # a new line (after an acknowledgement)
             if self.reopened.is_set():
                 handle.stop()
-            elif self.detector.in_burst and self._thread.is_alive():
-                handle.duck(self.config.onset_gain)
+            elif self.detector.talking and self._thread.is_alive():
+                self._wait(self._played)
 
     def voice_ended(self) -> None:
         with self._lock:
@@ -210,6 +212,7 @@ class AfterTurnListener:
         self.heard_s += _WINDOW_S
         heard_at = (self._started or time.perf_counter()) + self.heard_s
         with self._lock:
+            self._wait_if_talking(heard_at)
             reference = self._reference_dbfs(heard_at)
             event = self.detector.push(_WINDOW_S, prob, rms_dbfs(window), reference)
             handle = self._played.handle if self._played is not None else None
@@ -224,8 +227,10 @@ class AfterTurnListener:
             )
         if event == "onset" and handle is not None:
             handle.duck(self.config.onset_gain)
-        elif event == "backchannel" and handle is not None:
+        elif event == "backchannel" and handle is not None and not self._waiting:
             self._resume_line()
+        elif event == "quiet" and self._waiting and self._stopped_talking():
+            self._resume_line()  # they did not go on: the line it waited with goes on
         elif event == "barge_in" and not self.reopened.is_set():
             self.barge_in_at = time.perf_counter()
             self.onset_audio_s = self.detector.joined_start_s  # halting speech: all of it
@@ -238,10 +243,41 @@ class AfterTurnListener:
                 "reply playing" if handle is not None else "before the reply",
             )
 
+    def _wait_if_talking(self, heard_at: float) -> None:
+        """At the first frame heard after a line began: if the candidate was talking then
+        (in a burst, or between the bursts of halting speech), the line waits, silent, until
+        they go on or fall quiet for ``join_s``, as a person who starts to speak over
+        someone stops. Judged in the stream's time, so a listener that fell behind the
+        microphone still sees what the candidate was doing when the line began; and while
+        the line is silent, their voice is not weighed against its echo (it has none)."""
+        played = self._played
+        if (
+            played is None
+            or self._line_checked is played
+            or played.handle.started_at is None
+            or heard_at < played.handle.started_at
+        ):
+            return
+        self._line_checked = played
+        if self.detector.talking and not self.reopened.is_set():
+            self._wait(played)
+
+    def _wait(self, played: PlayedLevels) -> None:
+        self._line_checked = played
+        self._waiting = True
+        played.handle.duck(0.0)
+
+    def _stopped_talking(self) -> bool:
+        """No burst for ``join_s``, and no voice at all for a bridge: a voice the echo gate
+        gave to the line's last syllables before it fell silent may be theirs."""
+        detector = self.detector
+        return not detector.talking and detector.unvoiced_s >= self.config.bridge_s
+
     def _resume_line(self) -> None:
         """A backchannel, or the echo: the line goes on at full level; a held one from a
         little before where it was held (the start of the word it was held in, mostly)."""
         played = self._played
+        self._waiting = False
         if played is None:
             return
         held = played.handle.gain == 0
