@@ -12,6 +12,9 @@ synthesised, and while it plays, every frame goes through the VAD and the barge-
             either way ─► ``handoff()``: the frames heard since the turn ended, then the live
             stream, become the rest of the same answer
 
+A reply whose voice starts while the candidate is talking (in a burst, or less than
+``join_s`` after one) waits, silent from its first sample, until they go on or fall quiet.
+
 One thread per listener, started when the turn ends and stopped by ``handoff`` or ``close``.
 """
 
