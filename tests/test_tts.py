@@ -172,7 +172,8 @@ def test_missing_espeak_library_is_a_tts_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_hundreds_of_lines_are_all_valid(tmp_path: Path) -> None:
-    """espeak-ng sometimes ends a line with no audio (~1 in 100-300); each is redone."""
+    """espeak-ng sometimes ends a line with no audio (1-3 in 100, more under load); each is
+    redone."""
     speakers = [Speaker(rate_wpm=rate) for rate in (140, 165, 200)]
     expected = {}
     for k in range(300):

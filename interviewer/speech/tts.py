@@ -38,9 +38,12 @@ log = logging.getLogger(__name__)
 
 _INSTALL_HINT = "apt-get install espeak-ng"
 _LOCK = threading.Lock()
-# About 1 line in 100-300, espeak-ng ends an utterance with no audio at all (a single
-# end-of-message callback and zero samples); synthesising again works.
-_ATTEMPTS = 3
+# Now and then espeak-ng ends an utterance with no audio at all (a single end-of-message
+# callback and zero samples); synthesising again works. How often depends on load: 3-4 lines
+# in 300 on a quiet 2-core machine, 9 in 300 beside three busy processes, and a CI run once
+# saw three in a row. So up to five attempts, a short pause before each retry.
+_ATTEMPTS = 5
+_RETRY_PAUSE_S = 0.05  # times the attempt number
 
 
 class _Engine:
@@ -127,6 +130,7 @@ class Speaker:
                     if attempt == _ATTEMPTS:
                         raise
                     log.info("espeak-ng returned no audio (%s); trying again", exc)
+                    time.sleep(_RETRY_PAUSE_S * attempt)
             self.last_synthesis_s = time.perf_counter() - started
             os.replace(tmp_name, target)
         finally:
