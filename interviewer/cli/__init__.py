@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import faulthandler
+
 # Importing a command module registers its commands on ``app``.
 from . import (  # noqa: F401
     grade_cmd,  # noqa: F401
@@ -21,6 +23,10 @@ from .app import app, run
 
 
 def main() -> None:
+    # A crash inside native code (the LLM, speech recognition, audio) prints every thread's
+    # Python stack to stderr, so that a report says where it happened; turns already spoken
+    # are on disk (the session is saved after each one).
+    faulthandler.enable()
     run()
 
 
