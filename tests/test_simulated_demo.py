@@ -3,16 +3,11 @@ faster-whisper and the real embedded interviewer; the candidate answers the ques
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from shared_data import REPO_ROOT
+from cli_helpers import simulate
 
 from interviewer import speech_acts
 from interviewer.interview.answers.simulated import load_simulated
-from interviewer.session import load_session
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
 
@@ -26,34 +21,7 @@ def _overlap(heard: str, script: str) -> float:
 
 @pytest.mark.parametrize("level", ["strong", "weak"])
 def test_simulated_candidate_speaks_its_own_question_s_script(tmp_path, level):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "interviewer",
-            "practice",
-            "--round",
-            "modelling",
-            "--question",
-            QUESTION,
-            "--simulate",
-            "--as",
-            level,
-            "--depth",
-            "1",
-            "--no-voice",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=1200,
-        env=os.environ.copy(),
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    (folder,) = [p for p in tmp_path.iterdir() if (p / "session.json").exists()]
-    session = load_session(folder)
+    session = simulate(tmp_path, "modelling", QUESTION, level, "--depth", "1")
     assert session.complete
     script = getattr(load_simulated()[QUESTION], level)
     spoken = session.candidate_turns()

@@ -32,6 +32,7 @@ from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .policy.decide import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .policy.decisions import InterviewerDecision, ProbeDraft
+from .policy.unclear import bank_vocabulary, unclear_words
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class InterviewRunner:
         self._next_line_started = threading.Event()
         self._acknowledged: Turn | None = None  # said for the answer in hand
         self._pending_ack: LateLine | None = None
+        self._known_words: frozenset[str] | None = None  # the recogniser's and the banks'
         self._acknowledger = (
             Acknowledger.shipped() if self.config.acknowledge_after_s is not None else None
         )
@@ -263,7 +265,9 @@ class InterviewRunner:
                 before = snapshot(state)
                 state.history.append(("candidate", text))
                 self.observer.status("thinking…")
-                decision = self._decide(policy, state, text, drafted, after)
+                decision = self._decide(
+                    policy, state, text, drafted, after, self._unclear(answer_turns[-1])
+                )
                 if decision is None:
                     # They went on while the reply was being written: withdrawn unsaid.
                     self._went_on(state, before, answer_turns[-1], after)
@@ -354,19 +358,31 @@ class InterviewRunner:
         text: str,
         drafted: Sequence[ProbeDraft],
         after: AfterTurnListener | None,
+        unclear: frozenset[str] = frozenset(),
     ) -> InterviewerDecision | None:
         """The next act; None when the candidate went on while the model was writing it.
         With the microphone still open, the model's generation is withdrawn between tokens
         the moment they go on, so the cores go to hearing the rest of their answer (and the
         next reply) instead of finishing a reply that will not be said."""
         if after is None:
-            return policy.decide(state, text, self.clock.now(), drafted=drafted)
+            return policy.decide(state, text, self.clock.now(), drafted=drafted, unclear=unclear)
         withdrawable = policy.with_backend(WithdrawableBackend(policy.backend, after.reopened))
         try:
-            return withdrawable.decide(state, text, self.clock.now(), drafted=drafted)
+            return withdrawable.decide(
+                state, text, self.clock.now(), drafted=drafted, unclear=unclear
+            )
         except GenerationCancelled:
             log.info("the candidate went on while the reply was being written: withdrawn")
             return None
+
+    def _unclear(self, turn_index: int) -> frozenset[str]:
+        """The recorded answer's words the recogniser made up (none for typed ones)."""
+        turn = next((t for t in reversed(self.writer.session.turns) if t.index == turn_index), None)
+        if turn is None or not turn.words or self.transcriber is None:
+            return frozenset()
+        if self._known_words is None:
+            self._known_words = self.transcriber.whole_words() | bank_vocabulary()
+        return unclear_words(turn.words, self._known_words)
 
     def _went_on(
         self,

@@ -141,6 +141,10 @@ def build_prompt(terms: Iterable[str] = (), question: str | None = None) -> str:
     return " ".join(words[-MAX_PROMPT_WORDS:]) if len(words) > MAX_PROMPT_WORDS else " ".join(words)
 
 
+# How the model's byte-level tokenizer marks a token that starts a word (a leading space).
+WORD_START = "\u0120"
+
+
 class Transcriber:
     """A loaded faster-whisper model. Build once (``load_transcriber``) and reuse."""
 
@@ -170,6 +174,19 @@ class Transcriber:
             ) from exc
         # One CTranslate2 model instance is not safe for concurrent generate calls.
         self._lock = threading.Lock()
+        self._whole_words: frozenset[str] | None = None
+
+    def whole_words(self) -> frozenset[str]:
+        """The lower-case words the model writes as one token of its own vocabulary: what
+        it knows as a word (a word it had to spell from pieces may be one it made up)."""
+        if self._whole_words is None:
+            vocabulary = self._model.hf_tokenizer.get_vocab()
+            self._whole_words = frozenset(
+                token[1:].lower()
+                for token in vocabulary
+                if token.startswith(WORD_START) and token[1:].isalpha()
+            )
+        return self._whole_words
 
     def transcribe(
         self,

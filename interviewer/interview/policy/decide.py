@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -100,6 +100,7 @@ class CandidateTurn:
     hints_in_a_row: int = 0  # hints said just before it
     after_offer: bool = False  # it answers an offer to move on
     request: RequestReading | None = None  # what it asks of the interviewer (the request gate)
+    unclear: frozenset[str] = frozenset()  # words the recogniser was unsure of: never quoted
 
 
 Decided = InterviewerDecision | None
@@ -171,15 +172,19 @@ class InterviewerPolicy:
         candidate_text: str,
         now_s: float,
         drafted: Sequence[ProbeDraft] = (),
+        unclear: Collection[str] = (),
     ) -> InterviewerDecision:
         """The next act: the first gate of :meth:`gates` that decides. ``drafted``: probes
         written while the candidate was still speaking (live/preparer.py), newest last; a
         'why' uses the newest that still holds for the whole answer instead of generating one
-        now. Every gate reads the whole answer."""
+        now. ``unclear``: the answer's words the recogniser was unsure of
+        (``policy/unclear.py``), which no follow-up quotes. Every gate reads the whole
+        answer."""
         turn = CandidateTurn(
             text=candidate_text.strip(),
             now_s=now_s,
             drafted=tuple(drafted),
+            unclear=frozenset(unclear),
             hints_in_a_row=state.hints_in_a_row,
             after_offer=state.offered_move_on,
         )
@@ -312,7 +317,7 @@ class InterviewerPolicy:
         # "I'd use X. That's my answer.": the follow-up is about X, never the courtesy.
         text = speech_acts.without_closing(turn.text)
         steer = self._steer_back(state, text)
-        return steer or self._probe(state, text, turn.drafted)
+        return steer or self._probe(state, text, turn.drafted, turn.unclear)
 
     def _stuck_reply(
         self, state: QuestionState, turn: CandidateTurn, *, asked_for_hint: bool
@@ -470,38 +475,48 @@ class InterviewerPolicy:
         return [t for speaker, t in state.history[1:] if speaker == "interviewer"]
 
     def _ready_probe(
-        self, state: QuestionState, text: str, drafted: Sequence[ProbeDraft]
+        self,
+        state: QuestionState,
+        text: str,
+        drafted: Sequence[ProbeDraft],
+        unclear: frozenset[str] = frozenset(),
     ) -> InterviewerDecision | None:
         """The newest drafted probe that still names the whole answer's words, and passes
         every check the answer puts it to."""
         earlier = self._earlier_questions(state)
         for draft in reversed(drafted):
-            if not validate_probe(draft, text, state.question, earlier):
+            if not validate_probe(draft, text, state.question, earlier, unclear):
                 state.depth += 1
                 return _llm_probe(state, draft, text, "written while you spoke", drafted=True)
         return None
 
     def _probe(
-        self, state: QuestionState, text: str, drafted: Sequence[ProbeDraft] = ()
+        self,
+        state: QuestionState,
+        text: str,
+        drafted: Sequence[ProbeDraft] = (),
+        unclear: frozenset[str] = frozenset(),
     ) -> InterviewerDecision:
         """A 'why' follow-up, remembered so "what do you mean?" can rephrase it."""
-        decision = self._ready_probe(state, text, drafted) or self._draft_and_check_probe(
-            state, text
+        decision = self._ready_probe(state, text, drafted, unclear) or self._draft_and_check_probe(
+            state, text, unclear
         )
         state.last_probe, state.last_target = decision.say, decision.target
         state.last_answer, state.last_answer_turn = text, state.candidate_turns
         return decision
 
-    def _draft_and_check_probe(self, state: QuestionState, text: str) -> InterviewerDecision:
+    def _draft_and_check_probe(
+        self, state: QuestionState, text: str, unclear: frozenset[str] = frozenset()
+    ) -> InterviewerDecision:
         started = time.perf_counter()
         messages = self.messages_for(state, text)
         earlier = self._earlier_questions(state)
-        draft, problems = self._draft_probe(messages, text, state.question, earlier)
+        draft, problems = self._draft_probe(messages, text, state.question, earlier, unclear)
         if draft is not None and problems:
             # One retry: asked afresh about a phrase of the answer when there is one, else
             # told exactly what was wrong (warmer: at the same temperature a small model
             # mostly writes the same question again).
-            focus = content_phrase(text)
+            focus = content_phrase(text, unclear)
             if focus:
                 retry = anchored_probe_messages(messages[0].content, text, focus, problems)
                 temperature = DRAFT_TEMPERATURE
@@ -517,19 +532,21 @@ class InterviewerPolicy:
                 ]
                 temperature = RETRY_TEMPERATURE
             draft, problems = self._draft_probe(
-                retry, text, state.question, earlier, temperature=temperature
+                retry, text, state.question, earlier, unclear, temperature=temperature
             )
         elif draft is None:
             # Not even a why-question: ask again with the output constrained to one (slower
             # per token, but a small model cannot wander off).
             draft, problems = self._draft_probe(
-                messages, text, state.question, earlier, constrained=True
+                messages, text, state.question, earlier, unclear, constrained=True
             )
         seconds = time.perf_counter() - started
         state.depth += 1
         if draft is not None and not problems:
             return _llm_probe(state, draft, text, llm_seconds=seconds)
-        target, question = fallback_probe(text, story=not probes_knowledge(state.question.round))
+        target, question = fallback_probe(
+            text, story=not probes_knowledge(state.question.round), unclear=unclear
+        )
         log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
         return InterviewerDecision(
             act="probe",
@@ -546,6 +563,7 @@ class InterviewerPolicy:
         candidate_text: str,
         question: Question,
         earlier: list[str],
+        unclear: frozenset[str] = frozenset(),
         temperature: float = DRAFT_TEMPERATURE,
         *,
         constrained: bool = False,
@@ -574,4 +592,4 @@ class InterviewerPolicy:
             log.info("probe draft is not one why-question: %r", completion.text[:200])
             return None, ["the reply was not one follow-up question"]
         draft.question = second_person(draft.question)
-        return draft, validate_probe(draft, candidate_text, question, earlier)
+        return draft, validate_probe(draft, candidate_text, question, earlier, unclear)

@@ -127,8 +127,10 @@ def validate_probe(
     candidate_text: str,
     question: Question,
     earlier_questions: list[str] | None = None,
+    unclear: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Why a drafted probe is unusable; empty when it is fine."""
+    """Why a drafted probe is unusable; empty when it is fine. ``unclear``: the answer's
+    words the recogniser was unsure of (``policy/unclear.py``), which it must not repeat."""
     problems = []
     q = draft.question.strip()
     if q.count("?") != 1 or not q.endswith("?"):
@@ -137,6 +139,12 @@ def validate_probe(
         problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
     said = naming_words(candidate_text)
     named = naming_words(q) & said
+    misheard = sorted(w for w in named if _bare(w) in unclear)
+    if misheard:
+        problems.append(
+            f"it repeats words that were not heard clearly ({', '.join(misheard)}); "
+            "ask about something else they said"
+        )
     # One word of theirs that names something is enough ("Why the fundraiser?"), but not one
     # the question itself used: "What did you do in that situation?" names nothing of theirs.
     asked_before = naming_words(question.prompt)
@@ -281,10 +289,11 @@ def _spans(tokens: list[str]) -> list[tuple[int, int]]:
     return found
 
 
-def content_phrase(text: str) -> str:
+def content_phrase(text: str, unclear: frozenset[str] = frozenset()) -> str:
     """The phrase of the answer a follow-up can quote: the span that names the most (names
     and numbers count double, long spans a little less), earlier first; never a courtesy, a
-    lead-in or a fragment. Empty when no span names two things."""
+    lead-in, a fragment or a word not heard clearly (``unclear``). Empty when no span names
+    two things."""
     best, best_score = "", 0.0
     for sentence in speech_acts.sentences(text):
         at_start = True
@@ -303,6 +312,8 @@ def content_phrase(text: str) -> str:
             if speech_acts.courtesy_or_closing(clause):
                 continue
             for a, b in _spans(tokens):
+                if any(_bare(t) in unclear for t in tokens[a:b]):
+                    continue
                 quote = " ".join(tokens[a:b]).strip(" ,;:-")
                 named = naming_words(quote)
                 if len(named) < 2 or speech_acts.opens_with_filler(quote):
@@ -320,18 +331,29 @@ def content_phrase(text: str) -> str:
     return best
 
 
-def fallback_probe(candidate_text: str, story: bool = False) -> tuple[str, str]:
+def fallback_probe(
+    candidate_text: str, story: bool = False, unclear: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """A deterministic follow-up that fits what was said: (quoted target, question).
 
     A choice ("I'd use X") gets "why that"; a claim ("it is fast enough") gets "what makes it
     ..."; a story (``story``: the round asks for one, or the answer tells one) gets "what did
     you do yourself"; anything else gets "what makes that hold" about its most telling phrase.
+    None of them quotes a word not heard clearly (``unclear``).
     """
+
+    def heard(phrase: str) -> bool:
+        return not any(w in unclear for w in speech_acts.bare_words(phrase))
+
     match = speech_acts.CHOICE.search(candidate_text)
     if match:
         verb, target = match.group(1).lower(), _trim(match.group(2), 8)
         # "I'd try to always ..." chooses nothing nameable: only a thing chosen is probed so.
-        if naming_words(target) and _bare(target.split()[0]) not in _PHRASE_BREAKS:
+        if (
+            naming_words(target)
+            and _bare(target.split()[0]) not in _PHRASE_BREAKS
+            and heard(target)
+        ):
             return target, CHOICE_TEMPLATE.format(verb=verb, phrase=target)
     tells_story = bool(_STORY.search(candidate_text))
     if not tells_story:
@@ -341,12 +363,12 @@ def fallback_probe(candidate_text: str, story: bool = False) -> tuple[str, str]:
                 subject = claim.group("subject")
                 subject = subject if subject.lower() != "that" else "it"
                 rest = _trim(claim.group("rest").rstrip(".!? "), 12)
-                if naming_words(rest):
+                if naming_words(rest) and heard(f"{subject} {rest}"):
                     target = f"{subject} is {rest}"
                     return target, CLAIM_TEMPLATE.format(
                         subject=subject[0].lower() + subject[1:], rest=rest
                     )
-    phrase = content_phrase(candidate_text)
+    phrase = content_phrase(candidate_text, unclear)
     if not phrase:
         return "", BARE_TEMPLATE
     template = STORY_TEMPLATE if tells_story or story else STATEMENT_TEMPLATE
