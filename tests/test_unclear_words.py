@@ -110,6 +110,16 @@ def test_a_probe_repeating_a_misheard_word_is_rejected_with_the_reason(known):
     assert validate_probe(clear, ANSWER, question, [], unclear) == []
 
 
+def test_a_made_up_word_inside_a_hyphenated_one_is_never_quoted(known):
+    heard = [("I'd", 0.9), ("prefer", 0.9), ("a", 0.9), ("no", 0.6), ("-no", 0.5)]
+    heard += [("-dification", 0.4), ("rollout", 0.9), ("over", 0.9), ("months.", 0.9)]
+    answer = "I'd prefer a no-no-dification rollout over months."
+    unclear = unclear_words(_words(heard), known)
+    assert unclear == {"dification"}
+    assert "dification" not in fallback_probe(answer, unclear=unclear)[1]
+    assert "dification" not in content_phrase(answer, unclear)
+
+
 def test_the_fallback_quotes_only_words_heard_clearly(known):
     unclear = unclear_words(_words(HEARD), known)
     for target, question in [fallback_probe(ANSWER, unclear=unclear)]:

@@ -312,7 +312,7 @@ def content_phrase(text: str, unclear: frozenset[str] = frozenset()) -> str:
             if speech_acts.courtesy_or_closing(clause):
                 continue
             for a, b in _spans(tokens):
-                if any(_bare(t) in unclear for t in tokens[a:b]):
+                if any(w in unclear for t in tokens[a:b] for w in speech_acts.bare_words(t)):
                     continue
                 quote = " ".join(tokens[a:b]).strip(" ,;:-")
                 named = naming_words(quote)
