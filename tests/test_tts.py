@@ -182,3 +182,24 @@ def test_hundreds_of_lines_are_all_valid(tmp_path: Path) -> None:
         first = expected.setdefault((k % 3, k % len(LINES)), duration_s)
         assert abs(duration_s - first) < 0.1, (k, duration_s, first)
         assert sf.info(str(tmp_path / "line.wav")).frames > 0
+
+
+def test_espeak_is_told_the_true_size_of_each_line(tmp_path: Path, monkeypatch) -> None:
+    """pyttsx3's own Synth says ten times the text's length, and espeak-ng's queue copies that
+    many bytes from Python's buffer: a read past its end that crashed the process now and
+    then. Every line must reach espeak_Synth with its true size (the text and its zero)."""
+    from pyttsx3.drivers import _espeak
+
+    sizes: list[tuple[bytes, int]] = []
+    real = _espeak.cSynth
+
+    def spy(text, size, *rest):
+        sizes.append((text, size))
+        return real(text, size, *rest)
+
+    monkeypatch.setattr(_espeak, "cSynth", spy)
+    speaker = Speaker()
+    line = "Naïve Bayes, then a ranker: why?"  # non-ASCII: bytes, not characters
+    assert speaker.synthesize(line, tmp_path / "a.wav") > 0.5
+    assert sizes and all(size == len(text) + 1 for text, size in sizes)
+    assert sizes[0][0] == line.encode("utf-8")

@@ -14,6 +14,11 @@ What the pyttsx3 2.99 espeak driver does, and how this module copes (read from i
   see ``_run``); ``test_rate_changes_between_lines`` guards it.
 - About one line in 100-300 comes back as an empty WAV (espeak-ng reports the end of the
   message without producing audio); every output is checked and re-synthesised (3 tries).
+- Its ``_espeak.Synth`` tells espeak-ng the text is ten times its length: espeak-ng's
+  asynchronous queue (the retrieval mode is asynchronous) copies that many bytes, reading past
+  the end of Python's buffer, and a line whose text ends near the end of mapped memory crashed
+  the process (SIGSEGV in ``Synth``, seen in the install's demo and in CI). ``_synth``, put in
+  its place, gives the true size (the text and its terminating zero).
 - Driver errors (e.g. an unknown voice) are not raised, only sent to "error" listeners; we
   listen and raise TTSError. An unknown voice is rejected when the Speaker is built (listed
   against espeak's voices) rather than silently falling back to another voice.
@@ -61,6 +66,8 @@ class _Engine:
             ) from exc
         # Silence the driver's stdout chatter without touching sys.stdout (see module doc).
         espeak_driver.print = _driver_print  # type: ignore[attr-defined]
+        # The driver's Synth overstates the text's size (see module doc): ours states it.
+        espeak_driver._espeak.Synth = _synth
         self.errors: list[BaseException] = []
         self.engine.connect("error", self._on_error)
         self.voices = self._list_voices()
@@ -76,6 +83,23 @@ class _Engine:
                 if key:
                     names.setdefault(str(key).lower(), voice.id)
         return names
+
+
+def _synth(
+    text: str | bytes,
+    position: int = 0,
+    position_type: int = 1,  # espeak's POS_CHARACTER
+    end_position: int = 0,
+    flags: int = 0,
+    user_data: Any = None,
+) -> int:
+    """``espeak_Synth`` with the text's true size in bytes: the text and its final zero."""
+    from pyttsx3.drivers import _espeak
+
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return _espeak.cSynth(
+        data, len(data) + 1, position, position_type, end_position, flags, None, user_data
+    )
 
 
 def _driver_print(*args: object, **_: object) -> None:
