@@ -13,7 +13,8 @@ What the pyttsx3 2.99 espeak driver does, and how this module copes (read from i
 - After the first line a rate change only applies if set twice (observed on espeak-ng 1.51;
   see ``_run``); ``test_rate_changes_between_lines`` guards it.
 - About one line in 100-300 comes back as an empty WAV (espeak-ng reports the end of the
-  message without producing audio); every output is checked and re-synthesised (3 tries).
+  message without producing audio; 77 and 85 in 9,000 short lines, before and after the
+  size fix below); every output is checked and re-synthesised (up to ``_ATTEMPTS`` tries).
 - Its ``_espeak.Synth`` tells espeak-ng the text is ten times its length: espeak-ng's
   asynchronous queue (the retrieval mode is asynchronous) copies that many bytes, reading past
   the end of Python's buffer, and a line whose text ends near the end of mapped memory crashed
