@@ -67,8 +67,11 @@ class _Engine:
             ) from exc
         # Silence the driver's stdout chatter without touching sys.stdout (see module doc).
         espeak_driver.print = _driver_print  # type: ignore[attr-defined]
-        # The driver's Synth overstates the text's size (see module doc): ours states it.
-        espeak_driver._espeak.Synth = _synth
+        # The driver's Synth overstates the text's size (see module doc): ours states it,
+        # wherever the driver still has that C binding to call.
+        binding = getattr(espeak_driver, "_espeak", None)
+        if binding is not None and hasattr(binding, "cSynth"):
+            binding.Synth = _synth
         self.errors: list[BaseException] = []
         self.engine.connect("error", self._on_error)
         self.voices = self._list_voices()
