@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -203,3 +204,38 @@ def test_espeak_is_told_the_true_size_of_each_line(tmp_path: Path, monkeypatch) 
     assert speaker.synthesize(line, tmp_path / "a.wav") > 0.5
     assert sizes and all(size == len(text) + 1 for text, size in sizes)
     assert sizes[0][0] == line.encode("utf-8")
+
+
+# A line whose text ends at the last byte before unreadable memory, handed to espeak_Synth
+# with the size given on the command line; prints espeak's return code.
+_LINE_AT_THE_EDGE = """
+import ctypes, mmap, sys, time
+from interviewer.speech.tts import Speaker
+from pyttsx3.drivers import _espeak
+Speaker()  # espeak-ng initialised through the driver, as in an interview
+page = mmap.PAGESIZE
+buf = mmap.mmap(-1, 2 * page, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+addr = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+assert libc.mprotect(ctypes.c_void_p(addr + page), ctypes.c_size_t(page), 0) == 0
+text = b"Why that model?\\0"
+start = addr + page - len(text)
+ctypes.memmove(start, text, len(text))
+rc = _espeak.cSynth(ctypes.cast(start, ctypes.c_char_p), int(sys.argv[1]), 0,
+                    _espeak.POS_CHARACTER, 0, _espeak.CHARS_UTF8, None, None)
+time.sleep(0.5)
+print("returned", rc)
+"""
+
+
+def test_a_line_at_the_edge_of_memory_is_safe_with_its_true_size() -> None:
+    """Why the size matters, on the installed espeak-ng: with the true size (the text and its
+    zero) a line that ends at the last readable byte is synthesised; with pyttsx3's ten times
+    the length, espeak-ng reads past it and the process dies of SIGSEGV."""
+    text = b"Why that model?"
+    true_size = run_python(dict(os.environ), _LINE_AT_THE_EDGE, str(len(text) + 1))
+    assert true_size.returncode == 0 and "returned 0" in true_size.stdout, true_size.stderr
+    drivers_size = run_python(dict(os.environ), _LINE_AT_THE_EDGE, str(len(text) * 10))
+    if drivers_size.returncode == 0:
+        pytest.skip("this espeak-ng reads no further than the text: the true size is moot")
+    assert drivers_size.returncode == -11, drivers_size.stderr  # SIGSEGV
