@@ -45,7 +45,7 @@ from interviewer.interview.answers.simulated import (  # noqa: E402
 from interviewer.interview.policy.probes import naming_words  # noqa: E402
 from interviewer.interview.policy.unclear import (  # noqa: E402
     UNCLEAR_WORD_PROBABILITY,
-    bank_vocabulary,
+    known_words,
 )
 from interviewer.speech.stt import build_prompt, load_transcriber  # noqa: E402
 from interviewer.speech_acts import bare_words  # noqa: E402
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         lines = evenly_spaced(lines, args.limit)
     report: dict = {"model": transcriber.description}
-    known = transcriber.whole_words() | bank_vocabulary()
+    known = known_words(transcriber)
     if JFK.exists():
         got = transcriber.transcribe(JFK)
         report["jfk_real_speech"] = figures(labelled_words(JFK_TEXT, got.words), known)

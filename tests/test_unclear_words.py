@@ -27,7 +27,7 @@ from interviewer.interview.policy.probes import (
 )
 from interviewer.interview.policy.unclear import (
     UNCLEAR_WORD_PROBABILITY,
-    bank_vocabulary,
+    known_words,
     unclear_words,
 )
 from interviewer.session.models import Word
@@ -60,7 +60,7 @@ GARBLED_PROBE = "What makes the human review queue prioritize the news by predic
 @pytest.fixture(scope="module")
 def known():
     """What the interview knows as words: the bundled Whisper's vocabulary and the banks'."""
-    return load_transcriber(None).whole_words() | bank_vocabulary()
+    return known_words(load_transcriber(None))
 
 
 def _words(heard):

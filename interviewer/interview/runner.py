@@ -32,7 +32,7 @@ from .live.retranscribe import AnswerRetranscriber
 from .policy.closing import CANDIDATE_QUESTIONS_ID, MAX_CANDIDATE_QUESTIONS, reply_to_candidate
 from .policy.decide import DEFAULT_DEPTH, InterviewerPolicy, QuestionState
 from .policy.decisions import InterviewerDecision, ProbeDraft
-from .policy.unclear import bank_vocabulary, unclear_words
+from .policy.unclear import known_words, unclear_words
 from .voice import InterviewerVoice
 
 log = logging.getLogger(__name__)
@@ -377,11 +377,11 @@ class InterviewRunner:
 
     def _unclear(self, turn_index: int) -> frozenset[str]:
         """The recorded answer's words the recogniser made up (none for typed ones)."""
-        turn = next((t for t in reversed(self.writer.session.turns) if t.index == turn_index), None)
-        if turn is None or not turn.words or self.transcriber is None:
+        turn = self.writer.turn(turn_index)
+        if not turn.words or self.transcriber is None:
             return frozenset()
         if self._known_words is None:
-            self._known_words = self.transcriber.whole_words() | bank_vocabulary()
+            self._known_words = known_words(self.transcriber)
         return unclear_words(turn.words, self._known_words)
 
     def _went_on(

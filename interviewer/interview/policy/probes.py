@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ... import speech_acts
 from ...catalog.personas import Question
 from .decisions import MAX_PROBE_WORDS, PROBE_OPENERS, ProbeDraft
+from .unclear import quotes_unclear
 
 # Words that name nothing the candidate said: a probe must repeat at least one other word.
 _STOPWORDS = frozenset(
@@ -139,7 +140,7 @@ def validate_probe(
         problems.append(f"the question must be at most {MAX_PROBE_WORDS} words")
     said = naming_words(candidate_text)
     named = naming_words(q) & said
-    misheard = sorted(w for w in named if _bare(w) in unclear)
+    misheard = sorted(w for w in named if quotes_unclear(w, unclear))
     if misheard:
         problems.append(
             f"it repeats words that were not heard clearly ({', '.join(misheard)}); "
@@ -312,7 +313,7 @@ def content_phrase(text: str, unclear: frozenset[str] = frozenset()) -> str:
             if speech_acts.courtesy_or_closing(clause):
                 continue
             for a, b in _spans(tokens):
-                if any(w in unclear for t in tokens[a:b] for w in speech_acts.bare_words(t)):
+                if quotes_unclear(" ".join(tokens[a:b]), unclear):
                     continue
                 quote = " ".join(tokens[a:b]).strip(" ,;:-")
                 named = naming_words(quote)
@@ -342,9 +343,6 @@ def fallback_probe(
     None of them quotes a word not heard clearly (``unclear``).
     """
 
-    def heard(phrase: str) -> bool:
-        return not any(w in unclear for w in speech_acts.bare_words(phrase))
-
     match = speech_acts.CHOICE.search(candidate_text)
     if match:
         verb, target = match.group(1).lower(), _trim(match.group(2), 8)
@@ -352,7 +350,7 @@ def fallback_probe(
         if (
             naming_words(target)
             and _bare(target.split()[0]) not in _PHRASE_BREAKS
-            and heard(target)
+            and not quotes_unclear(target, unclear)
         ):
             return target, CHOICE_TEMPLATE.format(verb=verb, phrase=target)
     tells_story = bool(_STORY.search(candidate_text))
@@ -363,7 +361,7 @@ def fallback_probe(
                 subject = claim.group("subject")
                 subject = subject if subject.lower() != "that" else "it"
                 rest = _trim(claim.group("rest").rstrip(".!? "), 12)
-                if naming_words(rest) and heard(f"{subject} {rest}"):
+                if naming_words(rest) and not quotes_unclear(f"{subject} {rest}", unclear):
                     target = f"{subject} is {rest}"
                     return target, CLAIM_TEMPLATE.format(
                         subject=subject[0].lower() + subject[1:], rest=rest

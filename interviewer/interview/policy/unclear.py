@@ -20,10 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ... import speech_acts
 from ...catalog.personas import load_catalog
+
+if TYPE_CHECKING:
+    from ...speech.stt import Transcriber
 
 UNCLEAR_WORD_PROBABILITY = 0.7
 
@@ -45,6 +48,17 @@ def unclear_words(words: Iterable[HeardWord], known: Collection[str]) -> frozens
         else:
             unsure.update(p for p in parts if p not in known and not p.isdigit())
     return frozenset(unsure - clear)
+
+
+def quotes_unclear(phrase: str, unclear: Collection[str]) -> bool:
+    """Does ``phrase`` repeat one of the ``unclear`` words (compared part by part, so a
+    made-up word inside a hyphenated one counts)?"""
+    return any(w in unclear for w in speech_acts.bare_words(phrase))
+
+
+def known_words(transcriber: Transcriber) -> frozenset[str]:
+    """What the interview knows as words: the recogniser's whole words and the banks'."""
+    return transcriber.whole_words() | bank_vocabulary()
 
 
 @lru_cache(maxsize=1)
