@@ -18,8 +18,9 @@ What the pyttsx3 2.99 espeak driver does, and how this module copes (read from i
 - Its ``_espeak.Synth`` tells espeak-ng the text is ten times its length: espeak-ng's
   asynchronous queue (the retrieval mode is asynchronous) copies that many bytes, reading past
   the end of Python's buffer, and a line whose text ends near the end of mapped memory crashed
-  the process (SIGSEGV in ``Synth``, seen in the install's demo and in CI). ``_synth``, put in
-  its place, gives the true size (the text and its terminating zero).
+  the process (SIGSEGV in ``Synth``, caught in the install's demo; a CI run's earlier SIGSEGV
+  had no trace, so is only likely the same). ``_synth``, put in its place, gives the true
+  size (the text and its terminating zero).
 - Driver errors (e.g. an unknown voice) are not raised, only sent to "error" listeners; we
   listen and raise TTSError. An unknown voice is rejected when the Speaker is built (listed
   against espeak's voices) rather than silently falling back to another voice.
