@@ -135,7 +135,7 @@ def one_rater_ceiling(raters: dict[str, dict[str, dict]], scale: str) -> float |
 
 
 def figures(card: Scorecard, text: str) -> dict[str, float | None]:
-    out: dict[str, float | None] = {k: (v and float(v)) for k, v in card.scores().items()}
+    out: dict[str, float | None] = card.values()
     out["overall"] = card.overall
     said = " ".join(
         line.split(":", 1)[1] for line in text.splitlines() if line.startswith("Candidate:")

@@ -309,6 +309,37 @@ def test_fillers_lower_delivery_from_timestamps() -> None:
     assert filled.dimensions["delivery"].score < clean.dimensions["delivery"].score
 
 
+def test_delivery_keeps_the_rate_inside_its_level_and_the_overall_uses_it() -> None:
+    """Two speakers at delivery level 3 (2 to 5 um a minute) are told apart by their value,
+    which stays within half a level of the level, and the overall follows the value."""
+    answer = (
+        "I would use a min heap of size k because it keeps the k largest values seen so far, "
+        "and each new value only has to beat the smallest of them, which is the top of the "
+        "heap. That makes it O(n log k) time and O(k) space, and I would test it on an empty "
+        "list, on k larger than the list, and on repeated values before I run it. If the "
+        "stream were too large for one machine, each shard would keep its own heap and a "
+        "final pass would merge the shards' candidates into one answer."
+    )
+
+    def spoken(ums: int):
+        words = answer.split()
+        for i in range(ums):
+            words.insert(5 + i * 12, "um,")
+        return grade_session(
+            timed_session([("interviewer", "Top k elements."), ("candidate", " ".join(words))])
+        )
+
+    fewer, more = spoken(2), spoken(3)
+    assert 2 <= fewer.stats.fillers_per_min < more.stats.fillers_per_min < 5
+    low, high = more.dimensions["delivery"], fewer.dimensions["delivery"]
+    assert low.score == high.score == 3
+    assert low.value is not None and high.value is not None
+    assert 2.5 <= low.value < high.value <= 3.5
+    assert more.overall is not None and fewer.overall is not None
+    assert more.overall < fewer.overall
+    assert more.values()["delivery"] == low.value and more.scores()["delivery"] == 3
+
+
 def test_empty_session_and_interviewer_only_session_are_not_observed(tmp_path: Path) -> None:
     from interviewer.session.models import Session, Turn
 

@@ -99,6 +99,7 @@ def test_a_verified_quote_moves_a_score_by_one_level_at_most() -> None:
     out = refine(card, session, rubric, backend)
     dim = out.dimensions["honesty"]
     assert dim.score == 2 and dim.evidence_score == 1 and dim.source == "llm"
+    assert dim.value is None and dim.reading() == 2.0  # the evidence's fraction no longer applies
     first = dim.evidence[0]
     assert first.quote == "Deep networks are definitely the best model for ranking"
     assert first.quote in session.turns[first.turn].text  # the transcript's own casing

@@ -154,6 +154,7 @@ def grade_session(
         else:
             verdict = SCORERS[dim.scorer_id](dim, ctx)
             base.score = verdict.score
+            base.value = verdict.value if verdict.score is not None else None
             base.evidence = verdict.evidence
             base.rationale = verdict.rationale
             base.not_observed_reason = verdict.not_observed_reason

@@ -158,6 +158,8 @@ def refine(
         low, high = max(1, dim.score - max_change), min(4, dim.score + max_change)
         new_score = min(high, max(low, item.score))
         dim.evidence_score = dim.score
+        if new_score != dim.score:
+            dim.value = None  # the evidence's measurement no longer speaks for the level
         dim.score = new_score
         dim.level_name = rubric.level_names.get(new_score)
         dim.source = "llm"

@@ -37,6 +37,13 @@ class DimensionScore(_Model):
     id: str
     name: str
     score: int | None = Field(default=None, ge=1, le=4)
+    value: float | None = Field(
+        default=None,
+        ge=1,
+        le=4,
+        description="the measurement behind the level, on the same scale, where the scorer "
+        "keeps one (delivery: 2.1 and 4.9 um a minute are both level 3, at 3.47 and 2.53)",
+    )
     level_name: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     rationale: str = ""
@@ -46,6 +53,12 @@ class DimensionScore(_Model):
     evidence_score: int | None = Field(
         default=None, description="the evidence-based score, kept when an LLM judge refined it"
     )
+
+    def reading(self) -> float | None:
+        """The value where the scorer kept one, else the level (None: not observed)."""
+        if self.score is None:
+            return None
+        return self.value if self.value is not None else float(self.score)
 
 
 class DeliveryStats(_Model):
@@ -92,3 +105,7 @@ class Scorecard(_Model):
 
     def scores(self) -> dict[str, int | None]:
         return {dim_id: dim.score for dim_id, dim in self.dimensions.items()}
+
+    def values(self) -> dict[str, float | None]:
+        """Each dimension's value where it keeps one, else its level: what the overall uses."""
+        return {dim_id: dim.reading() for dim_id, dim in self.dimensions.items()}

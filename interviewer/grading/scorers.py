@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..catalog.rounds import probes_knowledge
 from ..speech_acts import SPEAKING_WORDS_PER_S, words
 from . import code_scorers
@@ -34,6 +36,7 @@ class Verdict:
     evidence: list[Evidence]
     rationale: str
     not_observed_reason: str | None = None
+    value: float | None = None  # the measurement behind ``score``, on its 1-4 scale
 
 
 def _pick(ctx: Context, hits: list[ev.Hit], limit: int = MAX_EVIDENCE) -> list[Evidence]:
@@ -268,16 +271,33 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     )
 
 
+def band_value(rate: float, bands: tuple[float, float, float]) -> float:
+    """A rate read through three rising thresholds, as a level with its fraction kept.
+
+    Below the first threshold the level is 4, and each threshold crossed costs a level; the
+    value falls linearly inside each band, from 4.0 at a rate of 0 to 3.5 at the first
+    threshold, 2.5 at the second, 1.5 at the third and 1.0 at twice the third, so it always
+    lies within half a level of the level. Two speakers at level 3 with 2.1 and 4.9 um a
+    minute are told apart: the bands alone tie them (on the shared MIT interviews, ranking
+    by the level alone agreed with the raters' NoFillers at 0.64, by the value at 0.68, the
+    bare rate's own figure).
+    """
+    first, second, third = bands
+    return float(np.interp(rate, [0.0, first, second, third, 2 * third], [4.0, 3.5, 2.5, 1.5, 1.0]))
+
+
 def delivery(dim: Dimension, ctx: Context) -> Verdict:
     """The filler rate sets the level (one band per threshold crossed); pace and long
     unannounced silences lower it. Fillers used to add penalty points that pace and
     silences shared, so most speakers landed on 3: on the MIT interviews that ranked the
     raters' NoFillers at 0.52, where the filler count per word alone reaches 0.68. Only
     hesitations (um, uh) count: "basically" or "like," are mazes (structure), and counting
-    them here ranked NoFillers lower (0.63 against 0.65 with the same bands)."""
+    them here ranked NoFillers lower (0.63 against 0.65 with the same bands). The verdict
+    keeps the rate's fraction of a level as its value (:func:`band_value`)."""
     st = ctx.stats
     filler_hits = ev.hesitations(ctx.sentences)
     level = 4
+    value = 4.0
     penalty = 0
     notes: list[str] = []
     rate = None
@@ -293,6 +313,7 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
             dim.param("fillers_per_min_weak", 10),
         )
         level -= sum(rate >= b for b in bands)
+        value = band_value(rate, bands)
         notes.append(f"{rate:.1f} um/uh a minute" + ("" if st.timed else " (estimated)"))
     if st.words_per_min is not None:
         wpm = st.words_per_min
@@ -304,11 +325,14 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
     if st.timed:
         penalty += min(3, st.long_silences)
         notes.append(f"{st.long_silences} long unannounced silence(s)")
-    score = max(1, level - (penalty + 1) // 2)
+    lost = (penalty + 1) // 2
+    score = max(1, level - lost)
     quotes = _pick(ctx, filler_hits, limit=3) + ctx.silences[:2]
     if not quotes:
         quotes = [ctx.cite_sentence(s, "fluent") for s in ctx.sentences[:1] if s.ignored is None]
-    return Verdict(score, quotes, "; ".join(notes).capitalize() + ".")
+    return Verdict(
+        score, quotes, "; ".join(notes).capitalize() + ".", value=round(max(1.0, value - lost), 2)
+    )
 
 
 def _from_code(ctx: Context, found: code_scorers.CodeVerdict) -> Verdict:
@@ -399,8 +423,9 @@ def substance(dim: Dimension, ctx: Context) -> Verdict:
             more = len(r.missed) - len(shown)
             parts[-1] += "; not made: " + "; ".join(shown) + (f" (and {more} more)" if more else "")
     levels = [r.level for r in readings if r.level is not None]
-    score = max(1, min(4, math.floor(sum(levels) / len(levels) + 0.5)))
-    return Verdict(score, quotes, ". ".join(parts) + ".")
+    mean = sum(levels) / len(levels)
+    score = max(1, min(4, math.floor(mean + 0.5)))
+    return Verdict(score, quotes, ". ".join(parts) + ".", value=round(mean, 2))
 
 
 def candidate_questions(dim: Dimension, ctx: Context) -> Verdict:
