@@ -340,6 +340,25 @@ def test_delivery_keeps_the_rate_inside_its_level_and_the_overall_uses_it() -> N
     assert more.values()["delivery"] == low.value and more.scores()["delivery"] == 3
 
 
+@pytest.mark.parametrize("rising", [True, False])
+def test_a_band_value_stays_within_half_a_level_of_its_level_and_keeps_the_order(
+    rising: bool,
+) -> None:
+    from interviewer.grading.scorers import band_value
+
+    bands = (8.5, 9.5, 10.5) if rising else (2.0, 5.0, 10.0)
+    xs = [i / 10 for i in range(0, 250)]
+    previous = None
+    for x in xs:
+        crossed = sum(x >= b for b in bands)
+        level = 1 + crossed if rising else 4 - crossed
+        value = band_value(x, bands, rising=rising)
+        assert 1.0 <= value <= 4.0 and abs(value - level) <= 0.5
+        if previous is not None:
+            assert value >= previous if rising else value <= previous
+        previous = value
+
+
 def test_empty_session_and_interviewer_only_session_are_not_observed(tmp_path: Path) -> None:
     from interviewer.session.models import Session, Turn
 

@@ -6,10 +6,10 @@ dimensions, and it is at most three quarters of a level above substance
 another question, a run of "I don't know") stays below 2 however well it is delivered, while
 one weak dimension, substance included, only pulls the overall down by its share, never
 floors it. Each dimension enters with its value where its scorer keeps one (delivery keeps
-the filler rate's fraction of a level; substance the mean of the answers' levels), else its
-level. The share and the cap keep the substantive answers of
+the filler rate's fraction of a level, substance Guiraud's index's or the mean of the
+answers' levels), else its level. The share and the cap keep the substantive answers of
 ``benchmarks/grader_substance.py`` half a level or more above their twins and rank the
-shared MIT interviews' Overall at 0.43 (0.41 from the levels alone; a plain mean of levels:
+shared MIT interviews' Overall at 0.49 (0.41 from the levels alone; a plain mean of levels:
 0.40, half substance: 0.36).
 """
 

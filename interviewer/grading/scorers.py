@@ -271,19 +271,22 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     )
 
 
-def band_value(rate: float, bands: tuple[float, float, float]) -> float:
-    """A rate read through three rising thresholds, as a level with its fraction kept.
+def band_value(measure: float, thresholds: tuple[float, float, float], *, rising: bool) -> float:
+    """A measure read through three thresholds, as a level with its fraction kept.
 
-    Below the first threshold the level is 4, and each threshold crossed costs a level; the
-    value falls linearly inside each band, from 4.0 at a rate of 0 to 3.5 at the first
-    threshold, 2.5 at the second, 1.5 at the third and 1.0 at twice the third, so it always
-    lies within half a level of the level. Two speakers at level 3 with 2.1 and 4.9 um a
-    minute are told apart: the bands alone tie them (on the shared MIT interviews, ranking
-    by the level alone agreed with the raters' NoFillers at 0.64, by the value at 0.68, the
-    bare rate's own figure).
+    The level is 1 below the first threshold and one more for each threshold crossed
+    (``rising``: more is better, as specificity), or 4 and one less for each (a filler rate).
+    The value runs linearly through each band, half a level either side of the band's level
+    at its thresholds (1.5, 2.5, 3.5), and reaches the scale's end (1.0 or 4.0) one
+    neighbouring band's width past the outer thresholds, so it always lies within half a
+    level of the level. Two speakers at level 3 with 2.1 and 4.9 um a minute are told apart:
+    the bands alone tie them (on the shared MIT interviews, ranking by the delivery level
+    agreed with the raters' NoFillers at 0.64, by the value at 0.68, the bare rate's own).
     """
-    first, second, third = bands
-    return float(np.interp(rate, [0.0, first, second, third, 2 * third], [4.0, 3.5, 2.5, 1.5, 1.0]))
+    low, mid, high = thresholds
+    xs = [low - (mid - low), low, mid, high, high + (high - mid)]
+    ys = [1.0, 1.5, 2.5, 3.5, 4.0]
+    return float(np.interp(measure, xs, ys if rising else ys[::-1]))
 
 
 def delivery(dim: Dimension, ctx: Context) -> Verdict:
@@ -313,7 +316,7 @@ def delivery(dim: Dimension, ctx: Context) -> Verdict:
             dim.param("fillers_per_min_weak", 10),
         )
         level -= sum(rate >= b for b in bands)
-        value = band_value(rate, bands)
+        value = band_value(rate, bands, rising=False)
         notes.append(f"{rate:.1f} um/uh a minute" + ("" if st.timed else " (estimated)"))
     if st.words_per_min is not None:
         wpm = st.words_per_min
@@ -393,6 +396,7 @@ def _specificity(dim: Dimension, ctx: Context) -> Verdict:
         [],
         f"Not a question from the bank: judged by how specific the answers are, {index:.1f} "
         "distinct words per square root of words (Guiraud's index), not by strong points.",
+        value=round(band_value(index, bands, rising=True), 2),
     )
 
 
