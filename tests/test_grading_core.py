@@ -359,6 +359,43 @@ def test_a_band_value_stays_within_half_a_level_of_its_level_and_keeps_the_order
         previous = value
 
 
+_ONLY_SITUATION = (
+    "Um, last summer I was an intern on the payments team at a bank. Our fraud model had "
+    "started flagging far too many honest customers after a holiday sale. The calendar feed "
+    "behind one of its features had silently stopped updating, and that was the whole story "
+    "of why the alerts went wrong."
+)
+_ONLY_ACTION = (
+    "I went through the flagged cases one by one with the analysts, and I rewrote the feed's "
+    "loader so that a stale day stops the training job instead of passing silently."
+)
+
+
+def test_one_kind_of_story_part_in_the_whole_session_caps_spoken_structure_at_3() -> None:
+    """The cap counts the session's story parts, not the best story's: a detector that
+    misses parts in speech must not cap a fluent candidate whose other answer shows them."""
+    ask = "Tell me about a hard problem."
+    alone = grade_session(
+        timed_session([("interviewer", ask), ("candidate", _ONLY_SITUATION)], round="behavioural")
+    )
+    assert alone.dimensions["structure"].score == 3
+    both = grade_session(
+        timed_session(
+            [
+                ("interviewer", ask),
+                ("candidate", _ONLY_SITUATION),
+                ("interviewer", "Tell me about a time you changed how your team works."),
+                ("candidate", _ONLY_ACTION),
+            ],
+            round="behavioural",
+            acts={0: "ask", 2: "ask"},
+        )
+    )
+    structure = both.dimensions["structure"]
+    assert "the best story covers action;" in structure.rationale  # one part in each story
+    assert structure.score == 4
+
+
 def test_empty_session_and_interviewer_only_session_are_not_observed(tmp_path: Path) -> None:
     from interviewer.session.models import Session, Turn
 
