@@ -33,6 +33,7 @@ import numpy as np
 from ..audio.io import to_float32
 from ..audio.vad import rms_dbfs
 from ..errors import AudioError, InterviewerError
+from ..exit_guard import stop_at_exit
 from ..machine.foreground import SPEECH_FIRST
 from .stt import (
     FILLER_PROMPT,
@@ -156,6 +157,7 @@ class IncrementalTranscriber:
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="incremental-stt", daemon=True)
         self._thread.start()
+        stop_at_exit(self)
 
     # -- input (capture thread) ------------------------------------------------------------
 
@@ -447,13 +449,13 @@ class IncrementalTranscriber:
             seconds=round(time.perf_counter() - started, 3),
         )
 
-    def close(self) -> None:
+    def close(self, timeout_s: float | None = None) -> None:
         """Stop the worker without a final pass (the turn was abandoned)."""
         with self._cond:
             self._stopping = True
             self._closed = True
             self._cond.notify_all()
-        self._thread.join()
+        self._thread.join(timeout_s)
 
     def __enter__(self) -> IncrementalTranscriber:
         return self

@@ -30,6 +30,7 @@ import numpy as np
 from ...audio.io import SAMPLE_RATE
 from ...audio.playback import PlaybackHandle
 from ...audio.vad import WINDOW_SAMPLES, default_speech_probability, hop_dbfs, rms_dbfs
+from ...exit_guard import stop_at_exit
 from ...turns.barge_in import (
     SILENT_DBFS,
     BargeInConfig,
@@ -117,6 +118,7 @@ class AfterTurnListener:
         self._handed_off = False
         self._thread = threading.Thread(target=self._run, name="after-turn", daemon=True)
         self._thread.start()
+        stop_at_exit(self)
 
     # -- the voice's side ---------------------------------------------------------------------
 
@@ -169,18 +171,19 @@ class AfterTurnListener:
         )
         return _resumed(kept, self._frames)
 
-    def close(self) -> None:
-        """Stop listening and close the microphone stream (unless handed off)."""
-        self._stop_thread()
-        if not self._handed_off:
+    def close(self, timeout_s: float | None = None) -> None:
+        """Stop listening and close the microphone stream (unless handed off, or the thread
+        is still reading it after ``timeout_s``)."""
+        self._stop_thread(timeout_s)
+        if not self._handed_off and not self._thread.is_alive():
             close_stream(self._frames)
 
     # -- the thread ---------------------------------------------------------------------------
 
-    def _stop_thread(self) -> None:
+    def _stop_thread(self, timeout_s: float | None = None) -> None:
         self._stopping.set()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join()
+            self._thread.join(timeout_s)
 
     def _run(self) -> None:
         try:

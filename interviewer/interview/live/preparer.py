@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from ...exit_guard import stop_at_exit
 from ...llm.base import ChatMessage, GenerationCancelled, LLMBackend, Prefill
 from ...machine.foreground import SPEECH_FIRST, Foreground
 from ...speech_acts import words as normalise_words
@@ -178,6 +179,7 @@ class ReplyPreparer:
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="reply-preparer", daemon=True)
         self._thread.start()
+        stop_at_exit(self)
 
     # -- the capture side ------------------------------------------------------------------
 
@@ -231,7 +233,7 @@ class ReplyPreparer:
                 self._cancel(running)
         return [d.probe for d in ready if d.probe is not None]
 
-    def close(self) -> None:
+    def close(self, timeout_s: float | None = None) -> None:
         """Cancel what is not taken and wait for the thread (it may hold the model)."""
         with self._cond:
             self._closed = True
@@ -240,7 +242,7 @@ class ReplyPreparer:
             self._cond.notify_all()
         if running is not None:
             self._cancel(running)
-        self._thread.join()
+        self._thread.join(timeout_s)
 
     # -- the worker ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...exit_guard import stop_at_exit
 from ...speech.stt import Transcriber, Transcription
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class AnswerRetranscriber:
         self._closing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="retranscribe", daemon=True)
         self._thread.start()
+        stop_at_exit(self)
 
     def submit(
         self,
@@ -86,11 +88,11 @@ class AnswerRetranscriber:
             done, self._done = self._done, []
         return done
 
-    def close(self) -> None:
+    def close(self, timeout_s: float | None = None) -> None:
         """Stop after the job in hand; jobs still waiting for their event are dropped."""
         self._closing.set()
         self._jobs.put(None)
-        self._thread.join()
+        self._thread.join(timeout_s)
 
     def _run(self) -> None:
         while True:
