@@ -25,11 +25,21 @@ class StoppableOwner(Protocol):
 
 
 _OPEN: weakref.WeakSet[StoppableOwner] = weakref.WeakSet()
+_registered = False
 
 
 def stop_at_exit(owner: StoppableOwner) -> None:
     """Close ``owner`` at interpreter exit if it is still alive then (held weakly: an owner
-    its thread no longer references is gone, and with it the need)."""
+    its thread no longer references is gone, and with it the need).
+
+    The exit handler is registered with the first owner, so it runs before the handlers of
+    the libraries the owner already uses (atexit runs last-registered first): sounddevice's,
+    which terminates PortAudio, must not go before the streams are closed.
+    """
+    global _registered
+    if not _registered:
+        atexit.register(close_all)
+        _registered = True
     _OPEN.add(owner)
 
 
@@ -40,6 +50,3 @@ def close_all(timeout_s: float = STOP_TIMEOUT_S) -> None:
             owner.close(timeout_s=timeout_s)
         except Exception as exc:  # exiting anyway: say what could not be stopped
             log.debug("could not stop %r at exit: %s", owner, exc)
-
-
-atexit.register(close_all)
