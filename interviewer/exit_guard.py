@@ -2,7 +2,7 @@
 
 A daemon thread still inside onnxruntime, CTranslate2 or llama.cpp when the interpreter
 finalises can abort the process after its work is done: "terminate called without an active
-exception", exit -6 (seen in 1 of 3 runs of a script that took one answer from the microphone
+exception", exit -6 (seen in 2 of 11 runs of a script that took one answer from the microphone
 and returned without closing the listener that keeps hearing the candidate after the turn).
 The objects that own such a thread register here, and at exit each still open is closed,
 its thread given :data:`STOP_TIMEOUT_S` (a dead microphone must not hang the exit).

@@ -223,9 +223,9 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     hedges) per 100 words say whether the message was organised before it was spoken; the
     STAR parts cap it: no story parts at all cannot be above 2, nor can a vague story (no
     "I", no measured result), and one kind of part in the whole session not above 3; typed
-    text is read by the best story's parts alone. (STAR
-    parts alone ranked the MIT raters' StructuredAnswers at -0.30: a rambling story hits
-    more of them, so they can only cap, never raise, the level.)
+    text is read by the best story's parts alone. (STAR parts alone ranked the MIT raters'
+    StructuredAnswers at -0.30: a rambling story hits more of them, so they can only cap,
+    never raise, the level.)
     """
     hits = ev.star_parts(ctx.sentences)
     best: tuple[int, bool, int] = (0, False, -1)
@@ -254,13 +254,14 @@ def structure(dim: Dimension, ctx: Context) -> Verdict:
     # a situation only), and the other answers showed the rest. On the MIT interviews the
     # best-story cap ranked the raters' StructuredAnswers at 0.39 (odd/even halves 0.33 /
     # 0.49), the session's at 0.49 (0.39 / 0.61). Typed text and vague stories: below.
-    cap = 3 if len({h.kind for h in hits} - {"measured_result"}) == 1 else 4
+    session_kinds = {h.kind for h in hits}
+    cap = 3 if len(session_kinds - {"measured_result"}) == 1 else 4
     # The story's substance: the candidate in it, and a result with evidence. A story told
     # with neither ("we looked at a lot of things ... eventually things were better") is
     # vague however fluently told: at most 2. (Asking for an action verb of the candidate's
     # own instead capped 17 of the 74 MIT interviews and ranked StructuredAnswers at 0.09.)
     own_action = any(_FIRST_PERSON.search(s.clean) for s in ctx.sentences if s.ignored is None)
-    measured_any = any(h.kind == "measured_result" for h in hits)
+    measured_any = "measured_result" in session_kinds
     if not own_action and not measured_any:
         cap = min(cap, 2)
     if not maze_hits and not ev.fillers(ctx.sentences):
