@@ -52,16 +52,33 @@ class SaysAtOnce:
 
 class AfterTheTurn:
     """The microphone after the turn, as the runner reads an ``AfterTurnListener``: the
-    candidate went on (``went_on``) after ``played_s`` of the line, or not yet."""
+    candidate went on (``went_on``) after ``played_s`` of the line, or not yet; with
+    ``at_line_end``, they are heard going on only once a line has been said to its end."""
 
-    def __init__(self, *, went_on: bool = False, played_s: float = 0.0, skipped: int = 0):
+    def __init__(
+        self,
+        *,
+        went_on: bool = False,
+        played_s: float = 0.0,
+        skipped: int = 0,
+        at_line_end: bool = False,
+    ):
         self.reopened = threading.Event()
         if went_on:
             self.reopened.set()
+        self.at_line_end = at_line_end
+        self.settled = 0
         self.voice_heard = played_s > 0
         self.played_s = played_s
         self.skipped = np.zeros(skipped, np.float32)
         self.closed = False
+
+    def settle(self) -> bool:
+        self.settled += 1
+        if self.at_line_end:
+            self.at_line_end = False
+            self.reopened.set()
+        return self.reopened.is_set()
 
     def close(self) -> None:
         self.closed = True

@@ -132,6 +132,38 @@ def test_a_candidates_question_that_goes_on_is_one_question_answered_once(tmp_pa
     assert interviewer.count("answer_question") == 2  # the joined question, then "that's all"
 
 
+class GoesOnAsTheFirstLineEnds(TypedLive):
+    """The first answer's listener hears them go on only as the reply to it ends (their
+    voice was taken for the line's echo while it played)."""
+
+    def next_answer(self, context):
+        answer = super().next_answer(context)
+        if answer is not None and len(self.contexts) == 1:
+            answer.after = AfterTheTurn(at_line_end=True, played_s=1.0)
+        return answer
+
+
+def test_going_on_heard_as_a_line_ends_drops_the_line_and_keeps_one_question(tmp_path) -> None:
+    """The reply was said to its end, but the listener hears them going on with its last
+    words: the runner waits for that (settle) before the turn counts as over, so the rest is
+    the same question, and the whole line is kept as talked over, not as a turn."""
+    persona = load_catalog().persona("ada")
+    answers = GoesOnAsTheFirstLineEnds(
+        ["What does the team", "work on day to day?", "No, that's all."]
+    )
+    runner = runner_for(tmp_path, answers=answers, voice=SaysAtOnce(1.0))
+    runner._candidate_questions(persona, "behavioural")
+    candidate = [t for t in runner.writer.session.turns if t.speaker == "candidate"]
+    assert [t.text for t in candidate] == [
+        "What does the team work on day to day?",
+        "No, that's all.",
+    ]
+    (talked_over,) = candidate[0].meta["talked_over"]
+    assert talked_over["played_s"] == 1.0  # heard whole, and still not the answer's reply
+    interviewer = [t.act for t in runner.writer.session.turns if t.speaker == "interviewer"]
+    assert interviewer == ["invite_questions", "answer_question", "answer_question"]
+
+
 def test_a_taken_back_acknowledgement_leaves_the_session_and_the_page(tmp_path) -> None:
     """The candidate went on after "Okay, a two tower model.": the acknowledgement moves into
     their turn's meta, and the page is told to take it off the transcript."""

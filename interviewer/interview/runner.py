@@ -541,6 +541,10 @@ class InterviewRunner:
         # A voice is told of the listener only when there is one (older voices take none).
         heard_by = {"listener": listener} if listener is not None else {}
         duration, audio = self.voice.say(text, path, on_first_sample=first_sample, **heard_by)
+        if listener is not None and act != "acknowledge" and not went_on(listener):
+            # Said to its end: what the candidate said with its last words is heard before
+            # the line counts as said (an acknowledgement has the reply still to come).
+            listener.settle()
         if went_on(listener):
             if not line_started.is_set():  # never heard: retranscriptions wait for the next
                 self._next_line_started = line_started

@@ -14,6 +14,10 @@ synthesised, and while it plays, every frame goes through the VAD and the barge-
 
 A reply whose voice starts while the candidate is talking (in a burst, or less than
 ``join_s`` after one) waits, silent from its first sample, until they go on or fall quiet.
+A reply said to its end is not yet the end of the turn: ``settle()`` first hears the audio
+up to its last sample (this thread may be behind on a busy machine) and a voice that ran on
+under it (which the echo gate may have taken for its echo); only speech that begins after
+the line is the next turn's.
 
 One thread per listener, started when the turn ends and stopped by ``handoff`` or ``close``.
 """
@@ -43,6 +47,13 @@ log = logging.getLogger(__name__)
 
 _WINDOW_S = WINDOW_SAMPLES / SAMPLE_RATE
 _HOP_S = 0.01  # the played line's level is tracked in 10 ms hops
+# A burst going as a line ends resolves within min_speech_s (0.5 s) plus a bridge (0.25 s) of
+# audio, after the line's echo (0.3 s): this bounds the wait, with room for a listener behind.
+SETTLE_TIMEOUT_S = 2.5
+_SETTLE_POLL_S = 0.02
+# A voice (the candidate's or the echo's) is one unbroken run across gaps shorter than this:
+# a prompt answer after a line leaves a longer one after the line's echo.
+_VOICE_GAP_S = 0.1
 
 
 class PlayedLevels:
@@ -108,6 +119,12 @@ class AfterTurnListener:
         self._lock = threading.Lock()
         self._played: PlayedLevels | None = None
         self._echo_until = 0.0  # perf_counter until which a finished line may still echo
+        self._line_ended_at: float | None = None  # perf_counter when the last line ended
+        # Set by settle(): bursts that begin after it answer the line just said, so they are
+        # the next turn's (its recording takes them), not this answer going on.
+        self._turn_over_at: float | None = None
+        self._voice_from: float | None = None  # audio time the unbroken voice now heard began
+        self._unvoiced_run_s = 0.0
         self._line_checked: PlayedLevels | None = None  # the line whose start was looked at
         self._waiting = False  # the line began as the candidate talked: held until they stop
         # perf_counter of the first frame heard: a frame's time is this plus the audio before
@@ -137,7 +154,37 @@ class AfterTurnListener:
 
     def voice_ended(self) -> None:
         with self._lock:
-            self._echo_until = time.perf_counter() + self.config.echo_lag_s
+            self._line_ended_at = time.perf_counter()
+            self._echo_until = self._line_ended_at + self.config.echo_lag_s
+
+    def settle(self, timeout_s: float = SETTLE_TIMEOUT_S) -> bool:
+        """The line was said to its end: before the runner takes the turn as over, hear what
+        came with it. Waits until this thread has heard the audio up to the line's end (it
+        may be behind the microphone on a busy machine); then, while a voice that began
+        before the end still runs (the candidate under the line's last words, which the echo
+        gate may have taken for its echo), through the line's echo and until that burst is a
+        barge-in or has ended. Returns whether they went on. A voice that begins after the
+        line answers it: the next turn's. Quick when they were quiet as the line ended;
+        never longer than ``timeout_s``."""
+        deadline = time.perf_counter() + timeout_s
+        ended = self._line_ended_at or time.perf_counter()
+        with self._lock:
+            self._turn_over_at = ended
+        while not self.reopened.is_set() and self._thread.is_alive():
+            with self._lock:
+                heard_to = (self._started or ended) + self.heard_s
+                in_burst = self.detector.in_burst
+                going_on = self._goes_on()
+                voice_under = self._began_before(self._voice_from, ended)
+            if heard_to >= ended:
+                echo_heard = heard_to >= ended + self.config.echo_lag_s
+                if not (in_burst and going_on) and (echo_heard or not voice_under):
+                    break
+            if time.perf_counter() >= deadline:
+                log.warning("stopped waiting for the listener after %.1f s", timeout_s)
+                break
+            time.sleep(_SETTLE_POLL_S)
+        return self.reopened.is_set()
 
     @property
     def played_s(self) -> float:
@@ -216,6 +263,14 @@ class AfterTurnListener:
     def _window(self, window: np.ndarray) -> None:
         prob = self._vad(window)
         self.heard_s += _WINDOW_S
+        if prob >= self.config.speech_prob:
+            self._unvoiced_run_s = 0.0
+            if self._voice_from is None:
+                self._voice_from = self.heard_s - _WINDOW_S
+        else:
+            self._unvoiced_run_s += _WINDOW_S
+            if self._unvoiced_run_s >= _VOICE_GAP_S:
+                self._voice_from = None
         heard_at = (self._started or time.perf_counter()) + self.heard_s
         with self._lock:
             self._wait_if_talking(heard_at)
@@ -237,7 +292,7 @@ class AfterTurnListener:
             self._resume_line()
         elif event == "quiet" and self._waiting and self._stopped_talking():
             self._resume_line()  # they did not go on: the line it waited with goes on
-        elif event == "barge_in" and not self.reopened.is_set():
+        elif event == "barge_in" and not self.reopened.is_set() and self._goes_on():
             self.barge_in_at = time.perf_counter()
             self.onset_audio_s = self.detector.joined_start_s  # halting speech: all of it
             self.reopened.set()
@@ -248,6 +303,21 @@ class AfterTurnListener:
                 self.onset_audio_s or 0.0,
                 "reply playing" if handle is not None else "before the reply",
             )
+
+    def _goes_on(self) -> bool:
+        """The burst is the answer going on: it, or the unbroken voice it grew from (the
+        echo gate may have hidden its start under the line), began before the turn was
+        taken as over (settle)."""
+        over = self._turn_over_at
+        if over is None:
+            return True
+        return self._began_before(self.detector.joined_start_s, over) or self._began_before(
+            self._voice_from, over
+        )
+
+    def _began_before(self, audio_s: float | None, when: float) -> bool:
+        """Audio time ``audio_s`` (since the turn ended) fell before perf_counter ``when``."""
+        return audio_s is not None and (self._started or 0.0) + audio_s < when
 
     def _wait_if_talking(self, heard_at: float) -> None:
         """At the first frame heard after a line began: if the candidate was talking then
