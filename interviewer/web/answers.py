@@ -41,10 +41,7 @@ class StopInterview(Exception):  # noqa: N818
 
 
 class BrowserRecorder(MicrophoneRecorder):
-    """A MicrophoneRecorder whose frames come from the page, not from a sound card. Each
-    turn is a recording of its own on the page (PageInbox.open_turn), so it opens its own."""
-
-    continuous_stream = False
+    """A MicrophoneRecorder whose frames come from the page, not from a sound card."""
 
     def __init__(self, inbox: PageInbox, **kwargs: Any) -> None:
         super().__init__(**kwargs)

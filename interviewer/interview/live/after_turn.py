@@ -430,14 +430,11 @@ class ListeningMicrophone:
     ):
         """One turn (the rest of one, after ``resume``); returns it and its listener. A turn
         that answers the line ``follows`` listened over goes on from that stream."""
-        carried = follows is not None and not follows.reopened.is_set()
         if resume is not None:
             frames = resume.handoff()
-        elif carried and getattr(self.recorder, "continuous_stream", False):
-            frames = follows.carry_on()  # type: ignore[union-attr]
+        elif follows is not None and not follows.reopened.is_set():
+            frames = follows.carry_on()
         else:
-            if follows is not None:
-                follows.close()  # its stream, before another is read
             frames = self.recorder.open_frames()
         try:
             captured = self.recorder.record_turn(frames=frames, **record_kwargs)
