@@ -205,12 +205,14 @@ def test_the_echo_gate_is_open_when_nothing_plays() -> None:
 
 
 def _play_after(handle: PlaybackHandle, listener: AfterTurnListener, delay_s: float):
-    """The line starts ``delay_s`` after the listener began hearing (its reply was that slow)."""
+    """The line starts ``delay_s`` after the listener began hearing (its reply was that slow),
+    and the listener is told when it ends, as the voice tells it (interview/voice.py)."""
 
     def play() -> None:
         time.sleep(delay_s)
         listener.voice_started(handle)
         play_blocks(handle, lambda block: None)
+        listener.voice_ended()
 
     thread = threading.Thread(target=play, daemon=True)
     thread.start()
@@ -277,16 +279,7 @@ def _line_then_settle(line, speech: np.ndarray, at_s: float) -> tuple[AfterTurnL
     mic = mic_over(line_at_s + played.size / rate + 3.0, loud, line_at_s + at_s)
     handle = PlaybackHandle(played, rate)
     listener = AfterTurnListener(iter(frames_of(mic)))
-
-    def play() -> None:
-        time.sleep(line_at_s)
-        listener.voice_started(handle)
-        play_blocks(handle, lambda block: None)
-        listener.voice_ended()
-
-    playing = threading.Thread(target=play, daemon=True)
-    playing.start()
-    playing.join(timeout=120)
+    _play_after(handle, listener, line_at_s).join(timeout=120)
     assert not handle.stop_requested.is_set() or listener.reopened.is_set()
     went_on = listener.settle()
     listener.close()

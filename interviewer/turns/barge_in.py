@@ -47,6 +47,9 @@ BargeInEvent = Literal["quiet", "onset", "speech", "backchannel", "barge_in"]
 
 LOUD_REFERENCE_DBFS = -40.0  # played frames louder than this teach the gate the echo path
 SILENT_DBFS = -100.0
+# A voice is one unbroken run across gaps shorter than this: a prompt answer after a line
+# leaves a longer one after the line's echo (interview/live/after_turn.py, settle).
+VOICE_GAP_S = 0.1
 
 
 class BargeInConfig(BaseModel):
@@ -134,6 +137,9 @@ class BargeInDetector:
         self._since_burst_s = 0.0  # since the last burst's last frame of the candidate's
         self._elapsed_s = 0.0
         self.unvoiced_s = 0.0  # since the last voiced frame, the candidate's or the echo's
+        # Audio time at which the voice now heard (the candidate's or the echo's) began: one
+        # unbroken run across gaps shorter than VOICE_GAP_S; None in a longer gap.
+        self.voice_start_s: float | None = None
 
     @property
     def in_burst(self) -> bool:
@@ -158,6 +164,10 @@ class BargeInDetector:
             return "barge_in"
         voiced = speech_prob >= self.config.speech_prob
         self.unvoiced_s = 0.0 if voiced else self.unvoiced_s + duration_s
+        if voiced and self.voice_start_s is None:
+            self.voice_start_s = start_s
+        elif self.unvoiced_s >= VOICE_GAP_S:
+            self.voice_start_s = None
         candidate = voiced and self.gate.candidate(mic_dbfs, reference_dbfs)
         if reference_dbfs is not None and not candidate and not self.talking:
             # Only what cannot be the candidate teaches the gate the echo path: a reply

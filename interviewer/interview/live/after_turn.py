@@ -51,9 +51,6 @@ _HOP_S = 0.01  # the played line's level is tracked in 10 ms hops
 # audio, after the line's echo (0.3 s): this bounds the wait, with room for a listener behind.
 SETTLE_TIMEOUT_S = 2.5
 _SETTLE_POLL_S = 0.02
-# A voice (the candidate's or the echo's) is one unbroken run across gaps shorter than this:
-# a prompt answer after a line leaves a longer one after the line's echo.
-_VOICE_GAP_S = 0.1
 
 
 class PlayedLevels:
@@ -123,8 +120,6 @@ class AfterTurnListener:
         # Set by settle(): bursts that begin after it answer the line just said, so they are
         # the next turn's (its recording takes them), not this answer going on.
         self._turn_over_at: float | None = None
-        self._voice_from: float | None = None  # audio time the unbroken voice now heard began
-        self._unvoiced_run_s = 0.0
         self._line_checked: PlayedLevels | None = None  # the line whose start was looked at
         self._waiting = False  # the line began as the candidate talked: held until they stop
         # perf_counter of the first frame heard: a frame's time is this plus the audio before
@@ -175,7 +170,7 @@ class AfterTurnListener:
                 heard_to = (self._started or ended) + self.heard_s
                 in_burst = self.detector.in_burst
                 going_on = self._goes_on()
-                voice_under = self._began_before(self._voice_from, ended)
+                voice_under = self._began_before(self.detector.voice_start_s, ended)
             if heard_to >= ended:
                 echo_heard = heard_to >= ended + self.config.echo_lag_s
                 if not (in_burst and going_on) and (echo_heard or not voice_under):
@@ -263,14 +258,6 @@ class AfterTurnListener:
     def _window(self, window: np.ndarray) -> None:
         prob = self._vad(window)
         self.heard_s += _WINDOW_S
-        if prob >= self.config.speech_prob:
-            self._unvoiced_run_s = 0.0
-            if self._voice_from is None:
-                self._voice_from = self.heard_s - _WINDOW_S
-        else:
-            self._unvoiced_run_s += _WINDOW_S
-            if self._unvoiced_run_s >= _VOICE_GAP_S:
-                self._voice_from = None
         heard_at = (self._started or time.perf_counter()) + self.heard_s
         with self._lock:
             self._wait_if_talking(heard_at)
@@ -311,8 +298,9 @@ class AfterTurnListener:
         over = self._turn_over_at
         if over is None:
             return True
-        return self._began_before(self.detector.joined_start_s, over) or self._began_before(
-            self._voice_from, over
+        detector = self.detector
+        return self._began_before(detector.joined_start_s, over) or self._began_before(
+            detector.voice_start_s, over
         )
 
     def _began_before(self, audio_s: float | None, when: float) -> bool:
