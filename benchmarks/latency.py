@@ -134,7 +134,10 @@ def build_answers(tmp: Path, limit: int) -> list[SpokenAnswer]:
 
 
 class PacedRecorder(MicrophoneRecorder):
-    """The real capture path, paced to real time (the virtual device delivers at once)."""
+    """The real capture path, paced to real time (the virtual device delivers at once).
+    Each scripted answer is a file of its own, read by a stream of its own."""
+
+    continuous_stream = False
 
     started_at: float = 0.0
 

@@ -38,6 +38,7 @@ from interviewer.speech.tts import Speaker
 
 QUESTION = "sd-recsys-video"
 ECHO_DELAY_S = 0.08
+ANSWER_AFTER_S = 0.15  # a prompt answer: people answer about 0.2 s after a question ends
 
 
 class Stage:
@@ -52,7 +53,9 @@ class Stage:
     ) -> None:
         self.hold_samples = int(hold_s * SAMPLE_RATE)
         self.echo_gain = None if echo_db is None else 10 ** (echo_db / 20)
-        self.release_on = release_on  # "voice": the reply starts; "turn_end": the turn ends
+        # "voice": the reply starts; "turn_end": the turn ends; "voice_end": ANSWER_AFTER_S
+        # after the reply ended (an answer to it)
+        self.release_on = release_on
         self.voice_after_s = voice_after_s  # the reply starts this long after the release
         self.release = threading.Event()
         self.handle = None
@@ -139,6 +142,8 @@ class StageVoice(InterviewerVoice):
             STAGE.release.set()
             time.sleep(STAGE.voice_after_s)
         played = super()._play_over(path, listener)
+        if STAGE.release_on == "voice_end" and not STAGE.release.is_set():
+            threading.Timer(ANSWER_AFTER_S, STAGE.release.set).start()
         handle = STAGE.handle
         STAGE.lines.append(
             {
@@ -161,18 +166,19 @@ class StageVoice(InterviewerVoice):
 
 
 class OneAnswer:
-    """The microphone for one answer (and its continuation); then no more answers."""
+    """The microphone for ``answers`` answers (and their continuations); then no more."""
 
-    def __init__(self, source) -> None:
+    def __init__(self, source, answers: int = 1) -> None:
         self.source = source
         self.kind = source.kind
         self.live = source.live
         self.answers = 0
+        self.limit = answers
 
     def next_answer(self, context):
         if context.resume is None:
             self.answers += 1
-            if self.answers > 1:
+            if self.answers > self.limit:
                 return None
         return self.source.next_answer(context)
 
@@ -199,7 +205,8 @@ def main(out_dir: str, scenarios_json: str) -> None:
             scenario.get("voice_after_s", 0.0),
         )
         source = OneAnswer(
-            microphone_answers(transcriber, streaming=True, recorder_type=HeldRecorder)
+            microphone_answers(transcriber, streaming=True, recorder_type=HeldRecorder),
+            scenario.get("answers", 1),
         )
         runner = interview_runner(
             Path(out_dir) / scenario["name"],

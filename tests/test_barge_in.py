@@ -270,19 +270,29 @@ def short_line(tmp_path_factory) -> tuple[np.ndarray, int]:
     return read(str(wav), dtype="float32")
 
 
-def _line_then_settle(line, speech: np.ndarray, at_s: float) -> tuple[AfterTurnListener, bool]:
-    """The line starts 1 s after the turn ended; ``speech``, as loud as the line, from
-    ``at_s`` after the line starts; the line plays to its end, then the runner settles."""
+LINE_AT_S = 1.0  # after the turn ended
+
+
+def _line_then_settle(
+    line, speech: np.ndarray, at_s: float, *, close: bool = True, mic: list | None = None
+) -> tuple[AfterTurnListener, bool]:
+    """The line starts ``LINE_AT_S`` after the turn ended; ``speech``, as loud as the line,
+    from ``at_s`` after the line starts; the line plays to its end, then the runner settles.
+    ``mic`` receives the microphone's samples."""
     played, rate = line
-    line_at_s = 1.0
+    line_at_s = LINE_AT_S
     loud = speech * (np.std(played) / np.std(speech))
-    mic = mic_over(line_at_s + played.size / rate + 3.0, loud, line_at_s + at_s)
+    heard = mic_over(line_at_s + played.size / rate + 3.0, loud, line_at_s + at_s)
+    if mic is not None:
+        mic.append(heard)
+    mic = heard
     handle = PlaybackHandle(played, rate)
     listener = AfterTurnListener(iter(frames_of(mic)))
     _play_after(handle, listener, line_at_s).join(timeout=120)
     assert not handle.stop_requested.is_set() or listener.reopened.is_set()
     went_on = listener.settle()
-    listener.close()
+    if close:
+        listener.close()
     return listener, went_on
 
 
@@ -303,3 +313,23 @@ def test_an_answer_begun_after_the_line_is_the_next_turn(short_line, speech) -> 
     played, rate = short_line
     listener, went_on = _line_then_settle(short_line, speech["going_on"], played.size / rate + 0.6)
     assert not went_on and not listener.reopened.is_set()
+
+
+def test_the_answer_to_the_line_is_recorded_from_the_same_stream(short_line, speech) -> None:
+    """They answer 0.6 s after the line ended: the next turn takes the stream over from
+    half a second before their voice began (never from before the line's end), and every
+    frame after that point reaches it, those this listener heard and the live ones."""
+    played, rate = short_line
+    line_s = played.size / rate
+    heard: list[np.ndarray] = []
+    listener, went_on = _line_then_settle(
+        short_line, speech["going_on"], line_s + 0.6, close=False, mic=heard
+    )
+    assert not went_on
+    carried = np.concatenate(list(listener.carry_on()))
+    whole = to_int16(heard[0])
+    start = whole.size - carried.size
+    np.testing.assert_array_equal(carried, whole[start:])  # contiguous to the stream's end
+    voice_at_s = LINE_AT_S + line_s + 0.6
+    assert start / SAMPLE_RATE <= voice_at_s - 0.2  # their first syllable is in it
+    assert start / SAMPLE_RATE >= LINE_AT_S + line_s - 0.1  # the line's time is not

@@ -18,6 +18,8 @@ playing (a person waits for the voice), then:
   the reply is dropped unheard and the answer is still one.
 - ``overlap``: they say "yeah" and go on just as the reply starts: it waits silent from its
   first sample, and stops.
+- ``answers``: they answer the reply 0.15 s after it ends: a second answer, recorded from
+  the stream that listened over the reply, from its first word.
 """
 
 from __future__ import annotations
@@ -75,7 +77,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "before_voice": [lead, one, gap, silence(0.3, -62), two, silence(3.0, -62)],
         # Released TALKING_S before the reply starts: "yeah", and on, just as it starts.
         "overlap": [lead, one, gap, yeah, silence(0.25, -62), two, silence(3.0, -62)],
+        # Released just after the reply ends: the answer to it.
+        "answers": [lead, one, gap, two, silence(3.0, -62)],
     }
+    release_on = {"before_voice": "turn_end", "answers": "voice_end"}
     target = tmp / "mic.raw"
     write_raw_s16(silence(0.1), target)
     env = virtual_mic_env(target, tmp)
@@ -88,9 +93,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
                 "mic": str(raw),
                 "mic_target": str(target),
                 "hold_s": hold_s,
-                "release_on": "turn_end" if name == "before_voice" else "voice",
+                "release_on": release_on.get(name, "voice"),
                 "echo_db": -6.0 if name == "echo" else None,
                 "voice_after_s": TALKING_S if name == "overlap" else 0.0,
+                "answers": 2 if name == "answers" else 1,
             }
         )
     proc = subprocess.run(
@@ -175,3 +181,20 @@ def test_a_reply_that_starts_as_the_candidate_talks_waits_and_hears_them(runs) -
     assert first["stopped"] and first["played_s"] < first["duration_s"]
     held, resumed = first["holds"][0]
     assert held - first["started_at"] < 0.1 and resumed is None  # silent, then stopped
+
+
+def test_an_answer_to_the_reply_is_its_own_turn_from_its_first_word(runs) -> None:
+    """They answer 0.15 s after the reply ends. The turn is over once the reply is said
+    (nothing of theirs came with it), so the answer is a second turn, not the first going on;
+    it is recorded from the stream that listened over the reply, so its first words are in
+    it (a stream closed at the line's end and opened again would start late)."""
+    run = runs["answers"]
+    candidate = [t for t in run["turns"] if t["speaker"] == "candidate"]
+    assert len(candidate) == 2, [t["text"] for t in candidate]
+    first, second = candidate
+    assert "two tower" in first["text"].lower().replace("-", " ")
+    assert "reopened" not in first["meta"] and "reopened" not in second["meta"]
+    assert not run["lines"][0]["stopped"]  # the reply was said whole
+    # Its first word ("And offline ...": Whisper hears "offline" as other words) to its last.
+    said = second["text"].lower().replace(",", "").split()
+    assert said[0] == "and" and "launching" in said[-3:], second["text"]

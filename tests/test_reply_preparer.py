@@ -284,6 +284,7 @@ def test_cancelling_stops_a_real_generation_between_tokens():
 _KEPT_UP_INTERVIEW = r"""
 import json, sys, time
 from pathlib import Path
+from interviewer.audio.capture import MicrophoneRecorder
 from interviewer.catalog.personas import load_catalog
 from interviewer.interview import runner as runner_module
 from interviewer.interview.live import microphone
@@ -330,6 +331,12 @@ class KeptUpPreparer(ReplyPreparer):
         return taken
 
 
+class ReplayingRecorder(MicrophoneRecorder):
+    # The virtual device replays its file for each stream: each turn opens its own, so the
+    # second answer is the same answer again.
+    continuous_stream = False
+
+
 microphone.IncrementalTranscriber = KeptUpTranscriber
 runner_module.ReplyPreparer = KeptUpPreparer
 
@@ -342,7 +349,9 @@ runner = interview_runner(
     Session(id="paced", rounds=[question.round]),
     backend=make_backend(LLMSettings(model="smollm2")),
     transcriber=stt,
-    answers=microphone_answers(stt, streaming=True, realtime=True),
+    answers=microphone_answers(
+        stt, streaming=True, realtime=True, recorder_type=ReplayingRecorder
+    ),
     voice=InterviewerVoice(None, play=False),
     config=RunConfig(max_depth=1),
 )

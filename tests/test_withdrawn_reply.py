@@ -164,6 +164,21 @@ def test_going_on_heard_as_a_line_ends_drops_the_line_and_keeps_one_question(tmp
     assert interviewer == ["invite_questions", "answer_question", "answer_question"]
 
 
+def test_the_next_answer_is_recorded_from_the_stream_that_heard_the_line(tmp_path) -> None:
+    """After a reply said to its end, the next answer is recorded from the stream that
+    listened over it (nothing said as the line ended falls between two streams); a stream
+    nobody takes over is closed."""
+    persona = load_catalog().persona("ada")
+    answers = TypedLive(["What does the team work on?", "And the on-call?", "No, that's all."])
+    runner = runner_for(tmp_path, answers=answers, voice=SaysAtOnce(1.0))
+    runner._candidate_questions(persona, "behavioural")
+    first, second, third = answers.contexts[:3]
+    assert first.follows is None  # the invitation was said without a listener
+    assert second.follows is not None and third.follows is not None
+    assert second.follows is not third.follows
+    assert second.follows.settled == 1 and second.follows.closed and third.follows.closed
+
+
 def test_a_taken_back_acknowledgement_leaves_the_session_and_the_page(tmp_path) -> None:
     """The candidate went on after "Okay, a two tower model.": the acknowledgement moves into
     their turn's meta, and the page is told to take it off the transcript."""

@@ -126,6 +126,10 @@ def _query_input(device: int | str | None) -> dict[str, Any]:
 class MicrophoneRecorder:
     """Records candidate turns from a microphone at 16 kHz mono int16."""
 
+    # One open stream serves consecutive turns (a sound card): the answer to a line is
+    # recorded from the stream that listened over it. False where each turn opens its own.
+    continuous_stream = True
+
     def __init__(
         self,
         device: int | str | None = None,

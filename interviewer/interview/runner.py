@@ -175,11 +175,18 @@ class InterviewRunner:
         self._say(asked, act=act, round_type=round_type)
         turns: list[int] = []
         heard: CandidateAnswer | None = None  # their question so far, when they went on
+        follows: AfterTurnListener | None = None  # over the answer said: the next one's stream
         answered = 0
         while answered < MAX_CANDIDATE_QUESTIONS:
             resume = heard.after if heard is not None else None
-            context = AnswerContext(round_type, CANDIDATE_QUESTIONS_ID, act, asked, resume=resume)
-            answer = self.answers.next_answer(context)
+            context = AnswerContext(
+                round_type, CANDIDATE_QUESTIONS_ID, act, asked, resume=resume, follows=follows
+            )
+            try:
+                answer = self.answers.next_answer(context)
+            finally:
+                _close(follows)
+                follows = None
             if answer is None:
                 self.exhausted = True
                 return
@@ -203,12 +210,13 @@ class InterviewRunner:
                 heard = answer
                 continue
             heard = None
-            if after is not None:
-                after.close()
             act, asked = "answer_question", line
             answered += 1
             if reply.done:
+                _close(after)
                 return
+            follows = after
+        _close(follows)
 
     def _run_question(
         self, policy: InterviewerPolicy, question: Question, round_started: float
@@ -223,6 +231,7 @@ class InterviewRunner:
         patience_s: float | None = None  # set after "take your time"
         answer_turns: list[int] = []  # this question's candidate turns, for corrections
         heard: CandidateAnswer | None = None  # the answer so far, when the candidate went on
+        follows: AfterTurnListener | None = None  # over the line said: the next answer's stream
         while True:
             preparer = self._reply_preparer(policy, state)
             listener: AnswerListener | None = preparer
@@ -237,12 +246,17 @@ class InterviewRunner:
                 listener=listener,
                 patience_s=patience_s,
                 resume=heard.after if heard is not None else None,
+                follows=follows,
                 time_left_s=question.time_box_s - state.spent_s(self.clock.now()),
             )
             listen_started = self.clock.now()
             after = None
             try:
-                answer = self.answers.next_answer(context)
+                try:
+                    answer = self.answers.next_answer(context)
+                finally:
+                    _close(follows)  # its stream handed on, or unused
+                    follows = None
                 answered_at = time.perf_counter()
                 if answer is None:
                     self.exhausted = True
@@ -253,6 +267,7 @@ class InterviewRunner:
                 )
                 heard = None
                 if self._round_time_up(round_started):
+                    _close(after)
                     return "round_time_up"
                 self._acknowledged = None
                 self._acknowledge_if_late(text, question, after, answered_at)
@@ -321,6 +336,7 @@ class InterviewRunner:
                 patience_s = decision.wait_s
                 act, line = decision.act, decision.say
                 state.history.append(("interviewer", line))
+                follows, after = after, None  # the answer to the line goes on from its stream
             finally:
                 self._settle_acknowledgement()
                 if after is not None and heard is None:
@@ -711,3 +727,9 @@ class LateLine:
         self._cancelled.set()
         self._thread.join()
         return self._turn
+
+
+def _close(listener: AfterTurnListener | None) -> None:
+    """Stop a listener; its stream closes with it unless a turn took it over (carry_on)."""
+    if listener is not None:
+        listener.close()

@@ -41,7 +41,10 @@ class StopInterview(Exception):  # noqa: N818
 
 
 class BrowserRecorder(MicrophoneRecorder):
-    """A MicrophoneRecorder whose frames come from the page, not from a sound card."""
+    """A MicrophoneRecorder whose frames come from the page, not from a sound card. Each
+    turn is a recording of its own on the page (PageInbox.open_turn), so it opens its own."""
+
+    continuous_stream = False
 
     def __init__(self, inbox: PageInbox, **kwargs: Any) -> None:
         super().__init__(**kwargs)

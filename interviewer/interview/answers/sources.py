@@ -56,6 +56,8 @@ class AnswerContext:
     patience_s: float | None = None
     # The candidate went on after their turn ended: record the rest of it from this listener.
     resume: AfterTurnListener | None = None
+    # The listener over the line this turn answers: the turn is recorded from its stream.
+    follows: AfterTurnListener | None = None
     # What is left of the question's time box (QuestionState.spent_s), for a front end to show.
     time_left_s: float | None = None
 
@@ -157,7 +159,7 @@ class MicrophoneAnswers:
         if context.patience_s:
             policy = thinking_policy(self.recorder.endpoint, context.patience_s)
         captured, after = self.microphone.record(
-            context.resume, on_frame=self.on_frame, policy=policy
+            context.resume, context.follows, on_frame=self.on_frame, policy=policy
         )
         return CandidateAnswer(
             source="microphone", samples=captured.samples, ended_by=captured.ended_by, after=after

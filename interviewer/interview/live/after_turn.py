@@ -17,7 +17,9 @@ A reply whose voice starts while the candidate is talking (in a burst, or less t
 A reply said to its end is not yet the end of the turn: ``settle()`` first hears the audio
 up to its last sample (this thread may be behind on a busy machine) and a voice that ran on
 under it (which the echo gate may have taken for its echo); only speech that begins after
-the line is the next turn's.
+the line is the next turn's, and ``carry_on()`` hands that turn the same stream (from just
+before their voice began), so an answer begun as the line ends loses no syllable to a stream
+closed and opened again.
 
 One thread per listener, started when the turn ends and stopped by ``handoff`` or ``close``.
 """
@@ -120,6 +122,7 @@ class AfterTurnListener:
         # Set by settle(): bursts that begin after it answer the line just said, so they are
         # the next turn's (its recording takes them), not this answer going on.
         self._turn_over_at: float | None = None
+        self._over = False  # settle() found the turn over: no burst reopens it any more
         self._line_checked: PlayedLevels | None = None  # the line whose start was looked at
         self._waiting = False  # the line began as the candidate talked: held until they stop
         # perf_counter of the first frame heard: a frame's time is this plus the audio before
@@ -179,7 +182,9 @@ class AfterTurnListener:
                 log.warning("stopped waiting for the listener after %.1f s", timeout_s)
                 break
             time.sleep(_SETTLE_POLL_S)
-        return self.reopened.is_set()
+        with self._lock:
+            self._over = not self.reopened.is_set()
+        return not self._over
 
     @property
     def played_s(self) -> float:
@@ -211,6 +216,31 @@ class AfterTurnListener:
             if skipped
             else np.zeros(0, np.float32)
         )
+        return _resumed(kept, self._frames)
+
+    def carry_on(self) -> Iterator[np.ndarray]:
+        """The turn is over (``settle``): the next turn is recorded from this same stream, so
+        an answer begun as the line ended is not cut by a stream closed and opened again.
+        From the voice that began after the line (its onset less the pre-roll, never before
+        the line's end), or from where this listener stopped; the line's time is dropped."""
+        self._stop_thread()
+        self._handed_off = True
+        over_s = 0.0
+        if self._turn_over_at is not None and self._started is not None:
+            over_s = max(0.0, self._turn_over_at - self._started)
+        # From the pre-roll before the voice now running, else before where this listener
+        # stopped (a first syllable may have ended just before); never the line's own audio.
+        voice_from = self.detector.voice_start_s
+        start_s = max(
+            over_s, (self.heard_s if voice_from is None else voice_from) - self.config.preroll_s
+        )
+        first = int(start_s * self.sample_rate)
+        kept: list[np.ndarray] = []
+        seen = 0
+        for frame in self._buffer:
+            if seen + frame.size > first:
+                kept.append(frame[max(0, first - seen) :])
+            seen += frame.size
         return _resumed(kept, self._frames)
 
     def close(self, timeout_s: float | None = None) -> None:
@@ -296,6 +326,8 @@ class AfterTurnListener:
         echo gate may have hidden its start under the line), began before the turn was
         taken as over (settle)."""
         over = self._turn_over_at
+        if self._over:
+            return False
         if over is None:
             return True
         detector = self.detector
@@ -381,9 +413,23 @@ class ListeningMicrophone:
         self.config = config or BargeInConfig()
         self.gate = EchoGate(self.config)
 
-    def record(self, resume: AfterTurnListener | None, **record_kwargs):
-        """One turn (the rest of one, after ``resume``); returns it and its listener."""
-        frames = resume.handoff() if resume is not None else self.recorder.open_frames()
+    def record(
+        self,
+        resume: AfterTurnListener | None,
+        follows: AfterTurnListener | None = None,
+        **record_kwargs,
+    ):
+        """One turn (the rest of one, after ``resume``); returns it and its listener. A turn
+        that answers the line ``follows`` listened over goes on from that stream."""
+        carried = follows is not None and not follows.reopened.is_set()
+        if resume is not None:
+            frames = resume.handoff()
+        elif carried and getattr(self.recorder, "continuous_stream", False):
+            frames = follows.carry_on()  # type: ignore[union-attr]
+        else:
+            if follows is not None:
+                follows.close()  # its stream, before another is read
+            frames = self.recorder.open_frames()
         try:
             captured = self.recorder.record_turn(frames=frames, **record_kwargs)
         except BaseException:

@@ -143,6 +143,7 @@ class LiveMicrophoneAnswers:
         try:
             captured, after = self.microphone.record(
                 context.resume,
+                context.follows,
                 on_frame=on_frame,
                 words_provider=incremental.words_so_far,
                 policy=policy,
