@@ -89,3 +89,60 @@ def test_a_question_outside_the_bank_is_not_read_for_strong_points() -> None:
     )
     dim = grade_session(parse_text_transcript(text, "t")).dimensions["substance"]
     assert dim.score is None and "not in the question bank" in (dim.not_observed_reason or "")
+
+
+def test_an_answer_across_an_acknowledgement_and_a_probe_is_read_as_one() -> None:
+    """Live, a slow follow-up comes after an acknowledgement ("Right, three outcomes."); the
+    answer before it and the answer to the probe are one question's, read together."""
+    first, second = GOOD_FRAUD.split(" Labels arrive late")
+    session = _session("sd-fraud-payments", first)
+    q = session.turns[0]
+    session.turns += [
+        Turn(
+            index=2,
+            speaker="interviewer",
+            text="Right, three outcomes.",
+            start=61,
+            end=62,
+            round=q.round,
+            question_id=q.question_id,
+            act="acknowledge",
+        ),
+        Turn(
+            index=3,
+            speaker="interviewer",
+            text="Why split by time?",
+            start=62,
+            end=64,
+            round=q.round,
+            question_id=q.question_id,
+            act="probe",
+            depth=1,
+        ),
+        Turn(
+            index=4,
+            speaker="candidate",
+            text="Labels arrive late" + second,
+            start=65,
+            end=90,
+            round=q.round,
+        ),
+    ]
+    dim = grade_session(session).dimensions["substance"]
+    assert dim.rationale.count("strong points made") == 1, dim.rationale  # one reading
+    assert {e.turn for e in dim.evidence if e.kind.startswith("strong point")} == {1, 4}
+
+
+def test_the_question_s_own_topic_words_do_not_make_an_explanation_a_list() -> None:
+    """Words of the question itself ("video", "watch") run through several of its strong
+    points: a sentence that uses them explains, it does not list terms. As transcribed from
+    speech in a practice session, where it was once read as a list and made no point."""
+    said = (
+        "First, candidate generation, a two-tower model, where one-tower embeds the user from "
+        "their recent watch history, and the other embeds each video, and I look up the "
+        "nearest videos with an approximate nearest neighbour index."
+    )
+    dim = grade_session(_session("sd-recsys-video", said)).dimensions["substance"]
+    made = [e for e in dim.evidence if e.kind.startswith("strong point")]
+    assert len(made) == 1 and made[0].quote in said, dim.rationale  # quotes are trimmed
+    assert made[0].quote.startswith("First, candidate generation")

@@ -92,8 +92,18 @@ def _ignored_reason(text: str) -> str | None:
     return None
 
 
-# Replies to a request (repeat, time to think, ...): the answer that follows is the same thread.
-SAME_THREAD_ACTS = ("repeat", "rephrase", "think_time", "time_left", "nudge")
+# Interviewer lines inside one question's thread besides probes, clarifications and hints:
+# replies to requests, the acknowledgement said while a slow follow-up is written, and a test
+# run's result. Any other line (an ask, a move on) starts the next thread.
+SAME_THREAD_ACTS = (
+    "repeat",
+    "rephrase",
+    "think_time",
+    "time_left",
+    "nudge",
+    "acknowledge",
+    "test_result",
+)
 CLOSING_ACTS = ("invite_questions", "answer_question")
 
 

@@ -176,11 +176,12 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
         if hit is not None:
             made.append(PointMade(p, hit.sentence, (checker,)))
     candidates = []
+    marks = _point_marks(q, point_df)
     for s in sentences:
         if not _is_sentence(s):
             continue
         said = stems(s.clean)
-        touched = [p for p in q.strong_points if said & {w for w in stems(p) if point_df[w] <= 3}]
+        touched = [p for p, own in marks.items() if said & own]
         if len(touched) < LIST_POINTS:  # else it names half the answer's vocabulary at once
             candidates.append(s)
     if facts and candidates:
@@ -202,6 +203,19 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
             made.append(PointMade(facts[i], candidates[j], (f"{value:.2f}",)))
     order = {p: n for n, p in enumerate(q.strong_points)}
     return sorted(made, key=lambda m: order[m.point])
+
+
+def _point_marks(q: Question, point_df: Counter[str]) -> dict[str, set[str]]:
+    """Each strong point's own words: rare in the bank, in no other point of the question,
+    and not the question's topic (its title and prompt). A sentence that touches many points
+    by these is a list of terms; one that says "video" and "watch time" in a question about
+    video watch time is not (those words ran through four of its points)."""
+    topic = stems(f"{q.title} {q.prompt}")
+    words = {p: {w for w in stems(p) if point_df[w] <= 3} - topic for p in q.strong_points}
+    return {
+        p: own - set().union(*(other for o, other in words.items() if o != p))
+        for p, own in words.items()
+    }
 
 
 def _contradictions(q: Question, sentences: list[Sentence]) -> list[Contradiction]:
