@@ -114,3 +114,21 @@ def test_system_design_issue_22_rows_get_what_a_person_would_do(tmp_path):
     card = grade_json(folder)
     assert card["overall"] is None or card["overall"] < 3
     assert session.turns[-1].act == "wrap_up" and praise_in(session.turns[-1].text) is None
+
+
+def test_two_questions_in_one_sentence_are_both_answered(tmp_path):
+    """The bundled model picks the fact for the part no keyword finds (the objective)."""
+    from test_interview_policy import TWO_QUESTIONS
+
+    folder, session, replies = typed_session(
+        tmp_path / "out",
+        [TWO_QUESTIONS, CLOSING, CLOSING],
+        "--round",
+        "ml_system_design",
+        "--question",
+        "sd-recsys-video",
+    )
+    facts = {f.topic: f.fact for f in load_catalog().question("sd-recsys-video").scenario_facts}
+    clarified = replies[0][1]
+    assert clarified.act == "clarify", [r.act for _, r in replies]
+    assert facts["scale"] in clarified.text and facts["success metric"] in clarified.text

@@ -15,7 +15,7 @@ from interviewer.interview.policy.decide import (
     read_probe,
     second_person,
 )
-from interviewer.interview.policy.facts import NOT_SPECIFIED
+from interviewer.interview.policy.facts import NOT_SPECIFIED, REST_NOT_SPECIFIED, asked_parts
 from interviewer.speech_acts import admits_not_knowing, is_mainly_clarifying
 
 CHOICE = (
@@ -54,6 +54,48 @@ def test_clarifying_question_reveals_the_matching_fact_verbatim(question):
     assert facts["scale"] in decision.say and facts["latency"] in decision.say
     assert backend.requests == []  # no LLM involved: nothing can be invented
     assert state.depth == 0
+
+
+TWO_QUESTIONS = (
+    "Before I design anything, can I ask how many users and videos we have, and whether we "
+    "optimise for watch time or for something like satisfaction?"
+)
+
+
+def test_a_second_question_no_keyword_finds_is_answered_by_the_model_s_pick(question):
+    """Said in a practice session: the scale was answered and the objective was not."""
+    facts = {f.topic: f for f in question.scenario_facts}
+    left = [f for f in question.scenario_facts if f.topic != "scale"]
+    pick = left.index(facts["success metric"])
+    backend, policy, state = make(question, [json.dumps({"fact_index": pick})])
+    decision = policy.decide(state, TWO_QUESTIONS, 5)
+    assert decision.act == "clarify" and decision.source == "llm"
+    assert facts["scale"].fact in decision.say and facts["success metric"].fact in decision.say
+    [request] = backend.requests  # the model saw the unanswered part, and facts not yet said
+    asked = request[-1].content
+    assert "whether we optimise for watch time" in asked and "how many users" not in asked
+    assert facts["scale"].fact not in asked
+    assert state.revealed_topics == ["scale", "success metric"]
+
+
+def test_what_nothing_answers_is_said_to_be_unspecified(question):
+    backend, policy, state = make(question, ['{"fact_index": -1}'])
+    decision = policy.decide(state, TWO_QUESTIONS, 5)
+    facts = {f.topic: f.fact for f in question.scenario_facts}
+    assert decision.say == f"{facts['scale']} {REST_NOT_SPECIFIED}"
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (TWO_QUESTIONS, 2),
+        ("How many users and videos are there?", 1),  # one question about two things
+        ("Is it real time, or is it batch?", 1),  # alternatives of one question
+        ("What's the latency budget, and what labels do we have?", 2),
+    ],
+)
+def test_a_sentence_is_cut_where_a_second_question_is_joined(text, parts):
+    assert len(asked_parts([text])) == parts
 
 
 def test_unanswerable_question_invites_an_assumption(question):

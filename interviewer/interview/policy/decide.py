@@ -28,7 +28,7 @@ from . import request_replies
 from .closing import about_the_team
 from .corrections import correct
 from .decisions import FactPick, InterviewerDecision, ProbeDraft
-from .facts import NOT_SPECIFIED, answer_from_facts
+from .facts import NOT_SPECIFIED, match_asked
 from .off_topic import REDIRECT_REASON, other_topic, redirect_line
 from .probes import (
     content_phrase,
@@ -408,14 +408,19 @@ class InterviewerPolicy:
         self, state: QuestionState, text: str, *, llm_pick: bool = True
     ) -> InterviewerDecision:
         asked = speech_acts.clarifying_questions(text) or [text]
-        facts = state.question.scenario_facts
-        reply, topics = answer_from_facts(asked, state.question)
+        found = match_asked(asked, state.question)
         source = "rules"
         seconds = 0.0
-        if not topics and facts and llm_pick:
-            picked, seconds = self._llm_pick_fact(" ".join(asked), [f.fact for f in facts])
+        # What no keyword answered (the whole question, or a second one joined to it): the
+        # model picks the fact that answers it, by meaning, once (to keep the reply quick).
+        left = [f for f in state.question.scenario_facts if f not in found.facts]
+        if found.unmatched and left and llm_pick:
+            picked, seconds = self._llm_pick_fact(" ".join(found.unmatched), [f.fact for f in left])
             if picked is not None:
-                reply, topics, source = facts[picked].fact, [facts[picked].topic], "llm"
+                found.add(left[picked])
+                found.unmatched.clear()
+                source = "llm"
+        reply, topics = found.reply(), found.topics
         repeated = bool(topics) and all(t in state.revealed_topics for t in topics)
         state.revealed_topics.extend(t for t in topics if t not in state.revealed_topics)
         if reply == NOT_SPECIFIED:

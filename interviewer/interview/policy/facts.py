@@ -2,29 +2,73 @@
 
 Matching is by the keywords written with each fact (``Question.find_facts``), and the answer
 is the fact's own text: the interviewer never invents scale, latency or labels the bank does
-not hold. When nothing matches, the interviewer says so and invites a stated assumption.
+not hold. A sentence that asks two things ("how many users do we have, and whether we optimise
+for watch time") is matched part by part, so the part no keyword finds is left for the model
+to pick a fact for (policy/decide.py), and what nothing answers is said to be unspecified.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from ...catalog.personas import Question
+from ...catalog.personas import Question, ScenarioFact
 
 NOT_SPECIFIED = (
     "That isn't specified for this problem. State the assumption you'd make, and go ahead."
 )
+REST_NOT_SPECIFIED = "The rest isn't specified: state the assumption you'd make."
 MAX_FACTS_PER_REPLY = 3
+# A second question joined to the first: ", and whether ...", "and what ..." (not "or": "is it
+# real time, or is it batch?" asks one thing).
+_NEXT_QUESTION = re.compile(
+    r",?\s+(?:and|also)\s+(?=(?:whether|if|what|how|which|who|when|where|why|do|does|"
+    r"is|are|can|could|should|would)\b)",
+    re.IGNORECASE,
+)
 
 
-def answer_from_facts(asked: Sequence[str], question: Question) -> tuple[str, list[str]]:
-    """The reply to one or more clarifying questions, and the topics it revealed."""
-    revealed = []
-    for sentence in asked:
-        for fact in question.find_facts(sentence)[:2]:
-            if fact not in revealed:
-                revealed.append(fact)
-    revealed = revealed[:MAX_FACTS_PER_REPLY]
-    if not revealed:
-        return NOT_SPECIFIED, []
-    return " ".join(f.fact for f in revealed), [f.topic for f in revealed]
+def asked_parts(asked: Sequence[str]) -> list[str]:
+    """Each clarifying sentence cut where a second question is joined to it."""
+    return [part.strip() for s in asked for part in _NEXT_QUESTION.split(s) if part.strip()]
+
+
+@dataclass
+class FactMatch:
+    """The facts the keywords found for what was asked, and the parts they found none for."""
+
+    facts: list[ScenarioFact] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+    def add(self, fact: ScenarioFact) -> None:
+        if fact not in self.facts and len(self.facts) < MAX_FACTS_PER_REPLY:
+            self.facts.append(fact)
+
+    def reply(self) -> str:
+        if not self.facts:
+            return NOT_SPECIFIED
+        said = " ".join(f.fact for f in self.facts)
+        return f"{said} {REST_NOT_SPECIFIED}" if self.unmatched else said
+
+    @property
+    def topics(self) -> list[str]:
+        return [f.topic for f in self.facts]
+
+
+def match_asked(asked: Sequence[str], question: Question) -> FactMatch:
+    """The scenario facts for one or more clarifying questions, part by part."""
+    found = FactMatch()
+    parts = asked_parts(asked)
+    for part in parts:
+        facts = question.find_facts(part)[:2]
+        if not facts:
+            found.unmatched.append(part)
+        for fact in facts:
+            found.add(fact)
+    if len(found.facts) >= len(parts):
+        # As many facts as questions: one part's keywords found the other's fact ("... zero
+        # and one, and what happens when nothing is predicted positive?": "zero" found the
+        # zero-denominator fact). Each part is taken as answered; no model is asked.
+        found.unmatched.clear()
+    return found
