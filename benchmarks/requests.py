@@ -31,7 +31,7 @@ import yaml
 
 from interviewer import speech_acts
 from interviewer.catalog.personas import load_catalog
-from interviewer.interview.policy.facts import answer_from_facts
+from interviewer.interview.policy.facts import match_asked
 from interviewer.speech_requests import REQUEST_KINDS, read_request
 
 DATA = Path(__file__).with_name("data") / "requests" / "phrasings.yaml"
@@ -241,7 +241,7 @@ def main() -> int:
             if missed and speech_acts.is_mainly_clarifying(item["text"]):
                 to_facts += 1
                 asked = speech_acts.clarifying_questions(item["text"]) or [item["text"]]
-                if answer_from_facts(asked, scenario)[1] or read_request(item["text"]).sure:
+                if match_asked(asked, scenario).facts or read_request(item["text"]).sure:
                     answered_by_fact.append(item["text"])
     seconds = time.perf_counter() - started
 

@@ -315,7 +315,18 @@ QUESTION_OPENERS: tuple[str, ...] = (
     "can i ask",
     "am i allowed",
 )
-QUESTION_LEAD = _rx(rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_phrases(QUESTION_OPENERS)})\b")
+# A question asked through a frame: "before I design anything, can I ask how many ...", "I'd
+# like to know whether ...", or as speech recognition gives it, "I ask how many ...".
+_ASKING = (
+    r"(?:before i \w+(?: \w+)?,?\s+)?(?:(?:i|let me|can i|may i|could i) ask"
+    r"|(?:i'd like|i would like|i want) to (?:ask|know)|i(?:'m| am| was) (?:wondering|curious)"
+    r"|i wonder)"
+)
+QUESTION_LEAD = _rx(
+    rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_ASKING},?\s+(?:about\s+)?"
+    rf"(?:{_phrases(QUESTION_OPENERS)}|whether|if|how|what|who|when|where)"
+    rf"|{_phrases(QUESTION_OPENERS)})\b"
+)
 # Questions that manage the conversation rather than clarify the problem.
 CHECK_IN = _rx(
     r"\b(make sense|should i (start|go ahead|continue|code|begin)|can i (start|begin)"

@@ -155,3 +155,29 @@ def test_a_request_to_the_interviewer_is_not_a_clarifying_question(
     from interviewer.speech_acts import is_clarifying_question
 
     assert is_clarifying_question(sentence) is clarifying
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clarifying"),
+    [
+        # As the live transcript gave a practice session's question (no mark, "can" lost):
+        # taken for an answer, it got a probe after a long wait, not the scale.
+        (
+            "Before I design anything, I ask how many users and videos we have, and whether "
+            "we optimize for watch time, or for something like satisfaction.",
+            True,
+        ),
+        ("Before I design anything, can I ask how many users we have.", True),
+        ("I'd like to know whether the labels are delayed.", True),
+        ("I wonder if we have a GPU for serving.", True),
+        # Not questions to the interviewer, however they open.
+        ("I know how to build it.", False),
+        ("So I asked my manager whether we could delay the launch.", False),
+        ("And how we ended up solving this was we all sat down together.", False),
+        ("If the labels are delayed we split by time.", False),
+    ],
+)
+def test_a_question_asked_through_a_frame_is_a_question(sentence: str, clarifying: bool) -> None:
+    from interviewer.speech_acts import is_clarifying_question
+
+    assert is_clarifying_question(sentence) is clarifying
