@@ -30,6 +30,20 @@ def _session(question_id: str, answer: str) -> Session:
     )
 
 
+def _line(asked: Turn, index: int, act: str, text: str, start: float) -> Turn:
+    """An interviewer line about the question ``asked``."""
+    return Turn(
+        index=index,
+        speaker="interviewer",
+        text=text,
+        start=start,
+        end=start + 1,
+        round=asked.round,
+        question_id=asked.question_id,
+        act=act,  # type: ignore[arg-type]
+    )
+
+
 GOOD_FRAUD = (
     "I'd treat it as a decision with three outcomes, approve, review or decline, with "
     "thresholds set from the dollar cost of fraud and the review team's capacity. Fraud is "
@@ -98,35 +112,9 @@ def test_an_answer_across_an_acknowledgement_and_a_probe_is_read_as_one() -> Non
     session = _session("sd-fraud-payments", first)
     q = session.turns[0]
     session.turns += [
-        Turn(
-            index=2,
-            speaker="interviewer",
-            text="Right, three outcomes.",
-            start=61,
-            end=62,
-            round=q.round,
-            question_id=q.question_id,
-            act="acknowledge",
-        ),
-        Turn(
-            index=3,
-            speaker="interviewer",
-            text="Why split by time?",
-            start=62,
-            end=64,
-            round=q.round,
-            question_id=q.question_id,
-            act="probe",
-            depth=1,
-        ),
-        Turn(
-            index=4,
-            speaker="candidate",
-            text="Labels arrive late" + second,
-            start=65,
-            end=90,
-            round=q.round,
-        ),
+        _line(q, 2, "acknowledge", "Right, three outcomes.", 61),
+        _line(q, 3, "probe", "Why split by time?", 62),
+        Turn(index=4, speaker="candidate", text="Labels arrive late" + second, start=65, end=90),
     ]
     dim = grade_session(session).dimensions["substance"]
     assert dim.rationale.count("strong points made") == 1, dim.rationale  # one reading
