@@ -506,3 +506,17 @@ def test_a_team_question_kept_for_the_end_is_not_a_clarifying_question() -> None
     assert dim.score in (None, 1), dim.rationale
     assert not any("your team" in e.quote for e in dim.evidence)
     assert any("interviewer's team, kept for the end" in note for note in card.notes)
+
+
+def test_a_transcript_as_practice_prints_it_keeps_the_interviewer_s_acts() -> None:
+    text = (
+        "Interviewer (ask): How would you rank a feed?\n"
+        "Candidate: Two stages.\n"
+        "Interviewer (acknowledge): Two stages, okay.\n"
+        "Interviewer (probe #1): Why two stages?\n"
+        "Interviewer (aside): Let's go on.\n"  # not an act: inferred as before
+    )
+    session = parse_text_transcript(text, "t")
+    acts = [t.act for t in session.turns if t.speaker == "interviewer"]
+    assert acts == ["ask", "acknowledge", "probe", "ask"]
+    assert all("act" not in t.meta for t in session.turns)

@@ -103,3 +103,26 @@ def test_a_vague_spoken_story_is_at_most_2_however_fluent() -> None:
     card = grade_session(session, load_rubric())
     assert card.dimensions["structure"].score <= 2
     assert "vague" in card.dimensions["structure"].rationale
+
+
+def test_a_spoken_story_told_across_a_follow_up_has_its_measured_result() -> None:
+    """A practice session by voice, as transcribed: the story's end came after an
+    acknowledgement and a probe, and "went back from 40 % to 9%" is its measured result."""
+    text = (
+        "# round: behavioural\n"
+        f"Interviewer: {ASKED}\n"
+        "Candidate: Sure. Last year, our demand forecasting model for a grocery chain started "
+        "to drift. After a public holiday, the forecasts were off by about 40%. I was the "
+        "engineer on-call, so I dug into the feature pipeline, and I found that the holiday "
+        "calendar feed had silently stopped, updating three weeks earlier.\n"
+        "Interviewer (acknowledge): On call, okay.\n"
+        "Interviewer (probe): What did you do to make sure the feed was updated?\n"
+        "Candidate: So, I back-filled the calendar, retrained the model, and added a freshness "
+        "check that pages us when any feed is more than a day old. The forecast error went "
+        "back from 40 % to 9%, and we have not had a stale feed since.\n"
+    )
+    card = grade_session(parse_text_transcript(text, "t", round="behavioural"))
+    structure = card.dimensions["structure"]
+    assert "with a measured result" in structure.rationale, structure.rationale
+    assert any("went back from 40 % to 9%" in e.quote for e in structure.evidence)
+    assert card.overall is not None and card.overall >= 3

@@ -442,9 +442,10 @@ STAR_PARTS: dict[str, re.Pattern[str]] = {
     "result": _rx(
         r"\b(as a result|in the end|the result|the outcome|resulted in|it (reduced|cut"
         r"|improved|increased|saved|dropped)|we (reduced|cut|improved|increased|saved"
-        r"|shipped|launched|went from|hit|reached|handled)"
+        r"|shipped|launched|hit|reached|handled)"
         r"|which (reduced|cut|improved|increased"
-        r"|saved|meant)|ended up|eventually|since then|afterwards|(saved|reduced"
+        r"|saved|meant)|ended up|eventually|since then|afterwards|went (back |down |up )?from"
+        r"|(saved|reduced"
         r"|improved|increased|dropped|decreased|halved|doubled|grew)\b)"
     ),
 }

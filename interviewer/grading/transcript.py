@@ -12,13 +12,13 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..catalog.rounds import normalise_round
 from ..errors import SessionError, TranscriptFormatError
-from ..session.models import Session, Turn, clock, migrate
+from ..session.models import InterviewerAct, Session, Turn, clock, migrate
 from ..session.store import SESSION_FILE, load_session
 from ..speech_acts import speaking_time_s, word_count
 
@@ -28,15 +28,17 @@ EXPECTED_FORMAT = (
     "one turn per line, starting with a speaker label, e.g.\n"
     "    Interviewer: How would you design a feed ranking system?\n"
     "    Candidate: How many users do we expect, and what latency budget do we have?\n"
-    "optionally a first line '# round: ml_system_design', and a start time such as 01:23 in "
-    "square brackets before a label"
+    "optionally a first line '# round: ml_system_design', a start time such as 01:23 in "
+    "square brackets before a label, and the interviewer's act after it, as practice prints "
+    "it: 'Interviewer (probe #1): ...'"
 )
 
+_ACTS = frozenset(get_args(InterviewerAct))
 _INTERVIEWER_LABELS = {"interviewer", "int", "q", "question", "i"}
 _CANDIDATE_LABELS = {"candidate", "cand", "a", "answer", "me", "c"}
 _LABEL_RE = re.compile(
     r"^\s*(?:\[(?P<stamp>\d{1,2}:\d{2}(?::\d{2})?)\]\s*)?"
-    r"(?P<label>[A-Za-z][A-Za-z ]{0,20}?)\s*(?:\([^)]*\))?\s*:\s*(?P<text>.*)$"
+    r"(?P<label>[A-Za-z][A-Za-z ]{0,20}?)\s*(?:\((?P<note>[^)]*)\))?\s*:\s*(?P<text>.*)$"
 )
 _ROUND_RE = re.compile(r"^\s*#?\s*round\s*[:=]\s*(?P<round>[a-z_ ]+)\s*$", re.IGNORECASE)
 # Interviewer lines that ask "why": used to find answers given under probing in transcripts
@@ -109,6 +111,9 @@ def parse_text_transcript(
             meta: dict[str, Any] = {"line": line_no}
             if not stamp:
                 meta["untimed"] = True
+            note = (match.group("note") or "").split()
+            if speaker == "interviewer" and note and note[0].lower() in _ACTS:
+                meta["act"] = note[0].lower()  # as practice prints it: "Interviewer (probe #1)"
             turns.append(
                 Turn(
                     index=len(turns),
@@ -143,7 +148,8 @@ def parse_text_transcript(
     for turn in turns:
         turn.round = chosen
         if turn.speaker == "interviewer":
-            turn.act = infer_act(turn.text, is_first=not seen_interviewer)  # type: ignore[assignment]
+            stated = turn.meta.pop("act", None)
+            turn.act = stated or infer_act(turn.text, is_first=not seen_interviewer)  # type: ignore[assignment]
             seen_interviewer = True
     return Session(
         id=Path(source).stem or "transcript",
