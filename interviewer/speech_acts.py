@@ -271,6 +271,12 @@ QUESTION_OPENERS: tuple[str, ...] = (
     "can i assume",
     "could i assume",
     "can we assume",
+    "can assume",  # speech recognition drops the "I" of a quick "can I assume"
+    "could assume",
+    "what should happen",
+    "what should it",
+    "what should we",
+    "what should the",
     "do we",
     "does the",
     "does it",

@@ -132,3 +132,23 @@ def test_two_questions_in_one_sentence_are_both_answered(tmp_path):
     clarified = replies[0][1]
     assert clarified.act == "clarify", [r.act for _, r in replies]
     assert facts["scale"] in clarified.text and facts["success metric"] in clarified.text
+
+
+def test_the_coding_question_as_speech_recognition_gives_it_is_answered(tmp_path):
+    """The "I" and the question mark lost: still a question, and both parts answered (the
+    bundled model picks the zero-denominator fact for the part no keyword finds)."""
+    heard = (
+        "Can assume the labels are only 0 and 1, and what should happen when nothing is "
+        "predicted positive."
+    )
+    folder, session, replies = typed_session(
+        tmp_path / "out",
+        [heard, CLOSING, CLOSING],
+        "--round",
+        "coding",
+        "--question",
+        "cd-precision-recall",
+    )
+    clarified = replies[0][1]
+    assert clarified.act == "clarify", [r.act for _, r in replies]
+    assert "0 or 1" in clarified.text and "0.0" in clarified.text

@@ -168,6 +168,13 @@ def test_a_request_to_the_interviewer_is_not_a_clarifying_question(
             True,
         ),
         ("Before I design anything, can I ask how many users we have.", True),
+        # The coding round's question as the live transcript gave it (the "I" and the mark
+        # lost): probed back at the candidate instead of answered.
+        (
+            "Can assume the labels are only 0 and 1, and what should happen when nothing is "
+            "predicted positive.",
+            True,
+        ),
         ("I'd like to know whether the labels are delayed.", True),
         ("I wonder if we have a GPU for serving.", True),
         # Not questions to the interviewer, however they open.
