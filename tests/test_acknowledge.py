@@ -24,6 +24,12 @@ TERMS = load_catalog().question("sd-recsys-video").terms
         ("Offline I'd measure recall at k, then run an A/B test on watch time.", "watch time"),
         ("So the embeddings can be precomputed.", "embeddings"),
         ("Honestly, I don't know.", ""),
+        # Said in a practice session as "It in two stages, okay.": a pronoun names nothing.
+        (
+            "Okay, I would build it in two stages. First, candidate generation with a two "
+            "tower model.",
+            "two tower",
+        ),
     ],
 )
 def test_the_phrase_is_the_candidates_own(answer: str, phrase: str) -> None:

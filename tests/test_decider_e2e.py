@@ -116,39 +116,40 @@ def test_system_design_issue_22_rows_get_what_a_person_would_do(tmp_path):
     assert session.turns[-1].act == "wrap_up" and praise_in(session.turns[-1].text) is None
 
 
-def test_two_questions_in_one_sentence_are_both_answered(tmp_path):
-    """The bundled model picks the fact for the part no keyword finds (the objective)."""
-    from test_interview_policy import TWO_QUESTIONS
-
-    folder, session, replies = typed_session(
-        tmp_path / "out",
-        [TWO_QUESTIONS, CLOSING, CLOSING],
-        "--round",
-        "ml_system_design",
-        "--question",
-        "sd-recsys-video",
-    )
-    facts = {f.topic: f.fact for f in load_catalog().question("sd-recsys-video").scenario_facts}
-    clarified = replies[0][1]
-    assert clarified.act == "clarify", [r.act for _, r in replies]
-    assert facts["scale"] in clarified.text and facts["success metric"] in clarified.text
-
-
-def test_the_coding_question_as_speech_recognition_gives_it_is_answered(tmp_path):
-    """The "I" and the question mark lost: still a question, and both parts answered (the
-    bundled model picks the zero-denominator fact for the part no keyword finds)."""
-    heard = (
-        "Can assume the labels are only 0 and 1, and what should happen when nothing is "
-        "predicted positive."
-    )
+@pytest.mark.parametrize(
+    ("heard", "round_type", "question_id", "topics"),
+    [
+        # Two questions in one sentence: the objective has no keyword in it.
+        (
+            "Before I design anything, can I ask how many users and videos we have, and whether "
+            "we optimise for watch time or for something like satisfaction?",
+            "ml_system_design",
+            "sd-recsys-video",
+            ["scale", "success metric"],
+        ),
+        # As speech recognition gave it: the "I" and the question mark lost.
+        (
+            "Can assume the labels are only 0 and 1, and what should happen when nothing is "
+            "predicted positive.",
+            "coding",
+            "cd-precision-recall",
+            ["labels", "zero denominators"],
+        ),
+    ],
+)
+def test_both_parts_of_a_clarifying_question_are_answered(
+    tmp_path, heard, round_type, question_id, topics
+):
+    """The bundled model picks the fact for the part no keyword finds."""
     folder, session, replies = typed_session(
         tmp_path / "out",
         [heard, CLOSING, CLOSING],
         "--round",
-        "coding",
+        round_type,
         "--question",
-        "cd-precision-recall",
+        question_id,
     )
+    facts = {f.topic: f.fact for f in load_catalog().question(question_id).scenario_facts}
     clarified = replies[0][1]
     assert clarified.act == "clarify", [r.act for _, r in replies]
-    assert "0 or 1" in clarified.text and "0.0" in clarified.text
+    assert all(facts[topic] in clarified.text for topic in topics), clarified.text

@@ -23,6 +23,8 @@ from ..errors import ConfigError
 from .policy.decide import content_words
 
 log = logging.getLogger(__name__)
+# A choice that starts with one of these points at something said elsewhere: not a name.
+_POINTERS = frozenset("it this that these those them something anything everything one".split())
 
 
 class AcknowledgementLines(BaseModel):
@@ -47,9 +49,10 @@ def load_lines(path: Path) -> AcknowledgementLines:
 def named_phrase(answer: str, terms: list[str], max_words: int) -> str:
     """What the candidate chose ("I'd use X"), else the last of the question's terms they
     said, in their words: at most ``max_words`` words, without a dangling "and" or "the"."""
-    choices = list(speech_acts.CHOICE.finditer(answer))
-    if choices:
-        words = choices[-1].group(2).split()[:max_words]
+    for choice in reversed(list(speech_acts.CHOICE.finditer(answer))):
+        words = choice.group(2).split()[:max_words]
+        if words and words[0].lower() in _POINTERS:
+            continue  # "I would build it in two stages": "it in two stages" names nothing
         while words and not content_words(words[-1]):
             words.pop()
         if content_words(" ".join(words)):
