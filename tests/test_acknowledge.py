@@ -30,6 +30,8 @@ TERMS = load_catalog().question("sd-recsys-video").terms
             "tower model.",
             "two tower",
         ),
+        # "Regularisation for example weight. Right." in a practice session: cut mid-name.
+        ("I would add regularisation for example, weight decay or dropout.", "regularisation"),
     ],
 )
 def test_the_phrase_is_the_candidates_own(answer: str, phrase: str) -> None:

@@ -25,6 +25,7 @@ from .policy.decide import content_words
 log = logging.getLogger(__name__)
 # A choice that starts with one of these points at something said elsewhere: not a name.
 _POINTERS = frozenset("it this that these those them something anything everything one".split())
+_NAME_ENDS = frozenset("for to so because like such e.g. or and with which that".split())
 
 
 class AcknowledgementLines(BaseModel):
@@ -50,9 +51,15 @@ def named_phrase(answer: str, terms: list[str], max_words: int) -> str:
     """What the candidate chose ("I'd use X"), else the last of the question's terms they
     said, in their words: at most ``max_words`` words, without a dangling "and" or "the"."""
     for choice in reversed(list(speech_acts.CHOICE.finditer(answer))):
-        words = choice.group(2).split()[:max_words]
+        words = choice.group(2).split()
         if words and words[0].lower() in _POINTERS:
             continue  # "I would build it in two stages": "it in two stages" names nothing
+        # The name ends where its example, alternative or purpose begins ("regularisation for
+        # example, weight decay"); a name longer than the line allows would be cut mid-name.
+        ends = [i for i, w in enumerate(words) if w.lower().strip(",;:") in _NAME_ENDS]
+        words = words[: ends[0]] if ends else words
+        if len(words) > max_words:
+            continue
         while words and not content_words(words[-1]):
             words.pop()
         if content_words(" ".join(words)):
