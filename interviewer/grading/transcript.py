@@ -112,8 +112,8 @@ def parse_text_transcript(
             if not stamp:
                 meta["untimed"] = True
             note = (match.group("note") or "").split()
-            if speaker == "interviewer" and note and note[0].lower() in _ACTS:
-                meta["act"] = note[0].lower()  # as practice prints it: "Interviewer (probe #1)"
+            # As practice prints it: "Interviewer (probe #1)"; else inferred below.
+            stated = note[0].lower() if note and note[0].lower() in _ACTS else None
             turns.append(
                 Turn(
                     index=len(turns),
@@ -123,6 +123,7 @@ def parse_text_transcript(
                     end=start,
                     meta=meta,
                     source="text",
+                    act=stated if speaker == "interviewer" else None,  # type: ignore[arg-type]
                 )
             )
         elif turns:
@@ -148,8 +149,7 @@ def parse_text_transcript(
     for turn in turns:
         turn.round = chosen
         if turn.speaker == "interviewer":
-            stated = turn.meta.pop("act", None)
-            turn.act = stated or infer_act(turn.text, is_first=not seen_interviewer)  # type: ignore[assignment]
+            turn.act = turn.act or infer_act(turn.text, is_first=not seen_interviewer)  # type: ignore[assignment]
             seen_interviewer = True
     return Session(
         id=Path(source).stem or "transcript",
