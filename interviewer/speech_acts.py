@@ -350,6 +350,52 @@ def is_question(sentence: str) -> bool:
     return stripped.endswith("?") or bool(QUESTION_LEAD.search(stripped))
 
 
+# Where a second question starts inside one sentence: ", and whether ...", "and what ...",
+# ", how ...". Not at "or": "is it real time, or is it batch?" asks one thing.
+_NEXT_QUESTION = _rx(
+    r"(?:,\s*(?:(?:and|also)\s+)?|\s+(?:and|also)\s+)"
+    r"(?=(?:whether|how|what|what's|which|who|where|when|why|do|does|is|are|can|could|will"
+    r"|would|should)\b)"
+    r"|,?\s+(?:and|also)\s+(?=if\b)"
+)
+# A part that asks: a question word or a frame that asks ("can I ask", "I'd like to know").
+_ASKS = _rx(
+    r"\b(?:whether|if|how|what|what's|which|who|where|when|why|do|does|did|is|are|can|could"
+    r"|will|would|should|ask|know|wonder|wondering|curious)\b"
+)
+
+
+def question_spans(sentence: str) -> list[tuple[int, int]]:
+    """Each question of one sentence as a (start, end) span: "How many users, and what
+    latency?" is two. A lead-in that asks nothing ("Before I start, how many ...") belongs
+    to the question after it."""
+    cuts = [0] + [m.start() for m in _NEXT_QUESTION.finditer(sentence)] + [len(sentence)]
+    spans: list[tuple[int, int]] = []
+    lead = None
+    for lo, hi in zip(cuts, cuts[1:], strict=False):
+        if not sentence[lo:hi].strip(" ,"):
+            continue
+        if lead is None and not spans and not _ASKS.search(sentence, lo, hi):
+            lead = lo
+            continue
+        spans.append((lead if lead is not None and not spans else lo, hi))
+    return spans or [(0, len(sentence))]
+
+
+def question_parts(sentence: str) -> list[str]:
+    """The text of each question in one sentence (:func:`question_spans`), without the
+    words that join them."""
+    parts = []
+    for lo, hi in question_spans(sentence):
+        part = _JOINER.sub("", sentence[lo:hi]).strip()
+        if part:
+            parts.append(part)
+    return parts
+
+
+_JOINER = _rx(r"^[\s,]*(?:(?:and|also)\s+)?")
+
+
 def is_clarifying_question(sentence: str) -> bool:
     """A question about the problem, not a check-in ("does that make sense?") nor a request
     ("can we move on?", "any hint?")."""

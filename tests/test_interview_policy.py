@@ -92,6 +92,12 @@ def test_what_nothing_answers_is_said_to_be_unspecified(question):
         ("How many users and videos are there?", 1),  # one question about two things
         ("Is it real time, or is it batch?", 1),  # alternatives of one question
         ("What's the latency budget, and what labels do we have?", 2),
+        ("How many users, what latency?", 2),
+        # a lead-in that asks nothing is part of the question after it
+        (
+            "Before I start, how many calls a day do we expect, and how is success measured?",
+            2,
+        ),
     ],
 )
 def test_a_sentence_is_cut_where_a_second_question_is_joined(text, parts):

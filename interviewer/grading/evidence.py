@@ -26,6 +26,7 @@ from ..speech_acts import (
     first_admission,
     is_clarifying_question,
     is_question,
+    question_spans,
     word_count,
 )
 from .sentences import Sentence
@@ -101,18 +102,44 @@ CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
 }
 
 
-_CLAUSE_SPLIT = _rx(
-    r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
-    r"(?=(?:how|what|what's|do|does|is|are|can|could"
-    r"|will|would|should|which|who|where|when)\b)"
+# "Is it correct? Is it faithful to the sources?": a yes/no question about a thing the
+# candidate has just named, asked of themself while they answer.
+_SELF_QUESTION = _rx(
+    r"^\W*(?:and |so |but |or )?(?:is|does|can|will|would|are|do|did|was|should|could)"
+    r" (?:it|this|that|they|these|those)\b"
 )
+MIN_STATEMENT_WORDS = 6  # a statement this long before it: the candidate is answering
+
+
+def _self_questions(sentences: list[Sentence]) -> set[int]:
+    """Positions of questions asked in the middle of an answer's own statements: after a
+    statement of the same turn and before another sentence of it ("Each answer is scored on
+    a rubric. Is it correct? Is it faithful? ..."). A clarifying question is asked before
+    the answer, or ends the turn to wait for the reply."""
+    found: set[int] = set()
+    for i, s in enumerate(sentences):
+        if not _SELF_QUESTION.search(s.clean) or not is_question(s.clean):
+            continue
+        same_turn = [j for j, o in enumerate(sentences) if o.turn == s.turn]
+        answered_before = any(
+            j < i
+            and not is_question(sentences[j].clean)
+            and word_count(sentences[j].clean) >= MIN_STATEMENT_WORDS
+            for j in same_turn
+        )
+        if answered_before and i != same_turn[-1]:
+            found.add(i)
+    return found
 
 
 def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
     """Candidate questions about the problem (not answers to a probe), tagged by topic."""
     hits: list[Hit] = []
     seen: set[str] = set()
-    for s in _live(sentences):
+    rhetorical = _self_questions(sentences)
+    for i, s in enumerate(sentences):
+        if s.ignored is not None or i in rhetorical:
+            continue
         if s.after_probe or not is_question(s.clean):
             continue
         key = " ".join(re.findall(r"\w+", s.lower))
@@ -123,8 +150,7 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
         # tagged with every topic it touches.
         if not is_clarifying_question(s.clean):
             continue  # a check-in or a request ("can we move on?"), not about the problem
-        bounds = [0] + [m.start() for m in _CLAUSE_SPLIT.finditer(s.clean)] + [len(s.clean)]
-        for group, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        for group, (lo, hi) in enumerate(question_spans(s.clean)):
             found = False
             for topic, rx in CLARIFY_TOPICS.items():
                 m = rx.search(s.clean, lo, hi)

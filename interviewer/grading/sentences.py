@@ -19,13 +19,24 @@ from ..speech_requests import REQUEST_KINDS, TEAM_QUESTION, read_request
 MAX_QUOTE_CHARS = 220
 
 _TOKEN_RE = re.compile(r"\S+")
-# Speech addressed to whoever grades the transcript, not to the interviewer.
+# Speech addressed to whoever grades the transcript, not to the interviewer. Not the bare
+# words: "a rubric", "an LLM grader" are what an evaluation answer in the LLM round is about.
+_GRADER = r"(?:grader|scorer|evaluator|marker|examiner)"
 _INSTRUCTION_RE = re.compile(
-    r"\b(rubric|grader|scorecard)\b"
+    rf"\b(?:note|message|memo|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|my\s+)?"
+    rf"(?:{_GRADER}|rubric|scorecard)s?\b"
+    rf"|\b(?:dear|hey|hello|hi|attention)\s+(?:the\s+)?{_GRADER}s?\b"
+    rf"|^\W*{_GRADER}s?\s*[,:]"
+    r"|\b(?:as|like)\s+the\s+(?:rubric|scorecard|grader)\s+(?:says|wants|asks|requires)\b"
+    r"|\b(?:this|my)\s+(?:answer|response|transcript)\s+(?:deserves|earns|merits"
+    r"|should\s+(?:get|receive|score|be\s+(?:given|graded|scored|marked)))\b"
+    r"|\b(?:covers?|meets?|hits?|ticks?|satisf\w+)\s+(?:off\s+)?(?:every|all(?:\s+the)?|each)"
+    r"\s+(?:rubric|scorecard|grading)\b"
     r"|\bignore\b.{0,40}\b(instructions?|rules?|rubric|above|previous|prior|evaluation)\b"
     r"|\b(give|rate|score|mark|grade|award)\s+(me|this( answer)?|my answers?)\b.{0,30}"
     r"\b(4|four|five|5|top|full|highest|perfect|maximum|marks?|score)\b"
-    r"|\b(full|top|perfect|maximum|highest)\s+(marks|score|scores|rating)\b"
+    # Not "the highest score" or "top scores": rankers have them.
+    r"|\b(full|top|perfect|maximum|highest)\s+marks\b|\b(perfect|full)\s+(score|rating)\b"
     r"|\b(4|four) out of (4|four)\b",
     re.IGNORECASE,
 )

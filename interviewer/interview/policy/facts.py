@@ -9,10 +9,10 @@ to pick a fact for (policy/decide.py), and what nothing answers is said to be un
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ... import speech_acts
 from ...catalog.personas import Question, ScenarioFact
 
 NOT_SPECIFIED = (
@@ -20,18 +20,11 @@ NOT_SPECIFIED = (
 )
 REST_NOT_SPECIFIED = "The rest isn't specified: state the assumption you'd make."
 MAX_FACTS_PER_REPLY = 3
-# A second question joined to the first: ", and whether ...", "and what ..." (not "or": "is it
-# real time, or is it batch?" asks one thing).
-_NEXT_QUESTION = re.compile(
-    r",?\s+(?:and|also)\s+(?=(?:whether|if|what|how|which|who|when|where|why|do|does|"
-    r"is|are|can|could|should|would)\b)",
-    re.IGNORECASE,
-)
 
 
 def asked_parts(asked: Sequence[str]) -> list[str]:
     """Each clarifying sentence cut where a second question is joined to it."""
-    return [part.strip() for s in asked for part in _NEXT_QUESTION.split(s) if part.strip()]
+    return [part for s in asked for part in speech_acts.question_parts(s)]
 
 
 @dataclass
