@@ -119,6 +119,28 @@ def test_dont_know_three_times_gets_a_hint_then_an_offer_to_move_on_then_moves_o
     assert backend.requests == []
 
 
+def test_a_hint_whose_idea_they_already_said_is_skipped(catalog):
+    """A voice run: the bank's first hint ("many good ways to phrase a correct answer: what
+    does that do to word-overlap metrics?") answered "I'm not sure how I'd calibrate the
+    judge" from a candidate who had said why BLEU is weak."""
+    question = catalog.question("lr-evaluating-generation")
+    _, policy, state = make(question, [])
+    said = [
+        "I would not rely on blue or ROUGE, because a correct answer can be phrased in many "
+        "different ways.",
+        "Honestly, I'm not sure how I would calibrate the judge.",
+    ]
+    for text in said:
+        state.history.append(("candidate", text))
+    decision = policy.decide(state, said[-1], 5)
+    assert decision.act == "hint" and decision.say == question.hints[1]
+    # A question about the idea is not the idea: the hint still helps.
+    _, policy, state = make(question, [])
+    asked = "Do many correct answers phrased in different ways count as one?"
+    state.history.append(("candidate", asked))
+    assert policy.decide(state, "I don't know.", 5).say == question.hints[0]
+
+
 def test_hints_come_in_order_but_never_three_in_a_row(question):
     backend, policy, state = make(question, [])
     said = []

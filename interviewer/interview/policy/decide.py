@@ -29,6 +29,7 @@ from .closing import about_the_team
 from .corrections import correct
 from .decisions import FactPick, InterviewerDecision, ProbeDraft
 from .facts import NOT_SPECIFIED, match_asked
+from .hints import next_hint
 from .off_topic import REDIRECT_REASON, other_topic, redirect_line
 from .probes import (
     content_phrase,
@@ -68,7 +69,7 @@ class QuestionState:
     question: Question
     started_at_s: float
     depth: int = 0
-    hints_given: int = 0
+    hints_used: list[int] = field(default_factory=list)  # the bank's hints given, by index
     silent_turns: int = 0
     candidate_turns: int = 0
     revealed_topics: list[str] = field(default_factory=list)
@@ -327,7 +328,7 @@ class InterviewerPolicy:
         if turn.after_offer and not asked_for_hint:
             return self._move_on("still stuck after the offer to move on")
         may_hint = turn.hints_in_a_row < (MAX_HINTS_IN_A_ROW if asked_for_hint else 1)
-        if may_hint and state.hints_given < len(state.question.hints):
+        if may_hint and self._hint_left(state) is not None:
             why = "the candidate asked for a hint" if asked_for_hint else "the candidate is stuck"
             decision = self._hint(state, turn, why)
         elif may_hint and asked_for_hint:
@@ -397,11 +398,17 @@ class InterviewerPolicy:
     def _move_on(self, reason: str) -> InterviewerDecision:
         return InterviewerDecision(act="move_on", say=self.persona.move_on_line, reason=reason)
 
+    @staticmethod
+    def _hint_left(state: QuestionState) -> int | None:
+        """The next of the bank's hints to give: not given yet, nor said by the candidate."""
+        said = [text for speaker, text in state.history if speaker == "candidate"]
+        return next_hint(state.question, state.hints_used, said)
+
     def _next_hint(self, state: QuestionState) -> str:
-        hints = state.question.hints
-        if state.hints_given < len(hints):
-            state.hints_given += 1
-            return hints[state.hints_given - 1]
+        index = self._hint_left(state)
+        if index is not None:
+            state.hints_used.append(index)
+            return state.question.hints[index]
         return "Would it help to start from what you would measure first?"
 
     def _clarify(

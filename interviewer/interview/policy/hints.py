@@ -1,0 +1,77 @@
+"""Which of a question's hints still helps: none whose idea the candidate has already said.
+
+A hint leads to one idea of the answer ("There are many good ways to phrase a correct answer.
+What does that do to word-overlap metrics?"). Given after the candidate said that idea ("I
+would not rely on BLEU, because a correct answer can be phrased in many different ways"),
+it tells them the interviewer was not listening: a practice session by voice got exactly
+that, the bank's first hint, to an honest "I'm not sure how I'd calibrate the judge".
+
+A hint counts as said when one statement of the candidate's in this question holds at least
+half of the hint's own words (stems not in the question's prompt; "many", "ways" and "good"
+count), and at least :data:`MIN_SAID_WORDS` of them. Their questions do not count: "is
+being late worse than being early?" asks what the hint "Being late is worse than being
+early. What loss would express that?" goes on from. Words, not the sentence-embedding
+reader: on the scripted answers its cosines between a hint and a sentence on the same topic
+that does not make the hint's idea reach 0.72, where the shared words pick out the
+sentences that do make it.
+
+On the scripted candidates (team-written): 42 of the 165 hints read as said by the strong
+answers, 0 of 165 by the weak ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ... import speech_acts
+from ...catalog.personas import Question
+
+MIN_SAID_SHARE = 0.5
+MIN_SAID_WORDS = 3
+
+
+# The grader's stop words, less the words an idea is said in: "many ways to phrase a correct
+# answer" is the whole idea of one hint.
+_KEPT = frozenset("many way ways good first second one two three other rather instead".split())
+
+
+def _words(text: str) -> set[str]:
+    from ...grading.stems import STOP, stem  # the grader's stems: one stemmer for both
+
+    return {stem(w) for w in speech_acts.words(text) if w in _KEPT or w not in STOP}
+
+
+def _own_words(hint: str, question: Question) -> set[str]:
+    return _words(hint) - _words(f"{question.title} {question.prompt}")
+
+
+# "How would you compute every distance without a Python loop?" is not said by "I'd loop
+# over the points and compute the distance": its own words, the other way round.
+_CONTRAST = frozenset("without instead rather not never no avoid".split())
+
+
+def hint_said(hint: str, question: Question, candidate_turns: Iterable[str]) -> bool:
+    """Whether one of the candidate's statements already makes the hint's idea."""
+    own = _own_words(hint, question)
+    if len(own) < MIN_SAID_WORDS:
+        return False
+    contrast = bool(_CONTRAST & set(speech_acts.words(hint)))
+    for turn in candidate_turns:
+        for sentence in speech_acts.sentences(turn):
+            if speech_acts.is_question(sentence):
+                continue
+            if contrast and not _CONTRAST & set(speech_acts.words(sentence)):
+                continue
+            shared = len(own & _words(sentence))
+            if shared >= MIN_SAID_WORDS and shared >= MIN_SAID_SHARE * len(own):
+                return True
+    return False
+
+
+def next_hint(question: Question, given: Iterable[int], candidate_turns: list[str]) -> int | None:
+    """The first hint in the bank's order not yet given nor already said, or None."""
+    used = set(given)
+    for index, hint in enumerate(question.hints):
+        if index not in used and not hint_said(hint, question, candidate_turns):
+            return index
+    return None
