@@ -133,6 +133,12 @@ Candidate: Each generated answer is scored against a rubric. Is it correct? Is i
     quotes = [e.quote for e in dim.evidence]
     assert dim.rationale.startswith("2 clarifying question(s)"), dim.rationale
     assert not any("faithful" in q or "correct?" in q for q in quotes), quotes
+    # A behaviour not seen quotes where the answer began, never one of their questions.
+    tradeoffs = card.dimensions["tradeoffs"]
+    assert tradeoffs.score == 1, tradeoffs.rationale
+    assert [e.quote for e in tradeoffs.evidence] == [
+        "Each generated answer is scored against a rubric."
+    ]
 
 
 INJECTIONS = [

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..catalog.rounds import probes_knowledge
-from ..speech_acts import SPEAKING_WORDS_PER_S, words
+from ..speech_acts import SPEAKING_WORDS_PER_S, is_question, words
 from . import code_scorers
 from . import evidence as ev
 from .context import Context, Tunable
@@ -62,10 +62,14 @@ def _pick(ctx: Context, hits: list[ev.Hit], limit: int = MAX_EVIDENCE) -> list[E
 
 
 def _missing(ctx: Context, what: str) -> Verdict:
-    """Level 1: the behaviour was absent although the candidate answered at length."""
-    first = next((s for s in ctx.sentences if s.ignored is None), None)
+    """Level 1: the behaviour was absent although the candidate answered at length. The
+    quote is where their answer began (its first statement: not one of their questions,
+    which would read as the evidence for the claim)."""
+    live = [s for s in ctx.sentences if s.ignored is None]
+    first = next((s for s in live if not is_question(s.clean)), live[0] if live else None)
     quotes = [ctx.cite_sentence(first, "missing")] if first else []
-    return Verdict(1, quotes, f"{what} in {ctx.words()} words of answers.")
+    quoted = " (where the answer began, quoted)" if quotes else ""
+    return Verdict(1, quotes, f"{what} in {ctx.words()} words of answers{quoted}.")
 
 
 def clarifying_questions(dim: Dimension, ctx: Context) -> Verdict:
