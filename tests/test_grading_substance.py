@@ -134,3 +134,20 @@ def test_the_question_s_own_topic_words_do_not_make_an_explanation_a_list() -> N
     made = [e for e in dim.evidence if e.kind.startswith("strong point")]
     assert len(made) == 1 and made[0].quote in said, dim.rationale  # quotes are trimmed
     assert made[0].quote.startswith("First, candidate generation")
+
+
+def test_a_point_said_in_its_own_words_counts_when_nearly_close_in_meaning() -> None:
+    """As transcribed in a practice session by voice: the online-monitoring point made in a
+    sentence 0.44 from it in meaning (under the 0.55 that counts alone), with three of its
+    own words (escalation, satisfaction, sample). A buzzword twin of it stays unmade."""
+    said = (
+        "After launch, I would track the share of conversation resolved without a human, the "
+        "escalation rate and customer satisfaction, and the agent would review a random "
+        "sample every week."
+    )
+    dim = grade_session(_session("lr-evaluating-generation", said)).dimensions["substance"]
+    made = [e for e in dim.evidence if e.kind.startswith("strong point")]
+    assert [e.quote for e in made] == [said], dim.rationale
+    listed = "Escalations, satisfaction, sampling, monitoring, online metrics, dashboards."
+    dim = grade_session(_session("lr-evaluating-generation", listed)).dimensions["substance"]
+    assert not [e for e in dim.evidence if e.kind.startswith("strong point")], dim.rationale
