@@ -173,6 +173,12 @@ def test_a_hedged_opening_is_skipped_for_the_words_after_it():
     assert phrase.startswith("chair of the dance marathon committee")
 
 
+def test_a_quote_keeps_the_particle_of_its_verb():
+    """From a practice session by voice: "the same patient shows" was quoted, without "up"."""
+    answer = "A random split means the same patient shows up in both training and validation."
+    assert content_phrase(answer).endswith("shows up")
+
+
 def test_nothing_quotable_gets_a_plain_question():
     target, question = fallback_probe("Um, yeah, so, I mean, that's about it.", story=True)
     assert target == "" and question.endswith("?") and '"' not in question

@@ -251,9 +251,17 @@ def _bare(token: str) -> str:
     return "".join(speech_acts.bare_words(token))
 
 
-def _ends_open(token: str) -> bool:
-    """A word a quote cannot end on: it needs more ("without", "the", "my")."""
+# The particle of a phrasal verb: "the same patient shows up" ends there, not at "shows".
+_PARTICLES = frozenset("up out down off away back".split())
+
+
+def _ends_open(token: str, before: str = "") -> bool:
+    """A word a quote cannot end on: it needs more ("without", "the", "my"). A particle
+    after a word that names something closes its verb instead (``before``: the word
+    before it)."""
     bare = _bare(token)
+    if bare in _PARTICLES and before and _bare(before) not in _FUNCTION_WORDS | _PHRASE_BREAKS:
+        return False
     return bare in _FUNCTION_WORDS or bare in _PHRASE_BREAKS or bare in speech_acts.OPEN_WORDS
 
 
@@ -283,7 +291,7 @@ def _spans(tokens: list[str]) -> list[tuple[int, int]]:
         for b in sorted(ends):
             if b - a < 2 or b - a > MAX_QUOTE_WORDS or b > limit:
                 continue
-            while b > a and _ends_open(tokens[b - 1]):
+            while b > a and _ends_open(tokens[b - 1], tokens[b - 2] if b - 2 >= a else ""):
                 b -= 1
             if b - a >= 2:
                 found.append((a, b))
