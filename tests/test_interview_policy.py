@@ -16,6 +16,7 @@ from interviewer.interview.policy.decide import (
     second_person,
 )
 from interviewer.interview.policy.facts import NOT_SPECIFIED, REST_NOT_SPECIFIED, asked_parts
+from interviewer.interview.policy.request_replies import SILENT_WAIT_S
 from interviewer.speech_acts import admits_not_knowing, is_mainly_clarifying
 
 CHOICE = (
@@ -266,7 +267,9 @@ def test_garbage_output_falls_back_to_a_follow_up_naming_the_choice(question, ga
 
 def test_silence_is_answered_then_moves_on(question):
     backend, policy, state = make(question, [])
-    assert policy.decide(state, "", 5).act == "hint"
+    first = policy.decide(state, "", 5)
+    # "Take your time" is meant: the next turn waits longer for speech before it is silent.
+    assert first.act == "hint" and first.wait_s == SILENT_WAIT_S > 15
     assert policy.decide(state, "  ", 6).act == "move_on"
 
 

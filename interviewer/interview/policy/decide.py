@@ -245,9 +245,10 @@ class InterviewerPolicy:
         if state.silent_turns >= 2:
             return self._move_on("two silent answers in a row")
         heard = "I didn't hear an answer. Take your time."
+        wait = {"wait_s": request_replies.SILENT_WAIT_S}  # "take your time", meant
         if turn.hints_in_a_row >= MAX_HINTS_IN_A_ROW - 1:
-            return InterviewerDecision(act="nudge", say=heard, reason="silent answer")
-        return self._hint(state, turn, "silent answer", prefix=heard + " ")
+            return InterviewerDecision(act="nudge", say=heard, reason="silent answer", **wait)
+        return self._hint(state, turn, "silent answer", prefix=heard + " ").model_copy(update=wait)
 
     def _requests(self, state: QuestionState, turn: CandidateTurn) -> Decided:
         """What the turn asks of the interviewer itself: never answered with a scenario fact."""

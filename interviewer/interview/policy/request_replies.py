@@ -14,6 +14,9 @@ from .decisions import InterviewerDecision
 
 # How long the turn-taking waits for a candidate who asked for time to think.
 THINK_WAIT_S = 60.0
+# How long it waits after "I didn't hear an answer. Take your time.": meant, so a candidate
+# who thinks on in silence is not moved on 15 s (the usual wait for speech) after hearing it.
+SILENT_WAIT_S = 45.0
 
 _IMPERATIVE = re.compile(
     r"^(design|write|build|implement|explain|describe|walk me through|estimate|compare|"
