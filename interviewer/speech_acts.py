@@ -497,12 +497,37 @@ def clarifying_questions(text: str) -> list[str]:
     return [s for s in sentences(text) if is_clarifying_question(s)]
 
 
+# Where a question starts inside a sentence: at a clause after a comma or a conjunction.
+_QUESTION_CLAUSE = _rx(
+    r"(?:,\s*|\s+(?:and|so|but|or)\s+)(?:(?:and|so|but|or|then)\s+)?"
+    r"(?=(?:how|what|what's|which|who|where|when|whether|do|does|did|is|are|can|could|will"
+    r"|would|should)\b)"
+)
+# A statement this long before a sentence's first question clause is an answer that ends
+# asking ("I would start with a golden set of real tickets, ..., and is it helpful?").
+MIN_STATEMENT_BEFORE_WORDS = 15
+
+
+def asked_part(sentence: str) -> str:
+    """The words of a question sentence that ask: all of it, unless a statement of
+    :data:`MIN_STATEMENT_BEFORE_WORDS` words or more comes before its first question clause.
+    Speech recognition often gives a long answer and the questions it ends on as one
+    sentence with one question mark."""
+    if QUESTION_LEAD.search(sentence.strip()):
+        return sentence
+    for match in _QUESTION_CLAUSE.finditer(sentence):
+        if word_count(sentence[: match.start()]) >= MIN_STATEMENT_BEFORE_WORDS:
+            return sentence[match.end() :]
+        break
+    return sentence
+
+
 def is_mainly_clarifying(text: str) -> bool:
     """A turn that asks before it answers: most of its words are in clarifying questions."""
     asked = clarifying_questions(text)
     if not asked:
         return False
-    asked_words = sum(word_count(q) for q in asked)
+    asked_words = sum(word_count(asked_part(q)) for q in asked)
     return asked_words >= 0.5 * max(1, word_count(text))
 
 

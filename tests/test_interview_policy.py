@@ -295,6 +295,18 @@ def test_repeated_probe_is_rejected(question):
             "handles missing values well, and it's quick to train on a CPU cluster.",
             False,
         ),
+        # As the live transcript gave an answer on the browser page: one sentence, one
+        # question mark, for an answer that ends on the rubric's questions. It was answered
+        # with the scenario's facts.
+        (
+            "I would start offline with a golden set of about 500 real support tickets, "
+            "covering the common questions, the hard ones, and the policy sensitive ones like "
+            "refunds, each generated answer is scored against a rubric, is it correct, is it "
+            "faithful to the retrieved documents, and is it helpful? Just score at scale with "
+            "an LLM as a judge.",
+            False,
+        ),
+        ("Okay, so the input is a list of labels, and what should happen if it's empty?", True),
     ],
 )
 def test_clarifying_detection(text, expected):
