@@ -543,6 +543,26 @@ def admits_not_knowing(text: str) -> bool:
     return bool(DONT_KNOW.search(said[-1] if said else text))
 
 
+ATTEMPT_MIN_WORDS = 6  # a statement this long after "I'm not sure ..." tries an answer
+
+
+def attempts_after_admission(text: str) -> bool:
+    """A turn that admits not knowing and then tries: a statement of its own after the
+    admission ("I'm not sure how I'd calibrate the judge. I'd probably start with Cohen's
+    kappa and look at where they disagree."), not a question nor another admission."""
+    said = sentences(text)
+    at = next((i for i, s in enumerate(said) if DONT_KNOW.search(s)), None)
+    if at is None:
+        return False
+    return any(
+        word_count(s) >= ATTEMPT_MIN_WORDS
+        and not is_question(s)
+        and not DONT_KNOW.search(s)
+        and not HINT_REQUEST.search(s)
+        for s in said[at + 1 :]
+    )
+
+
 def asks_to_move_on(text: str) -> bool:
     return bool(MOVE_ON_REQUEST.search(text))
 

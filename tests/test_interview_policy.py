@@ -142,6 +142,27 @@ def test_a_hint_whose_idea_they_already_said_is_skipped(catalog):
     assert policy.decide(state, "I don't know.", 5).say == question.hints[0]
 
 
+def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(catalog):
+    """On the browser page by voice: after a hint, "I'm not sure how I would calibrate the
+    judge ... I would probably start with Cohen's kappa ..." got "Shall we move on to
+    something else?". They tried: the follow-up asks about what they tried."""
+    question = catalog.question("lr-evaluating-generation")
+    _, policy, state = make(question, [probe("Why would you start with Cohen's kappa?")])
+    assert policy.decide(state, "", 5).act == "hint"
+    tried = (
+        "Honestly, I'm not sure how I would calibrate the judge beyond measuring agreement "
+        "with the agents. I would probably start with Cohen's kappa and look at the cases "
+        "where they disagree."
+    )
+    decision = policy.decide(state, tried, 30)
+    assert decision.act == "probe" and "kappa" in decision.say
+    # A bare "I don't know" after a hint still gets the offer to move on.
+    _, policy, state = make(question, [])
+    policy.decide(state, "", 5)
+    offer = policy.decide(state, "I'm not sure. No idea, sorry.", 30)
+    assert offer.say == policy.persona.requests.offer_move_on
+
+
 def test_hints_come_in_order_but_never_three_in_a_row(question):
     backend, policy, state = make(question, [])
     said = []
