@@ -298,3 +298,22 @@ def test_practice_behavioural_text_asks_about_the_story(tmp_path):
     assert naming_words(follow_up.text) & naming_words(CHAIR)
     quoted = follow_up.text.split('"')[1:2]  # the fallback's quote, if it is one
     assert not (quoted and speech_acts.opens_with_filler(quoted[0]))
+
+
+def test_a_why_the_answer_already_gave_is_rejected(catalog):
+    """A practice session by voice: "my tech lead wanted to replace our gradient boosted
+    ranking model with a deep learning model because he thought it would capture more of
+    the user history" got "Why did your tech lead want to replace the gradient boosted
+    ranking model with a deep learning model?". A why about the reason they gave is fine."""
+    answer = (
+        "Last year my tech lead wanted to replace our gradient boosted ranking model with a "
+        "deep learning model because he thought it would capture more of the user history."
+    )
+    question = catalog.question("bh-disagreement")
+    asked_again = ProbeDraft(
+        question="Why did your tech lead want to replace the gradient boosted ranking model "
+        "with a deep learning model?"
+    )
+    assert "they already said why" in " ".join(validate_probe(asked_again, answer, question))
+    deeper = ProbeDraft(question="Why did he think it would capture more of the user history?")
+    assert validate_probe(deeper, answer, question) == []

@@ -114,6 +114,31 @@ _CLAIM = re.compile(
 )
 
 
+# "Why did your tech lead want to replace the model?" after "my tech lead wanted to replace
+# the model because he thought ...": asked and already answered.
+_ASKS_WHY = re.compile(
+    r"^\s*(?:why\b|what made\b|what led\b|what was the reason\b|how come\b)", re.IGNORECASE
+)
+_REASON_GIVEN = re.compile(r"\b(?:because|since|so that|due to)\b", re.IGNORECASE)
+SAID_WHY_SHARE = 0.6  # of the why-question's naming words, in what came before "because"
+
+
+def _already_said_why(question: str, answer: str) -> bool:
+    """A 'why' about something the answer already gave its reason for: most of what the
+    question names is in one clause of the answer that goes on with "because"."""
+    if not _ASKS_WHY.search(question):
+        return False
+    asked = naming_words(question)
+    if len(asked) < 2:
+        return False
+    for sentence in speech_acts.sentences(answer):
+        for reason in _REASON_GIVEN.finditer(sentence):
+            before = naming_words(sentence[: reason.start()])
+            if len(asked & before) >= max(2.0, SAID_WHY_SHARE * len(asked)):
+                return True
+    return False
+
+
 def _chooses_what_they_did(question: str, answer: str) -> bool:
     """'How did you decide to prioritise the patients?' after 'I prioritised the patients':
     the choice asked about is an action the answer tells (the word stems agree)."""
@@ -166,6 +191,8 @@ def validate_probe(
         # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
         # puts words in their mouth.
         problems.append("they made no choice here; ask what makes their claim hold")
+    if _already_said_why(q, candidate_text):
+        problems.append("they already said why; ask about the reason they gave")
     asked = set(content_words(q))
     for earlier in earlier_questions or []:
         before = set(content_words(earlier))
