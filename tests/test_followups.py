@@ -315,5 +315,18 @@ def test_a_why_the_answer_already_gave_is_rejected(catalog):
         "with a deep learning model?"
     )
     assert "they already said why" in " ".join(validate_probe(asked_again, answer, question))
-    deeper = ProbeDraft(question="Why did he think it would capture more of the user history?")
-    assert validate_probe(deeper, answer, question) == []
+    for deeper in (
+        "Why did he think it would capture more of the user history?",
+        "Why did your tech lead believe that a deep learning model would capture more of the "
+        "user history?",  # names the clause before "because" too, but asks about the reason
+    ):
+        assert validate_probe(ProbeDraft(question=deeper), answer, question) == [], deeper
+
+
+def test_a_quote_never_ends_on_a_verb_that_needs_more():
+    """The fallback quoted "last year my tech lead wanted" in a practice session by voice."""
+    answer = (
+        "Last year my tech lead wanted to replace our gradient boosted ranking model with a "
+        "deep learning model."
+    )
+    assert not content_phrase(answer).endswith("wanted")

@@ -35,6 +35,7 @@ from .probes import (
     content_phrase,
     content_words,
     fallback_probe,
+    given_reason,
     read_probe,
     second_person,
     shared_phrase,
@@ -533,7 +534,10 @@ class InterviewerPolicy:
             # One retry: asked afresh about a phrase of the answer when there is one, else
             # told exactly what was wrong (warmer: at the same temperature a small model
             # mostly writes the same question again).
-            focus = content_phrase(text, unclear)
+            # A 'why' they had already answered is asked again about the reason they gave
+            # (the next 'why' down). Not for every retry: on 60 MIT answers, focusing every
+            # retry on the answer's first reason gave 3 fallbacks against 1.
+            focus = given_reason(draft.question, text) or content_phrase(text, unclear)
             if focus:
                 retry = anchored_probe_messages(messages[0].content, text, focus, problems)
                 temperature = DRAFT_TEMPERATURE

@@ -123,20 +123,32 @@ _REASON_GIVEN = re.compile(r"\b(?:because|since|so that|due to)\b", re.IGNORECAS
 SAID_WHY_SHARE = 0.6  # of the why-question's naming words, in what came before "because"
 
 
-def _already_said_why(question: str, answer: str) -> bool:
-    """A 'why' about something the answer already gave its reason for: most of what the
-    question names is in one clause of the answer that goes on with "because"."""
+def given_reason(question: str, answer: str) -> str:
+    """The reason the answer already gave for what a 'why' question asks (the words after
+    its "because"), or "" when it gave none: most of what the question names is in one
+    clause of the answer that goes on with "because"."""
     if not _ASKS_WHY.search(question):
-        return False
+        return ""
     asked = naming_words(question)
     if len(asked) < 2:
-        return False
+        return ""
     for sentence in speech_acts.sentences(answer):
         for reason in _REASON_GIVEN.finditer(sentence):
             before = naming_words(sentence[: reason.start()])
+            clause = _reason_clause(sentence[reason.end() :])
+            if len(asked & naming_words(clause)) >= 2:
+                continue  # it asks about the reason itself: the next 'why' down
             if len(asked & before) >= max(2.0, SAID_WHY_SHARE * len(asked)):
-                return True
-    return False
+                return clause or reason.group(0)
+    return ""
+
+
+MAX_FOCUS_WORDS = 14  # a reason named to the model for its retry, not a spoken quote
+
+
+def _reason_clause(after: str) -> str:
+    clause = re.split(r"[,.;!?]|\b(?:and|but|so)\b", after)[0]
+    return _trim(clause.strip(), MAX_FOCUS_WORDS)
 
 
 def _chooses_what_they_did(question: str, answer: str) -> bool:
@@ -191,7 +203,7 @@ def validate_probe(
         # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
         # puts words in their mouth.
         problems.append("they made no choice here; ask what makes their claim hold")
-    if _already_said_why(q, candidate_text):
+    if given_reason(q, candidate_text):
         problems.append("they already said why; ask about the reason they gave")
     asked = set(content_words(q))
     for earlier in earlier_questions or []:
@@ -280,6 +292,12 @@ def _bare(token: str) -> str:
 
 # The particle of a phrasal verb: "the same patient shows up" ends there, not at "shows".
 _PARTICLES = frozenset("up out down off away back".split())
+# Verbs that need what follows: "my tech lead wanted" is not a quote.
+_NEEDS_MORE = frozenset(
+    """want wants wanted need needs needed try tries tried decide decides decided plan plans
+    planned hope hoped start started begin began chose choose agreed refused managed
+    seemed thought think said told asked suggested""".split()
+)
 
 
 def _ends_open(token: str, before: str = "") -> bool:
@@ -289,7 +307,12 @@ def _ends_open(token: str, before: str = "") -> bool:
     bare = _bare(token)
     if bare in _PARTICLES and before and _bare(before) not in _FUNCTION_WORDS | _PHRASE_BREAKS:
         return False
-    return bare in _FUNCTION_WORDS or bare in _PHRASE_BREAKS or bare in speech_acts.OPEN_WORDS
+    return (
+        bare in _FUNCTION_WORDS
+        or bare in _PHRASE_BREAKS
+        or bare in speech_acts.OPEN_WORDS
+        or bare in _NEEDS_MORE
+    )
 
 
 def _spans(tokens: list[str]) -> list[tuple[int, int]]:
