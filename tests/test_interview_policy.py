@@ -428,3 +428,24 @@ def test_an_answer_to_the_question_is_not_steered_back(catalog):
         "decline it when the expected fraud cost is above the review threshold."
     )
     assert policy._steer_back(state, on_topic) is None
+
+
+def test_a_retry_that_asks_an_answered_why_again_is_asked_about_the_reason(catalog):
+    """A practice session by voice: the retry asked "Why did you choose to replace our
+    gradient boosted ranking model ...?" of an answer that had said why ("... because he
+    thought it would capture more of the user history"), and the fallback was said. Once
+    more, about the reason given, it asks the next 'why' down."""
+    answer = (
+        "Last year my tech lead wanted to replace our gradient boosted ranking model with a "
+        "deep learning model because he thought it would capture more of the user history."
+    )
+    deeper = "Why did he think a deep learning model would capture more of the user history?"
+    replies = [
+        "Why did you choose to roll back before finding the cause?",
+        "Why did you choose to replace our gradient boosted ranking model with a deep model?",
+        deeper,
+    ]
+    backend, policy, state = make(catalog.question("bh-disagreement"), replies)
+    decision = policy.decide(state, answer, 5)
+    assert decision.source == "llm" and decision.say == deeper
+    assert "capture more of the user history" in backend.requests[-1][-1].content

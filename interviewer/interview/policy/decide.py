@@ -533,10 +533,10 @@ class InterviewerPolicy:
         if draft is not None and problems:
             # One retry: asked afresh about a phrase of the answer when there is one, else
             # told exactly what was wrong (warmer: at the same temperature a small model
-            # mostly writes the same question again).
-            # A 'why' they had already answered is asked again about the reason they gave
-            # (the next 'why' down). Not for every retry: on 60 MIT answers, focusing every
-            # retry on the answer's first reason gave 3 fallbacks against 1.
+            # mostly writes the same question again). A 'why' they had already answered is
+            # asked again about the reason they gave (the next 'why' down). Not every retry:
+            # on 60 MIT answers, focusing each on the answer's first reason gave 3 fallbacks
+            # against 1.
             focus = given_reason(draft.question, text) or content_phrase(text, unclear)
             if focus:
                 retry = anchored_probe_messages(messages[0].content, text, focus, problems)
@@ -555,6 +555,18 @@ class InterviewerPolicy:
             draft, problems = self._draft_probe(
                 retry, text, state.question, earlier, unclear, temperature=temperature
             )
+            reason = given_reason(draft.question, text) if draft is not None and problems else ""
+            if reason and reason != focus:
+                # The retry asked again why they did what they had just said why they did:
+                # once more, about the reason they gave (the next 'why' down).
+                draft, problems = self._draft_probe(
+                    anchored_probe_messages(messages[0].content, text, reason, problems),
+                    text,
+                    state.question,
+                    earlier,
+                    unclear,
+                    temperature=DRAFT_TEMPERATURE,
+                )
         elif draft is None:
             # Not even a why-question: ask again with the output constrained to one (slower
             # per token, but a small model cannot wander off).
