@@ -449,3 +449,13 @@ def test_a_retry_that_asks_an_answered_why_again_is_asked_about_the_reason(catal
     decision = policy.decide(state, answer, 5)
     assert decision.source == "llm" and decision.say == deeper
     assert "capture more of the user history" in backend.requests[-1][-1].content
+
+
+def test_silence_after_every_hint_gets_no_made_up_hint(question):
+    """On the browser page by voice, a silence after the bank's hints were used got "Would it
+    help to start from what you would measure first?", in an answer all about measuring."""
+    backend, policy, state = make(question, [])
+    state.hints_used = list(range(len(question.hints)))
+    decision = policy.decide(state, "", 5)
+    assert decision.act == "nudge" and decision.say == "I didn't hear an answer. Take your time."
+    assert decision.wait_s == SILENT_WAIT_S

@@ -350,8 +350,17 @@ class InterviewerPolicy:
     def _hint(
         self, state: QuestionState, turn: CandidateTurn, reason: str, prefix: str = ""
     ) -> InterviewerDecision:
+        """The bank's next hint; when its hints are used or already said, no made-up one in
+        their place: only the ``prefix`` ("I didn't hear an answer. Take your time.")."""
+        index = self._hint_left(state)
+        if index is None:
+            say = prefix.strip() or self.persona.requests.no_hint_left
+            return InterviewerDecision(act="nudge", say=say, reason=f"{reason}; no hint left")
         state.hints_in_a_row = turn.hints_in_a_row + 1
-        return InterviewerDecision(act="hint", say=prefix + self._next_hint(state), reason=reason)
+        state.hints_used.append(index)
+        return InterviewerDecision(
+            act="hint", say=prefix + state.question.hints[index], reason=reason
+        )
 
     # --- acts -------------------------------------------------------------------------------
 
@@ -409,13 +418,6 @@ class InterviewerPolicy:
         """The next of the bank's hints to give: not given yet, nor said by the candidate."""
         said = [text for speaker, text in state.history if speaker == "candidate"]
         return next_hint(state.question, state.hints_used, said)
-
-    def _next_hint(self, state: QuestionState) -> str:
-        index = self._hint_left(state)
-        if index is not None:
-            state.hints_used.append(index)
-            return state.question.hints[index]
-        return "Would it help to start from what you would measure first?"
 
     def _clarify(
         self, state: QuestionState, text: str, *, llm_pick: bool = True
