@@ -117,18 +117,15 @@ def _self_questions(sentences: list[Sentence]) -> set[int]:
     a rubric. Is it correct? Is it faithful? ..."). A clarifying question is asked before
     the answer, or ends the turn to wait for the reply."""
     found: set[int] = set()
+    last_of_turn = {s.turn: i for i, s in enumerate(sentences)}
+    answering: set[int] = set()  # turns in which a statement has come so far
     for i, s in enumerate(sentences):
-        if not _SELF_QUESTION.search(s.clean) or not is_question(s.clean):
-            continue
-        same_turn = [j for j, o in enumerate(sentences) if o.turn == s.turn]
-        answered_before = any(
-            j < i
-            and not is_question(sentences[j].clean)
-            and word_count(sentences[j].clean) >= MIN_STATEMENT_WORDS
-            for j in same_turn
-        )
-        if answered_before and i != same_turn[-1]:
-            found.add(i)
+        asks = is_question(s.clean)
+        if asks and s.turn in answering and i != last_of_turn[s.turn]:
+            if _SELF_QUESTION.search(s.clean):
+                found.add(i)
+        elif not asks and word_count(s.clean) >= MIN_STATEMENT_WORDS:
+            answering.add(s.turn)
     return found
 
 

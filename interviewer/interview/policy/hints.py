@@ -50,28 +50,37 @@ def _own_words(hint: str, question: Question) -> set[str]:
 _CONTRAST = frozenset("without instead rather not never no avoid".split())
 
 
-def hint_said(hint: str, question: Question, candidate_turns: Iterable[str]) -> bool:
+def _statements(candidate_turns: Iterable[str]) -> list[tuple[set[str], bool]]:
+    """Each statement the candidate made (not their questions): its words, and whether it
+    says a contrast word. Read once for all of a question's hints."""
+    return [
+        (_words(sentence), bool(_CONTRAST & set(speech_acts.words(sentence))))
+        for turn in candidate_turns
+        for sentence in speech_acts.sentences(turn)
+        if not speech_acts.is_question(sentence)
+    ]
+
+
+def _said(hint: str, question: Question, statements: list[tuple[set[str], bool]]) -> bool:
     """Whether one of the candidate's statements already makes the hint's idea."""
     own = _own_words(hint, question)
     if len(own) < MIN_SAID_WORDS:
         return False
     contrast = bool(_CONTRAST & set(speech_acts.words(hint)))
-    for turn in candidate_turns:
-        for sentence in speech_acts.sentences(turn):
-            if speech_acts.is_question(sentence):
-                continue
-            if contrast and not _CONTRAST & set(speech_acts.words(sentence)):
-                continue
-            shared = len(own & _words(sentence))
-            if shared >= MIN_SAID_WORDS and shared >= MIN_SAID_SHARE * len(own):
-                return True
+    for said, says_contrast in statements:
+        if contrast and not says_contrast:
+            continue
+        shared = len(own & said)
+        if shared >= MIN_SAID_WORDS and shared >= MIN_SAID_SHARE * len(own):
+            return True
     return False
 
 
 def next_hint(question: Question, given: Iterable[int], candidate_turns: list[str]) -> int | None:
     """The first hint in the bank's order not yet given nor already said, or None."""
     used = set(given)
+    statements = _statements(candidate_turns)
     for index, hint in enumerate(question.hints):
-        if index not in used and not hint_said(hint, question, candidate_turns):
+        if index not in used and not _said(hint, question, statements):
             return index
     return None
