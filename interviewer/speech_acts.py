@@ -546,10 +546,18 @@ def admits_not_knowing(text: str) -> bool:
 ATTEMPT_MIN_WORDS = 6  # a statement this long after "I'm not sure ..." tries an answer
 
 
+# "I've never built one before", "we didn't do that at my last job": more of the admission.
+NO_EXPERIENCE = _rx(
+    r"\b(i|we)('ve| have)? never\b|\b(i|we) (haven't|have not|didn't|did not|don't|do not)"
+    r" (ever |really )?(use|work|build|do|touch|deal|need|have|come across|cover)"
+)
+
+
 def attempts_after_admission(text: str) -> bool:
     """A turn that admits not knowing and then tries: a statement of its own after the
     admission ("I'm not sure how I'd calibrate the judge. I'd probably start with Cohen's
-    kappa and look at where they disagree."), not a question nor another admission."""
+    kappa and look at where they disagree."), not a question, another admission, nor more
+    about what they have never done."""
     said = sentences(text)
     at = next((i for i, s in enumerate(said) if DONT_KNOW.search(s)), None)
     if at is None:
@@ -559,6 +567,7 @@ def attempts_after_admission(text: str) -> bool:
         and not is_question(s)
         and not DONT_KNOW.search(s)
         and not HINT_REQUEST.search(s)
+        and not NO_EXPERIENCE.search(s)
         for s in said[at + 1 :]
     )
 

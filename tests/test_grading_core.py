@@ -558,3 +558,29 @@ def test_a_transcript_as_practice_prints_it_keeps_the_interviewer_s_acts() -> No
     acts = [t.act for t in session.turns if t.speaker == "interviewer"]
     assert acts == ["ask", "acknowledge", "probe", "ask"]
     assert all("act" not in t.meta for t in session.turns)
+
+
+LONG_SENTENCE = (
+    "With 20,000 updates a day and permissions per document, I use retrieval-augmented "
+    "generation rather than fine-tuning, because the index can be updated incrementally, and "
+    "a model can't forget a document someone lost access to, I'd parse the pages, PDFs and "
+    "tickets, chunk them with overlap and metadata, and use hybrid retrieval, keyword plus "
+    "embeddings, and a reranker."
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [(0, len(LONG_SENTENCE)), (130, 160), (250, 270), (0, 20), (300, 320)]
+)
+def test_a_quote_from_a_long_sentence_is_whole_words(start, end):
+    """The install's demo quoted "... a model can't forget an argument someone lost acce":
+    a whole sentence cited, longer than a quote, was cut at a fixed length mid-word."""
+    from interviewer.grading.sentences import MAX_QUOTE_CHARS, Sentence, quote_span
+
+    sentence = Sentence(0, LONG_SENTENCE, 0, None, False, "", 0)
+    lo, hi = quote_span(sentence, start, min(end, len(LONG_SENTENCE)))
+    quote = LONG_SENTENCE[lo:hi]
+    assert 0 < len(quote) <= MAX_QUOTE_CHARS
+    assert lo == 0 or LONG_SENTENCE[lo - 1] == " "  # starts on a word
+    assert hi == len(LONG_SENTENCE) or LONG_SENTENCE[hi] in " ,"  # ends on one
+    assert not quote.endswith(" ") and not quote.startswith(" ")

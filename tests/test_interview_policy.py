@@ -163,6 +163,27 @@ def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(c
     assert offer.say == policy.persona.requests.offer_move_on
 
 
+def test_an_admission_with_a_try_is_probed_with_no_hint_before_it(catalog):
+    """The install's demo: "I'm not sure how far to trust an LLM judge for faithfulness. I'd
+    check it against the human labels before relying on it." got the bank's hint about
+    access control, a point the answer had made. They reached the edge and tried: probed."""
+    question = catalog.question("sd-doc-qa-assistant")
+    _, policy, state = make(question, [probe("How would you check the judge against the labels?")])
+    tried = (
+        "I'm not sure how far to trust an LLM judge for faithfulness. I'd check it against "
+        "the human labels before relying on it."
+    )
+    decision = policy.decide(state, tried, 30)
+    assert decision.act == "probe" and "labels" in decision.say
+    # Saying more about what they have never done is not a try: a hint.
+    for stuck in (
+        "I'm not sure. I've never built a retrieval system like this before.",
+        "I don't know. We didn't use an LLM judge at my last job at all.",
+    ):
+        _, policy, state = make(question, [])
+        assert policy.decide(state, stuck, 30).act == "hint", stuck
+
+
 def test_hints_come_in_order_but_never_three_in_a_row(question):
     backend, policy, state = make(question, [])
     said = []

@@ -372,6 +372,12 @@ def test_closing_replies(persona):
     stack = reply_to_candidate(persona, "what's your stack like")
     assert stack.topics == ["stack"] and not stack.done
     assert reply_to_candidate(persona, "no thanks").done
+    # "No problem at all." to "No, that's all from me, thanks." after two questions answered
+    # (the install's demo): a "that's all" after questions gets the thanks.
+    questions = persona.candidate_questions
+    assert reply_to_candidate(persona, "No, that's all, thanks.").say == questions.no_questions
+    after = reply_to_candidate(persona, "No, that's all from me, thanks.", answered=2)
+    assert after.done and after.say == questions.thanks
 
 
 # --- persona data ----------------------------------------------------------------------------

@@ -193,9 +193,11 @@ class CandidateQuestions(_Strict):
     thanks: str = Field(
         default="Thank you.",
         min_length=1,
-        description="a remark, not a question, ends the round (perhaps with no question asked)",
+        description='ends the round after a remark, or after their questions and a "that\'s all"',
     )
-    no_questions: str = Field(default="No problem.", min_length=1)
+    no_questions: str = Field(
+        default="No problem.", min_length=1, description="the candidate has no question at all"
+    )
     about: list[TeamFact] = Field(
         default_factory=list, description="the team, stack, success, drift and tech debt"
     )

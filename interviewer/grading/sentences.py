@@ -186,7 +186,12 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
 
 
 def quote_span(sentence: Sentence, match_start: int, match_end: int) -> tuple[int, int]:
-    """Char range (within the sentence) of a quote: the sentence, or a window on the match."""
+    """Char range (within the sentence) of a quote: the sentence, or a window on the match.
+
+    A window starts and ends on whole words, and where it can on a clause break (", ")
+    near its edges: "..., and a model can't forget a document someone lost access to", not
+    "... someone lost acce" nor "... access to, I'd". This holds when the match itself is
+    longer than the window (a whole long sentence cited)."""
     text = sentence.text
     if len(text) <= MAX_QUOTE_CHARS:
         return 0, len(text)
@@ -194,13 +199,17 @@ def quote_span(sentence: Sentence, match_start: int, match_end: int) -> tuple[in
     lo = max(0, match_start - max(0, half))
     hi = min(len(text), lo + MAX_QUOTE_CHARS)
     lo = max(0, hi - MAX_QUOTE_CHARS)
-    # Snap to word boundaries so a quote never starts or ends mid-word.
+    edge = MAX_QUOTE_CHARS // 3  # how far in from an edge a clause break may move it
     if lo > 0:
-        nxt = text.find(" ", lo)
-        lo = nxt + 1 if 0 <= nxt < match_start else lo
+        stop = lo + edge if match_start <= lo else min(match_start, lo + edge)
+        brk = text.find(", ", lo, stop + 2)
+        nxt = text.find(" ", lo, hi)
+        lo = brk + 2 if brk >= 0 else (nxt + 1 if nxt >= 0 else lo)
     if hi < len(text):
-        prev = text.rfind(" ", match_end, hi)
-        hi = prev if prev > match_end else hi
+        start = hi - edge if match_end >= hi else max(match_end, hi - edge)
+        brk = text.rfind(", ", max(lo, start), hi + 1)
+        prev = text.rfind(" ", lo + 1, hi + 1)
+        hi = brk if brk >= 0 else (prev if prev > lo else hi)
     return lo, hi
 
 

@@ -194,7 +194,7 @@ class InterviewRunner:
             answer, text = self._record_heard(
                 answer, heard, turns, None, self.clock.now(), None, round_type=round_type
             )
-            reply = reply_to_candidate(persona, text)
+            reply = reply_to_candidate(persona, text, answered)
             line = persona.say(reply.say)
             said = self._say(
                 line,

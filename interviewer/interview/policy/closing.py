@@ -44,11 +44,13 @@ def declines(text: str) -> bool:
     return bool(_DECLINES.search(words)) and "?" not in words
 
 
-def reply_to_candidate(persona: Persona, text: str) -> ClosingReply:
-    """The persona's answer to the candidate's question, from its own data only."""
+def reply_to_candidate(persona: Persona, text: str, answered: int = 0) -> ClosingReply:
+    """The persona's answer to the candidate's question, from its own data only.
+    ``answered``: how many of their questions were answered already. "No, that's all,
+    thanks." after questions closes with the thanks: "No problem." fits only a first "no"."""
     questions = persona.candidate_questions
     if declines(text):
-        return ClosingReply(say=questions.no_questions, done=True)
+        return ClosingReply(say=questions.thanks if answered else questions.no_questions, done=True)
     facts = questions.find(text)
     if len(facts) > 1:
         # "How does your team measure success?" is about success, not about the team.

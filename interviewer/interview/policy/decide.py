@@ -297,9 +297,10 @@ class InterviewerPolicy:
     def _stuck(self, state: QuestionState, turn: CandidateTurn) -> Decided:
         if not speech_acts.admits_not_knowing(turn.text):
             return None
-        if turn.hints_in_a_row and speech_acts.attempts_after_admission(turn.text):
-            # "I'm not sure ... I'd probably start with X" after a hint: they took it and
-            # tried. That is an answer, probed as one, not an offer to move on.
+        if speech_acts.attempts_after_admission(turn.text):
+            # "I'm not sure how far to trust an LLM judge. I'd check it against the human
+            # labels first.": they reached the edge and tried. That is an answer, probed as
+            # one: not a hint about something else, nor (after a hint) an offer to move on.
             return None
         return self._stuck_reply(state, turn, asked_for_hint=False)
 
