@@ -328,10 +328,12 @@ _ASKING = (
     r"|(?:i'd like|i would like|i want) to (?:ask|know)|i(?:'m| am| was) (?:wondering|curious)"
     r"|i wonder)"
 )
+# "Before I write anything, is the input sorted": a lead-in clause before an opener.
+_BEFORE = r"(?:before (?:i|we) \w+(?: \w+)?,?\s+)"
 QUESTION_LEAD = _rx(
     rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_ASKING},?\s+(?:about\s+)?"
     rf"(?:{_phrases(QUESTION_OPENERS)}|whether|if|how|what|who|when|where)"
-    rf"|{_phrases(QUESTION_OPENERS)})\b"
+    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}))\b"
 )
 # Questions that manage the conversation rather than clarify the problem.
 CHECK_IN = _rx(

@@ -349,6 +349,13 @@ def test_repeated_probe_is_rejected(question):
             False,
         ),
         ("Okay, so the input is a list of labels, and what should happen if it's empty?", True),
+        # A coding round on the page: the recogniser dropped the question mark, and the
+        # question got a follow-up instead of an answer.
+        (
+            "Before I write anything, is the input sorted and do touching intervals like 1 to "
+            "3 and 3 to 5 count as overlapping.",
+            True,
+        ),
     ],
 )
 def test_clarifying_detection(text, expected):

@@ -60,3 +60,32 @@ def test_the_recorder_yields_page_frames_until_done_or_stop() -> None:
     inbox.stop()
     with pytest.raises(StopInterview):
         next(recorder.frames())
+
+
+def test_text_or_a_stop_heard_after_a_turn_is_the_next_answers() -> None:
+    """On the page by voice, a coding round: Run tests pressed just after a turn ended was
+    lost ("stopped listening after the turn: Let me run the tests."), and the listener that
+    hears the candidate go on died with it. The listener reads on; the next answer gets it."""
+    inbox = PageInbox()
+    recorder = BrowserRecorder(inbox)
+    inbox.answers_on_this_thread()  # this test's thread takes the answers
+    stream = recorder.frames()
+    listened: list[int] = []
+
+    def listener() -> None:  # the after-turn listener's own thread reads the turn's stream
+        listened.extend(int(frame[0]) for frame in stream)
+
+    reader = threading.Thread(target=listener)
+    reader.start()
+    while not inbox.push_audio(FRAME + 1, seq=1):  # once the stream has opened its turn
+        pass
+    inbox.push_text("Let me run the tests.")
+    inbox.push_audio(FRAME + 2, seq=2)
+    inbox.stop()
+    reader.join(timeout=5)
+    assert not reader.is_alive() and listened == [1, 2]  # on past the text; the stop ends it
+    with pytest.raises(TypedAnswer) as typed:  # the next answer takes what was kept, in order
+        next(recorder.frames())
+    assert typed.value.text == "Let me run the tests."
+    with pytest.raises(StopInterview):
+        next(recorder.frames())

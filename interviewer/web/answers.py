@@ -60,6 +60,13 @@ class BrowserRecorder(MicrophoneRecorder):
                 kind, item = self.inbox.take()
                 if kind == "audio":
                     yield item  # type: ignore[misc]
+                elif not self.inbox.is_answering:
+                    # The listener after a turn reads this stream: typed text (the Run
+                    # button's phrase) or a stop is the next answer's, never lost here.
+                    if kind != "finish":
+                        self.inbox.keep_for_the_answer(kind, item)
+                    if kind == "stop":
+                        return
                 elif kind == "text":
                     raise TypedAnswer(str(item))
                 elif kind == "stop":
@@ -103,6 +110,7 @@ class BrowserAnswers:
     def next_answer(self, context: AnswerContext) -> CandidateAnswer | None:
         if self.on_turn is not None:
             self.on_turn(context)
+        self.inbox.answers_on_this_thread()
         try:
             answer = self.source.next_answer(context)
         except TypedAnswer as typed:

@@ -5,7 +5,10 @@ server's event loop and the interview thread.
 Audio is accepted only while a turn is being recorded (``open_turn``..``close_turn``): what
 the microphone hears while the interviewer speaks is not an answer, as in ``practice``,
 where the microphone opens when the line has been played. Typed text is kept until the
-next turn takes it (a button pressed while the interviewer is still talking still counts).
+next turn takes it (a button pressed while the interviewer is still talking still counts):
+after a turn the same stream is read by the listener that hears whether the candidate goes
+on (``interview/live/after_turn.py``), and what it takes that is not audio it hands back
+(:meth:`PageInbox.keep_for_the_answer`) for the next answer to take first.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ class PageInbox:
         self._queue: queue.Queue[tuple[ItemKind, object]] = queue.Queue()
         self._lock = threading.Lock()
         self._open = False
+        self._answers_thread: int | None = None  # the thread that takes answers
+        self._kept: list[tuple[ItemKind, object]] = []  # for the next answer, in order
         self.turn = TurnAudio()
 
     # --- the page's side (the event loop) ---------------------------------------------------
@@ -107,5 +112,23 @@ class PageInbox:
         with self._lock:
             self._open = False
 
+    def answers_on_this_thread(self) -> None:
+        """Called by the thread that takes answers (the interview's): any other thread that
+        reads a turn's stream is the listener after it (``is_answering`` is False there)."""
+        self._answers_thread = threading.get_ident()
+
+    @property
+    def is_answering(self) -> bool:
+        return self._answers_thread in (None, threading.get_ident())
+
+    def keep_for_the_answer(self, kind: ItemKind, item: object) -> None:
+        """Text or a stop that reached the listener after a turn: the next answer's."""
+        with self._lock:
+            self._kept.append((kind, item))
+
     def take(self, timeout: float | None = None) -> tuple[ItemKind, object]:
+        if self.is_answering:
+            with self._lock:
+                if self._kept:
+                    return self._kept.pop(0)
         return self._queue.get(timeout=timeout)
