@@ -62,10 +62,11 @@ def test_the_recorder_yields_page_frames_until_done_or_stop() -> None:
         next(recorder.frames())
 
 
-def test_text_or_a_stop_heard_after_a_turn_is_the_next_answers() -> None:
+def test_text_or_a_stop_heard_after_a_turn_is_the_next_turns() -> None:
     """On the page by voice, a coding round: Run tests pressed just after a turn ended was
     lost ("stopped listening after the turn: Let me run the tests."), and the listener that
-    hears the candidate go on died with it. The listener reads on; the next answer gets it."""
+    hears the candidate go on died with it. The listener reads on; a candidate who goes on
+    is heard to the end of that answer; the next turn takes the text first."""
     inbox = PageInbox()
     recorder = BrowserRecorder(inbox)
     inbox.answers_on_this_thread()  # this test's thread takes the answers
@@ -73,7 +74,10 @@ def test_text_or_a_stop_heard_after_a_turn_is_the_next_answers() -> None:
     listened: list[int] = []
 
     def listener() -> None:  # the after-turn listener's own thread reads the turn's stream
-        listened.extend(int(frame[0]) for frame in stream)
+        for frame in stream:
+            listened.append(int(frame[0]))
+            if len(listened) == 2:
+                return  # the candidate went on: the stream is handed back
 
     reader = threading.Thread(target=listener)
     reader.start()
@@ -81,11 +85,58 @@ def test_text_or_a_stop_heard_after_a_turn_is_the_next_answers() -> None:
         pass
     inbox.push_text("Let me run the tests.")
     inbox.push_audio(FRAME + 2, seq=2)
-    inbox.stop()
     reader.join(timeout=5)
-    assert not reader.is_alive() and listened == [1, 2]  # on past the text; the stop ends it
-    with pytest.raises(TypedAnswer) as typed:  # the next answer takes what was kept, in order
+    assert not reader.is_alive() and listened == [1, 2]  # on past the text
+    inbox.push_audio(FRAME + 3, seq=3)
+    inbox.finish()
+    assert [int(f[0]) for f in stream] == [3]  # the answer they went on with, to its end
+    inbox.stop()
+    with pytest.raises(TypedAnswer) as typed:  # the next turn takes the text first
         next(recorder.frames())
     assert typed.value.text == "Let me run the tests."
     with pytest.raises(StopInterview):
         next(recorder.frames())
+
+
+def test_a_stop_heard_after_a_turn_ends_the_listening_and_the_interview() -> None:
+    inbox = PageInbox()
+    recorder = BrowserRecorder(inbox)
+    inbox.answers_on_this_thread()
+    stream = recorder.frames()
+    listened: list[int] = []
+    reader = threading.Thread(target=lambda: listened.extend(int(f[0]) for f in stream))
+    reader.start()
+    while not inbox.push_audio(FRAME + 1, seq=1):
+        pass
+    inbox.stop()
+    reader.join(timeout=5)
+    assert not reader.is_alive() and listened == [1]
+    with pytest.raises(StopInterview):
+        next(recorder.frames())
+
+
+def test_text_sent_while_they_speak_ends_the_turn_and_keeps_the_words(tmp_path) -> None:
+    """Run tests pressed mid-sentence replaced the spoken turn with the button's phrase: the
+    words said so far were lost. Now the turn ends as spoken, and the phrase is the next."""
+    from audio_helpers import synth_samples
+
+    speech = (synth_samples("So I sort by start and merge", tmp_path) * 32767).astype(np.int16)
+    inbox = PageInbox()
+    recorder = BrowserRecorder(inbox)
+
+    def page() -> None:
+        while not inbox.push_audio(speech[:512], seq=0):
+            pass
+        for i in range(512, speech.size - 512, 512):
+            inbox.push_audio(speech[i : i + 512], seq=i)
+        inbox.push_text("Let me run the tests.")  # mid-turn: no silence has ended it
+
+    sender = threading.Thread(target=page)
+    sender.start()
+    turn = recorder.record_turn()
+    sender.join()
+    assert turn.speech_detected and inbox.turn.ended_by_text
+    assert turn.samples.size >= speech.size - 1024  # every word they said is kept
+    with pytest.raises(TypedAnswer) as typed:
+        next(recorder.frames())
+    assert typed.value.text == "Let me run the tests."

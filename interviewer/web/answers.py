@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..audio.capture import MicrophoneRecorder
+from ..audio.capture import CapturedTurn, FrameInfo, MicrophoneRecorder
 from ..interview.answers.sources import AnswerContext, CandidateAnswer
 from ..interview.pipeline import microphone_answers
 from ..machine.speed import StreamingPlan
@@ -49,12 +49,30 @@ class BrowserRecorder(MicrophoneRecorder):
     def __init__(self, inbox: PageInbox, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.inbox = inbox
+        self._spoken = False  # the turn being recorded has confirmed speech
 
     def check_input(self) -> None:
         """Nothing to check here: the page asks for the microphone (getUserMedia)."""
 
+    def record_turn(
+        self,
+        on_frame: Callable[[FrameInfo], None] | None = None,
+        words_provider: Callable[[], str | None] | None = None,
+        **kwargs: Any,
+    ) -> CapturedTurn:
+        """As a sound card's, noting whether the candidate has spoken in this turn yet."""
+        self._spoken = False
+
+        def heard(info: FrameInfo) -> None:
+            self._spoken = self._spoken or info.speech_s > 0
+            if on_frame is not None:
+                on_frame(info)
+
+        return super().record_turn(heard, words_provider, **kwargs)
+
     def frames(self, buffer_s: float = 0.0) -> Iterator[np.ndarray]:
         self.inbox.open_turn()
+        self._spoken = False
         try:
             while True:
                 kind, item = self.inbox.take()
@@ -67,6 +85,12 @@ class BrowserRecorder(MicrophoneRecorder):
                         self.inbox.keep_for_the_answer(kind, item)
                     if kind == "stop":
                         return
+                elif kind == "text" and self._spoken:
+                    # Run tests pressed (or a line typed) while they are talking: the turn
+                    # ends as spoken so far and the text is the next one; the words stay.
+                    self.inbox.keep_for_the_answer(kind, item)
+                    self.inbox.turn.ended_by_text = True
+                    return
                 elif kind == "text":
                     raise TypedAnswer(str(item))
                 elif kind == "stop":
@@ -122,4 +146,6 @@ class BrowserAnswers:
         answer.origin = ORIGIN
         if self.inbox.turn.finished_by_button:
             answer.ended_by = "done_button"
+        elif self.inbox.turn.ended_by_text:
+            answer.ended_by = "text_sent"
         return answer

@@ -8,7 +8,7 @@ where the microphone opens when the line has been played. Typed text is kept unt
 next turn takes it (a button pressed while the interviewer is still talking still counts):
 after a turn the same stream is read by the listener that hears whether the candidate goes
 on (``interview/live/after_turn.py``), and what it takes that is not audio it hands back
-(:meth:`PageInbox.keep_for_the_answer`) for the next answer to take first.
+(:meth:`PageInbox.keep_for_the_answer`) for the next turn to take first.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class TurnAudio:
     samples: int = 0
     arrivals: list[Arrival] = field(default_factory=list)
     finished_by_button: bool = False
+    ended_by_text: bool = False  # text sent while they spoke ended it (the text is next)
 
     def arrival_of(self, sample: int) -> tuple[float, int, int] | None:
         """(server time, page frame seq, samples after ``sample`` in that frame) at which the
@@ -103,8 +104,9 @@ class PageInbox:
                     break
                 if item[0] in ("text", "stop"):
                     kept.append(item)
-            for item in kept:
+            for item in self._kept + kept:  # what the listener kept goes first
                 self._queue.put(item)
+            self._kept = []
             self.turn = TurnAudio()
             self._open = True
 
@@ -122,13 +124,11 @@ class PageInbox:
         return self._answers_thread in (None, threading.get_ident())
 
     def keep_for_the_answer(self, kind: ItemKind, item: object) -> None:
-        """Text or a stop that reached the listener after a turn: the next answer's."""
+        """Text or a stop that reached the listener after a turn: the next turn's, taken
+        first when it opens. Not the rest of this one: a candidate who went on over the
+        reply is heard to the end of it before a button they pressed meanwhile counts."""
         with self._lock:
             self._kept.append((kind, item))
 
     def take(self, timeout: float | None = None) -> tuple[ItemKind, object]:
-        if self.is_answering:
-            with self._lock:
-                if self._kept:
-                    return self._kept.pop(0)
         return self._queue.get(timeout=timeout)
