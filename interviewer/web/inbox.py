@@ -62,7 +62,7 @@ class PageInbox:
         self._lock = threading.Lock()
         self._open = False
         self._answers_thread: int | None = None  # the thread that takes answers
-        self._kept: list[tuple[ItemKind, object]] = []  # for the next answer, in order
+        self._kept: list[tuple[ItemKind, object]] = []  # for the next turn, in order
         self.turn = TurnAudio()
 
     # --- the page's side (the event loop) ---------------------------------------------------
@@ -124,9 +124,10 @@ class PageInbox:
         return self._answers_thread in (None, threading.get_ident())
 
     def keep_for_the_answer(self, kind: ItemKind, item: object) -> None:
-        """Text or a stop that reached the listener after a turn: the next turn's, taken
-        first when it opens. Not the rest of this one: a candidate who went on over the
-        reply is heard to the end of it before a button they pressed meanwhile counts."""
+        """Text or a stop for the next turn, taken first when it opens: sent while the
+        listener after a turn read the stream, or while the candidate was speaking. Not the
+        rest of a reopened turn: a candidate who went on over the reply is heard to the end
+        of it before a button they pressed meanwhile counts."""
         with self._lock:
             self._kept.append((kind, item))
 
