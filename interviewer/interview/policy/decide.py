@@ -249,7 +249,8 @@ class InterviewerPolicy:
         wait = {"wait_s": request_replies.SILENT_WAIT_S}  # "take your time", meant
         if turn.hints_in_a_row >= MAX_HINTS_IN_A_ROW - 1:
             return InterviewerDecision(act="nudge", say=heard, reason="silent answer", **wait)
-        return self._hint(state, turn, "silent answer", prefix=heard + " ").model_copy(update=wait)
+        hint = self._hint(state, turn, "silent answer", self._hint_left(state), prefix=heard + " ")
+        return hint.model_copy(update=wait)
 
     def _requests(self, state: QuestionState, turn: CandidateTurn) -> Decided:
         """What the turn asks of the interviewer itself: never answered with a scenario fact."""
@@ -335,9 +336,10 @@ class InterviewerPolicy:
         if turn.after_offer and not asked_for_hint:
             return self._move_on("still stuck after the offer to move on")
         may_hint = turn.hints_in_a_row < (MAX_HINTS_IN_A_ROW if asked_for_hint else 1)
-        if may_hint and self._hint_left(state) is not None:
+        left = self._hint_left(state) if may_hint else None
+        if left is not None:
             why = "the candidate asked for a hint" if asked_for_hint else "the candidate is stuck"
-            decision = self._hint(state, turn, why)
+            decision = self._hint(state, turn, why, left)
         elif may_hint and asked_for_hint:
             state.hints_in_a_row = turn.hints_in_a_row + 1
             decision = InterviewerDecision(
@@ -349,11 +351,16 @@ class InterviewerPolicy:
         return decision.model_copy(update={"request": "hint"}) if asked_for_hint else decision
 
     def _hint(
-        self, state: QuestionState, turn: CandidateTurn, reason: str, prefix: str = ""
+        self,
+        state: QuestionState,
+        turn: CandidateTurn,
+        reason: str,
+        index: int | None,
+        prefix: str = "",
     ) -> InterviewerDecision:
-        """The bank's next hint; when its hints are used or already said, no made-up one in
-        their place: only the ``prefix`` ("I didn't hear an answer. Take your time.")."""
-        index = self._hint_left(state)
+        """The bank's hint ``index`` (:meth:`_hint_left`, read once by the caller); when its
+        hints are used or already said (None), no made-up one in their place: only the
+        ``prefix`` ("I didn't hear an answer. Take your time.")."""
         if index is None:
             say = prefix.strip() or self.persona.requests.no_hint_left
             return InterviewerDecision(act="nudge", say=say, reason=f"{reason}; no hint left")
