@@ -330,11 +330,23 @@ _ASKING = (
 )
 # "Before I write anything, is the input sorted": a lead-in clause before an opener.
 _BEFORE = r"(?:before (?:i|we) \w+(?: \w+)?,?\s+)"
+# A yes/no question by its word order: an auxiliary before a pronoun or determiner subject
+# ("is this input sorted", "are these times in seconds", "can they overlap"). A statement
+# does not start that way, so the order reads as a question without the mark.
+# "Do" and "have" are main verbs too ("and do the graphs", "have this consensus"): with them
+# only a subject that cannot be an object counts.
+INVERTED_QUESTION = (
+    r"(?:(?:is|are|was|were|can|could|will|would|should)"
+    r"\s+(?:the|this|that|these|those|it|there|we|i|you|they|our|my|each|every|any)"
+    r"|(?:do|does|did|have|has)\s+(?:you|we|they|i|these|those)|does\s+(?:this|that|the|it))\b"
+)
 QUESTION_LEAD = _rx(
     rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_ASKING},?\s+(?:about\s+)?"
     rf"(?:{_phrases(QUESTION_OPENERS)}|whether|if|how|what|who|when|where)"
-    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}))\b"
+    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}|{INVERTED_QUESTION}))\b"
 )
+# The same order in a later clause: "this input sorted, and are these times in seconds".
+LATER_QUESTION = _rx(rf"(?:,\s*(?:(?:and|also|or)\s+)?|\s+(?:and|also)\s+){INVERTED_QUESTION}")
 # Questions that manage the conversation rather than clarify the problem.
 CHECK_IN = _rx(
     r"\b(make sense|should i (start|go ahead|continue|code|begin)|can i (start|begin)"
@@ -349,7 +361,11 @@ def is_question(sentence: str) -> bool:
     stripped = sentence.strip()
     if stripped.lower().startswith(("why", "how about we")):
         return False
-    return stripped.endswith("?") or bool(QUESTION_LEAD.search(stripped))
+    return (
+        stripped.endswith("?")
+        or bool(QUESTION_LEAD.search(stripped))
+        or bool(LATER_QUESTION.search(stripped))
+    )
 
 
 # Where a second question starts inside one sentence: ", and whether ...", "and what ...",

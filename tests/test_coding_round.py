@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 from coding_helpers import TASK, run_session, write
 
-from interviewer.coding.coach import ASK_COMPLEXITY, ASK_TESTING, CodingRound
+from interviewer.coding.coach import (
+    ASK_COMPLEXITY,
+    ASK_MORE_INPUTS,
+    ASK_SPACE,
+    ASK_TESTING,
+    CodingRound,
+)
 from interviewer.grading import grade_session, load_rubric
 from interviewer.session.store import load_session
 
@@ -100,3 +106,51 @@ def test_a_sandbox_that_cannot_run_is_said_as_such_and_not_graded_against_the_co
     assert line.text.startswith(sandbox.SANDBOX_FAILED) and "Fix that" not in line.text
     card = grade_session(session, load_rubric())
     assert card.dimensions["correctness"].score is None
+
+
+MERGE = "cd-merge-intervals"
+# As the live transcript gave a spoken plan on the browser page ("O of n log n" misheard).
+PLAN = (
+    "Okay, I would sort the intervals by start time, and walk through them once, and extend "
+    "the last merged interval while the next one starts before the end, sorting dominates, "
+    "so it is all a bend log n time, and all a bend space for the output."
+)
+
+
+def _passing_run(tmp_path, said: str):
+    from interviewer.coding.tasks import find_task
+
+    coding = CodingRound(tmp_path, clock=lambda: 0.0)
+    workspace = coding.start(MERGE)
+    assert workspace is not None
+    workspace.path.write_text(find_task(MERGE).reference.read_text())
+    reply = coding.respond(MERGE, "Let me run the tests.", f"{said} Let me run the tests.")
+    assert reply is not None and reply.run is not None and reply.run.all_passed
+    return coding, reply
+
+
+@pytest.mark.parametrize(
+    ("said", "asked"),
+    [
+        ("I'll sort and merge in one pass.", ASK_COMPLEXITY),
+        ("I'll sort them first, that is O(n log n) time.", ASK_SPACE),
+        (PLAN, ASK_MORE_INPUTS),
+    ],
+)
+def test_after_a_pass_only_the_costs_not_given_yet_are_asked(tmp_path, said, asked):
+    """A candidate who gave the costs before running is not asked them again."""
+    _, reply = _passing_run(tmp_path, said)
+    assert reply.say.endswith(asked), reply.say
+
+
+def test_a_code_probe_their_words_answered_is_not_asked(tmp_path):
+    """ "Sorting dominates, ... log n time" answers "what does the sort cost?"."""
+    sort_probe = "You sort in your code. Why sort there, and what does the sort cost?"
+    coding, _ = _passing_run(tmp_path, PLAN)
+    later = coding.respond(MERGE, "The sweep keeps a count.", f"{PLAN} The sweep keeps a count.")
+    assert later is None or later.say != sort_probe
+    # Without the cost said, the same code gets the probe.
+    coding, _ = _passing_run(tmp_path / "other", "I'll sort and merge in one pass.")
+    answer = "It uses linear space for the output."
+    later = coding.respond(MERGE, answer, f"I'll sort and merge in one pass. {answer}")
+    assert later is not None and later.say == sort_probe

@@ -42,7 +42,7 @@ class EagerCoach:
     def __init__(self) -> None:
         self.heard: list[str] = []
 
-    def respond(self, question_id: str, text: str) -> CoachReply | None:
+    def respond(self, question_id: str, text: str, said: str = "") -> CoachReply | None:
         self.heard.append(text)
         return CoachReply("probe", ASK_TESTING, "ask_testing")
 

@@ -188,3 +188,26 @@ def test_a_question_asked_through_a_frame_is_a_question(sentence: str, clarifyin
     from interviewer.speech_acts import is_clarifying_question
 
     assert is_clarifying_question(sentence) is clarifying
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clarifying"),
+    [
+        # The word order asks, with no mark and no listed opener.
+        ("Is this input sorted.", True),
+        ("Are these times in seconds", True),
+        ("Can they overlap at the ends.", True),
+        # The recogniser lost the first question's verb; the second clause still asks.
+        ("Before I write anything, this input sorted, and are these times in seconds.", True),
+        ("I sort the intervals first, and can the input be empty.", True),
+        # "Do" and "have" as main verbs (real interview answers): statements.
+        ("They hooked up the motors into the CPU and did that and it worked.", False),
+        ("We had to model a situation and do the graphs.", False),
+        ("I also have the experience that you would want.", False),
+        ("And convince everyone and have this mutual consensus.", False),
+    ],
+)
+def test_a_question_in_question_word_order_is_a_question(sentence: str, clarifying: bool) -> None:
+    from interviewer.speech_acts import is_clarifying_question
+
+    assert is_clarifying_question(sentence) is clarifying

@@ -4,8 +4,10 @@ about what the run showed.
     before any run, once code is saved: "how would you test it?"
     a run that fails:  the result, then "walk me through what your function does for <input>"
     a run that passes: the result, then the time and space complexity of the code as written
-    after that:        a "why" on a choice visible in the code (code_probes.yaml), and a
-                       pointed question when "O(n)" was said over a loop nested in a loop
+                       (only the part the candidate has not given yet on this question)
+    after that:        a "why" on a choice visible in the code (code_probes.yaml) that their
+                       words have not answered, and a pointed question when "O(n)" was said
+                       over a loop nested in a loop
 
 The interviewer's policy consults these moves as one of its gates, after requests, clarifying
 questions and a closed or stuck turn (interview/policy/decide.py): "how would you test it?"
@@ -30,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from .. import speech_acts as talk
 from ..errors import ConfigError
-from .complexity import nested_loops_over_same, stated_time_degrees
+from .complexity import nested_loops_over_same, stated_time_degrees, states_costs
 from .models import CodeRun, CodeVersion
 from .sandbox import SandboxLimits
 from .tasks import find_task, tasks_dir
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 PROBES_FILE = "code_probes.yaml"
 ASK_TESTING = "Before you run it: how would you test it? Which inputs would you try first?"
 ASK_COMPLEXITY = "What are the time and space complexity of the code as written?"
+ASK_SPACE = "You gave the time it takes. What extra space does the code as written use?"
+ASK_MORE_INPUTS = "Is there an input you would still want to try?"
 # "Why" questions on the code per question; after them the ordinary policy probes the words.
 MAX_CODE_PROBES = 2
 
@@ -48,19 +52,39 @@ MAX_CODE_PROBES = 2
 class CodeProbe(BaseModel):
     pattern: str
     ask: str
+    # The candidate's words on the question that already answer it: then it is not asked.
+    unless_said: str | None = None
 
 
 class CodeProbes(BaseModel):
     probes: list[CodeProbe]
 
 
-def load_probes(root: Path | None = None) -> list[tuple[re.Pattern[str], str]]:
+@dataclass(frozen=True)
+class LoadedProbe:
+    pattern: re.Pattern[str]
+    ask: str
+    unless_said: re.Pattern[str] | None
+
+    def applies(self, code: str, said: str) -> bool:
+        answered = self.unless_said is not None and self.unless_said.search(said)
+        return bool(self.pattern.search(code)) and not answered
+
+
+def load_probes(root: Path | None = None) -> list[LoadedProbe]:
     path = (root or tasks_dir()) / PROBES_FILE
     if not path.is_file():
         return []
     try:
         data = CodeProbes.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        return [(re.compile(p.pattern), p.ask) for p in data.probes]
+        return [
+            LoadedProbe(
+                re.compile(p.pattern),
+                p.ask,
+                re.compile(p.unless_said, re.I) if p.unless_said else None,
+            )
+            for p in data.probes
+        ]
     except (OSError, yaml.YAMLError, ValidationError, re.error) as exc:
         raise ConfigError(f"{path}: cannot read the code probes: {exc}") from exc
 
@@ -151,14 +175,17 @@ class CodingRound:
 
     # --- the interviewer's moves ------------------------------------------------------------
 
-    def respond(self, question_id: str, text: str) -> CoachReply | None:
+    def respond(self, question_id: str, text: str, said: str = "") -> CoachReply | None:
+        """The move on this turn (``text``); ``said`` is everything the candidate has said on
+        the question so far, this turn included: what they have given is not asked again."""
         workspace = self.workspaces.get(question_id)
         if workspace is None:
             return None
         moves = self.moves[question_id]
+        said = said or text
         workspace.snapshot()  # a save the watcher has not seen yet
         if talk.asks_to_run(text):
-            return self._run(workspace, moves)
+            return self._run(workspace, moves, said)
         if not workspace.runs:
             workspace.snapshot()
             if (
@@ -172,25 +199,48 @@ class CodingRound:
         if not workspace.runs[-1].all_passed:
             return None
         code = workspace.current_code()
-        if moves.asked_complexity and not moves.asked_nested:
-            said = [d for d, _ in stated_time_degrees(text)]
-            nested = nested_loops_over_same(code)
-            if said and nested and min(said) < 2:
-                moves.asked_nested = True
-                line = (
-                    f"Your code loops over {nested[0]} inside a loop over {nested[0]}. "
-                    "Walk me through what that costs."
-                )
+        if moves.asked_complexity:
+            line = self._nested_check(code, text, moves)
+            if line:
                 return CoachReply("probe", line, "complexity_check")
-        for pattern, ask in self.probes:
+        for probe in self.probes:
             if len(moves.probed) >= MAX_CODE_PROBES:
                 break
-            if ask not in moves.probed and pattern.search(code):
-                moves.probed.add(ask)
-                return CoachReply("probe", ask, "code_choice")
+            if probe.ask not in moves.probed and probe.applies(code, said):
+                moves.probed.add(probe.ask)
+                return CoachReply("probe", probe.ask, "code_choice")
         return None
 
-    def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves) -> CoachReply:
+    @staticmethod
+    def _nested_check(code: str, text: str, moves: _QuestionMoves) -> str | None:
+        """Once: "O(n)" said (in ``text``) over a loop nested in a loop over the same list."""
+        if moves.asked_nested:
+            return None
+        stated = [d for d, _ in stated_time_degrees(text)]
+        nested = nested_loops_over_same(code)
+        if not (stated and nested and min(stated) < 2):
+            return None
+        moves.asked_nested = True
+        return (
+            f"Your code loops over {nested[0]} inside a loop over {nested[0]}. "
+            "Walk me through what that costs."
+        )
+
+    def _after_a_pass(self, workspace: CodeWorkspace, moves: _QuestionMoves, said: str) -> str:
+        """What to ask once the tests pass: the costs of the code as written, the part of
+        them the candidate has not given yet; or, given, whether their cost holds for it."""
+        if moves.asked_complexity:
+            return ASK_MORE_INPUTS
+        moves.asked_complexity = True
+        time_said, space_said = states_costs(said)
+        if not time_said:
+            return ASK_COMPLEXITY
+        nested = self._nested_check(workspace.current_code(), said, moves)
+        if nested:
+            return nested
+        return ASK_MORE_INPUTS if space_said else ASK_SPACE
+
+    def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves, said: str) -> CoachReply:
         self.on_status("running the hidden tests…")
         run = workspace.run()
         if run.sandbox_error:
@@ -204,11 +254,8 @@ class CodingRound:
                 if case
                 else f"{run.sentence} What do you think happened?"
             )
-        elif not moves.asked_complexity:
-            moves.asked_complexity = True
-            line = f"{run.sentence} {ASK_COMPLEXITY}"
         else:
-            line = f"{run.sentence} Is there an input you would still want to try?"
+            line = f"{run.sentence} {self._after_a_pass(workspace, moves, said)}"
         return CoachReply("test_result", line, "run", run=run)
 
 

@@ -44,6 +44,22 @@ def stated_time_degrees(text: str) -> list[tuple[float, tuple[int, int]]]:
     return sorted(found, key=lambda item: item[1])
 
 
+# A cost said at all, even where the recogniser mangled the "O of" ("all a bend log n time"):
+# enough to know the candidate gave one, not which.
+_SAID_TIME = re.compile(
+    r"\b(?:o\s*\(|o of|big o|log\s*n|n squared"
+    r"|(?:constant|linear|quadratic|cubic|logarithmic|exponential) time)",
+    re.I,
+)
+_SAID_SPACE = re.compile(r"\b(?:space|memory)\b", re.I)
+
+
+def states_costs(text: str) -> tuple[bool, bool]:
+    """Whether the text gives a time cost, and a space cost beside it."""
+    time = bool(_SAID_TIME.search(text))
+    return time, time and bool(_SAID_SPACE.search(text))
+
+
 def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 

@@ -111,7 +111,7 @@ Decided = InterviewerDecision | None
 class CodeCoach(Protocol):
     """The coding round's moves (coding/coach.py ``CodingRound``): a line, or None."""
 
-    def respond(self, question_id: str, text: str) -> CoachReply | None: ...
+    def respond(self, question_id: str, text: str, said: str = "") -> CoachReply | None: ...
 
 
 def first_sentence(text: str) -> str:
@@ -309,7 +309,8 @@ class InterviewerPolicy:
         """The coding round's move on the candidate's code, if the question carries code."""
         if self.coach is None:
             return None
-        reply = self.coach.respond(state.question.id, turn.text)
+        said = " ".join(text for speaker, text in state.history if speaker == "candidate")
+        reply = self.coach.respond(state.question.id, turn.text, said)
         if reply is None:
             return None
         return InterviewerDecision(
