@@ -74,6 +74,35 @@ def sentences(text: str) -> list[str]:
     return [s for _, s in sentence_spans(text)]
 
 
+# Where a clause of a long sentence ends: a comma or semicolon, or before a joining "so",
+# "but", "because" (speech recognition strings a spoken answer into one comma-spliced run).
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|(?=\s(?:so|but|because|whereas|while)\s)", re.IGNORECASE)
+CLAUSE_SPLIT_WORDS = 25  # a sentence longer than this is also read clause by clause
+
+
+def clause_windows(
+    sentence: str, min_words: int = 6, max_words: int = CLAUSE_SPLIT_WORDS
+) -> list[str]:
+    """Runs of consecutive clauses of a long sentence, each an exact slice of it, between
+    ``min_words`` and ``max_words`` words: "with a random split, the same patient shows up
+    on both sides" out of a 50-word run-on that makes three points. Empty for a sentence of
+    at most ``max_words`` words (it is read whole)."""
+    if word_count(sentence) <= max_words:
+        return []
+    cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence)] + [len(sentence)]
+    cuts = sorted(set(cuts))
+    out: list[str] = []
+    for i in range(len(cuts) - 1):
+        for j in range(i + 1, len(cuts)):
+            piece = sentence[cuts[i] : cuts[j]].strip(" ,;:")
+            n = word_count(piece)
+            if n > max_words:
+                break
+            if n >= min_words and piece not in out:
+                out.append(piece)
+    return out
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
@@ -588,6 +617,27 @@ def attempts_after_admission(text: str) -> bool:
         and not NO_EXPERIENCE.search(s)
         for s in said[at + 1 :]
     )
+
+
+# What "I'm not sure" is about: "... how I would prove it", "... whether it holds", "... about
+# the cost". "I don't know, in history class ..." (a filler) names nothing not known.
+_NOT_KNOWN_OBJECT = _rx(r"^[\s,]*(?:how|what|why|which|where|when|whether|if|about)\b")
+
+
+def admitted_and_tried(text: str) -> tuple[str, str]:
+    """What the turn says it does not know ("how I would prove ..." after its first "I'm not
+    sure"), and the attempt that follows (the sentences after that one); ("", "") unless
+    the turn has both."""
+    if not attempts_after_admission(text):
+        return "", ""
+    said = sentences(text)
+    at = next(i for i, s in enumerate(said) if DONT_KNOW.search(s))
+    admission = DONT_KNOW.search(said[at])
+    assert admission is not None
+    unknown = said[at][admission.end() :]
+    if not _NOT_KNOWN_OBJECT.search(unknown):
+        return "", ""
+    return unknown.strip(" ,"), " ".join(said[at + 1 :])
 
 
 def asks_to_move_on(text: str) -> bool:

@@ -30,6 +30,7 @@ from interviewer.interview.policy.probes import (
     content_phrase,
     fallback_probe,
     naming_words,
+    probe_focus,
     read_probe,
     validate_probe,
 )
@@ -321,6 +322,55 @@ def test_a_why_the_answer_already_gave_is_rejected(catalog):
         "user history?",  # names the clause before "because" too, but asks about the reason
     ):
         assert validate_probe(ProbeDraft(question=deeper), answer, question) == [], deeper
+
+
+def test_what_they_said_they_do_not_know_is_not_asked_back(catalog):
+    """A modelling round on the browser page, by voice: "I'm honestly not sure how I would
+    prove the live feed matches the training data. I guess I would log ..." got "How would
+    you prove that the live feed matches the training data?". Their attempt is what to ask
+    about, and the one retry is pointed at it."""
+    answer = (
+        "I'm honestly not sure how I would prove the live feed matches the training data. I "
+        "guess I would log the features at serving time and compare their distributions "
+        "against the training snapshot, feature by feature."
+    )
+    question = catalog.question("md-data-leakage")
+    asked_back = "How would you prove that the live feed matches the training data?"
+    problems = validate_probe(ProbeDraft(question=asked_back), answer, question)
+    assert "they said they don't know that" in " ".join(problems)
+    focus = probe_focus(asked_back, answer)
+    assert focus and not naming_words(focus) & {"prove", "feed", "matches"}, focus
+    for about_the_try in (
+        "How would you compare their distributions against the training snapshot?",
+        "Why log the features at serving time?",
+    ):
+        assert validate_probe(ProbeDraft(question=about_the_try), answer, question) == []
+    # "I don't know," as a filler before a story admits nothing to ask back.
+    story = (
+        "I don't know, in history class we had a group project. I organised who wrote "
+        "which part and we handed it in on time."
+    )
+    assert speech_acts.admitted_and_tried(story) == ("", "")
+
+
+def test_a_choice_they_argued_against_is_not_put_to_them(catalog):
+    """The same session: "with a random split, the same patient shows up on both sides, ...
+    I would split by patient" got "Why did you choose a random split for the dataset?"."""
+    answer = (
+        "Okay, with a random split, the same patient shows up on both sides, so the model can "
+        "memorize patients, and 0.97 is suspiciously high for readmission, so my first "
+        "suspect is leakage. I would split by patient and by time, train again, and see if "
+        "the offline number drops."
+    )
+    question = catalog.question("md-data-leakage")
+    wrong = ProbeDraft(question="Why did you choose a random split for the dataset?")
+    assert "they did not choose that" in " ".join(validate_probe(wrong, answer, question))
+    right = ProbeDraft(question="Why would you split by patient and by time?")
+    assert validate_probe(right, answer, question) == []
+    # A choice said bare, with no "I", is still theirs.
+    bare = "So, focal loss on the rare failures, then a threshold tuned for recall."
+    picked = ProbeDraft(question="Why did you choose focal loss?")
+    assert validate_probe(picked, bare, catalog.question("md-class-imbalance")) == []
 
 
 def test_a_quote_never_ends_on_a_verb_that_needs_more():

@@ -155,3 +155,18 @@ def test_a_point_said_in_its_own_words_counts_when_nearly_close_in_meaning() -> 
     listed = "Escalations, satisfaction, sampling, monitoring, online metrics, dashboards."
     made, why = _points_made("lr-evaluating-generation", listed)
     assert made == [], why
+
+
+def test_a_run_on_sentence_makes_each_point_its_clauses_make() -> None:
+    """A modelling round by voice on the browser page: the recogniser gave the answer as one
+    50-word comma-spliced sentence that makes two points, and its whole vector was close to
+    neither ("0 of 6 strong points made"). Each point is now quoted by its own clauses."""
+    said = (
+        "Okay, with a random split, the same patient shows up on both sides, so the model can "
+        "memorize patients, and 0.97 is suspiciously high for readmission, so my first suspect "
+        "is leakage, I would split by patient, and by time, train again, and see if the "
+        "offline number drops towards what we see in production."
+    )
+    made, why = _points_made("md-data-leakage", said)
+    assert "2 of 6 strong points made" in why, why
+    assert all(quote in said for quote in made)

@@ -423,7 +423,10 @@ def substance(dim: Dimension, ctx: Context) -> Verdict:
     for r in readings:
         title = r.question.title if r.question else "the question"
         parts.append(f"{title}: {r.reason}")
-        quotes += [ctx.cite_sentence(m.sentence, f"strong point: {m.point}") for m in r.made]
+        quotes += [
+            ctx.cite(ev.Hit(f"strong point: {m.point}", m.sentence, *m.evidence_span()))
+            for m in r.made
+        ]
         quotes += [
             ctx.cite_sentence(c.sentence, f"contradicts: {c.fact}") for c in r.contradictions
         ]

@@ -7,8 +7,12 @@ For a question from the bank (``personas/questions/``):
   sentence's all-MiniLM-L6-v2 cosine with the point reaches :data:`POINT_MADE` (``meaning.py``),
   or :data:`POINT_NEARLY_MADE` with a third of the point's own words, two at least
   (scripted candidates: strong answers make 220 of 308 points, was 201; weak ones 22 of 201,
-  unchanged). One sentence makes at most one point, and a sentence that touches four or
-  more points at once is a list of terms, not an explanation. A strong point that names a
+  unchanged). A sentence of more than 25 words is also read clause by clause (runs of its
+  clauses): speech recognition strings a spoken answer into one comma-spliced sentence that
+  makes several points and whose whole vector is close to none (scripted strong answers:
+  237 of 308 points, was 220; weak ones 22 of 201, unchanged). One sentence, or run of
+  clauses, makes at most one point, and a sentence that touches four or more points at once
+  is a list of terms, not an explanation. A strong point that names a
   criterion ("makes clear what the candidate personally did") is met by the sentence its
   story checker finds (``story.py``; which checker, in ``rubrics/point_checks.yaml``);
 - a claim *contradicts* a reference fact when the sentence names one of the fact's keywords
@@ -35,6 +39,7 @@ from functools import lru_cache
 
 from ..catalog.personas import Catalog, Question, load_catalog
 from ..errors import ConfigError
+from ..speech_acts import clause_windows
 from . import evidence as ev
 from . import story
 from .embedder import MODEL_PACKAGE
@@ -62,8 +67,13 @@ METHOD_NOTE = (
 
 def _is_sentence(s: Sentence) -> bool:
     """A sentence that explains, not a fragment or a list of terms."""
-    words = s.clean.split()
-    if s.ignored is not None or len(words) < MIN_POINT_WORDS:
+    return s.ignored is None and _explains(s.clean)
+
+
+def _explains(text: str) -> bool:
+    """Words enough, and enough of them function words: not a fragment, not a term list."""
+    words = text.split()
+    if len(words) < MIN_POINT_WORDS:
         return False
     function = sum(w.lower().strip(".,;:!?") in _STOP for w in words)
     return function / len(words) >= 0.2
@@ -74,6 +84,32 @@ class PointMade:
     point: str
     sentence: Sentence
     shared: tuple[str, ...]
+    span: tuple[int, int] | None = None  # the clauses of ``sentence.text`` that make it
+
+    def evidence_span(self) -> tuple[int, int]:
+        return self.span or (0, len(self.sentence.text))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence, or a run of clauses of a long one: what is matched to a point."""
+
+    sentence: Sentence
+    text: str
+    span: tuple[int, int] | None  # in sentence.text; None: all of it
+
+
+def _units(s: Sentence) -> list[_Unit]:
+    """The sentence whole, and, when it is long, each run of its clauses: the recogniser
+    strings a spoken answer into one comma-spliced sentence that makes several points, and
+    its whole vector is close to none of them."""
+    units = [_Unit(s, s.clean, None)]
+    for piece in clause_windows(s.clean, MIN_POINT_WORDS):
+        if not _explains(piece):
+            continue
+        start = s.clean.index(piece)
+        units.append(_Unit(s, piece, s.span(start, start + len(piece))))
+    return units
 
 
 @dataclass(frozen=True)
@@ -181,7 +217,7 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
         hit = story.check(checker, live)
         if hit is not None:
             made.append(PointMade(p, hit.sentence, (checker,)))
-    candidates = []
+    candidates: list[_Unit] = []
     marks = _point_marks(q, point_df)
     for s in sentences:
         if not _is_sentence(s):
@@ -189,11 +225,11 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
         said = stems(s.clean)
         touched = [p for p, own in marks.items() if said & own]
         if len(touched) < LIST_POINTS:  # else it names half the answer's vocabulary at once
-            candidates.append(s)
+            candidates.extend(_units(s))
     if facts and candidates:
         reader = _reader()
-        sim = reader.vectors(facts) @ reader.vectors([s.clean for s in candidates]).T
-        said = [stems(s.clean) for s in candidates]
+        sim = reader.vectors(facts) @ reader.vectors([u.text for u in candidates]).T
+        said = [stems(u.text) for u in candidates]
         pairs = sorted(
             (
                 (float(sim[i, j]), i, j)
@@ -204,15 +240,25 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
             reverse=True,
         )
         used_points: set[int] = set()
-        used_sentences: set[int] = set()
+        used_units: list[_Unit] = []
         for value, i, j in pairs:
-            if i in used_points or j in used_sentences:
-                continue  # one sentence makes one point
+            unit = candidates[j]
+            if i in used_points or any(_overlap(unit, u) for u in used_units):
+                continue  # one sentence (or run of clauses) makes one point
             used_points.add(i)
-            used_sentences.add(j)
-            made.append(PointMade(facts[i], candidates[j], (f"{value:.2f}",)))
+            used_units.append(unit)
+            made.append(PointMade(facts[i], unit.sentence, (f"{value:.2f}",), unit.span))
     order = {p: n for n, p in enumerate(q.strong_points)}
     return sorted(made, key=lambda m: order[m.point])
+
+
+def _overlap(a: _Unit, b: _Unit) -> bool:
+    """Two units share words: the same sentence, and clauses of it not apart."""
+    if a.sentence is not b.sentence:
+        return False
+    if a.span is None or b.span is None:
+        return True
+    return a.span[0] < b.span[1] and b.span[0] < a.span[1]
 
 
 def _point_made(cosine: float, marks: set[str], said: set[str]) -> bool:

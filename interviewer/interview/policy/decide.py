@@ -32,10 +32,10 @@ from .facts import NOT_SPECIFIED, match_asked
 from .hints import next_hint
 from .off_topic import REDIRECT_REASON, other_topic, redirect_line
 from .probes import (
-    content_phrase,
     content_words,
     fallback_probe,
     given_reason,
+    probe_focus,
     read_probe,
     second_person,
     shared_phrase,
@@ -548,7 +548,7 @@ class InterviewerPolicy:
             # asked again about the reason they gave (the next 'why' down). Not every retry:
             # on 60 MIT answers, focusing each on the answer's first reason gave 3 fallbacks
             # against 1.
-            focus = given_reason(draft.question, text) or content_phrase(text, unclear)
+            focus = probe_focus(draft.question, text, unclear)
             if focus:
                 retry = anchored_probe_messages(messages[0].content, text, focus, problems)
                 temperature = DRAFT_TEMPERATURE

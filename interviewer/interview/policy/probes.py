@@ -143,6 +143,38 @@ def given_reason(question: str, answer: str) -> str:
     return ""
 
 
+# "I'm not sure how I would prove the live feed matches the training data. I guess I would
+# log the features ...": "How would you prove the live feed matches the training data?" asks
+# them back what they just said they do not know; the attempt is what to probe.
+ASKED_BACK_SHARE = 0.7  # of the question's naming words, in what they said they don't know
+
+
+def asks_back_the_unknown(question: str, answer: str) -> bool:
+    """The question asks, in the answer's words, what the answer admitted not knowing, and
+    names little of the attempt after the admission."""
+    unknown, attempt = speech_acts.admitted_and_tried(answer)
+    asked = naming_words(question)
+    if not unknown or len(asked) < 2:
+        return False
+    in_unknown = asked & naming_words(unknown)
+    return (
+        len(in_unknown) >= ASKED_BACK_SHARE * len(asked)
+        and len(asked & naming_words(attempt) - in_unknown) < 2
+    )
+
+
+def probe_focus(question: str, answer: str, unclear: frozenset[str] = frozenset()) -> str:
+    """Words of the answer to name to the model for its one retry: the reason it gave for
+    what the question asks why of; else a phrase of the attempt after an admission (never
+    what they said they do not know); else the answer's most telling phrase."""
+    _, attempt = speech_acts.admitted_and_tried(answer)
+    return (
+        given_reason(question, answer)
+        or (content_phrase(attempt, unclear) if attempt else "")
+        or content_phrase(answer, unclear)
+    )
+
+
 MAX_FOCUS_WORDS = 14  # a reason named to the model for its retry, not a spoken quote
 
 
@@ -158,6 +190,38 @@ def _chooses_what_they_did(question: str, answer: str) -> bool:
     asked = [w for w in speech_acts.words(after)[:4] if w not in _FUNCTION_WORDS]
     said = {w[:6] for w in naming_words(answer) if len(w) >= 5}
     return any(len(w) >= 5 and w[:6] in said for w in asked)
+
+
+# Where a choice is put to the speaker: "I'd use", "we went with", "my pick".
+_SPEAKER = re.compile(r"\b(?:i|we|i'd|we'd|i'll|we'll|i'm|we're|let's|my|our|me|us)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[,.;:!?]|\s(?:so|but|and then|because|which)\s", re.I)
+# A clause that sets a scene rather than picks: "with a random split", "if we shuffle".
+_CIRCUMSTANCE = re.compile(
+    r"^\s*(?:(?:and|so|okay|but)\s+)?(?:with|without|under|if|when|after|given)\b", re.I
+)
+
+
+def _not_their_choice(question: str, answer: str) -> bool:
+    """ "Why did you choose a random split?" after "with a random split, the same patient
+    shows up on both sides, ... I would split by patient": what the question says they chose
+    is in the answer only in clauses that set a scene ("with ...", "if ..."), never beside
+    "I"/"we". A bare "So, gradient boosted trees, because ..." is a choice, and passes."""
+    match = _ATTRIBUTES_CHOICE.search(question)
+    if match is None:
+        return False
+    chosen = [
+        w for w in speech_acts.words(question[match.end() :])[:5] if w not in _FUNCTION_WORDS
+    ][:3]
+    if len(chosen) < 2:
+        return False
+    holding = [
+        clause
+        for clause in _CLAUSE_BREAK.split(answer)
+        if set(chosen) <= set(speech_acts.words(clause))
+    ]
+    return bool(holding) and all(
+        _CIRCUMSTANCE.search(clause) and not _SPEAKER.search(clause) for clause in holding
+    )
 
 
 def validate_probe(
@@ -203,8 +267,12 @@ def validate_probe(
         # "It is fast enough" is a claim, not a choice: "why did you choose a fast model?"
         # puts words in their mouth.
         problems.append("they made no choice here; ask what makes their claim hold")
+    elif _not_their_choice(q, candidate_text):
+        problems.append("they did not choose that; ask about what they chose")
     if given_reason(q, candidate_text):
         problems.append("they already said why; ask about the reason they gave")
+    if asks_back_the_unknown(q, candidate_text):
+        problems.append("they said they don't know that; ask about what they tried")
     asked = set(content_words(q))
     for earlier in earlier_questions or []:
         before = set(content_words(earlier))
