@@ -39,7 +39,13 @@ class ScriptedCoder:
         return CandidateAnswer(source="text", text=text)
 
 
-def run_session(tmp_path: Path, steps, replies: list[str], code_file: Path | None = None):
+def run_session(
+    tmp_path: Path,
+    steps,
+    replies: list[str],
+    code_file: Path | None = None,
+    coder: type[ScriptedCoder] = ScriptedCoder,
+):
     catalog = load_catalog()
     question = catalog.question("cd-precision-recall")
     session = Session(id="coding-flow", rounds=["coding"])
@@ -48,7 +54,7 @@ def run_session(tmp_path: Path, steps, replies: list[str], code_file: Path | Non
         writer,
         policy_backend=ScriptedBackend(replies),
         transcriber=None,
-        answers=ScriptedCoder(steps),
+        answers=coder(steps),
         voice=InterviewerVoice(None, play=False),
     )
     runner.coding = CodingRound(writer.folder, clock=runner.clock.now, code_file=code_file)

@@ -154,3 +154,32 @@ def test_a_code_probe_their_words_answered_is_not_asked(tmp_path):
     answer = "It uses linear space for the output."
     later = coding.respond(MERGE, answer, f"I'll sort and merge in one pass. {answer}")
     assert later is not None and later.say == sort_probe
+
+
+def test_run_pressed_while_talking_gets_one_reply_to_the_run(tmp_path):
+    """Coding on the page by voice: Run tests pressed mid-sentence ended the spoken turn and
+    kept the press for the next one; the interviewer first answered the words ("Before you
+    run it: how would you test it?"), then ran the tests. The words are kept as a turn and
+    the reply is the run's result."""
+    from coding_helpers import ScriptedCoder
+
+    from interviewer.interview.answers.sources import TEXT_SENT, CandidateAnswer
+
+    solution = tmp_path / "coding-flow" / "code" / "solution.py"
+    said = "I'll count true positives and divide by the predicted and actual positives"
+
+    class TalkThenPress(ScriptedCoder):
+        def next_answer(self, context):
+            answer = super().next_answer(context)
+            if answer is not None and answer.text == said:
+                return CandidateAnswer(source="text", text=said, ended_by=TEXT_SENT)
+            return answer
+
+    steps = [(write(solution, TASK.reference), said), (None, "Let me run the tests.")]
+    folder = run_session(tmp_path, steps, replies=["Why divide there?"] * 4, coder=TalkThenPress)
+    turns = load_session(folder).turns
+    spoken = next(t for t in turns if t.text == said)
+    after = turns[turns.index(spoken) + 1]
+    assert after.speaker == "candidate" and after.text == "Let me run the tests."
+    reply = turns[turns.index(after) + 1]
+    assert reply.act == "test_result" and ASK_TESTING not in reply.text

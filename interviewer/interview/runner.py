@@ -24,7 +24,13 @@ from ..speech.stt import Transcriber, Transcription, build_prompt
 from ..speech_acts import speaking_time_s
 from .acknowledge import Acknowledger
 from .answers.joined import join_answers
-from .answers.sources import AnswerContext, AnswerListener, AnswerSource, CandidateAnswer
+from .answers.sources import (
+    TEXT_SENT,
+    AnswerContext,
+    AnswerListener,
+    AnswerSource,
+    CandidateAnswer,
+)
 from .clock import SessionClock
 from .live.after_turn import AfterTurnListener, ContinuedListener, went_on
 from .live.preparer import ReplyPreparer, WithdrawableBackend
@@ -269,6 +275,12 @@ class InterviewRunner:
                 if self._round_time_up(round_started):
                     _close(after)
                     return "round_time_up"
+                if answer.ended_by == TEXT_SENT:
+                    # They pressed Run tests (or sent a line) while talking: what they said is
+                    # kept as their turn, and the reply waits for the text, which is next.
+                    state.history.append(("candidate", text))
+                    follows, after = after, None
+                    continue
                 self._acknowledged = None
                 self._acknowledge_if_late(text, question, after, answered_at)
                 drafted = preparer.take(text) if preparer else []

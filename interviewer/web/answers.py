@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..audio.capture import CapturedTurn, FrameInfo, MicrophoneRecorder
-from ..interview.answers.sources import AnswerContext, CandidateAnswer
+from ..interview.answers.sources import TEXT_SENT, AnswerContext, CandidateAnswer
 from ..interview.pipeline import microphone_answers
 from ..machine.speed import StreamingPlan
 from ..session.models import AnswerSourceKind
@@ -147,5 +147,5 @@ class BrowserAnswers:
         if self.inbox.turn.finished_by_button:
             answer.ended_by = "done_button"
         elif self.inbox.turn.ended_by_text:
-            answer.ended_by = "text_sent"
+            answer.ended_by = TEXT_SENT
         return answer

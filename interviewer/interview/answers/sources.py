@@ -62,6 +62,11 @@ class AnswerContext:
     time_left_s: float | None = None
 
 
+# How a page turn ended when the candidate sent text (Run tests, a typed line) while talking:
+# the words are the turn, the text is the next one (web/answers.py).
+TEXT_SENT = "text_sent"
+
+
 @dataclass
 class CandidateAnswer:
     source: AnswerSourceKind
