@@ -359,6 +359,16 @@ _ASKING = (
 )
 # "Before I write anything, is the input sorted": a lead-in clause before an opener.
 _BEFORE = r"(?:before (?:i|we) \w+(?: \w+)?,?\s+)"
+# "Before I write anything, it's the input sorted and do touching intervals count": questions
+# about the task before starting on it, where the recogniser garbled the first one's words
+# ("is the" heard as "it's the", "this"). What follows the lead-in is no plan of theirs ("I'd
+# sort", "let me") and goes on to a second question ("and do ...", "or is ...").
+_BEFORE_STARTING = (
+    r"before (?:i|we) (?:write|code|start|begin|dive|jump|design|implement|solve|answer)"
+    r"(?: (?:anything|any code|this|it|in|into it|on it|coding))?,\s+"
+    r"(?!(?:i|i'd|i'll|i'm|i've|we|we'd|we'll|we're|let|let's|my|our|so|okay|ok|first)\b)"
+    r"(?=[^.?!]*\s(?:and|or)\s+(?:do|does|is|are|can|could|should|will|would)\s+(?!i\b|we\b))"
+)
 # A yes/no question by its word order: an auxiliary before a pronoun or determiner subject
 # ("is this input sorted", "are these times in seconds", "can they overlap"). A statement
 # does not start that way, so the order reads as a question without the mark.
@@ -372,7 +382,7 @@ INVERTED_QUESTION = (
 QUESTION_LEAD = _rx(
     rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_ASKING},?\s+(?:about\s+)?"
     rf"(?:{_phrases(QUESTION_OPENERS)}|whether|if|how|what|who|when|where)"
-    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}|{INVERTED_QUESTION}))\b"
+    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}|{INVERTED_QUESTION})|{_BEFORE_STARTING}\w+)\b"
 )
 # The same order in a later clause: "this input sorted, and are these times in seconds".
 LATER_QUESTION = _rx(rf"(?:,\s*(?:(?:and|also|or)\s+)?|\s+(?:and|also)\s+){INVERTED_QUESTION}")

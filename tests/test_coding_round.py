@@ -14,6 +14,7 @@ from interviewer.coding.coach import (
     ASK_MORE_INPUTS,
     ASK_SPACE,
     ASK_TESTING,
+    SAME_CODE,
     CodingRound,
 )
 from interviewer.grading import grade_session, load_rubric
@@ -183,3 +184,13 @@ def test_run_pressed_while_talking_gets_one_reply_to_the_run(tmp_path):
     assert after.speaker == "candidate" and after.text == "Let me run the tests."
     reply = turns[turns.index(after) + 1]
     assert reply.act == "test_result" and ASK_TESTING not in reply.text
+
+
+def test_a_run_of_unchanged_code_says_so_and_asks_nothing_again(tmp_path):
+    """Run tests pressed twice with no edit between: the second line repeated the first,
+    question and all ("All 8 tests pass. Is there an input you would still want to try?")."""
+    coding, first = _passing_run(tmp_path, PLAN)
+    again = coding.respond(MERGE, "Let me run the tests.", f"{PLAN} Let me run the tests.")
+    assert again is not None and again.run is not None and again.run.all_passed
+    assert again.say == f"{SAME_CODE} {again.run.sentence}"
+    assert len(coding.workspaces[MERGE].runs) == 2  # run all the same, and recorded

@@ -80,6 +80,21 @@ def test_the_coding_round_answers_the_clarifying_question_before_the_coach(catal
     assert coach.heard == ["I'd count true and false positives in one pass."]
 
 
+def test_a_garbled_spoken_question_before_coding_gets_the_facts(catalog):
+    """The merge-intervals question asked by voice on the page, as the recogniser gave it:
+    both facts asked for are said, not a follow-up about sorting."""
+    coach = EagerCoach()
+    _, policy, state = policy_for(catalog, "cd-merge-intervals", coach=coach)
+    said = (
+        "Before I write anything, it's the input sorted and do touching intervals like 1 to 3 "
+        "and 3 to 5 count and overlapping."
+    )
+    decision = policy.decide(state, said, 5)
+    assert decision.act == "clarify", decision
+    assert "not sorted" in decision.say and "half-open" in decision.say
+    assert coach.heard == []
+
+
 @pytest.mark.parametrize(
     ("text", "act"),
     [

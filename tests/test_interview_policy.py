@@ -356,6 +356,20 @@ def test_repeated_probe_is_rejected(question):
             "3 and 3 to 5 count as overlapping.",
             True,
         ),
+        # The same question, spoken on the page twice, as the recogniser gave it ("is the"
+        # heard as "it's the", then as "this"): probed both times instead of answered.
+        (
+            "Before I write anything, it's the input sorted and do touching intervals like 1 "
+            "to 3 and 3 to 5 count and overlapping.",
+            True,
+        ),
+        (
+            "Before I write anything, this input sorted, and do touching intervals like 1 to 3 "
+            "and 3 to 5 count and overlapping.",
+            True,
+        ),
+        ("Before I start, the context is that the team was small and we had no data.", False),
+        ("Before I code, let me think about the edge cases and do a quick example.", False),
     ],
 )
 def test_clarifying_detection(text, expected):

@@ -45,6 +45,7 @@ ASK_TESTING = "Before you run it: how would you test it? Which inputs would you 
 ASK_COMPLEXITY = "What are the time and space complexity of the code as written?"
 ASK_SPACE = "You gave the time it takes. What extra space does the code as written use?"
 ASK_MORE_INPUTS = "Is there an input you would still want to try?"
+SAME_CODE = "The code has not changed since the last run."
 # "Why" questions on the code per question; after them the ordinary policy probes the words.
 MAX_CODE_PROBES = 2
 
@@ -242,7 +243,13 @@ class CodingRound:
 
     def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves, said: str) -> CoachReply:
         self.on_status("running the hidden tests…")
+        workspace.snapshot()
+        unchanged = workspace.last_run_is_current()
         run = workspace.run()
+        if unchanged and not run.sandbox_error:
+            # Run again with no change: the same result, said as such, and no question the
+            # last run's line asked already.
+            return CoachReply("test_result", f"{SAME_CODE} {run.sentence}", "run", run=run)
         if run.sandbox_error:
             line = f"{run.sentence} Walk me through what your code does instead."
         elif run.problem:
