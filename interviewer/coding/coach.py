@@ -228,8 +228,9 @@ class CodingRound:
         )
 
     def _after_a_pass(self, workspace: CodeWorkspace, moves: _QuestionMoves, said: str) -> str:
-        """What to ask once the tests pass: the costs of the code as written, the part of
-        them the candidate has not given yet; or, given, whether their cost holds for it."""
+        """What to ask once the tests pass: the costs of the code as written, or the part of
+        them the candidate has not given yet; with both given, the nested-loop check on the
+        cost they said, else whether an input is still worth trying."""
         if moves.asked_complexity:
             return ASK_MORE_INPUTS
         moves.asked_complexity = True
