@@ -338,7 +338,6 @@ QUESTION_OPENERS: tuple[str, ...] = (
     "should i",
     "should we",
     "will the",
-    "which",
     "do i",
     "do you",
     "are we",
@@ -356,6 +355,13 @@ _ASKING = (
     r"(?:before i \w+(?: \w+)?,?\s+)?(?:(?:i|let me|can i|may i|could i) ask"
     r"|(?:i'd like|i would like|i want) to (?:ask|know)|i(?:'m| am| was) (?:wondering|curious)"
     r"|i wonder)"
+)
+# "Which metric do we optimise": a question. "Which was kind of standard", "which I was happy
+# about": the rest of the sentence before (real interview answers), not a question.
+_WHICH = (
+    r"which(?!\s+(?:was|were|i|we|they|he|she|it|you|made|makes|meant|means|helped|led"
+    r"|caused|kind|sort)\b"
+    r"|\s+(?:is|are)\s+(?!more|less|better|worse|best|most|the|it|preferred|acceptable)\w)"
 )
 # "Before I write anything, is the input sorted": a lead-in clause before an opener.
 _BEFORE = r"(?:before (?:i|we) \w+(?: \w+)?,?\s+)"
@@ -382,7 +388,8 @@ INVERTED_QUESTION = (
 QUESTION_LEAD = _rx(
     rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}(?:{_ASKING},?\s+(?:about\s+)?"
     rf"(?:{_phrases(QUESTION_OPENERS)}|whether|if|how|what|who|when|where)"
-    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}|{INVERTED_QUESTION})|{_BEFORE_STARTING}\w+)\b"
+    rf"|{_BEFORE}?(?:{_phrases(QUESTION_OPENERS)}|{_WHICH}|{INVERTED_QUESTION})"
+    rf"|{_BEFORE_STARTING}\w+)\b"
 )
 # The same order in a later clause: "this input sorted, and are these times in seconds".
 LATER_QUESTION = _rx(rf"(?:,\s*(?:(?:and|also|or)\s+)?|\s+(?:and|also)\s+){INVERTED_QUESTION}")

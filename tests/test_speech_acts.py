@@ -205,6 +205,12 @@ def test_a_question_asked_through_a_frame_is_a_question(sentence: str, clarifyin
         ("We had to model a situation and do the graphs.", False),
         ("I also have the experience that you would want.", False),
         ("And convince everyone and have this mutual consensus.", False),
+        # "Which" asks, or goes on with the sentence before (real interview answers).
+        ("Which is more important, latency or accuracy.", True),
+        ("Which metric do we optimise.", True),
+        ("Which was kind of standard.", False),
+        ("Which I was happy about.", False),
+        ("Which is dependent on our PT scores.", False),
     ],
 )
 def test_a_question_in_question_word_order_is_a_question(sentence: str, clarifying: bool) -> None:
