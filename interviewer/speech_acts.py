@@ -82,25 +82,26 @@ CLAUSE_SPLIT_WORDS = 25  # a sentence longer than this is also read clause by cl
 
 def clause_windows(
     sentence: str, min_words: int = 6, max_words: int = CLAUSE_SPLIT_WORDS
-) -> list[str]:
-    """Runs of consecutive clauses of a long sentence, each an exact slice of it, between
-    ``min_words`` and ``max_words`` words: "with a random split, the same patient shows up
-    on both sides" out of a 50-word run-on that makes three points. Empty for a sentence of
-    at most ``max_words`` words (it is read whole)."""
+) -> list[tuple[int, str]]:
+    """(char offset, text) of each run of consecutive clauses of a long sentence, an exact
+    slice of it, between ``min_words`` and ``max_words`` words: "with a random split, the
+    same patient shows up on both sides" out of a 50-word run-on that makes three points.
+    Empty for a sentence of at most ``max_words`` words (it is read whole)."""
     if word_count(sentence) <= max_words:
         return []
     cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(sentence)] + [len(sentence)]
     cuts = sorted(set(cuts))
-    out: list[str] = []
+    out: dict[str, int] = {}  # each text once, at its first place
     for i in range(len(cuts) - 1):
         for j in range(i + 1, len(cuts)):
-            piece = sentence[cuts[i] : cuts[j]].strip(" ,;:")
+            raw = sentence[cuts[i] : cuts[j]]
+            piece = raw.strip(" ,;:")
             n = word_count(piece)
             if n > max_words:
                 break
             if n >= min_words and piece not in out:
-                out.append(piece)
-    return out
+                out[piece] = cuts[i] + len(raw) - len(raw.lstrip(" ,;:"))
+    return [(start, piece) for piece, start in out.items()]
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -617,23 +618,32 @@ NO_EXPERIENCE = _rx(
 )
 
 
-def attempts_after_admission(text: str) -> bool:
-    """A turn that admits not knowing and then tries: a statement of its own after the
-    admission ("I'm not sure how I'd calibrate the judge. I'd probably start with Cohen's
-    kappa and look at where they disagree."), not a question, another admission, nor more
-    about what they have never done."""
+def _admission_and_after(text: str) -> tuple[str, list[str]] | None:
+    """The turn's first sentence that admits not knowing, and the sentences after it."""
     said = sentences(text)
     at = next((i for i, s in enumerate(said) if DONT_KNOW.search(s)), None)
-    if at is None:
-        return False
+    return None if at is None else (said[at], said[at + 1 :])
+
+
+def _tries(after: list[str]) -> bool:
+    """A statement of their own among ``after``: a try, not a question or more admission."""
     return any(
         word_count(s) >= ATTEMPT_MIN_WORDS
         and not is_question(s)
         and not DONT_KNOW.search(s)
         and not HINT_REQUEST.search(s)
         and not NO_EXPERIENCE.search(s)
-        for s in said[at + 1 :]
+        for s in after
     )
+
+
+def attempts_after_admission(text: str) -> bool:
+    """A turn that admits not knowing and then tries: a statement of its own after the
+    admission ("I'm not sure how I'd calibrate the judge. I'd probably start with Cohen's
+    kappa and look at where they disagree."), not a question, another admission, nor more
+    about what they have never done."""
+    found = _admission_and_after(text)
+    return found is not None and _tries(found[1])
 
 
 # What "I'm not sure" is about: "... how I would prove it", "... whether it holds", "... about
@@ -645,16 +655,16 @@ def admitted_and_tried(text: str) -> tuple[str, str]:
     """What the turn says it does not know ("how I would prove ..." after its first "I'm not
     sure"), and the attempt that follows (the sentences after that one); ("", "") unless
     the turn has both."""
-    if not attempts_after_admission(text):
+    found = _admission_and_after(text)
+    if found is None or not _tries(found[1]):
         return "", ""
-    said = sentences(text)
-    at = next(i for i, s in enumerate(said) if DONT_KNOW.search(s))
-    admission = DONT_KNOW.search(said[at])
+    sentence, after = found
+    admission = DONT_KNOW.search(sentence)
     assert admission is not None
-    unknown = said[at][admission.end() :]
+    unknown = sentence[admission.end() :]
     if not _NOT_KNOWN_OBJECT.search(unknown):
         return "", ""
-    return unknown.strip(" ,"), " ".join(said[at + 1 :])
+    return unknown.strip(" ,"), " ".join(after)
 
 
 def asks_to_move_on(text: str) -> bool:

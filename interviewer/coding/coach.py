@@ -244,8 +244,7 @@ class CodingRound:
 
     def _run(self, workspace: CodeWorkspace, moves: _QuestionMoves, said: str) -> CoachReply:
         self.on_status("running the hidden tests…")
-        workspace.snapshot()
-        unchanged = workspace.last_run_is_current()
+        unchanged = workspace.last_run_is_current()  # respond() took the latest save
         run = workspace.run()
         if unchanged and not run.sandbox_error:
             # Run again with no change: the same result, said as such, and no question the

@@ -104,10 +104,9 @@ def _units(s: Sentence) -> list[_Unit]:
     strings a spoken answer into one comma-spliced sentence that makes several points, and
     its whole vector is close to none of them."""
     units = [_Unit(s, s.clean, None)]
-    for piece in clause_windows(s.clean, MIN_POINT_WORDS):
+    for start, piece in clause_windows(s.clean, MIN_POINT_WORDS):
         if not _explains(piece):
             continue
-        start = s.clean.index(piece)
         units.append(_Unit(s, piece, s.span(start, start + len(piece))))
     return units
 

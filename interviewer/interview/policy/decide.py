@@ -87,6 +87,10 @@ class QuestionState:
     # on a slow laptop that is minutes of a question, and not theirs to spend.
     waited_s: float = 0.0
 
+    def candidate_said(self) -> list[str]:
+        """Everything the candidate has said on this question, turn by turn."""
+        return [text for speaker, text in self.history if speaker == "candidate"]
+
     def spent_s(self, now_s: float) -> float:
         """The question's time so far, less the candidate's waits for the machine."""
         return now_s - self.started_at_s - self.waited_s
@@ -309,8 +313,7 @@ class InterviewerPolicy:
         """The coding round's move on the candidate's code, if the question carries code."""
         if self.coach is None:
             return None
-        said = " ".join(text for speaker, text in state.history if speaker == "candidate")
-        reply = self.coach.respond(state.question.id, turn.text, said)
+        reply = self.coach.respond(state.question.id, turn.text, " ".join(state.candidate_said()))
         if reply is None:
             return None
         return InterviewerDecision(
@@ -425,8 +428,7 @@ class InterviewerPolicy:
     @staticmethod
     def _hint_left(state: QuestionState) -> int | None:
         """The next of the bank's hints to give: not given yet, nor said by the candidate."""
-        said = [text for speaker, text in state.history if speaker == "candidate"]
-        return next_hint(state.question, state.hints_used, said)
+        return next_hint(state.question, state.hints_used, state.candidate_said())
 
     def _clarify(
         self, state: QuestionState, text: str, *, llm_pick: bool = True
