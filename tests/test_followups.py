@@ -380,3 +380,21 @@ def test_a_quote_never_ends_on_a_verb_that_needs_more():
         "deep learning model."
     )
     assert not content_phrase(answer).endswith("wanted")
+
+
+def test_an_action_someone_else_took_is_not_put_to_them(catalog):
+    """A real (MIT) answer, "now it's merged with the Mechanical Engineering Department ...
+    So I started it", got "Why did you decide to merge the Ocean Engineering Department with
+    the Mechanical Engineering Department?". What they did themselves may still be asked."""
+    answer = (
+        "We had one about five years ago, but now it's merged with the Mechanical Engineering "
+        "Department and when that happened the organization fell apart. So um, I, you know, "
+        "restarted it and got a professor to sponsor us."
+    )
+    question = catalog.question("bh-influence-without-authority")
+    wrong = ProbeDraft(
+        question="Why did you decide to merge the department with Mechanical Engineering?"
+    )
+    assert "they did not choose that" in " ".join(validate_probe(wrong, answer, question))
+    right = ProbeDraft(question="Why did you decide to restart the organization?")
+    assert validate_probe(right, answer, question) == []

@@ -501,3 +501,23 @@ def test_silence_after_every_hint_gets_no_made_up_hint(question):
     decision = policy.decide(state, "", 5)
     assert decision.act == "nudge" and decision.say == "I didn't hear an answer. Take your time."
     assert decision.wait_s == SILENT_WAIT_S
+
+
+def test_a_draft_that_asks_the_round_s_example_is_not_asked(catalog):
+    """On a real (MIT) answer about a student board's "loss of communication", the model
+    asked the prompt's own example, "How did you decide to roll back before finding the
+    cause?" (it named "back" of the answer). The retry about their words is asked; the same
+    example's words are fine when the candidate said them."""
+    answer = (
+        "This year the executive board had a lot of loss of communication, so I decided to "
+        "set up a weekly check-in to get back on the same page."
+    )
+    echo = "How did you decide to roll back before finding the cause?"
+    theirs = "Why did you choose a weekly check-in for the board?"
+    backend, policy, state = make(catalog.question("bh-disagreement"), [echo, theirs])
+    decision = policy.decide(state, answer, 5)
+    assert decision.source == "llm" and decision.say == theirs
+    said_it = "When the alert fired I chose to roll back before finding the cause."
+    backend, policy, state = make(catalog.question("bh-disagreement"), [echo])
+    decision = policy.decide(state, said_it, 5)
+    assert decision.source == "llm" and decision.say == echo

@@ -17,7 +17,7 @@ import re
 from pydantic import ValidationError
 
 from ... import speech_acts
-from ...catalog.personas import Question
+from ...catalog.personas import Question, round_follow_ups
 from .decisions import MAX_PROBE_WORDS, PROBE_OPENERS, ProbeDraft
 from .unclear import quotes_unclear
 
@@ -201,6 +201,26 @@ _CIRCUMSTANCE = re.compile(
 )
 
 
+# "decide to merge": the action put to the speaker, by its stem.
+_CHOSEN_ACTION = re.compile(r"^\s*to\s+(?P<verb>[a-z]{4,})\b", re.I)
+
+
+def _done_by_someone_else(after_choice: str, answer: str) -> bool:
+    """ "Why did you decide to merge the Ocean Engineering Department ...?" after "now it's
+    merged with the Mechanical Engineering Department" (a real MIT answer): the action the
+    question says they decided on is in the answer only in clauses with no "I"/"we"."""
+    action = _CHOSEN_ACTION.match(after_choice)
+    if action is None:
+        return False
+    stem = action.group("verb").lower()[:5]
+    doing = [
+        clause
+        for clause in _CLAUSE_BREAK.split(speech_acts.strip_fillers(answer)[0])
+        if any(w.startswith(stem) for w in speech_acts.words(clause))
+    ]
+    return bool(doing) and not any(_SPEAKER.search(clause) for clause in doing)
+
+
 def _not_their_choice(question: str, answer: str) -> bool:
     """ "Why did you choose a random split?" after "with a random split, the same patient
     shows up on both sides, ... I would split by patient": what the question says they chose
@@ -209,6 +229,8 @@ def _not_their_choice(question: str, answer: str) -> bool:
     match = _ATTRIBUTES_CHOICE.search(question)
     if match is None:
         return False
+    if _done_by_someone_else(question[match.end() :], answer):
+        return True
     chosen = [
         w for w in speech_acts.words(question[match.end() :])[:5] if w not in _FUNCTION_WORDS
     ][:3]
@@ -222,6 +244,22 @@ def _not_their_choice(question: str, answer: str) -> bool:
     return bool(holding) and all(
         _CIRCUMSTANCE.search(clause) and not _SPEAKER.search(clause) for clause in holding
     )
+
+
+def _echoes_an_example(q: str, named: set[str], said: set[str], round: str) -> bool:
+    """The prompt's example for a kind of follow-up asked as it is: on a real (MIT) answer
+    about a student board's "loss of communication" the model asked "How did you decide to
+    roll back before finding the cause?", which names "back" of the answer and nothing else
+    of it. A draft is the example's question when the answer's words it names are all the
+    example's, and it uses half of the example's words that the answer never said ("What
+    would you do differently with the volunteers next time?" uses the form and names theirs).
+    """
+    asked = naming_words(q)
+    for kind in round_follow_ups(round):
+        example = naming_words(kind.example)
+        if named <= example and len((asked & example) - said) >= 0.5 * len(example):
+            return True
+    return False
 
 
 def validate_probe(
@@ -252,6 +290,8 @@ def validate_probe(
     asked_before = naming_words(question.prompt)
     if not named - asked_before and said - asked_before:
         problems.append("the question must name a choice or claim from their last answer")
+    elif _echoes_an_example(q, named, said, question.round):
+        problems.append("that is the example's question, not theirs; ask about their answer")
     for point in question.strong_points:
         point_words = set(content_words(point)) - set(content_words(candidate_text))
         if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
