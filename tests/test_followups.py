@@ -398,3 +398,8 @@ def test_an_action_someone_else_took_is_not_put_to_them(catalog):
     assert "they did not choose that" in " ".join(validate_probe(wrong, answer, question))
     right = ProbeDraft(question="Why did you decide to restart the organization?")
     assert validate_probe(right, answer, question) == []
+    # An action said bare is theirs (an MIT answer: "... I will call this person. Split up
+    # tasks etc.").
+    bare = "I said you call this person and I will call this person. Split up tasks etc."
+    split = ProbeDraft(question="How did you decide to split up tasks among the members?")
+    assert validate_probe(split, bare, question) == []

@@ -202,23 +202,27 @@ _CIRCUMSTANCE = re.compile(
 
 
 # "decide to merge": the action put to the speaker, by its stem.
+_LEAD_INS = frozenset("and so then basically just also".split())
 _CHOSEN_ACTION = re.compile(r"^\s*to\s+(?P<verb>[a-z]{4,})\b", re.I)
 
 
 def _done_by_someone_else(after_choice: str, answer: str) -> bool:
     """ "Why did you decide to merge the Ocean Engineering Department ...?" after "now it's
     merged with the Mechanical Engineering Department" (a real MIT answer): the action the
-    question says they decided on is in the answer only in clauses with no "I"/"we"."""
+    question says they decided on is in the answer only in clauses with no "I"/"we". A
+    clause that opens with the action ("Split up tasks etc.") is theirs, said bare."""
     action = _CHOSEN_ACTION.match(after_choice)
     if action is None:
         return False
     stem = action.group("verb").lower()[:5]
-    doing = [
-        clause
-        for clause in _CLAUSE_BREAK.split(speech_acts.strip_fillers(answer)[0])
-        if any(w.startswith(stem) for w in speech_acts.words(clause))
-    ]
-    return bool(doing) and not any(_SPEAKER.search(clause) for clause in doing)
+    doing = []
+    for clause in _CLAUSE_BREAK.split(speech_acts.strip_fillers(answer)[0]):
+        words = [w for w in speech_acts.words(clause) if w not in _LEAD_INS]
+        if any(w.startswith(stem) for w in words):
+            if words[0].startswith(stem) or _SPEAKER.search(clause):
+                return False
+            doing.append(clause)
+    return bool(doing)
 
 
 def _not_their_choice(question: str, answer: str) -> bool:
