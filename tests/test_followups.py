@@ -345,6 +345,19 @@ def test_what_they_said_they_do_not_know_is_not_asked_back(catalog):
         "Why log the features at serving time?",
     ):
         assert validate_probe(ProbeDraft(question=about_the_try), answer, question) == []
+    # In other words for the same thing: an ML system design round on the page, by voice.
+    estimate = (
+        "Honestly, I'm not sure how to handle the effect of the estimated self on the orders. "
+        "I guess, if we show a longer time, fewer people order, so the data changes. Maybe I "
+        "would log the shown estimate and keep a small random fold out to measure it."
+    )
+    eta = catalog.question("sd-eta-prediction")
+    reworded = "How do you plan to account for the effect of the estimated self on order behavior?"
+    assert "they said they don't know that" in " ".join(
+        validate_probe(ProbeDraft(question=reworded), estimate, eta)
+    )
+    tried = "How would the random fold out measure the effect of the shown estimate?"
+    assert validate_probe(ProbeDraft(question=tried), estimate, eta) == []
     # "I don't know," as a filler before a story admits nothing to ask back.
     story = (
         "I don't know, in history class we had a group project. I organised who wrote "
