@@ -416,3 +416,29 @@ def test_an_action_someone_else_took_is_not_put_to_them(catalog):
     bare = "I said you call this person and I will call this person. Split up tasks etc."
     split = ProbeDraft(question="How did you decide to split up tasks among the members?")
     assert validate_probe(split, bare, question) == []
+
+
+def test_a_probe_about_their_own_opening_question_is_not_asked(catalog):
+    """An ML system design round on the browser page, by voice: the candidate asked two
+    questions, went on over the answer and designed; the model asked "How important is
+    accuracy in terms of on-time delivery for your business?", their own question turned
+    back on them. A question inside a story (quoted speech) is words of theirs as any."""
+    answer = (
+        "Okay, before I design anything, can I ask how many orders a day we handle, and what "
+        "matters more to the business, being accurate on average, or not being late? Right. "
+        "So, I would split the delivery time into stages. The food preparation time, the time "
+        "for a courier to reach the restaurant, and drive to the customer."
+    )
+    eta = catalog.question("sd-eta-prediction")
+    turned_back = "How important is accuracy in terms of on-time delivery for your business?"
+    assert "their own question" in " ".join(
+        validate_probe(ProbeDraft(question=turned_back), answer, eta)
+    )
+    about_it = ProbeDraft(question="Why split the delivery time into stages?")
+    assert validate_probe(about_it, answer, eta) == []
+    story = (
+        "The representatives were angry: oh, you don't have our seats? So I took the blame "
+        "and found them seats."
+    )
+    seats = ProbeDraft(question="Why did you take the blame for the seats?")
+    assert validate_probe(seats, story, catalog.question("bh-disagreement")) == []

@@ -274,6 +274,21 @@ def _echoes_an_example(q: str, named: set[str], said: set[str], round: str) -> b
     return False
 
 
+def _only_from_their_questions(named: set[str], answer: str) -> bool:
+    """ "How important is accuracy in terms of on-time delivery for your business?" after
+    "can I ask ... what matters more to the business, being accurate on average, or not being
+    late? Right. So, I would split the delivery time into stages ..." (the browser page, by
+    voice): the answer's words it names are only in the questions the turn opened with, and
+    the rest of the turn says something to ask about. (Questions inside a story, quoted
+    speech, do not count: "Oh, you don't have our seats?")"""
+    sentences = speech_acts.sentences(answer)
+    opening = 0
+    while opening < len(sentences) and speech_acts.is_clarifying_question(sentences[opening]):
+        opening += 1
+    stated = naming_words(" ".join(sentences[opening:]))
+    return opening > 0 and bool(named) and bool(stated) and not named & stated
+
+
 def validate_probe(
     draft: ProbeDraft,
     candidate_text: str,
@@ -304,6 +319,8 @@ def validate_probe(
         problems.append("the question must name a choice or claim from their last answer")
     elif _echoes_an_example(q, named, said, question.round):
         problems.append("that is the example's question, not theirs; ask about their answer")
+    elif _only_from_their_questions(named - asked_before, candidate_text):
+        problems.append("that turns their own question back on them; ask about what they said")
     for point in question.strong_points:
         point_words = set(content_words(point)) - set(content_words(candidate_text))
         if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
