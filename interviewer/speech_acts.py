@@ -403,16 +403,27 @@ CHECK_IN = _rx(
 )
 
 
+_AUXILIARY = r"(?:is|are|was|were|do|does|did|can|could|will|would|should|have|has|had)"
+# "How many open orders it has right now, and its history by hour, ...": the words of a
+# question in the order of a statement, the subject before any verb. Without a question mark
+# it is a clause of what they say (the recogniser cut "For preparation I would use the
+# restaurant's load, how many open orders it has ..." in two), not a question.
+_STATED_HOW = _rx(
+    rf"^(?:(?:{_LEAD_IN})[,]?\s+){{0,3}}how (?:many|much|long|big|large|fast|often)\s+"
+    rf"(?:(?!{_AUXILIARY}\b|of\b)[\w']+\s+){{0,4}}(?:it|they|he|she|we|i|you)\b"
+)
+
+
 def is_question(sentence: str) -> bool:
     """A question mark or a question opener; a rhetorical "why ...?" is reasoning."""
     stripped = sentence.strip()
     if stripped.lower().startswith(("why", "how about we")):
         return False
-    return (
-        stripped.endswith("?")
-        or bool(QUESTION_LEAD.search(stripped))
-        or bool(LATER_QUESTION.search(stripped))
-    )
+    if stripped.endswith("?"):
+        return True
+    if _STATED_HOW.search(stripped):
+        return bool(LATER_QUESTION.search(stripped))
+    return bool(QUESTION_LEAD.search(stripped)) or bool(LATER_QUESTION.search(stripped))
 
 
 # Where a second question starts inside one sentence: ", and whether ...", "and what ...",

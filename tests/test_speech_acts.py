@@ -211,6 +211,13 @@ def test_a_question_asked_through_a_frame_is_a_question(sentence: str, clarifyin
         ("Which was kind of standard.", False),
         ("Which I was happy about.", False),
         ("Which is dependent on our PT scores.", False),
+        # A "how many" clause in a statement's order, cut off by the recogniser (the browser
+        # page, by voice); the same words in a question's order, or with the mark, ask.
+        ("How many open orders it has right now, and its history by hour.", False),
+        ("How long it takes depends on the kitchen.", False),
+        ("How many open orders does it have right now.", True),
+        ("How many orders we handle a day?", True),
+        ("So how many of you are on the team.", True),
     ],
 )
 def test_a_question_in_question_word_order_is_a_question(sentence: str, clarifying: bool) -> None:
