@@ -142,6 +142,26 @@ def test_a_hint_whose_idea_they_already_said_is_skipped(catalog):
     assert policy.decide(state, "I don't know.", 5).say == question.hints[0]
 
 
+def test_a_hint_whose_idea_they_said_over_two_sentences_is_skipped(catalog):
+    """The browser page by voice: after "Because being late for much more than being early,
+    I would not train on square error. I would use a quantile loss ..." a silence got "Being
+    late is worse than being early. What loss would express that?"."""
+    question = catalog.question("sd-eta-prediction")
+    _, policy, state = make(question, [])
+    said = (
+        "Because being late for much more than being early, I would not train on square "
+        "error. I would use a quantile loss at the 90th percentile."
+    )
+    state.history.append(("candidate", said))
+    decision = policy.decide(state, "", 5)
+    assert decision.act == "hint" and decision.say.endswith(question.hints[1])
+    # Two sentences of different turns do not make one idea.
+    _, policy, state = make(question, [])
+    for part in said.split(". "):
+        state.history.append(("candidate", part))
+    assert policy.decide(state, "", 5).say.endswith(question.hints[0])
+
+
 def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(catalog):
     """On the browser page by voice: after a hint, "I'm not sure how I would calibrate the
     judge ... I would probably start with Cohen's kappa ..." got "Shall we move on to

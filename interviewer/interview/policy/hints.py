@@ -15,8 +15,9 @@ reader: on the scripted answers its cosines between a hint and a sentence on the
 that does not make the hint's idea reach 0.72, where the shared words pick out the
 sentences that do make it.
 
-On the scripted candidates (team-written): 42 of the 165 hints read as said by the strong
-answers, 0 of 165 by the weak ones.
+On the scripted candidates (team-written): 51 of the 165 hints read as said by the strong
+answers (42 when statements were read one at a time, not also two in a row), 0 of 165 by
+the weak ones.
 """
 
 from __future__ import annotations
@@ -51,14 +52,21 @@ _CONTRAST = frozenset("without instead rather not never no avoid".split())
 
 
 def _statements(candidate_turns: Iterable[str]) -> list[tuple[set[str], bool]]:
-    """Each statement the candidate made (not their questions): its words, and whether it
-    says a contrast word. Read once for all of a question's hints."""
-    return [
-        (_words(sentence), bool(_CONTRAST & set(speech_acts.words(sentence))))
-        for turn in candidate_turns
-        for sentence in speech_acts.sentences(turn)
-        if not speech_acts.is_question(sentence)
-    ]
+    """Each statement the candidate made (not their questions), and each two in a row of one
+    turn: its words, and whether it says a contrast word. Read once for all of a question's
+    hints. An idea is often said over two sentences: "Because being late hurts much more
+    than being early, I would not train on squared error. I would use a quantile loss ..."
+    makes the hint "Being late is worse than being early. What loss would express that?"."""
+    read: list[tuple[set[str], bool]] = []
+    for turn in candidate_turns:
+        said = [
+            (_words(sentence), bool(_CONTRAST & set(speech_acts.words(sentence))))
+            for sentence in speech_acts.sentences(turn)
+            if not speech_acts.is_question(sentence)
+        ]
+        read += said
+        read += [(a | b, ca or cb) for (a, ca), (b, cb) in zip(said, said[1:], strict=False)]
+    return read
 
 
 def _said(hint: str, question: Question, statements: list[tuple[set[str], bool]]) -> bool:
