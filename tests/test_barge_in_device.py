@@ -123,6 +123,8 @@ def test_going_on_over_the_reply_stops_it_and_keeps_one_answer(runs) -> None:
     assert answer["meta"]["reopened"] is True
     (talked_over,) = answer["meta"]["talked_over"]
     assert 0 < talked_over["played_s"] < stopped["duration_s"]
+    (between,) = answer["meta"]["joined_pauses_s"]  # the interviewer's time, not a silence
+    assert 0 < between[0] < between[1]
     # The cut-short reply is not a turn: after the greeting and the question, the next line
     # is the interviewer's answer to the whole answer (a probe, or moving on), then the end.
     acts = [t["act"] for t in run["turns"] if t["speaker"] == "interviewer"]

@@ -330,6 +330,27 @@ def test_long_unannounced_silences_lower_delivery_and_announced_ones_do_not() ->
     assert any(e.kind == "long_silence" for e in silent.dimensions["delivery"].evidence)
 
 
+def test_the_interviewer_s_time_inside_a_reopened_answer_is_no_silence_of_theirs() -> None:
+    """The browser page by voice: the candidate went on over the answer to their clarifying
+    question, and the 18 s between the two parts of their one answer (the end of the turn,
+    the reply, the line they talked over) was graded a long unannounced silence."""
+    answer = (
+        "Can I ask how many orders a day we handle? Right. So I would split the delivery "
+        "time into stages and model each stage with its own features."
+    )
+    lines = [("interviewer", "Design the delivery time model."), ("candidate", answer)]
+    session = timed_session(lines, pauses={1: (9, 18.0)})
+    turn = session.turns[1]
+    question_end = turn.words[8].end - turn.start
+    session.turns[1] = turn.model_copy(
+        update={"meta": {"reopened": True, "joined_pauses_s": [[question_end, question_end + 17]]}}
+    )
+    graded = grade_session(session)
+    assert graded.stats.long_silences == 0
+    assert graded.stats.words_per_min == pytest.approx(140, abs=15)  # the wait is not speech
+    assert grade_session(timed_session(lines, pauses={1: (9, 18.0)})).stats.long_silences == 1
+
+
 def test_fillers_lower_delivery_from_timestamps() -> None:
     answer = (
         "I would use a min heap of size k because it keeps the k largest values seen "

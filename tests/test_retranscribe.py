@@ -127,4 +127,5 @@ def test_a_reopened_answer_keeps_both_parts_when_the_first_parts_pass_ends_first
     assert answer.text == "whole 24800"  # the joined recording's whole-answer transcript
     assert answer.meta["live_text"] == f"{FIRST_LIVE} {REST_LIVE}"
     assert answer.meta["reopened"] is True
+    assert answer.meta["joined_pauses_s"] == [[1.0, 1.05]]  # the interviewer's time, kept
     assert 16000 in transcriber.calls and 24800 in transcriber.calls

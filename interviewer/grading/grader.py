@@ -65,8 +65,13 @@ def delivery_stats(session: Session, long_silence_s: float) -> tuple[DeliverySta
         if not turn.words:
             continue
         speaking_s += max(0.0, turn.words[-1].end - turn.words[0].start)
+        # A reopened answer: where the interviewer had the floor between its recordings.
+        joins = [(turn.start + a, turn.start + b) for a, b in turn.meta.get("joined_pauses_s", [])]
         for i in range(1, len(turn.words)):
             gap = turn.words[i].start - turn.words[i - 1].end
+            if any(turn.words[i - 1].end < b and turn.words[i].start > a for a, b in joins):
+                speaking_s -= gap  # not their time either
+                continue
             before = " ".join(w.word.strip() for w in turn.words[max(0, i - 6) : i])
             if gap >= long_silence_s and not ANNOUNCED_PAUSE.search(before):
                 after = " ".join(w.word.strip() for w in turn.words[i : i + 4])

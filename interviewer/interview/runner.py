@@ -620,6 +620,8 @@ class InterviewRunner:
             meta["origin"] = answer.origin
         if answer.ended_by:
             meta["ended_by"] = answer.ended_by
+        if answer.joined_pauses_s:
+            meta["joined_pauses_s"] = [list(span) for span in answer.joined_pauses_s]
         if answer.error:
             meta["error"] = answer.error
         words: list[Word] = []

@@ -20,9 +20,13 @@ def join_answers(
     """``first``, the ``pause`` heard between them, then ``rest``, as one answer; the
     listener and the ending are ``rest``'s."""
     parts = [] if first.samples is None else [first.samples]
+    first_s = sum(p.size for p in parts) / SAMPLE_RATE
     if parts and pause is not None:
         parts.append(pause)
     offset_s = sum(p.size for p in parts) / SAMPLE_RATE
+    joined_pauses = first.joined_pauses_s
+    if parts:
+        joined_pauses += ((round(first_s, 3), round(offset_s, 3)),)
     samples = np.concatenate(parts) if parts else None
     if rest.samples is not None:
         samples = rest.samples if samples is None else np.concatenate([samples, rest.samples])
@@ -45,6 +49,7 @@ def join_answers(
         error=first.error or rest.error,
         transcription=transcription,
         timings=timings,
+        joined_pauses_s=joined_pauses,
         after=rest.after,
     )
 

@@ -77,6 +77,10 @@ class CandidateAnswer:
     error: str | None = None  # why an answer could not be read (kept as a silent turn)
     transcription: Transcription | None = None  # set by sources that transcribe while listening
     timings: dict[str, float | None] = field(default_factory=dict)
+    # A reopened answer: the pauses between its recordings, (start, end) s from its start. The
+    # interviewer had the floor there (ending the turn, replying), so they are no silence of
+    # the candidate's.
+    joined_pauses_s: tuple[tuple[float, float], ...] = ()
     # Microphone sources keep listening after the turn (None: nothing to listen to).
     after: AfterTurnListener | None = None
 
