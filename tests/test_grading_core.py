@@ -126,14 +126,15 @@ def test_questions_an_answer_asks_of_itself_are_not_clarifying_questions() -> No
 Interviewer: How would you evaluate the answers of an LLM support assistant?
 Candidate: Before I start, how many conversations a day do we expect, and how does the business measure success?
 Interviewer: About 50,000 a day, and 40% resolved without a human.
-Candidate: Each generated answer is scored against a rubric. Is it correct? Is it faithful to the retrieved documents? And is it helpful? I would check an LLM judge against our agents on a hundred tickets.
+Candidate: Right. Each generated answer is scored against a rubric. Is it correct? Is it faithful to the retrieved documents? And is it helpful? I would check an LLM judge against our agents on a hundred tickets.
 """
     card = grade_text(text)
     dim = card.dimensions["clarifying_questions"]
     quotes = [e.quote for e in dim.evidence]
     assert dim.rationale.startswith("2 clarifying question(s)"), dim.rationale
     assert not any("faithful" in q or "correct?" in q for q in quotes), quotes
-    # A behaviour not seen quotes where the answer began, never one of their questions.
+    # A behaviour not seen quotes where the answer began, never one of their questions nor
+    # the bare "Right." before it (the browser page by voice quoted "Right." alone).
     tradeoffs = card.dimensions["tradeoffs"]
     assert tradeoffs.score == 1, tradeoffs.rationale
     assert [e.quote for e in tradeoffs.evidence] == [

@@ -61,12 +61,18 @@ def _pick(ctx: Context, hits: list[ev.Hit], limit: int = MAX_EVIDENCE) -> list[E
     return out
 
 
+_BEGUN_WORDS = 3  # a statement this long begins the answer; "Right." or "Yeah, so." do not
+
+
 def _missing(ctx: Context, what: str) -> Verdict:
     """Level 1: the behaviour was absent although the candidate answered at length. The
     quote is where their answer began (its first statement: not one of their questions,
-    which would read as the evidence for the claim)."""
+    which would read as the evidence for the claim, nor a bare "Right." before it)."""
     live = [s for s in ctx.sentences if s.ignored is None]
-    first = next((s for s in live if not is_question(s.clean)), live[0] if live else None)
+    first = next(
+        (s for s in live if not is_question(s.clean) and len(words(s.clean)) >= _BEGUN_WORDS),
+        next((s for s in live if not is_question(s.clean)), live[0] if live else None),
+    )
     quotes = [ctx.cite_sentence(first, "missing")] if first else []
     quoted = " (where the answer began, quoted)" if quotes else ""
     return Verdict(1, quotes, f"{what} in {ctx.words()} words of answers{quoted}.")
