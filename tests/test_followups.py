@@ -442,3 +442,18 @@ def test_a_probe_about_their_own_opening_question_is_not_asked(catalog):
     )
     seats = ProbeDraft(question="Why did you take the blame for the seats?")
     assert validate_probe(seats, story, catalog.question("bh-disagreement")) == []
+
+
+def test_a_reason_said_before_the_choice_is_a_reason_given(catalog):
+    """The browser page by voice: "Because being late hurts much more than being early, I
+    would not train on square error. I would use a quantile loss ..." got "Why did you choose
+    the quantile loss over square error?"."""
+    answer = (
+        "Because being late hurts much more than being early, I would not train on square "
+        "error. I would use a quantile loss at the 90th percentile."
+    )
+    eta = catalog.question("sd-eta-prediction")
+    asked = ProbeDraft(question="Why did you choose the quantile loss over square error?")
+    assert "they already said why" in " ".join(validate_probe(asked, answer, eta))
+    deeper = ProbeDraft(question="Why is being late so much worse than being early?")
+    assert validate_probe(deeper, answer, eta) == []

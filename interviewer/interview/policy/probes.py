@@ -121,6 +121,10 @@ _ASKS_WHY = re.compile(
 )
 _REASON_GIVEN = re.compile(r"\b(?:because|since|so that|due to)\b", re.IGNORECASE)
 SAID_WHY_SHARE = 0.6  # of the why-question's naming words, in what came before "because"
+_FRONTED_REASON = re.compile(
+    r"^\W*(?:(?:so|and|well|okay)\W+)?(?:because|since)\s+(?P<reason>[^,]{3,120}),\s*(?P<then>.+)$",
+    re.IGNORECASE,
+)
 
 
 def given_reason(question: str, answer: str) -> str:
@@ -132,7 +136,19 @@ def given_reason(question: str, answer: str) -> str:
     asked = naming_words(question)
     if len(asked) < 2:
         return ""
-    for sentence in speech_acts.sentences(answer):
+    sentences = speech_acts.sentences(answer)
+    for i, sentence in enumerate(sentences):
+        fronted = _FRONTED_REASON.match(sentence)
+        if fronted is not None:
+            # "Because being late hurts more than being early, I would not train on squared
+            # error. I would use a quantile loss ...": the reason first, then the choice, in
+            # this sentence or the next.
+            chosen = naming_words(" ".join([fronted.group("then"), *sentences[i + 1 : i + 2]]))
+            clause = _trim(fronted.group("reason").strip(), MAX_FOCUS_WORDS)
+            if len(asked & naming_words(clause)) < 2 and len(asked & chosen) >= max(
+                2.0, SAID_WHY_SHARE * len(asked)
+            ):
+                return clause
         for reason in _REASON_GIVEN.finditer(sentence):
             before = naming_words(sentence[: reason.start()])
             clause = _reason_clause(sentence[reason.end() :])
