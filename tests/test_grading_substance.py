@@ -170,3 +170,27 @@ def test_a_run_on_sentence_makes_each_point_its_clauses_make() -> None:
     made, why = _points_made("md-data-leakage", said)
     assert "2 of 6 strong points made" in why, why
     assert all(quote in said for quote in made)
+
+
+def test_a_question_they_asked_makes_only_a_point_about_asking() -> None:
+    """The browser page by voice: "can I ask ... what matters more to the business, being
+    accurate on average or not being late?" was quoted as the point "Evaluates by error
+    metrics plus the share of orders late versus the promise". A point about asking
+    ("Clarifies k, ties and the expected output order") is still made by a question."""
+    asked = (
+        "Okay, before I design anything, can I ask how many orders a day we handle, and what "
+        "matters more to the business, being accurate on average or not being late?"
+    )
+    said = (
+        "Offline I would report mean absolute error, but also the share of orders that "
+        "arrive after the promise, per city and per hour."
+    )
+    made, why = _points_made("sd-eta-prediction", f"{asked} {said}")
+    assert asked not in made and said in made, why
+    made, why = _points_made("sd-eta-prediction", asked)
+    assert made == [], why
+    clarified = (
+        "Before I code, what is k, how are ties ordered, and what order should the output be in?"
+    )
+    made, why = _points_made("cd-top-k-frequent", clarified)
+    assert made == [clarified], why

@@ -39,7 +39,7 @@ from functools import lru_cache
 
 from ..catalog.personas import Catalog, Question, load_catalog
 from ..errors import ConfigError
-from ..speech_acts import clause_windows
+from ..speech_acts import asked_part, clause_windows, is_clarifying_question
 from . import evidence as ev
 from . import story
 from .embedder import MODEL_PACKAGE
@@ -68,6 +68,18 @@ METHOD_NOTE = (
 def _is_sentence(s: Sentence) -> bool:
     """A sentence that explains, not a fragment or a list of terms."""
     return s.ignored is None and _explains(s.clean)
+
+
+def _only_asks(s: Sentence) -> bool:
+    """A question they asked, all of it: it makes only a point about asking (the browser page
+    by voice: "can I ask ... what matters more to the business, being accurate on average or
+    not being late?" was quoted as evaluating by lateness). A long answer that ends asking
+    ("..., and is it helpful?") still explains."""
+    return is_clarifying_question(s.clean) and asked_part(s.clean) == s.clean
+
+
+# A point made by asking: "Clarifies k, ties and the expected output order before coding".
+_ASKING_POINT = re.compile(r"^\s*(?:clarifies|asks)\b", re.IGNORECASE)
 
 
 def _explains(text: str) -> bool:
@@ -229,12 +241,14 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
         reader = _reader()
         sim = reader.vectors(facts) @ reader.vectors([u.text for u in candidates]).T
         said = [stems(u.text) for u in candidates]
+        asks = [_only_asks(u.sentence) for u in candidates]
         pairs = sorted(
             (
                 (float(sim[i, j]), i, j)
                 for i in range(len(facts))
                 for j in range(len(candidates))
                 if _point_made(float(sim[i, j]), marks[facts[i]], said[j])
+                and (not asks[j] or _ASKING_POINT.match(facts[i]))
             ),
             reverse=True,
         )
