@@ -194,3 +194,17 @@ def test_a_question_they_asked_makes_only_a_point_about_asking() -> None:
     )
     made, why = _points_made("cd-top-k-frequent", clarified)
     assert made == [clarified], why
+
+
+def test_a_story_of_a_technical_mistake_is_not_off_the_question() -> None:
+    """The browser page by voice: a mistake in a feature pipeline "answers a different
+    question (trees versus neural networks)", and substance fell to 1. A behavioural story
+    may use any round's words; it is read for its points."""
+    said = (
+        "One that comes to mind is from my last internship. I shipped a change to the feature "
+        "pipeline that filled missing values with zero instead of the mean, and the churn "
+        "model's precision dropped by about 15% over a week. What I do differently now is, I "
+        "add a data check to every pipeline change."
+    )
+    made, why = _points_made("bh-mistake", said)
+    assert "different question" not in why and made, why

@@ -31,7 +31,8 @@ CAUSE = re.compile(
 REFLECTION = re.compile(
     r"\b(i learn(ed|t)|the lesson|lessons? learned|taught me|next time|in hindsight"
     r"|looking back|i would (do|have done) (it )?differently|i'd do (it )?differently"
-    r"|what i took away|since then i|now i always|i now)\b",
+    r"|what i took away|since then i|now i always|i now"
+    r"|(?:what )?i do (?:it |things )?differently(?: now| today)?)\b",
     re.IGNORECASE,
 )
 CHANGED_MIND = re.compile(

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..catalog.personas import Catalog, Question, load_catalog
+from ..catalog.rounds import probes_knowledge
 from ..errors import ConfigError
 from ..speech_acts import asked_part, clause_windows, is_clarifying_question
 from . import evidence as ev
@@ -342,6 +343,13 @@ def closer_question(catalog: Catalog, q: Question, text: str) -> Question | None
     def match(other: Question) -> float:
         return sum(math.log(n_questions / question_df[w]) for w in said & vocabulary(other))
 
+    # A round that does not probe knowledge (behavioural) is answered by a story, and one
+    # story answers several of its prompts in words closer to another's: on the browser page
+    # by voice a feature-pipeline mistake "answers a different question" (trees versus neural
+    # networks; among behavioural questions only, a failure in production), and so did the
+    # team's own strong answer to the same question. No rival there.
+    if not probes_knowledge(q.round):
+        return None
     others = [o for b in catalog.banks.values() for o in b.questions if o.id != q.id]
     if not others:
         return None
