@@ -208,3 +208,19 @@ def test_a_story_of_a_technical_mistake_is_not_off_the_question() -> None:
     )
     made, why = _points_made("bh-mistake", said)
     assert "different question" not in why and made, why
+
+
+def test_a_mistake_story_is_read_for_whose_it_was_its_impact_and_how_it_was_found() -> None:
+    """The same session: the candidate's own change, its impact with a number and how they
+    found it were three criteria no checker read. A strength in disguise ("Because I'm a
+    perfectionist") discovers nothing."""
+    said = (
+        "I shipped a change to the feature pipeline that filled missing values with zero. "
+        "The churn model's precision dropped by about 15% over a week. I found it because I "
+        "compared the feature distributions before and after the release."
+    )
+    made, why = _points_made("bh-mistake", said)
+    assert "3 of 5" in why and len(made) == 3, why
+    disguised = "Because I'm a perfectionist, which people say is my main weakness."
+    made, why = _points_made("bh-mistake", disguised)
+    assert made == [], why

@@ -51,6 +51,13 @@ OTHER_SIDE = re.compile(
     r"|my (worry|concern|view|argument) was|i disagreed)\b",
     re.IGNORECASE,
 )
+# How the speaker came to know something went wrong: "I noticed the zeros", "we found it
+# because ...", "it turned out". A reason alone ("because I'm a perfectionist") is not one.
+DISCOVERY = re.compile(
+    r"\b(?:(?:i|we) (?:\w+ly )?(?:found|noticed|realised|realized|discovered|caught|spotted"
+    r"|saw that|traced)|turned out|it turns out)\b",
+    re.IGNORECASE,
+)
 NUMBER = re.compile(rf"\d|\b{ev._NUMBER_WORD}\b|\bhalf\b|\btwice\b|\bdoubled?\b", re.IGNORECASE)
 
 
@@ -61,6 +68,10 @@ def own_actions(sentences: list[Sentence]) -> list[ev.Hit]:
 
 def causes(sentences: list[Sentence]) -> list[ev.Hit]:
     return ev._find("cause", CAUSE, sentences)
+
+
+def discoveries(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("discovery", DISCOVERY, sentences)
 
 
 def outcomes(sentences: list[Sentence]) -> list[ev.Hit]:
@@ -104,6 +115,7 @@ def specific_incidents(sentences: list[Sentence]) -> list[ev.Hit]:
 CHECKERS: dict[str, Callable[[list[Sentence]], list[ev.Hit]]] = {
     "own_action": own_actions,
     "cause": causes,
+    "discovery": discoveries,
     "measured_result": measured_results,
     "specific_incident": specific_incidents,
     "outcome": outcomes,
