@@ -366,6 +366,12 @@ def test_what_they_said_they_do_not_know_is_not_asked_back(catalog):
     assert speech_acts.admitted_and_tried(story) == ("", "")
 
 
+def _told_apart(question, answer: str, wrong: str, problem: str, right: str) -> None:
+    """``wrong`` is rejected for ``problem``; ``right`` passes, about the same answer."""
+    assert problem in " ".join(validate_probe(ProbeDraft(question=wrong), answer, question))
+    assert validate_probe(ProbeDraft(question=right), answer, question) == []
+
+
 def test_a_choice_they_argued_against_is_not_put_to_them(catalog):
     """The same session: "with a random split, the same patient shows up on both sides, ...
     I would split by patient" got "Why did you choose a random split for the dataset?"."""
@@ -375,11 +381,13 @@ def test_a_choice_they_argued_against_is_not_put_to_them(catalog):
         "suspect is leakage. I would split by patient and by time, train again, and see if "
         "the offline number drops."
     )
-    question = catalog.question("md-data-leakage")
-    wrong = ProbeDraft(question="Why did you choose a random split for the dataset?")
-    assert "they did not choose that" in " ".join(validate_probe(wrong, answer, question))
-    right = ProbeDraft(question="Why would you split by patient and by time?")
-    assert validate_probe(right, answer, question) == []
+    _told_apart(
+        catalog.question("md-data-leakage"),
+        answer,
+        "Why did you choose a random split for the dataset?",
+        "they did not choose that",
+        "Why would you split by patient and by time?",
+    )
     # A choice said bare, with no "I", is still theirs.
     bare = "So, focal loss on the rare failures, then a threshold tuned for recall."
     picked = ProbeDraft(question="Why did you choose focal loss?")
@@ -405,12 +413,13 @@ def test_an_action_someone_else_took_is_not_put_to_them(catalog):
         "restarted it and got a professor to sponsor us."
     )
     question = catalog.question("bh-influence-without-authority")
-    wrong = ProbeDraft(
-        question="Why did you decide to merge the department with Mechanical Engineering?"
+    _told_apart(
+        question,
+        answer,
+        "Why did you decide to merge the department with Mechanical Engineering?",
+        "they did not choose that",
+        "Why did you decide to restart the organization?",
     )
-    assert "they did not choose that" in " ".join(validate_probe(wrong, answer, question))
-    right = ProbeDraft(question="Why did you decide to restart the organization?")
-    assert validate_probe(right, answer, question) == []
     # An action said bare is theirs (an MIT answer: "... I will call this person. Split up
     # tasks etc.").
     bare = "I said you call this person and I will call this person. Split up tasks etc."
@@ -429,13 +438,13 @@ def test_a_probe_about_their_own_opening_question_is_not_asked(catalog):
         "So, I would split the delivery time into stages. The food preparation time, the time "
         "for a courier to reach the restaurant, and drive to the customer."
     )
-    eta = catalog.question("sd-eta-prediction")
-    turned_back = "How important is accuracy in terms of on-time delivery for your business?"
-    assert "their own question" in " ".join(
-        validate_probe(ProbeDraft(question=turned_back), answer, eta)
+    _told_apart(
+        catalog.question("sd-eta-prediction"),
+        answer,
+        "How important is accuracy in terms of on-time delivery for your business?",
+        "their own question",
+        "Why split the delivery time into stages?",
     )
-    about_it = ProbeDraft(question="Why split the delivery time into stages?")
-    assert validate_probe(about_it, answer, eta) == []
     story = (
         "The representatives were angry: oh, you don't have our seats? So I took the blame "
         "and found them seats."
@@ -452,8 +461,10 @@ def test_a_reason_said_before_the_choice_is_a_reason_given(catalog):
         "Because being late hurts much more than being early, I would not train on square "
         "error. I would use a quantile loss at the 90th percentile."
     )
-    eta = catalog.question("sd-eta-prediction")
-    asked = ProbeDraft(question="Why did you choose the quantile loss over square error?")
-    assert "they already said why" in " ".join(validate_probe(asked, answer, eta))
-    deeper = ProbeDraft(question="Why is being late so much worse than being early?")
-    assert validate_probe(deeper, answer, eta) == []
+    _told_apart(
+        catalog.question("sd-eta-prediction"),
+        answer,
+        "Why did you choose the quantile loss over square error?",
+        "they already said why",
+        "Why is being late so much worse than being early?",
+    )
