@@ -500,6 +500,25 @@ DONT_KNOW = _rx(
     r"|still don't know|still not sure|not something i('ve| have) (used|done|worked)"
     r"|never (fully |really )?(found|figured|worked) out)\b"
 )
+# An admission someone else is to say: "otherwise we say we don't know", "the model should
+# answer I don't know" (abstention, in an LLM answer on the browser page by voice, read as the
+# candidate being stuck). Said by the candidate ("I'd say", "I have to say"), it is theirs.
+_REPORTED = _rx(
+    r"(?<![\w'])(?!(?:i|i'd|i'll|to)(?![\w']))[\w']+\s+(?:(?:should|would|will|can|could|must)\s+)?"
+    r"(?:say|says|said|saying|answer|answers|answered|reply|replies|replied|respond|responds)"
+    r"\s+(?:that\s+)?(?:(?:we|it|they|i|you|he|she)\s+)?$"
+)
+
+
+def dont_know(text: str) -> re.Match[str] | None:
+    """The first "I don't know" of the speaker's own in ``text`` (:data:`DONT_KNOW`), not one
+    they report another saying."""
+    for found in DONT_KNOW.finditer(text):
+        if not _REPORTED.search(text[: found.start()]):
+            return found
+    return None
+
+
 # Unsure but answering: the grader counts it as honesty; the interviewer keeps probing.
 HEDGE = _rx(
     r"\b(i'?d (have|need) to (check|look|verify|read)|i would (have|need) to (check"
@@ -515,7 +534,7 @@ STUCK_MAX_WORDS = 40
 
 def first_admission(sentence: str) -> re.Match[str] | None:
     """The earliest "I don't know" or hedge in ``sentence`` (what the grader cites)."""
-    found = [m for m in (DONT_KNOW.search(sentence), HEDGE.search(sentence)) if m]
+    found = [m for m in (dont_know(sentence), HEDGE.search(sentence)) if m]
     return min(found, key=lambda m: (m.start(), -m.end())) if found else None
 
 
@@ -614,9 +633,9 @@ def admits_not_knowing(text: str) -> bool:
     # A short turn that admits not knowing is stuck; a long answer that hedges one detail is
     # not, unless it ends on the admission.
     if word_count(text) <= STUCK_MAX_WORDS:
-        return bool(DONT_KNOW.search(text))
+        return bool(dont_know(text))
     said = sentences(text)
-    return bool(DONT_KNOW.search(said[-1] if said else text))
+    return bool(dont_know(said[-1] if said else text))
 
 
 ATTEMPT_MIN_WORDS = 6  # a statement this long after "I'm not sure ..." tries an answer
@@ -632,7 +651,7 @@ NO_EXPERIENCE = _rx(
 def _admission_and_after(text: str) -> tuple[str, list[str]] | None:
     """The turn's first sentence that admits not knowing, and the sentences after it."""
     said = sentences(text)
-    at = next((i for i, s in enumerate(said) if DONT_KNOW.search(s)), None)
+    at = next((i for i, s in enumerate(said) if dont_know(s)), None)
     return None if at is None else (said[at], said[at + 1 :])
 
 
@@ -641,7 +660,7 @@ def _tries(after: list[str]) -> bool:
     return any(
         word_count(s) >= ATTEMPT_MIN_WORDS
         and not is_question(s)
-        and not DONT_KNOW.search(s)
+        and not dont_know(s)
         and not HINT_REQUEST.search(s)
         and not NO_EXPERIENCE.search(s)
         for s in after
@@ -670,7 +689,7 @@ def admitted_and_tried(text: str) -> tuple[str, str]:
     if found is None or not _tries(found[1]):
         return "", ""
     sentence, after = found
-    admission = DONT_KNOW.search(sentence)
+    admission = dont_know(sentence)
     assert admission is not None
     unknown = sentence[admission.end() :]
     if not _NOT_KNOWN_OBJECT.search(unknown):

@@ -224,3 +224,25 @@ def test_a_question_in_question_word_order_is_a_question(sentence: str, clarifyi
     from interviewer.speech_acts import is_clarifying_question
 
     assert is_clarifying_question(sentence) is clarifying
+
+
+@pytest.mark.parametrize(
+    ("text", "stuck"),
+    [
+        # An LLM answer on the browser page, by voice, ending on abstention: read as stuck.
+        (
+            "The assistant would write a read-only SQL query, we run it, and the answer can "
+            "only use numbers from the query result. And before we show the answer, I'd check "
+            "that every number in it appears in the results, otherwise we say we don't know.",
+            False,
+        ),
+        ("The model should answer I don't know when nothing is retrieved.", False),
+        ("I have to say I don't know.", True),
+        ("I'd say I don't know.", True),
+        ("We don't know the label distribution yet, I don't know.", True),
+    ],
+)
+def test_an_admission_someone_else_is_to_say_is_not_theirs(text: str, stuck: bool) -> None:
+    from interviewer.speech_acts import admits_not_knowing
+
+    assert admits_not_knowing(text) is stuck
