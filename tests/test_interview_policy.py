@@ -57,6 +57,19 @@ def test_clarifying_question_reveals_the_matching_fact_verbatim(question):
     assert state.depth == 0
 
 
+def test_a_question_about_access_is_answered_with_access_only(catalog):
+    """The browser page by voice: "Can it query the data, or does it only see documents in
+    its prompt?" was also told the audit's failure rate ("data" was its keyword), a fact
+    nobody asked for."""
+    question = catalog.question("lr-hallucination")
+    _, policy, state = make(question, [])
+    asked = "Can it query the data, or does it only see documents in its prompt?"
+    decision = policy.decide(state, asked, 5)
+    facts = {f.topic: f.fact for f in question.scenario_facts}
+    assert decision.act == "clarify" and facts["constraints"] in decision.say
+    assert facts["failure rate"] not in decision.say
+
+
 TWO_QUESTIONS = (
     "Before I design anything, can I ask how many users and videos we have, and whether we "
     "optimise for watch time or for something like satisfaction?"
