@@ -648,11 +648,29 @@ NO_EXPERIENCE = _rx(
 )
 
 
+# Where a try begins inside the admission's own sentence, as speech recognition strings them
+# together: "I'm not sure how to handle ..., like a percentage change, maybe it calls a
+# calculator tool, so ..." (the browser page, by voice).
+_TRY_STARTS = _rx(
+    r",\s*(?:(?:and|but|so)\s+)?(?=(?:maybe|perhaps|probably|i guess|i think|i'd|i would"
+    r"|i'll|i will|we could|we'd|my guess)\b)"
+)
+
+
 def _admission_and_after(text: str) -> tuple[str, list[str]] | None:
-    """The turn's first sentence that admits not knowing, and the sentences after it."""
+    """The turn's first sentence that admits not knowing, and what comes after the admission:
+    the sentences after it, led by a try that goes on in the same sentence."""
     said = sentences(text)
     at = next((i for i, s in enumerate(said) if dont_know(s)), None)
-    return None if at is None else (said[at], said[at + 1 :])
+    if at is None:
+        return None
+    sentence, after = said[at], said[at + 1 :]
+    admission = dont_know(sentence)
+    assert admission is not None
+    go_on = _TRY_STARTS.search(sentence, admission.end())
+    if go_on is not None:
+        sentence, after = sentence[: go_on.start()], [sentence[go_on.end() :], *after]
+    return sentence, after
 
 
 def _tries(after: list[str]) -> bool:

@@ -189,6 +189,16 @@ def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(c
     )
     decision = policy.decide(state, tried, 30)
     assert decision.act == "probe" and "kappa" in decision.say
+    # The try in the admission's own sentence, as the recogniser strings them together
+    # (an LLM round on the page: "... like a percentage change, maybe it's called a
+    # calculator tool, so ..." was offered a move on).
+    _, policy, state = make(question, [probe("Why would a calculator tool help?")])
+    policy.decide(state, "", 5)
+    strung = (
+        "I'm not sure how to handle numbers the model computes itself, like a percentage "
+        "change, maybe it calls a calculator tool, so the arithmetic is done in code."
+    )
+    assert policy.decide(state, strung, 30).act == "probe"
     # A bare "I don't know" after a hint still gets the offer to move on.
     _, policy, state = make(question, [])
     policy.decide(state, "", 5)
