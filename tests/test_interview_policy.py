@@ -175,6 +175,23 @@ def test_a_hint_whose_idea_they_said_over_two_sentences_is_skipped(catalog):
     assert policy.decide(state, "", 5).say.endswith(question.hints[0])
 
 
+def test_a_three_word_hint_said_in_two_of_its_words_is_skipped(catalog):
+    """The browser page by voice: after "before we show the answer, I'd check that every
+    number in it appears in the results", a silence got "How would you check every number
+    in an answer before the user sees it?" (its own words: answer, check, sees)."""
+    question = catalog.question("lr-hallucination")
+    _, policy, state = make(question, [])
+    state.hints_used = [0, 1]
+    state.history.append(
+        (
+            "candidate",
+            "And before we show the answer, I'd check that every number in it appears in the "
+            "results.",
+        )
+    )
+    assert policy.decide(state, "", 5).act == "nudge"  # nothing left to hint
+
+
 def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(catalog):
     """On the browser page by voice: after a hint, "I'm not sure how I would calibrate the
     judge ... I would probably start with Cohen's kappa ..." got "Shall we move on to

@@ -8,16 +8,19 @@ that, the bank's first hint, to an honest "I'm not sure how I'd calibrate the ju
 
 A hint counts as said when one statement of the candidate's in this question holds at least
 half of the hint's own words (stems not in the question's prompt; "many", "ways" and "good"
-count), and at least :data:`MIN_SAID_WORDS` of them. Their questions do not count: "is
-being late worse than being early?" asks what the hint "Being late is worse than being
-early. What loss would express that?" goes on from. Words, not the sentence-embedding
-reader: on the scripted answers its cosines between a hint and a sentence on the same topic
-that does not make the hint's idea reach 0.72, where the shared words pick out the
-sentences that do make it.
+count), and at least :data:`MIN_SAID_WORDS` of them (one fewer when the hint has only
+three). Their questions do not count: "is being late worse than being early?" asks what the
+hint "Being late is worse than being early. What loss would express that?" goes on from.
+Words, not the sentence-embedding reader: on the scripted answers its cosines between a
+hint and a sentence on the same topic that does not make the hint's idea reach 0.72, where
+the shared words pick out the sentences that do make it.
 
-On the scripted candidates (team-written): 51 of the 165 hints read as said by the strong
-answers (42 when statements were read one at a time, not also two in a row), 0 of 165 by
-the weak ones.
+A hint of three own words is said by two of them ("How would you check every number in an
+answer before the user sees it?" by "before we show the answer, I'd check that every number
+in it appears in the results"). On the scripted candidates (team-written): 59 of the 165
+hints read as said by the strong answers (51 with three of three words, 42 when statements
+were read one at a time, not also two in a row), 0 of 165 by the weak ones; on 60 real (MIT)
+answers 2 hints either way.
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ def _said(hint: str, question: Question, statements: list[tuple[set[str], bool]]
         if contrast and not says_contrast:
             continue
         shared = len(own & said)
-        if shared >= MIN_SAID_WORDS and shared >= MIN_SAID_SHARE * len(own):
+        if shared >= min(MIN_SAID_WORDS, len(own) - 1) and shared >= MIN_SAID_SHARE * len(own):
             return True
     return False
 
