@@ -468,3 +468,35 @@ def test_a_reason_said_before_the_choice_is_a_reason_given(catalog):
         "they already said why",
         "Why is being late so much worse than being early?",
     )
+
+
+def test_a_way_already_given_is_not_asked_for_again(catalog):
+    """The browser page by voice: "to measure it, I'd take a few hundred real questions,
+    label whether each number is supported ..., and compare the unsupported rate" got "How
+    would you measure the supported rate of the answers?". A real (MIT) answer, "we had to
+    resolve the conflict by discussing different options", got "How did you resolve the
+    conflict about the song?". The retry is pointed at the way they gave."""
+    answer = (
+        "Um, to measure it, I'd take a few hundred real questions, label whether each number "
+        "is supported by the data, and compare the unsupported rate before and after."
+    )
+    asked = "How would you measure the supported rate of the answers?"
+    _told_apart(
+        catalog.question("lr-hallucination"),
+        answer,
+        asked,
+        "they already said how",
+        "Why a few hundred real questions rather than the 200-answer audit?",
+    )
+    assert probe_focus(asked, answer).startswith("take a few hundred real questions")
+    song = (
+        "So we had to resolve the conflict by discussing different options. We finally "
+        "decided to sing the song in a future semester."
+    )
+    _told_apart(
+        catalog.question("bh-disagreement"),
+        song,
+        "How did you resolve the conflict about the song?",
+        "they already said how",
+        "Which options did you discuss for the song?",
+    )

@@ -224,3 +224,15 @@ def test_a_mistake_story_is_read_for_whose_it_was_its_impact_and_how_it_was_foun
     disguised = "Because I'm a perfectionist, which people say is my main weakness."
     made, why = _points_made("bh-mistake", disguised)
     assert made == [], why
+
+
+def test_an_answer_that_makes_no_point_is_quoted_where_it_began() -> None:
+    """Every score cites the candidate's words: with no point made (and off no other
+    question), substance quotes where the answer began."""
+    said = (
+        "Right. And so, my fellow Americans, ask not what your country can do for you, ask "
+        "what you can do for your country."
+    )
+    dim = grade_session(_session("bh-prioritisation", said)).dimensions["substance"]
+    assert "0 of" in dim.rationale and "where the answer began" in dim.rationale
+    assert [e.quote for e in dim.evidence] == [said.removeprefix("Right. ")]

@@ -56,8 +56,7 @@ def test_a_spoken_answer_is_heard_followed_up_and_graded(tmp_path: Path) -> None
     with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium(mic) as browser:
         page = browser.new_page(viewport={"width": 1000, "height": 860})
         # The question is pinned: a random one made the scorecard vary from run to run. JFK's
-        # words make none of the learning-fast question's points, so no score quotes them; to
-        # this one they are an answer to another question, and substance quotes them saying so.
+        # words make none of its points, and substance quotes where the answer began.
         start_interview(page, server, "behavioural", question="bh-prioritisation")
         page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
         assert page.text_content("#question")  # the question is on screen

@@ -21,6 +21,7 @@ from . import code_scorers
 from . import evidence as ev
 from .context import Context, Tunable
 from .scorecard import Evidence
+from .sentences import Sentence
 from .substance import read_answers, stems, vocabulary
 
 # A scorer reads a rubric dimension only through ``param`` (the Tunable protocol), so this
@@ -64,15 +65,20 @@ def _pick(ctx: Context, hits: list[ev.Hit], limit: int = MAX_EVIDENCE) -> list[E
 _BEGUN_WORDS = 3  # a statement this long begins the answer; "Right." or "Yeah, so." do not
 
 
-def _missing(ctx: Context, what: str) -> Verdict:
-    """Level 1: the behaviour was absent although the candidate answered at length. The
-    quote is where their answer began (its first statement: not one of their questions,
-    which would read as the evidence for the claim, nor a bare "Right." before it)."""
-    live = [s for s in ctx.sentences if s.ignored is None]
-    first = next(
+def _answer_began(sentences: list[Sentence]) -> Sentence | None:
+    """Where an answer began: its first statement (not one of their questions, which would
+    read as the evidence for a claim, nor a bare "Right." before it)."""
+    live = [s for s in sentences if s.ignored is None]
+    return next(
         (s for s in live if not is_question(s.clean) and len(words(s.clean)) >= _BEGUN_WORDS),
         next((s for s in live if not is_question(s.clean)), live[0] if live else None),
     )
+
+
+def _missing(ctx: Context, what: str) -> Verdict:
+    """Level 1: the behaviour was absent although the candidate answered at length. The
+    quote is where their answer began."""
+    first = _answer_began(ctx.sentences)
     quotes = [ctx.cite_sentence(first, "missing")] if first else []
     quoted = " (where the answer began, quoted)" if quotes else ""
     return Verdict(1, quotes, f"{what} in {ctx.words()} words of answers{quoted}.")
@@ -444,6 +450,10 @@ def substance(dim: Dimension, ctx: Context) -> Verdict:
             quotes += [ctx.cite_sentence(s, "off the question") for s in shown]
         elif r.level == 1 and r.dont_know:
             quotes += [ctx.cite_sentence(s, "I don't know") for s in r.dont_know[:2]]
+        elif not r.made and (began := _answer_began(r.sentences)) is not None:
+            # No point made: the score still cites their words, where the answer began.
+            quotes.append(ctx.cite_sentence(began, "no strong point made"))
+            parts[-1] += " (where the answer began, quoted)"
         if r.missed and r.question and not r.off_topic:
             shown = [_short(p) for p in r.missed[:MISSED_SHOWN]]
             more = len(r.missed) - len(shown)

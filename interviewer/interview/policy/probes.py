@@ -187,13 +187,51 @@ def asks_back_the_unknown(question: str, answer: str) -> bool:
     )
 
 
+# "How would you measure the supported rate of the answers?" after "to measure it, I'd take
+# a few hundred real questions, label whether each number is supported ..., and compare the
+# unsupported rate before and after" (the browser page, by voice): asked how, already said.
+_ASKS_HOW = re.compile(
+    r"^\s*how (?:would|will|do|did|could|can|should) (?:you|we) (?P<verb>[a-z]{3,})\b"
+    r"(?P<rest>[^?]*)",
+    re.IGNORECASE,
+)
+SAID_HOW_SHARE = 0.5  # of the question's naming words after its verb, in the method's sentence
+
+
+def given_method(question: str, answer: str) -> str:
+    """The way the answer already gave of doing what a 'how would you ...' question asks
+    (the words after "to <verb> it, I'd" or after "<verb> ... by"), or "": "to measure it,
+    I'd take a few hundred real questions ..."; "I'd measure it by sampling ...". The rest of
+    the question must be mostly in that sentence."""
+    asks = _ASKS_HOW.match(question)
+    if asks is None:
+        return ""
+    stem = asks.group("verb").lower()[:5]
+    rest = naming_words(asks.group("rest"))
+    said_how = re.compile(
+        rf"\bto {stem}\w*(?: (?:it|this|that|them))?,?\s+(?:i|we)(?:'d|'ll| would| will)\s+"
+        rf"(?P<how>(?:\S+\s+){{3}}[^.?!]*)"
+        rf"|\b{stem}\w*\b[^.?!]{{0,40}}?\bby (?P<by>\w+ing\b[^.?!]*)",
+        re.IGNORECASE,
+    )
+    for sentence in speech_acts.sentences(answer):
+        found = said_how.search(sentence)
+        if found is None:
+            continue
+        if not rest or len(rest & naming_words(sentence)) >= SAID_HOW_SHARE * len(rest):
+            return _trim((found.group("how") or found.group("by")).strip(" ,"), MAX_FOCUS_WORDS)
+    return ""
+
+
 def probe_focus(question: str, answer: str, unclear: frozenset[str] = frozenset()) -> str:
     """Words of the answer to name to the model for its one retry: the reason it gave for
-    what the question asks why of; else a phrase of the attempt after an admission (never
-    what they said they do not know); else the answer's most telling phrase."""
+    what the question asks why of, or the way it gave of doing what it asks how to; else a
+    phrase of the attempt after an admission (never what they said they do not know); else
+    the answer's most telling phrase."""
     _, attempt = speech_acts.admitted_and_tried(answer)
     return (
         given_reason(question, answer)
+        or given_method(question, answer)
         or (content_phrase(attempt, unclear) if attempt else "")
         or content_phrase(answer, unclear)
     )
@@ -356,6 +394,8 @@ def validate_probe(
         problems.append("they did not choose that; ask about what they chose")
     if given_reason(q, candidate_text):
         problems.append("they already said why; ask about the reason they gave")
+    elif given_method(q, candidate_text):
+        problems.append("they already said how; ask about the way they gave")
     if asks_back_the_unknown(q, candidate_text):
         problems.append("they said they don't know that; ask about what they tried")
     asked = set(content_words(q))
