@@ -166,7 +166,7 @@ def given_reason(question: str, answer: str) -> str:
 # for the effect of the estimate on order behavior?" after "I'm not sure how to handle the
 # effect of the estimate on the orders. I guess ..." (the browser page by voice).
 ASKED_BACK_SHARE = 0.5  # of the question's naming words, in what they said they don't know
-_STEM_CHARS = 5
+_STEM_CHARS = 5  # a word's first letters, compared as its stem ("order", "orders")
 
 
 def _stems(text: str) -> set[str]:
@@ -206,7 +206,7 @@ def given_method(question: str, answer: str) -> str:
     asks = _ASKS_HOW.match(question)
     if asks is None:
         return ""
-    stem = asks.group("verb").lower()[:5]
+    stem = asks.group("verb").lower()[:_STEM_CHARS]
     rest = naming_words(asks.group("rest"))
     said_how = re.compile(
         rf"\bto {stem}\w*(?: (?:it|this|that|them))?,?\s+(?:i|we)(?:'d|'ll| would| will)\s+"
@@ -264,7 +264,6 @@ _CIRCUMSTANCE = re.compile(
 
 
 # "decide to merge": the action put to the speaker, by its stem.
-_LEAD_INS = frozenset("and so then basically just also".split())
 _CHOSEN_ACTION = re.compile(r"^\s*to\s+(?P<verb>[a-z]{4,})\b", re.I)
 
 
@@ -276,10 +275,10 @@ def _done_by_someone_else(after_choice: str, answer: str) -> bool:
     action = _CHOSEN_ACTION.match(after_choice)
     if action is None:
         return False
-    stem = action.group("verb").lower()[:5]
+    stem = action.group("verb").lower()[:_STEM_CHARS]
     doing = []
     for clause in _CLAUSE_BREAK.split(speech_acts.strip_fillers(answer)[0]):
-        words = [w for w in speech_acts.words(clause) if w not in _LEAD_INS]
+        words = speech_acts.strip_lead_ins(speech_acts.words(clause))
         if any(w.startswith(stem) for w in words):
             if words[0].startswith(stem) or _SPEAKER.search(clause):
                 return False
