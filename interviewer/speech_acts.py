@@ -658,19 +658,20 @@ _TRY_STARTS = _rx(
 
 
 def _admission_and_after(text: str) -> tuple[str, list[str]] | None:
-    """The turn's first sentence that admits not knowing, and what comes after the admission:
-    the sentences after it, led by a try that goes on in the same sentence."""
+    """What the turn's first admission says is not known (the rest of its sentence, "how I
+    would prove ..."), and what comes after: the sentences after it, led by a try that goes
+    on in the same sentence."""
     said = sentences(text)
-    at = next((i for i, s in enumerate(said) if dont_know(s)), None)
-    if at is None:
-        return None
-    sentence, after = said[at], said[at + 1 :]
-    admission = dont_know(sentence)
-    assert admission is not None
-    go_on = _TRY_STARTS.search(sentence, admission.end())
-    if go_on is not None:
-        sentence, after = sentence[: go_on.start()], [sentence[go_on.end() :], *after]
-    return sentence, after
+    for at, sentence in enumerate(said):
+        admission = dont_know(sentence)
+        if admission is None:
+            continue
+        unknown, after = sentence[admission.end() :], said[at + 1 :]
+        go_on = _TRY_STARTS.search(unknown)
+        if go_on is not None:
+            unknown, after = unknown[: go_on.start()], [unknown[go_on.end() :], *after]
+        return unknown, after
+    return None
 
 
 def _tries(after: list[str]) -> bool:
@@ -706,10 +707,7 @@ def admitted_and_tried(text: str) -> tuple[str, str]:
     found = _admission_and_after(text)
     if found is None or not _tries(found[1]):
         return "", ""
-    sentence, after = found
-    admission = dont_know(sentence)
-    assert admission is not None
-    unknown = sentence[admission.end() :]
+    unknown, after = found
     if not _NOT_KNOWN_OBJECT.search(unknown):
         return "", ""
     return unknown.strip(" ,"), " ".join(after)

@@ -143,20 +143,24 @@ def given_reason(question: str, answer: str) -> str:
             # "Because being late hurts more than being early, I would not train on squared
             # error. I would use a quantile loss ...": the reason first, then the choice, in
             # this sentence or the next.
-            chosen = naming_words(" ".join([fronted.group("then"), *sentences[i + 1 : i + 2]]))
+            chosen = " ".join([fronted.group("then"), *sentences[i + 1 : i + 2]])
             clause = _trim(fronted.group("reason").strip(), MAX_FOCUS_WORDS)
-            if len(asked & naming_words(clause)) < 2 and len(asked & chosen) >= max(
-                2.0, SAID_WHY_SHARE * len(asked)
-            ):
+            if _answered_why(asked, chosen, clause):
                 return clause
         for reason in _REASON_GIVEN.finditer(sentence):
-            before = naming_words(sentence[: reason.start()])
             clause = _reason_clause(sentence[reason.end() :])
-            if len(asked & naming_words(clause)) >= 2:
-                continue  # it asks about the reason itself: the next 'why' down
-            if len(asked & before) >= max(2.0, SAID_WHY_SHARE * len(asked)):
+            if _answered_why(asked, sentence[: reason.start()], clause):
                 return clause or reason.group(0)
     return ""
+
+
+def _answered_why(asked: set[str], chosen: str, reason: str) -> bool:
+    """Whether ``reason`` answers the 'why' that names ``asked``: most of it is in what was
+    chosen, and little in the reason (one asking about the reason itself is the next 'why'
+    down)."""
+    return len(asked & naming_words(reason)) < 2 and len(asked & naming_words(chosen)) >= max(
+        2.0, SAID_WHY_SHARE * len(asked)
+    )
 
 
 # "I'm not sure how I would prove the live feed matches the training data. I guess I would
