@@ -66,12 +66,17 @@ class AfterTheTurn:
         self.reopened = threading.Event()
         if went_on:
             self.reopened.set()
+        self.next_turn_began = threading.Event()  # after a typed turn (after_turn.py)
         self.at_line_end = at_line_end
         self.settled = 0
         self.voice_heard = played_s > 0
         self.played_s = played_s
         self.skipped = np.zeros(skipped, np.float32)
         self.closed = False
+
+    @property
+    def line_stopped(self) -> bool:
+        return self.reopened.is_set() or self.next_turn_began.is_set()
 
     def settle(self) -> bool:
         self.settled += 1

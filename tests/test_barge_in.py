@@ -333,3 +333,40 @@ def test_the_answer_to_the_line_is_recorded_from_the_same_stream(short_line, spe
     voice_at_s = LINE_AT_S + line_s + 0.6
     assert start / SAMPLE_RATE <= voice_at_s - 0.2  # their first syllable is in it
     assert start / SAMPLE_RATE >= LINE_AT_S + line_s - 0.1  # the line's time is not
+
+
+def test_after_a_typed_turn_speech_over_the_line_stops_it_and_begins_the_next(
+    reply, speech
+) -> None:
+    """On the page, Run tests pressed, then the candidate talked over the result ("The
+    touching case failed ..."): nothing listened, the line played on and their first words
+    were lost. Now the line stops as for a barge-in, but the typed turn is not reopened:
+    what they say is the next turn, handed over from half a second before their voice."""
+    handle = PlaybackHandle(*reply)
+    mic = _mic(reply, speech["going_on"])
+    listener = AfterTurnListener(iter(frames_of(mic)), after_typed=True)
+    listener.voice_started(handle)
+    playing = _playing(handle)
+    playing.start()
+    listener._thread.join(timeout=120)
+    playing.join(timeout=120)
+    assert listener.next_turn_began.is_set() and not listener.reopened.is_set()
+    assert listener.line_stopped and handle.stop_requested.is_set()
+    assert handle.position < handle.samples.size  # not said to its end over them
+    carried = np.concatenate(list(listener.carry_on()))
+    whole = to_int16(mic)
+    start = whole.size - carried.size
+    np.testing.assert_array_equal(carried, whole[start:])  # every frame from there on
+    assert 1.5 - 0.7 <= start / SAMPLE_RATE <= 1.5 - 0.2  # their first syllable is in it
+
+
+def test_after_a_typed_turn_a_backchannel_lets_the_line_go_on(reply, speech) -> None:
+    handle = PlaybackHandle(*reply)
+    listener = AfterTurnListener(iter(frames_of(_mic(reply, speech["yeah"]))), after_typed=True)
+    listener.voice_started(handle)
+    playing = _playing(handle)
+    playing.start()
+    listener._thread.join(timeout=120)
+    playing.join(timeout=120)
+    assert not listener.line_stopped
+    assert handle.position == handle.samples.size

@@ -1,7 +1,8 @@
 """The whole web path (issue 23): `interviewer serve` with the real models, the interview
 page in headless Chromium playing the interviewer's lines, and the candidate going on while
 the page plays the line after their answer. The page must fall silent before the line's
-end, and the session keep one answer with both parts.
+end, and the session keep one answer with both parts. After a typed answer, speech over the
+reply stops it too, and is the next answer, its first words kept.
 
 The microphone's frames are sent over the page's own WebSocket protocol (receive_audio:
 frame number, then 16 kHz int16 PCM) from this test rather than by Chromium's fake capture
@@ -154,3 +155,48 @@ def test_going_on_over_the_page_line_stops_it_and_keeps_one_answer(tmp_path: Pat
     text = answer["text"].lower()
     assert re.search(r"calibration|segment", text), answer
     assert text.index("country") < re.search(r"calibration|segment", text).start(), answer
+
+
+TYPED = "I once shipped a ranking model whose best feature leaked the label."
+
+
+def test_speech_over_the_reply_to_a_typed_answer_stops_it_and_is_the_next_answer(
+    tmp_path: Path,
+) -> None:
+    rest = synth_samples(GOING_ON, tmp_path, voice="en-gb")
+    with serving(tmp_path / "recordings", "--model", "smollm2") as server, chromium() as browser:
+        page = browser.new_page()
+        start_interview(page, server, "behavioural")
+        page.wait_for_selector("body[data-listening=yes]", timeout=LONG_MS)
+        with PageMicrophone(server, silence(0.5, -62), rest) as mic:
+            assert mic.answer_sent.wait(timeout=120)
+            assert mic.error is None, mic.error
+            before = max(page.evaluate(LINES_STARTED) or [0])
+            page.fill("#typed-text", TYPED)
+            page.press("#typed-text", "Enter")
+            page.wait_for_function(
+                f"() => window.lineLog.some(e => e.type === 'started' && e.line > {before})",
+                timeout=LONG_MS,
+            )
+            time.sleep(GO_ON_AFTER_S)
+            mic.go_on.set()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('#transcript .turn.candidate')]"
+                ".some(t => /calibration|segment/i.test(t.textContent))",
+                timeout=LONG_MS,
+            )
+            log = page.evaluate("() => window.lineLog")
+        page.click("#stop")
+    talked = [e for e in log if e["line"] > before]
+    assert "stopped" in [e["type"] for e in talked], log  # the page fell silent
+    [folder] = [p for p in (tmp_path / "recordings").iterdir() if p.is_dir()]
+    turns = json.loads((folder / "session.json").read_text())["turns"]
+    answers = [t for t in turns if t["speaker"] == "candidate"]
+    typed = [t for t in answers if t["source"] == "text"]
+    assert [t["text"] for t in typed] == [TYPED], answers  # kept as typed, not joined
+    [spoken] = [t for t in answers if re.search(r"calibration|segment", t["text"], re.I)]
+    assert spoken["source"] == "microphone" and not spoken["meta"].get("reopened")
+    assert re.search(r"\bfair\b", spoken["text"], re.I), spoken  # its first words kept
+    between = [t for t in turns if typed[0]["index"] < t["index"] < spoken["index"]]
+    cut = [t for t in between if "cut_short_s" in t["meta"]]
+    assert cut and all(t["speaker"] == "interviewer" for t in between), between

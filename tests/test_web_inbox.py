@@ -140,3 +140,18 @@ def test_text_sent_while_they_speak_ends_the_turn_and_keeps_the_words(tmp_path) 
     with pytest.raises(TypedAnswer) as typed:
         next(recorder.frames())
     assert typed.value.text == "Let me run the tests."
+
+
+def test_a_typed_turn_is_listened_over_only_while_the_page_microphone_sends() -> None:
+    """A candidate who types with the microphone off sends no frames: a listener over the
+    reply would wait on the stream for ever, so none is started."""
+    from interviewer.web.answers import BrowserAnswers
+
+    inbox = PageInbox()
+    answers = BrowserAnswers.__new__(BrowserAnswers)  # the source is not needed here
+    answers.inbox = inbox
+    assert not inbox.microphone_live()
+    assert answers._listen() is None
+    inbox.push_audio(FRAME, seq=1)  # between turns: dropped, but the microphone is on
+    assert inbox.microphone_live()
+    assert not inbox.microphone_live(within_s=0.0)

@@ -164,6 +164,47 @@ def test_going_on_heard_as_a_line_ends_drops_the_line_and_keeps_one_question(tmp
     assert interviewer == ["invite_questions", "answer_question", "answer_question"]
 
 
+class BeginsOverTheFirstReply:
+    """After a typed turn: the candidate speaks over the first line with a listener, which
+    stops after 0.4 s (the listener's ``next_turn_began``); the rest are said whole."""
+
+    def __init__(self) -> None:
+        self.begun = False
+
+    def say(self, text, path, *, on_first_sample=None, listener=None):
+        if on_first_sample is not None:
+            on_first_sample()
+        if listener is not None and not self.begun:
+            self.begun = True
+            listener.next_turn_began.set()
+            return 0.4, None
+        return 1.0, None
+
+
+def test_speech_over_the_reply_to_a_typed_turn_is_the_next_turn(tmp_path) -> None:
+    """Not the typed turn going on (its text is whole): the line stays said, with what was
+    played of it, and the next answer is recorded from the stream that heard them begin."""
+    persona = load_catalog().persona("ada")
+    answers = TypedLive(["What does the team work on?", "And the on-call?", "No, that's all."])
+    runner = runner_for(tmp_path, answers=answers, voice=BeginsOverTheFirstReply())
+    runner._candidate_questions(persona, "behavioural")
+    turns = runner.writer.session.turns
+    candidate = [t for t in turns if t.speaker == "candidate"]
+    assert [t.text for t in candidate] == [
+        "What does the team work on?",
+        "And the on-call?",
+        "No, that's all.",
+    ]
+    assert not any(t.meta.get("reopened") or t.meta.get("talked_over") for t in candidate)
+    replies = [t for t in turns if t.act == "answer_question"]
+    assert replies[0].meta["cut_short_s"] == 0.4
+    assert replies[0].end - replies[0].start == pytest.approx(0.4)
+    assert "cut_short_s" not in replies[1].meta
+    second = answers.contexts[1]  # recorded from the stream that heard them begin
+    assert second.resume is None and second.follows is not None
+    assert second.follows.next_turn_began.is_set()
+
+
 def test_the_next_answer_is_recorded_from_the_stream_that_heard_the_line(tmp_path) -> None:
     """After a reply said to its end, the next answer is recorded from the stream that
     listened over it (nothing said as the line ended falls between two streams); a stream

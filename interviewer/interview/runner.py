@@ -569,6 +569,9 @@ class InterviewRunner:
         # A voice is told of the listener only when there is one (older voices take none).
         heard_by = {"listener": listener} if listener is not None else {}
         duration, audio = self.voice.say(text, path, on_first_sample=first_sample, **heard_by)
+        if listener is not None and listener.next_turn_began.is_set():
+            # After a typed turn they began the next over it: said (and shown) this far.
+            meta["cut_short_s"] = round(duration, 3)
         if listener is not None and act != "acknowledge" and not went_on(listener):
             # Said to its end: what the candidate said with its last words is heard before
             # the line counts as said (an acknowledgement has the reply still to come).

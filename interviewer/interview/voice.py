@@ -54,17 +54,18 @@ class InterviewerVoice:
         ``on_first_sample`` fires when the line's audio is ready and playback begins: the
         moment the speed benchmark measures reply latency to. With a ``listener`` (the
         candidate's microphone, still open after their turn) the line is not started once
-        they have gone on, and stops when they go on while it plays: the duration returned
-        is then what was played (0.0 and no file when nothing was).
+        they have gone on (or, after a typed turn, begun the next), and stops when they do
+        so while it plays: the duration returned is then what was played (0.0 and no file
+        when nothing was).
         """
         if self.speaker is None:
-            if listener is not None and listener.reopened.is_set():
+            if listener is not None and listener.line_stopped:
                 return 0.0, None
             if on_first_sample:
                 on_first_sample()
             return speaking_time_s(text), None
         duration = self.speaker.synthesize(text, path)
-        if listener is not None and listener.reopened.is_set():
+        if listener is not None and listener.line_stopped:
             path.unlink(missing_ok=True)
             return 0.0, None
         if on_first_sample:
@@ -73,7 +74,7 @@ class InterviewerVoice:
             # A front end plays the line (the browser page); the listener holds or stops it
             # there. What was played of it is the listener's ``played_s``.
             self.player(path, text, duration, listener)
-            if listener is not None and listener.reopened.is_set():
+            if listener is not None and listener.line_stopped:
                 return listener.played_s, path  # stopped there: as _play_over returns
         elif self.play:
             if listener is None:

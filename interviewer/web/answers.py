@@ -3,7 +3,8 @@ endpointing and live transcription as a sound card's (``interview/pipeline.py``)
 typed line or a button's phrase answers the turn instead.
 
     page frames ─► PageInbox ─► BrowserRecorder.frames ─► microphone_answers (live or whole)
-    typed text  ─► PageInbox ─► TypedAnswer ─► CandidateAnswer(source="text")
+    typed text  ─► PageInbox ─► TypedAnswer ─► CandidateAnswer(source="text"), with a
+                   listener over the reply: speech over it begins the next turn
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..audio.capture import CapturedTurn, FrameInfo, MicrophoneRecorder
 from ..interview.answers.sources import TEXT_SENT, AnswerContext, CandidateAnswer
+from ..interview.live.after_turn import AfterTurnListener
 from ..interview.pipeline import microphone_answers
 from ..machine.speed import StreamingPlan
 from ..session.models import AnswerSourceKind
@@ -138,7 +140,9 @@ class BrowserAnswers:
         try:
             answer = self.source.next_answer(context)
         except TypedAnswer as typed:
-            return CandidateAnswer(source="text", text=typed.text.strip(), origin=ORIGIN)
+            return CandidateAnswer(
+                source="text", text=typed.text.strip(), origin=ORIGIN, after=self._listen()
+            )
         except StopInterview:
             return None
         if answer is None:
@@ -149,3 +153,11 @@ class BrowserAnswers:
         elif self.inbox.turn.ended_by_text:
             answer.ended_by = TEXT_SENT
         return answer
+
+    def _listen(self) -> AfterTurnListener | None:
+        """After a typed turn (a line, the Run tests button): the microphone is heard over the
+        reply, so speech over it stops it and begins the next turn (interview/live/
+        after_turn.py). None when the page's microphone is off: nothing to hear."""
+        if not self.inbox.microphone_live():
+            return None
+        return self.source.microphone.after_typed()

@@ -24,6 +24,9 @@ import numpy as np
 from ..audio.io import SAMPLE_RATE
 
 ItemKind = Literal["audio", "text", "finish", "stop"]
+# The page sends a frame every 32 ms while its microphone is on (between turns too: frames
+# outside a turn are dropped); none for this long means it is off.
+MICROPHONE_LIVE_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,14 @@ class PageInbox:
         self._answers_thread: int | None = None  # the thread that takes answers
         self._kept: list[tuple[ItemKind, object]] = []  # for the next turn, in order
         self.turn = TurnAudio()
+        self._audio_at: float | None = None  # perf_counter of the last frame the page sent
 
     # --- the page's side (the event loop) ---------------------------------------------------
 
     def push_audio(self, pcm: np.ndarray, seq: int = -1) -> bool:
         """Queue one int16 frame; False (dropped) when no turn is being recorded."""
         with self._lock:
+            self._audio_at = time.perf_counter()
             if not self._open:
                 return False
             self.turn.samples += pcm.size
@@ -92,6 +97,14 @@ class PageInbox:
         self._queue.put(("stop", None))
 
     # --- the interview thread's side ----------------------------------------------------------
+
+    def microphone_live(self, within_s: float = MICROPHONE_LIVE_S) -> bool:
+        """The page's microphone is sending (a frame came in the last ``within_s``): only
+        then can a stream opened now be listened to (a page without a microphone, typing
+        its answers, sends none, and a listener would wait on it for ever)."""
+        with self._lock:
+            at = self._audio_at
+        return at is not None and time.perf_counter() - at <= within_s
 
     def open_turn(self) -> None:
         """Start recording a turn: stale frames go, typed text and a stop stay."""

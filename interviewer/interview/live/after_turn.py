@@ -14,6 +14,12 @@ synthesised, and while it plays, every frame goes through the VAD and the barge-
 
 A reply whose voice starts while the candidate is talking (in a burst, or less than
 ``join_s`` after one) waits, silent from its first sample, until they go on or fall quiet.
+After a typed turn (a line sent from the page, or its Run tests button) the line is heard
+over the same way, but speech over it is not the typed turn going on: it is the candidate's
+next turn, begun early (``next_turn_began``). The line stops for it as for a barge-in, it
+stays said (shown on the page, with what was heard of it) and ``carry_on()`` hands the next
+turn the stream from just before the voice began, so its first words are not lost.
+
 A reply said to its end is not yet the end of the turn: ``settle()`` first hears the audio
 up to its last sample (this thread may be behind on a busy machine) and a voice that ran on
 under it (which the echo gate may have taken for its echo); only speech that begins after
@@ -101,11 +107,16 @@ class AfterTurnListener:
         config: BargeInConfig | None = None,
         gate: EchoGate | None = None,
         sample_rate: int = SAMPLE_RATE,
+        after_typed: bool = False,
     ) -> None:
+        """``after_typed``: the turn before was typed, so speech over the line begins the next
+        turn (module doc) rather than reopening that one."""
         self.config = config or BargeInConfig()
         self.detector = BargeInDetector(self.config, gate or EchoGate(self.config))
         self.sample_rate = sample_rate
         self.reopened = threading.Event()
+        self.after_typed = after_typed
+        self.next_turn_began = threading.Event()  # after a typed turn: they spoke over the line
         self.voice_heard = False  # the reply's first sample went out
         self.barge_in_at: float | None = None  # perf_counter when the burst became a barge-in
         self.onset_audio_s: float | None = None  # where that burst (and those joined to it) began
@@ -145,7 +156,7 @@ class AfterTurnListener:
             self.voice_heard = True
             self._played = PlayedLevels(handle, self.config, echo_cancelled)
             self._echo_until = 0.0  # a new line (after an acknowledgement)
-            if self.reopened.is_set():
+            if self.line_stopped:
                 handle.stop()
             elif self.detector.talking and self._thread.is_alive():
                 self._wait(self._played)
@@ -168,7 +179,7 @@ class AfterTurnListener:
         ended = self._line_ended_at or time.perf_counter()
         with self._lock:
             self._turn_over_at = ended
-        while not self.reopened.is_set() and self._thread.is_alive():
+        while not self.line_stopped and self._thread.is_alive():
             with self._lock:
                 heard_to = (self._started or ended) + self.heard_s
                 in_burst = self.detector.in_burst
@@ -185,6 +196,12 @@ class AfterTurnListener:
         with self._lock:
             self._over = not self.reopened.is_set()
         return not self._over
+
+    @property
+    def line_stopped(self) -> bool:
+        """The candidate spoke over the line, so it stopped (or never started): they went on,
+        or, after a typed turn, began the next one."""
+        return self.reopened.is_set() or self.next_turn_began.is_set()
 
     @property
     def played_s(self) -> float:
@@ -231,6 +248,8 @@ class AfterTurnListener:
         # From the pre-roll before the voice now running, else before where this listener
         # stopped (a first syllable may have ended just before); never the line's own audio.
         voice_from = self.detector.voice_start_s
+        if self.next_turn_began.is_set() and self.onset_audio_s is not None:
+            over_s, voice_from = 0.0, self.onset_audio_s  # begun over the line: all of it
         start_s = max(
             over_s, (self.heard_s if voice_from is None else voice_from) - self.config.preroll_s
         )
@@ -274,7 +293,7 @@ class AfterTurnListener:
         except Exception as exc:  # a dead microphone now only costs the barge-in
             log.warning("stopped listening after the turn: %s", exc)
         finally:  # nobody is left to resume a held line: it goes on now
-            if not self.reopened.is_set():
+            if not self.line_stopped:
                 self._resume_line()
 
     def _listen(self, frame: np.ndarray) -> None:
@@ -309,6 +328,9 @@ class AfterTurnListener:
             self._resume_line()
         elif event == "quiet" and self._waiting and self._stopped_talking():
             self._resume_line()  # they did not go on: the line it waited with goes on
+        elif event == "barge_in" and self.after_typed:
+            if not self.next_turn_began.is_set() and not self._over:
+                self._begin_next_turn(handle)
         elif event == "barge_in" and not self.reopened.is_set() and self._goes_on():
             self.barge_in_at = time.perf_counter()
             self.onset_audio_s = self.detector.joined_start_s  # halting speech: all of it
@@ -320,6 +342,19 @@ class AfterTurnListener:
                 self.onset_audio_s or 0.0,
                 "reply playing" if handle is not None else "before the reply",
             )
+
+    def _begin_next_turn(self, handle: PlaybackHandle | None) -> None:
+        """After a typed turn: they spoke over the line (or before it), so it stops and what
+        they say is their next turn, from where this burst began (``carry_on``)."""
+        self.onset_audio_s = self.detector.joined_start_s
+        self.next_turn_began.set()
+        if handle is not None:
+            handle.stop()
+        log.info(
+            "the candidate began their next turn %.2f s after the typed one (%s)",
+            self.onset_audio_s or 0.0,
+            "over the line" if handle is not None else "before the line",
+        )
 
     def _goes_on(self) -> bool:
         """The burst is the answer going on: it, or the unbroken voice it grew from (the
@@ -422,9 +457,10 @@ class ListeningMicrophone:
         """One turn (the rest of one, after ``resume``); returns it and its listener. A turn
         that answers the line ``follows`` listened over goes on from that stream."""
         carried = follows is not None and not follows.reopened.is_set()
+        began = follows is not None and follows.next_turn_began.is_set()
         if resume is not None:
             frames = resume.handoff()
-        elif carried and getattr(self.recorder, "continuous_stream", False):
+        elif carried and (began or getattr(self.recorder, "continuous_stream", False)):
             frames = follows.carry_on()  # type: ignore[union-attr]
         else:
             if follows is not None:
@@ -437,6 +473,16 @@ class ListeningMicrophone:
             raise
         return captured, AfterTurnListener(
             frames, config=self.config, gate=self.gate, sample_rate=self.recorder.sample_rate
+        )
+
+    def after_typed(self) -> AfterTurnListener:
+        """A listener over the reply to a typed turn (module doc), on a stream of its own."""
+        return AfterTurnListener(
+            self.recorder.open_frames(),
+            config=self.config,
+            gate=self.gate,
+            sample_rate=self.recorder.sample_rate,
+            after_typed=True,
         )
 
 
