@@ -136,6 +136,9 @@ def _passing_run(tmp_path, said: str):
         ("I'll sort and merge in one pass.", ASK_COMPLEXITY),
         ("I'll sort them first, that is O(n log n) time.", ASK_SPACE),
         (PLAN, ASK_MORE_INPUTS),
+        # The page by voice, costs in the problem's own terms (coin change, misheard "That's").
+        ("Now, some amount times coins time, and amount space.", ASK_MORE_INPUTS),
+        ("I tried three times, time to move on.", ASK_COMPLEXITY),
     ],
 )
 def test_after_a_pass_only_the_costs_not_given_yet_are_asked(tmp_path, said, asked):

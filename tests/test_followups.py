@@ -500,3 +500,20 @@ def test_a_way_already_given_is_not_asked_for_again(catalog):
         "they already said how",
         "Which options did you discuss for the song?",
     )
+
+
+def test_how_a_case_is_handled_is_said_by_what_comes_of_it(catalog):
+    """The page by voice, a coding round: "And I'd also test the amount 0, which needs 0
+    coins, and an amount that cannot be made, which should return minus 1." got "How do you
+    handle the case where the amount is 0?". A case they did not say what comes of stays."""
+    answer = (
+        "And I'd also test the amount 0, which needs 0 coins, and an amount that cannot be "
+        "made, which should return minus 1."
+    )
+    _told_apart(
+        catalog.question("cd-coin-change"),
+        answer,
+        "How do you handle the case where the amount is 0?",
+        "they already said how",
+        "How would you handle duplicate coins in the amount 0 test?",
+    )

@@ -192,6 +192,24 @@ def test_a_three_word_hint_said_in_two_of_its_words_is_skipped(catalog):
     assert policy.decide(state, "", 5).act == "nudge"  # nothing left to hint
 
 
+def test_a_hint_whose_worked_example_they_worked_is_skipped(catalog):
+    """The page by voice, coin change: after "3d fails here, with coins 1, 3 and 4 and amount
+    6. 3d takes 4, 1, 1, but 3 plus 3 is 2 coins." ("greedy" misheard), a silence got "Does
+    taking the largest coin first always work? Try coins 1, 3 and 4 for 6."."""
+    question = catalog.question("cd-coin-change")
+    said = (
+        "3d fails here, with coins 1, 3 and 4 and amount 6. 3d takes 4, 1, 1, but 3 plus 3 is "
+        "2 coins."
+    )
+    _, policy, state = make(question, [])
+    state.history.append(("candidate", said))
+    assert policy.decide(state, "", 5).say.endswith(question.hints[1])
+    # Some of its numbers are not its example.
+    _, policy, state = make(question, [])
+    state.history.append(("candidate", "I would take coins 4 and 3 first."))
+    assert policy.decide(state, "", 5).say.endswith(question.hints[0])
+
+
 def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(catalog):
     """On the browser page by voice: after a hint, "I'm not sure how I would calibrate the
     judge ... I would probably start with Cohen's kappa ..." got "Shall we move on to

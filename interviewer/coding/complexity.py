@@ -44,11 +44,14 @@ def stated_time_degrees(text: str) -> list[tuple[float, tuple[int, int]]]:
     return sorted(found, key=lambda item: item[1])
 
 
-# A cost said at all, even where the recogniser mangled the "O of" ("all a bend log n time"):
+# A cost said at all, even where the recogniser mangled the "O of" ("all a bend log n time"),
+# or said in the problem's own terms ("amount times coins time", "the time is n times k"):
 # enough to know the candidate gave one, not which.
+_PRODUCT = r"\w+ times (?:the )?(?:number of )?\w+"
 _SAID_TIME = re.compile(
     r"\b(?:o\s*\(|o of|big o|log\s*n|n squared"
-    r"|(?:constant|linear|quadratic|cubic|logarithmic|exponential) time)",
+    r"|(?:constant|linear|quadratic|cubic|logarithmic|exponential) time"
+    rf"|{_PRODUCT},? time\b|time (?:is|of) {_PRODUCT}|runs in {_PRODUCT})",
     re.I,
 )
 _SAID_SPACE = re.compile(r"\b(?:space|memory)\b", re.I)

@@ -15,12 +15,13 @@ Words, not the sentence-embedding reader: on the scripted answers its cosines be
 hint and a sentence on the same topic that does not make the hint's idea reach 0.72, where
 the shared words pick out the sentences that do make it.
 
-A hint of three own words is said by two of them ("How would you check every number in an
-answer before the user sees it?" by "before we show the answer, I'd check that every number
-in it appears in the results"). On the scripted candidates (team-written): 59 of the 165
-hints read as said by the strong answers (51 with three of three words, 42 when statements
-were read one at a time, not also two in a row), 0 of 165 by the weak ones; on 60 real (MIT)
-answers 2 hints either way.
+A hint that sets a worked example is said by a statement holding all its numbers (at least
+:data:`MIN_EXAMPLE_NUMBERS` not in the prompt). A hint of three own words is said by two of
+them ("How would you check every number in an answer before the user sees it?" by "before
+we show the answer, I'd check that every number in it appears in the results"). On the
+scripted candidates (team-written): 59 of the 165 hints read as said by the strong answers
+(51 with three of three words, 42 when statements were read one at a time, not also two in a
+row), 0 of 165 by the weak ones; on 60 real (MIT) answers 2 hints either way.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from ...catalog.personas import Question
 
 MIN_SAID_SHARE = 0.5
 MIN_SAID_WORDS = 3
+# A hint that sets a worked example ("Try coins 1, 3 and 4 for 6.") is said by a statement
+# that works it, all its numbers in one place: "with coins 1, 3 and 4 and amount 6, greedy
+# takes 4, 1, 1, but 3 plus 3 is 2 coins" (a coding round on the page, by voice, where the
+# recogniser wrote "3d" for "greedy", so the hint's other words were not there to match).
+MIN_EXAMPLE_NUMBERS = 3
 
 
 # The grader's stop words, less the words an idea is said in: "many ways to phrase a correct
@@ -77,6 +83,9 @@ def _said(hint: str, question: Question, statements: list[tuple[set[str], bool]]
     own = _own_words(hint, question)
     if len(own) < MIN_SAID_WORDS:
         return False
+    numbers = {w for w in own if w.replace(".", "", 1).isdigit()}
+    if len(numbers) >= MIN_EXAMPLE_NUMBERS and any(numbers <= said for said, _ in statements):
+        return True
     contrast = bool(_CONTRAST & set(speech_acts.words(hint)))
     for said, says_contrast in statements:
         if contrast and not says_contrast:

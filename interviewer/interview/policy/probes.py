@@ -200,13 +200,24 @@ _ASKS_HOW = re.compile(
     re.IGNORECASE,
 )
 SAID_HOW_SHARE = 0.5  # of the question's naming words after its verb, in the method's sentence
+# "How do you handle the case where the amount is 0?" after "I'd also test the amount 0,
+# which needs 0 coins" (a coding round on the page, by voice): how a case is handled is said
+# by what the answer says comes of it.
+_HANDLING = ("handl", "deal", "treat", "cover")
+_A_CASE = frozenset({"case", "cases", "situation", "scenario", "input", "inputs", "edge"})
+_OUTCOME = re.compile(
+    r"\b(?P<how>(?:needs|returns|gives|yields|outputs"
+    r"|(?:should|would|will|must) (?:return|give|yield|output|need))\b[^.?!]*)",
+    re.IGNORECASE,
+)
 
 
 def given_method(question: str, answer: str) -> str:
     """The way the answer already gave of doing what a 'how would you ...' question asks
     (the words after "to <verb> it, I'd" or after "<verb> ... by"), or "": "to measure it,
-    I'd take a few hundred real questions ..."; "I'd measure it by sampling ...". The rest of
-    the question must be mostly in that sentence."""
+    I'd take a few hundred real questions ..."; "I'd measure it by sampling ...". Asked how
+    they handle a case, what they said comes of it ("the amount 0, which needs 0 coins").
+    The rest of the question must be mostly in that sentence."""
     asks = _ASKS_HOW.match(question)
     if asks is None:
         return ""
@@ -218,12 +229,16 @@ def given_method(question: str, answer: str) -> str:
         rf"|\b{stem}\w*\b[^.?!]{{0,40}}?\bby (?P<by>\w+ing\b[^.?!]*)",
         re.IGNORECASE,
     )
+    case = {w[:_STEM_CHARS] for w in rest - _A_CASE} if stem.startswith(_HANDLING) else set()
     for sentence in speech_acts.sentences(answer):
         found = said_how.search(sentence)
+        if found is None and case and case <= _stems(sentence):
+            found = _OUTCOME.search(sentence)  # every word of the case, and what comes of it
         if found is None:
             continue
         if not rest or len(rest & naming_words(sentence)) >= SAID_HOW_SHARE * len(rest):
-            return _trim((found.group("how") or found.group("by")).strip(" ,"), MAX_FOCUS_WORDS)
+            how = found.groupdict().get("how") or found.group("by")
+            return _trim(how.strip(" ,"), MAX_FOCUS_WORDS)
     return ""
 
 
