@@ -29,6 +29,7 @@ from interviewer.interview.policy.off_topic import (
 from interviewer.interview.policy.probes import (
     content_phrase,
     fallback_probe,
+    given_method,
     naming_words,
     probe_focus,
     read_probe,
@@ -517,3 +518,6 @@ def test_how_a_case_is_handled_is_said_by_what_comes_of_it(catalog):
         "they already said how",
         "How would you handle duplicate coins in the amount 0 test?",
     )
+    # The second run's model asked it of their code.
+    asked = "How does the function handle the case where the amount is 0?"
+    assert given_method(asked, answer).startswith("needs 0 coins")

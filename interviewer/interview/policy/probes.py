@@ -194,9 +194,10 @@ def asks_back_the_unknown(question: str, answer: str) -> bool:
 # "How would you measure the supported rate of the answers?" after "to measure it, I'd take
 # a few hundred real questions, label whether each number is supported ..., and compare the
 # unsupported rate before and after" (the browser page, by voice): asked how, already said.
+# "How does the function handle ...": their code or system asked about as them.
 _ASKS_HOW = re.compile(
-    r"^\s*how (?:would|will|do|did|could|can|should) (?:you|we) (?P<verb>[a-z]{3,})\b"
-    r"(?P<rest>[^?]*)",
+    r"^\s*how (?:would|will|do|does|did|could|can|should) (?:you|we|it|(?:the|your) \w+)"
+    r" (?P<verb>[a-z]{3,})\b(?P<rest>[^?]*)",
     re.IGNORECASE,
 )
 SAID_HOW_SHARE = 0.5  # of the question's naming words after its verb, in the method's sentence
