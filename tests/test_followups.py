@@ -503,6 +503,27 @@ def test_a_way_already_given_is_not_asked_for_again(catalog):
     )
 
 
+def test_a_view_they_never_gave_is_not_put_to_them(catalog):
+    """The page by voice, a modelling round: an answer showing why ROC AUC misleads at a
+    base rate of 0.05% got "Why do you think ROC AUC is still useful in this case, despite
+    the high false positive rate?"."""
+    answer = (
+        "So ROC AUC compares the true positive rate with the false positive rate, and neither "
+        "of them depends on how rare the positive are, with 40 million accounts, and only "
+        "20,000 abusive, even 1 % false positive rate flags 400,000 good accounts, which "
+        "buries the real ones, I would look at precision at the threshold, and that "
+        "precision at 2000, since that is what the reviewers can check."
+    )
+    _told_apart(
+        catalog.question("md-metrics-imbalance"),
+        answer,
+        "Why do you think ROC AUC is still useful in this case, despite the high false "
+        "positive rate?",
+        "they did not say that",
+        "How would you choose the threshold for precision at 2000?",
+    )
+
+
 def test_how_a_case_is_handled_is_said_by_what_comes_of_it(catalog):
     """The page by voice, a coding round: "And I'd also test the amount 0, which needs 0
     coins, and an amount that cannot be made, which should return minus 1." got "How do you

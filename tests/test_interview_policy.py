@@ -210,6 +210,18 @@ def test_a_hint_whose_worked_example_they_worked_is_skipped(catalog):
     assert policy.decide(state, "", 5).say.endswith(question.hints[0])
 
 
+def test_a_hint_said_with_its_number_written_the_other_way_is_skipped(catalog):
+    """The page by voice: the live transcript wrote "precision at 2000, since that is what the
+    reviewers can check", the hint "They can review 2,000 accounts. How could your metric use
+    that number?" was still given."""
+    question = catalog.question("md-metrics-imbalance")
+    _, policy, state = make(question, [])
+    state.hints_used = [0, 1]
+    said = "I would look at precision at 2000, since that is what the reviewers can check."
+    state.history.append(("candidate", said))
+    assert policy.decide(state, "", 5).act == "nudge"  # nothing left to hint
+
+
 def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(catalog):
     """On the browser page by voice: after a hint, "I'm not sure how I would calibrate the
     judge ... I would probably start with Cohen's kappa ..." got "Shall we move on to

@@ -26,6 +26,7 @@ row), 0 of 165 by the weak ones; on 60 real (MIT) answers 2 hints either way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ... import speech_acts
@@ -45,10 +46,17 @@ MIN_EXAMPLE_NUMBERS = 3
 _KEPT = frozenset("many way ways good first second one two three other rather instead".split())
 
 
+# "2,000" in the bank, "2000" in the live transcript (the whole answer's has "2,000"): the
+# page by voice gave "They can review 2,000 accounts. How could your metric use that
+# number?" after "precision at 2000, since that is what the reviewers can check".
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
 def _words(text: str) -> set[str]:
     from ...grading.stems import STOP, stem  # the grader's stems: one stemmer for both
 
-    return {stem(w) for w in speech_acts.words(text) if w in _KEPT or w not in STOP}
+    plain = _THOUSANDS.sub("", text)
+    return {stem(w) for w in speech_acts.words(plain) if w in _KEPT or w not in STOP}
 
 
 def _own_words(hint: str, question: Question) -> set[str]:

@@ -331,6 +331,29 @@ def _not_their_choice(question: str, answer: str) -> bool:
     )
 
 
+# "Why do you think ROC AUC is still useful in this case, despite the high false positive
+# rate?" after an answer that showed why ROC AUC misleads there (the page by voice): a view
+# put in their mouth. The question's judgement must be a word of theirs.
+_ASKS_WHY_THEY_THINK = re.compile(
+    r"\bwhy do you (?:think|believe|feel|say|consider)\b(?P<claim>[^?]*)", re.IGNORECASE
+)
+_JUDGEMENTS = frozenset(
+    "useful good better best worse worst important helpful enough effective works work "
+    "right valuable reliable appropriate suitable fine ideal optimal preferable".split()
+)
+
+
+def _not_their_view(question: str, answer: str) -> bool:
+    """The question asks why they think something good or bad of a thing, and they never
+    said that judgement (by its stem) at all."""
+    asks = _ASKS_WHY_THEY_THINK.search(question)
+    if asks is None:
+        return False
+    judged = [w for w in speech_acts.words(asks.group("claim")) if w in _JUDGEMENTS]
+    said = {w[:_STEM_CHARS] for w in speech_acts.words(answer)}
+    return bool(judged) and not any(w[:_STEM_CHARS] in said for w in judged)
+
+
 def _echoes_an_example(q: str, named: set[str], said: set[str], round: str) -> bool:
     """The prompt's example for a kind of follow-up asked as it is: on a real (MIT) answer
     about a student board's "loss of communication" the model asked "How did you decide to
@@ -411,6 +434,8 @@ def validate_probe(
         problems.append("they made no choice here; ask what makes their claim hold")
     elif _not_their_choice(q, candidate_text):
         problems.append("they did not choose that; ask about what they chose")
+    elif _not_their_view(q, candidate_text):
+        problems.append("they did not say that; ask about what they said")
     if given_reason(q, candidate_text):
         problems.append("they already said why; ask about the reason they gave")
     elif given_method(q, candidate_text):
