@@ -9,6 +9,7 @@ from interview_helpers import ScriptedBackend
 
 from interviewer.catalog.personas import load_catalog
 from interviewer.interview.policy.decide import (
+    SILENT_TURNS_TO_HINT,
     InterviewerPolicy,
     QuestionState,
     fallback_probe,
@@ -45,6 +46,12 @@ def make(question, replies, depth=3):
 
 def probe(text):
     return json.dumps({"question": text})
+
+
+def silent_again(policy, state, now_s: float = 5):
+    """A silence after one already met with "take your time": the one a hint answers."""
+    state.silent_turns = SILENT_TURNS_TO_HINT - 1
+    return policy.decide(state, "", now_s)
 
 
 def test_clarifying_question_reveals_the_matching_fact_verbatim(question):
@@ -166,13 +173,13 @@ def test_a_hint_whose_idea_they_said_over_two_sentences_is_skipped(catalog):
         "error. I would use a quantile loss at the 90th percentile."
     )
     state.history.append(("candidate", said))
-    decision = policy.decide(state, "", 5)
+    decision = silent_again(policy, state)
     assert decision.act == "hint" and decision.say.endswith(question.hints[1])
     # Two sentences of different turns do not make one idea.
     _, policy, state = make(question, [])
     for part in said.split(". "):
         state.history.append(("candidate", part))
-    assert policy.decide(state, "", 5).say.endswith(question.hints[0])
+    assert silent_again(policy, state).say.endswith(question.hints[0])
 
 
 def test_a_three_word_hint_said_in_two_of_its_words_is_skipped(catalog):
@@ -189,7 +196,7 @@ def test_a_three_word_hint_said_in_two_of_its_words_is_skipped(catalog):
             "results.",
         )
     )
-    assert policy.decide(state, "", 5).act == "nudge"  # nothing left to hint
+    assert silent_again(policy, state).act == "nudge"  # nothing left to hint
 
 
 def test_a_hint_whose_worked_example_they_worked_is_skipped(catalog):
@@ -203,11 +210,11 @@ def test_a_hint_whose_worked_example_they_worked_is_skipped(catalog):
     )
     _, policy, state = make(question, [])
     state.history.append(("candidate", said))
-    assert policy.decide(state, "", 5).say.endswith(question.hints[1])
+    assert silent_again(policy, state).say.endswith(question.hints[1])
     # Some of its numbers are not its example.
     _, policy, state = make(question, [])
     state.history.append(("candidate", "I would take coins 4 and 3 first."))
-    assert policy.decide(state, "", 5).say.endswith(question.hints[0])
+    assert silent_again(policy, state).say.endswith(question.hints[0])
 
 
 def test_a_hint_said_with_its_number_written_the_other_way_is_skipped(catalog):
@@ -219,7 +226,7 @@ def test_a_hint_said_with_its_number_written_the_other_way_is_skipped(catalog):
     state.hints_used = [0, 1]
     said = "I would look at precision at 2000, since that is what the reviewers can check."
     state.history.append(("candidate", said))
-    assert policy.decide(state, "", 5).act == "nudge"  # nothing left to hint
+    assert silent_again(policy, state).act == "nudge"  # nothing left to hint
 
 
 def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(catalog):
@@ -228,7 +235,7 @@ def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(c
     something else?". They tried: the follow-up asks about what they tried."""
     question = catalog.question("lr-evaluating-generation")
     _, policy, state = make(question, [probe("Why would you start with Cohen's kappa?")])
-    assert policy.decide(state, "", 5).act == "hint"
+    assert silent_again(policy, state).act == "hint"
     tried = (
         "Honestly, I'm not sure how I would calibrate the judge beyond measuring agreement "
         "with the agents. I would probably start with Cohen's kappa and look at the cases "
@@ -240,7 +247,7 @@ def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(c
     # (an LLM round on the page: "... like a percentage change, maybe it's called a
     # calculator tool, so ..." was offered a move on).
     _, policy, state = make(question, [probe("Why would a calculator tool help?")])
-    policy.decide(state, "", 5)
+    silent_again(policy, state)
     strung = (
         "I'm not sure how to handle numbers the model computes itself, like a percentage "
         "change, maybe it calls a calculator tool, so the arithmetic is done in code."
@@ -248,7 +255,7 @@ def test_trying_after_a_hint_with_an_admission_is_probed_not_offered_a_move_on(c
     assert policy.decide(state, strung, 30).act == "probe"
     # A bare "I don't know" after a hint still gets the offer to move on.
     _, policy, state = make(question, [])
-    policy.decide(state, "", 5)
+    silent_again(policy, state)
     offer = policy.decide(state, "I'm not sure. No idea, sorry.", 30)
     assert offer.say == policy.persona.requests.offer_move_on
 
@@ -398,11 +405,18 @@ def test_garbage_output_falls_back_to_a_follow_up_naming_the_choice(question, ga
 
 
 def test_silence_is_answered_then_moves_on(question):
+    """The page by voice: 15 s of silence after the facts they asked for got "I didn't hear
+    an answer. Take your time." and the bank's first hint. Thinking that long is normal: the
+    first silence gets only "take your time", the next a hint, the one after moves on."""
     backend, policy, state = make(question, [])
     first = policy.decide(state, "", 5)
     # "Take your time" is meant: the next turn waits longer for speech before it is silent.
-    assert first.act == "hint" and first.wait_s == SILENT_WAIT_S > 15
-    assert policy.decide(state, "  ", 6).act == "move_on"
+    assert first.act == "nudge" and first.wait_s == SILENT_WAIT_S > 15
+    assert first.say == "I didn't hear an answer. Take your time."
+    second = policy.decide(state, "", 6)
+    assert second.act == "hint" and second.say.endswith(question.hints[0])
+    assert second.wait_s == SILENT_WAIT_S
+    assert policy.decide(state, "  ", 7).act == "move_on"
 
 
 def test_repeated_probe_is_rejected(question):
@@ -588,7 +602,7 @@ def test_silence_after_every_hint_gets_no_made_up_hint(question):
     help to start from what you would measure first?", in an answer all about measuring."""
     backend, policy, state = make(question, [])
     state.hints_used = list(range(len(question.hints)))
-    decision = policy.decide(state, "", 5)
+    decision = silent_again(policy, state)
     assert decision.act == "nudge" and decision.say == "I didn't hear an answer. Take your time."
     assert decision.wait_s == SILENT_WAIT_S
 

@@ -330,30 +330,26 @@ class AfterTurnListener:
             self._resume_line()  # they did not go on: the line it waited with goes on
         elif event == "barge_in" and self.after_typed:
             if not self.next_turn_began.is_set() and not self._over:
-                self._begin_next_turn(handle)
+                self._stop_for_them(handle, self.next_turn_began, "began their next turn")
         elif event == "barge_in" and not self.reopened.is_set() and self._goes_on():
-            self.barge_in_at = time.perf_counter()
-            self.onset_audio_s = self.detector.joined_start_s  # halting speech: all of it
-            self.reopened.set()
-            if handle is not None:
-                handle.stop()
-            log.info(
-                "the candidate went on %.2f s after their turn ended (%s)",
-                self.onset_audio_s or 0.0,
-                "reply playing" if handle is not None else "before the reply",
-            )
+            self._stop_for_them(handle, self.reopened, "went on")
 
-    def _begin_next_turn(self, handle: PlaybackHandle | None) -> None:
-        """After a typed turn: they spoke over the line (or before it), so it stops and what
-        they say is their next turn, from where this burst began (``carry_on``)."""
+    def _stop_for_them(
+        self, handle: PlaybackHandle | None, spoke: threading.Event, what: str
+    ) -> None:
+        """They spoke over the line (or before it): it stops, and what they say is kept from
+        where this burst began (halting speech: all of it), as the rest of their turn
+        (``reopened``: ``handoff``) or, after a typed turn, as the next (``carry_on``)."""
+        self.barge_in_at = time.perf_counter()
         self.onset_audio_s = self.detector.joined_start_s
-        self.next_turn_began.set()
+        spoke.set()
         if handle is not None:
             handle.stop()
         log.info(
-            "the candidate began their next turn %.2f s after the typed one (%s)",
+            "the candidate %s %.2f s after their turn ended (%s)",
+            what,
             self.onset_audio_s or 0.0,
-            "over the line" if handle is not None else "before the line",
+            "reply playing" if handle is not None else "before the reply",
         )
 
     def _goes_on(self) -> bool:

@@ -57,6 +57,12 @@ DEFAULT_DEPTH = 3
 # However the candidate answers, a question ends after this many of their turns.
 MAX_CANDIDATE_TURNS = 12
 MAX_HINTS_IN_A_ROW = 2  # a third "I don't know" in a row is offered to move on, not hinted
+# Silence for a whole turn (the recorder's 15 s without speech): the first is met with "take
+# your time" alone, since thinking in silence that long after a question is normal and a
+# hint then gives away what they may find (the Hint button asks for one sooner); the next
+# gets a hint; the last moves on.
+SILENT_TURNS_TO_HINT = 2
+SILENT_TURNS_TO_MOVE_ON = 3
 STEER_MIN_WORDS = 15  # shorter answers say too little to tell which question they answer
 MAX_PROBE_TOKENS = 60  # a why-question is under MAX_PROBE_WORDS; a runaway reply is cut here
 DRAFT_TEMPERATURE = 0.3
@@ -247,11 +253,14 @@ class InterviewerPolicy:
             state.silent_turns = 0
             return None
         state.silent_turns += 1
-        if state.silent_turns >= 2:
-            return self._move_on("two silent answers in a row")
+        if state.silent_turns >= SILENT_TURNS_TO_MOVE_ON:
+            return self._move_on(f"{SILENT_TURNS_TO_MOVE_ON} silent answers in a row")
         heard = "I didn't hear an answer. Take your time."
         wait = {"wait_s": request_replies.SILENT_WAIT_S}  # "take your time", meant
-        if turn.hints_in_a_row >= MAX_HINTS_IN_A_ROW - 1:
+        if (
+            state.silent_turns < SILENT_TURNS_TO_HINT
+            or turn.hints_in_a_row >= MAX_HINTS_IN_A_ROW - 1
+        ):
             return InterviewerDecision(act="nudge", say=heard, reason="silent answer", **wait)
         hint = self._hint(state, turn, "silent answer", self._hint_left(state), prefix=heard + " ")
         return hint.model_copy(update=wait)
