@@ -99,6 +99,23 @@ def test_a_second_question_no_keyword_finds_is_answered_by_the_model_s_pick(ques
     assert state.revealed_topics == ["scale", "success metric"]
 
 
+def test_the_model_s_pick_is_said_where_its_question_was_asked(catalog):
+    """The page by voice: "Can you tell me where the time goes today, stage by stage, and how
+    much traffic we have?" was told the traffic first (the keywords found it), then the
+    latency the model picked for the first part. The reply follows the order asked."""
+    question = catalog.question("lr-rag-latency-cost")
+    facts = {f.topic: f for f in question.scenario_facts}
+    left = [f for f in question.scenario_facts if f.topic != "scale and cost"]
+    pick = left.index(facts["current latency"])
+    _, policy, state = make(question, [json.dumps({"fact_index": pick})])
+    asked = (
+        "Can you tell me where the time goes today, stage by stage, and how much traffic we have?"
+    )
+    decision = policy.decide(state, asked, 5)
+    assert decision.source == "llm"
+    assert decision.say == f"{facts['current latency'].fact} {facts['scale and cost'].fact}"
+
+
 def test_what_nothing_answers_is_said_to_be_unspecified(question):
     backend, policy, state = make(question, ['{"fact_index": -1}'])
     decision = policy.decide(state, TWO_QUESTIONS, 5)

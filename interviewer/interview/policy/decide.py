@@ -452,7 +452,7 @@ class InterviewerPolicy:
         if found.unmatched and left and llm_pick:
             picked, seconds = self._llm_pick_fact(" ".join(found.unmatched), [f.fact for f in left])
             if picked is not None:
-                found.add(left[picked])
+                found.add_for_unmatched(left[picked])
                 found.unmatched.clear()
                 source = "llm"
         reply, topics = found.reply(), found.topics

@@ -33,10 +33,19 @@ class FactMatch:
 
     facts: list[ScenarioFact] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    # Where the first part no keyword found was asked, among the facts found: the fact the
+    # model picks for it is said there, so the reply goes in the order the questions came.
+    unmatched_at: int | None = None
 
     def add(self, fact: ScenarioFact) -> None:
         if fact not in self.facts and len(self.facts) < MAX_FACTS_PER_REPLY:
             self.facts.append(fact)
+
+    def add_for_unmatched(self, fact: ScenarioFact) -> None:
+        """The fact picked for the parts no keyword found, in their place."""
+        if fact not in self.facts and len(self.facts) < MAX_FACTS_PER_REPLY:
+            at = len(self.facts) if self.unmatched_at is None else self.unmatched_at
+            self.facts.insert(at, fact)
 
     def reply(self) -> str:
         if not self.facts:
@@ -57,6 +66,8 @@ def match_asked(asked: Sequence[str], question: Question) -> FactMatch:
         facts = question.find_facts(part)[:2]
         if not facts:
             found.unmatched.append(part)
+            if found.unmatched_at is None:
+                found.unmatched_at = len(found.facts)
         for fact in facts:
             found.add(fact)
     if len(found.facts) >= len(parts):
