@@ -99,6 +99,25 @@ def test_a_second_question_no_keyword_finds_is_answered_by_the_model_s_pick(ques
     assert state.revealed_topics == ["scale", "success metric"]
 
 
+def test_a_latency_budget_is_about_latency_and_a_question_left_is_answered(catalog):
+    """The page by voice: "what's the latency budget for the decision, and how long does it
+    take before we know a payment was fraud?" was told the latency and, by "budget", the
+    review team; two facts for two parts, so the labels' delay was never given."""
+    question = catalog.question("sd-fraud-payments")
+    facts = {f.topic: f for f in question.scenario_facts}
+    asked = (
+        "Before I start, what's the latency budget for the decision, and how long does it "
+        "take before we know a payment was fraud?"
+    )
+    assert [f.topic for f in question.find_facts("what's the latency budget")] == ["latency"]
+    assert facts["constraints"] in question.find_facts("what's our budget for reviews")
+    left = [f for f in question.scenario_facts if f.topic != "latency"]
+    pick = left.index(facts["data and labels"])
+    _, policy, state = make(question, [json.dumps({"fact_index": pick})])
+    decision = policy.decide(state, asked, 5)
+    assert decision.say == f"{facts['latency'].fact} {facts['data and labels'].fact}"
+
+
 def test_the_model_s_pick_is_said_where_its_question_was_asked(catalog):
     """The page by voice: "Can you tell me where the time goes today, stage by stage, and how
     much traffic we have?" was told the traffic first (the keywords found it), then the

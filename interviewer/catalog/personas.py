@@ -324,12 +324,28 @@ def match_facts(facts: list[_FactT], text: str) -> list[_FactT]:
 
 
 def fact_hits(facts: list[_FactT], text: str) -> list[tuple[int, _FactT]]:
-    """Each fact with how many of its keywords occur in ``text``."""
-    said = " " + " ".join(_stems(text)) + " "
-    return [
-        (sum(1 for k in fact.keywords if f" {' '.join(_stems(k))} " in said), fact)
-        for fact in facts
-    ]
+    """Each fact with how many of its keywords occur in ``text``. A keyword right after
+    another fact's keyword is that one's phrase, not a hit of its own: "what's the latency
+    budget?" asks about latency, not about the budget of the constraints fact (the page by
+    voice: it was told the review team's size)."""
+    said = _stems(text)
+    # per fact: (keyword, start, end) of each place one of its keywords occurs in ``said``
+    found: list[list[tuple[int, int, int]]] = []
+    for fact in facts:
+        places = []
+        for number, keyword in enumerate(fact.keywords):
+            k = _stems(keyword)
+            n = len(k)
+            places += [
+                (number, i, i + n) for i in range(len(said) - n + 1) if n and said[i : i + n] == k
+            ]
+        found.append(places)
+    hits = []
+    for index, fact in enumerate(facts):
+        ends = {end for j, places in enumerate(found) if j != index for _, _, end in places}
+        kept = {number for number, start, _ in found[index] if start not in ends}
+        hits.append((len(kept), fact))
+    return hits
 
 
 _ModelT = TypeVar("_ModelT", bound=BaseModel)

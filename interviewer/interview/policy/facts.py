@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ... import speech_acts
 from ...catalog.personas import Question, ScenarioFact
+from ...grading.stems import stems
 
 NOT_SPECIFIED = (
     "That isn't specified for this problem. State the assumption you'd make, and go ahead."
@@ -70,9 +71,27 @@ def match_asked(asked: Sequence[str], question: Question) -> FactMatch:
                 found.unmatched_at = len(found.facts)
         for fact in facts:
             found.add(fact)
-    if len(found.facts) >= len(parts):
-        # As many facts as questions: one part's keywords found the other's fact ("... zero
-        # and one, and what happens when nothing is predicted positive?": "zero" found the
-        # zero-denominator fact). Each part is taken as answered; no model is asked.
-        found.unmatched.clear()
+    # A part is answered by a fact another part's keywords found when it says what the fact
+    # is about ("... zero and one, and what happens when nothing is predicted positive?":
+    # "zero" found the zero-denominator fact, "nothing predicted positive" is in it). Not
+    # when the facts merely outnumber the parts: "what's the latency budget, and how long
+    # does it take before we know a payment was fraud?" found latency and, by "budget", the
+    # review team, and the labels' delay went unanswered (the page by voice).
+    topic = stems(question.prompt)
+    found.unmatched = [
+        part
+        for part in found.unmatched
+        if not any(_covers(fact.fact, part, topic) for fact in found.facts)
+    ]
     return found
+
+
+COVERED_SHARE = 0.5
+
+
+def _covers(fact: str, part: str, topic: set[str]) -> bool:
+    """The fact says what the part asks about: half of its words beyond the problem's own
+    ("how often is the median queried?" by "the median is queried after every insert")."""
+    asked = stems(part) - topic
+    shared = len(asked & stems(fact))
+    return shared > 0 and shared >= COVERED_SHARE * len(asked)
