@@ -126,3 +126,47 @@ def test_a_spoken_story_told_across_a_follow_up_has_its_measured_result() -> Non
     assert "with a measured result" in structure.rationale, structure.rationale
     assert any("went back from 40 % to 9%" in e.quote for e in structure.evidence)
     assert card.overall is not None and card.overall >= 3
+
+
+def test_a_scope_cut_told_by_voice_meets_its_criteria_points() -> None:
+    """The page by voice, as transcribed: a specific, measured story of cutting scope got 2
+    of 5 points and 2.96 overall. Why it was at risk ("was still broken"), the criteria ("I
+    sorted it on how much each piece mattered ... and how risky it was") and who was told
+    ("I told the subscription lead on the same day") are criteria, read by checkers; a
+    vague story does not meet them."""
+    text = (
+        "# round: behavioural\n"
+        "Interviewer: Tell me about a time you had to cut scope to meet a deadline. How did "
+        "you decide what to drop?\n"
+        "Candidate: Sure. Last spring, I was building a churn prediction service for our "
+        "subscription team, and we had a hard launch date tied to a marketing campaign six "
+        "weeks out. Three weeks in, the data pipeline for usage features was still broken, so "
+        "we were clearly not going to make it win everything.\n"
+        "Interviewer (probe): What was the specific goal, and why was it at risk?\n"
+        "Candidate: I listed what was left and sorted it on how much each piece mattered to "
+        "the campaign and how risky it was. The must have won a daily score for every "
+        "customer. The dashboard and the explanation for each score could wait. I cut the "
+        "usage feature entirely.\n"
+        "Interviewer (probe): How did you decide to cut the usage feature entirely?\n"
+        "Candidate: I told the subscription lead on the same day, showed the numbers, and we "
+        "agreed the explanations would come in the next release. We launched on time, the "
+        "campaign reached about 40,000 customers, and we added the usage features a month "
+        "later. What I learned is to build the riskiest pipeline first.\n"
+    )
+    card = grade_session(parse_text_transcript(text, "bh-cutting-scope", round="behavioural"))
+    substance = card.dimensions["substance"]
+    assert "5 of 5 strong points" in substance.rationale, substance.rationale
+    quotes = " ".join(e.quote for e in substance.evidence)
+    assert "I told the subscription lead" in quotes and "sorted it on how much" in quotes
+    assert card.overall is not None and card.overall >= 3
+    vague = (
+        "# round: behavioural\n"
+        "Interviewer: Tell me about a time you had to cut scope to meet a deadline. How did "
+        "you decide what to drop?\n"
+        "Candidate: We had a project with a deadline and there was too much to do. We talked "
+        "about it a lot as a team and some things got dropped. In the end it was fine and "
+        "everyone was happy with what we shipped.\n"
+    )
+    card = grade_session(parse_text_transcript(vague, "bh-cutting-scope", round="behavioural"))
+    missed = card.dimensions["substance"].rationale.split("not made:")[-1]
+    assert "explains the criteria" in missed and "shows how stakeholders" in missed, missed

@@ -24,7 +24,8 @@ POINT_CHECKS_FILE = "point_checks.yaml"
 CAUSE = re.compile(
     r"\b(because|caused by|due to|root cause|turned out|it turns out|found that|the reason"
     r"|which meant|that meant|had (silently |quietly )?(stopped|broken|changed|failed)"
-    r"|(was|were) (missing|stale|broken|wrong|corrupt\w*)|traced (it|this|the \w+) (back )?to"
+    r"|(was|were) (still |already |\w+ly )?(missing|stale|broken|wrong|corrupt\w*|late|blocked)"
+    r"|traced (it|this|the \w+) (back )?to"
     r"|came from|was coming from|the problem was|the issue was|the bug was)\b",
     re.IGNORECASE,
 )
@@ -56,6 +57,24 @@ OTHER_SIDE = re.compile(
 DISCOVERY = re.compile(
     r"\b(?:(?:i|we) (?:\w+ly )?(?:found|noticed|realised|realized|discovered|caught|spotted"
     r"|saw that|traced)|turned out|it turns out)\b",
+    re.IGNORECASE,
+)
+# Who was told, by the speaker: "I told the subscriptions lead on the same day, showed her
+# the numbers" (a scope cut told by voice on the page: 0.36 from "Shows how stakeholders were
+# informed and agreed" in meaning).
+INFORMED = re.compile(
+    r"\b(?:i|we) (?:\w+ly )?(?:told|informed|briefed|warned|updated|emailed|called|looped in"
+    r"|explained (?:it |this |that )?to|presented (?:it |this |that )?to|wrote to|met with"
+    r"|talked to|spoke (?:to|with)|walked (?:\w+ )?through|showed (?:him|her|them|the))\b",
+    re.IGNORECASE,
+)
+# How the choice was made: "I sorted it by how much each piece mattered and how risky it
+# was" (0.38 from "Explains the criteria used to decide what to cut" in meaning).
+CRITERIA = re.compile(
+    r"\b(?:sorted|ranked|ordered|prioriti[sz]ed|weighed|scored|compared|judged)\b[^.]{0,40}?"
+    r"\b(?:by|on|against|according to|based on)\b[^.]{0,30}?\b(?:how (?:much|many|risky|hard"
+    r"|long|important|urgent)|impact|risk|effort|cost|value|urgency|dependenc\w*|deadline)"
+    r"|\b(?:criteria|criterion) (?:was|were|i used|we used)\b",
     re.IGNORECASE,
 )
 NUMBER = re.compile(rf"\d|\b{ev._NUMBER_WORD}\b|\bhalf\b|\btwice\b|\bdoubled?\b", re.IGNORECASE)
@@ -95,6 +114,14 @@ def other_sides(sentences: list[Sentence]) -> list[ev.Hit]:
     return ev._find("other_side", OTHER_SIDE, sentences)
 
 
+def informed(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("informed", INFORMED, sentences)
+
+
+def criteria(sentences: list[Sentence]) -> list[ev.Hit]:
+    return ev._find("criteria", CRITERIA, sentences)
+
+
 def measured_results(sentences: list[Sentence]) -> list[ev.Hit]:
     return [h for h in ev.star_parts(sentences) if h.kind == "measured_result"]
 
@@ -123,6 +150,8 @@ CHECKERS: dict[str, Callable[[list[Sentence]], list[ev.Hit]]] = {
     "changed_mind": changes_of_mind,
     "evidence_based": evidence_used,
     "other_side": other_sides,
+    "informed": informed,
+    "criteria": criteria,
 }
 
 
