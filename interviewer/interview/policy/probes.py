@@ -225,16 +225,26 @@ _OUTCOME = re.compile(
 
 
 def given_method(question: str, answer: str) -> str:
-    """The way the answer already gave of doing what a 'how would you ...' question asks
-    (the words after "to <verb> it, I'd" or after "<verb> ... by"), or "": "to measure it,
-    I'd take a few hundred real questions ..."; "I'd measure it by sampling ...". Asked how
-    they handle a case, what they said comes of it ("the amount 0, which needs 0 coins").
-    The rest of the question must be mostly in that sentence."""
+    """The way the answer already gave of doing what a 'how would you ...' question asks, or
+    "": the words after "to <verb> it, I'd" or "<verb> ... by" ("to measure it, I'd take a
+    few hundred real questions ..."); asked how they handle a case, what they said comes of
+    it ("the amount 0, which needs 0 coins"); asked how they would check something, a plan
+    to test it on something ("try a distilled model on the six hundred evaluation
+    questions")."""
     asks = _ASKS_HOW.match(question)
     if asks is None:
         return ""
     stem = asks.group("verb").lower()[:_STEM_CHARS]
     rest = naming_words(asks.group("rest"))
+    how = _said_way(stem, rest, answer)
+    if not how and stem.startswith(_CHECKING):
+        how = _planned_check(stem, rest, answer)
+    return _trim(how.strip(" ,"), MAX_FOCUS_WORDS) if how else ""
+
+
+def _said_way(stem: str, rest: set[str], answer: str) -> str:
+    """The way, or what comes of the case asked about, in a sentence that holds most of the
+    question's other naming words."""
     said_how = re.compile(
         rf"\bto {stem}\w*(?: (?:it|this|that|them))?,?\s+(?:i|we)(?:'d|'ll| would| will)\s+"
         rf"(?P<how>(?:\S+\s+){{3}}[^.?!]*)"
@@ -249,18 +259,22 @@ def given_method(question: str, answer: str) -> str:
         if found is None:
             continue
         if not rest or len(rest & naming_words(sentence)) >= SAID_HOW_SHARE * len(rest):
-            how = found.groupdict().get("how") or found.group("by")
-            return _trim(how.strip(" ,"), MAX_FOCUS_WORDS)
-    if stem.startswith(_CHECKING) and rest:
-        # A plan to test it, the question's other words anywhere in the answer (by stem: the
-        # plan says "compare it with the current one" of "the smaller model" named before).
-        asked = {w[:_STEM_CHARS] for w in rest}
-        for sentence in speech_acts.sentences(answer):
-            plan = _PLANS_A_CHECK.search(sentence)
-            if plan is None or plan.group("verb").lower().startswith(stem):
-                continue  # "I'd check it against the labels" asked "how would you check ...?"
-            if len(asked & _stems(answer)) >= SAID_HOW_SHARE * len(asked):
-                return _trim(plan.group("how").strip(" ,"), MAX_FOCUS_WORDS)
+            return found.groupdict().get("how") or found.group("by")
+    return ""
+
+
+def _planned_check(stem: str, rest: set[str], answer: str) -> str:
+    """A plan to test it, by another verb than the one asked ("I'd check it against the
+    labels" only repeats "how would you check ...?"), with the question's other words
+    anywhere in the answer (by stem: the plan says "compare it with the current one" of
+    "the smaller model" named before)."""
+    asked = {w[:_STEM_CHARS] for w in rest}
+    if not asked or len(asked & _stems(answer)) < SAID_HOW_SHARE * len(asked):
+        return ""
+    for sentence in speech_acts.sentences(answer):
+        plan = _PLANS_A_CHECK.search(sentence)
+        if plan is not None and not plan.group("verb").lower().startswith(stem):
+            return plan.group("how")
     return ""
 
 
