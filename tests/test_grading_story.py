@@ -170,3 +170,13 @@ def test_a_scope_cut_told_by_voice_meets_its_criteria_points() -> None:
     card = grade_session(parse_text_transcript(vague, "bh-cutting-scope", round="behavioural"))
     missed = card.dimensions["substance"].rationale.split("not made:")[-1]
     assert "explains the criteria" in missed and "shows how stakeholders" in missed, missed
+
+
+def test_the_criteria_are_read_when_the_word_before_them_was_misheard() -> None:
+    """The page by voice: "I ranked the three requests by impact and urgency" came out of
+    the recogniser as "I ranked the free request side impact and urgency"."""
+    from interviewer.grading.story import CRITERIA
+
+    heard = "I ranked the free request side impact and urgency and how much effort each took."
+    assert CRITERIA.search(heard)
+    assert not CRITERIA.search("I ranked first in my class and the impact was huge.")

@@ -70,10 +70,17 @@ INFORMED = re.compile(
 )
 # How the choice was made: "I sorted it by how much each piece mattered and how risky it
 # was" (0.38 from "Explains the criteria used to decide what to cut" in meaning).
+# One criterion after "by", "on", "based on"; with that word lost, two of them ("I ranked the
+# free request side impact and urgency": "three requests by impact", as the recogniser heard
+# it), so "I ranked first in my class, and the impact was huge" is none.
+_RANKED = r"\b(?:sorted|ranked|ordered|prioriti[sz]ed|weighed|scored|compared|judged)\b"
+_CRITERION = (
+    r"\b(?:how (?:much|many|risky|hard|long|important|urgent)|impact|risk|effort|cost|value"
+    r"|urgency|dependenc\w*|deadline)"
+)
 CRITERIA = re.compile(
-    r"\b(?:sorted|ranked|ordered|prioriti[sz]ed|weighed|scored|compared|judged)\b[^.]{0,40}?"
-    r"\b(?:by|on|against|according to|based on)\b[^.]{0,30}?\b(?:how (?:much|many|risky|hard"
-    r"|long|important|urgent)|impact|risk|effort|cost|value|urgency|dependenc\w*|deadline)"
+    rf"{_RANKED}[^.]{{0,40}}?\b(?:by|on|against|according to|based on)\b[^.]{{0,30}}?{_CRITERION}"
+    rf"|{_RANKED}[^.]{{0,60}}?{_CRITERION}[^.]{{0,25}}?{_CRITERION}"
     r"|\b(?:criteria|criterion) (?:was|were|i used|we used)\b",
     re.IGNORECASE,
 )
