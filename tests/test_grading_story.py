@@ -31,7 +31,13 @@ VAGUE = (
 )
 
 
+SCOPE_ASKED = (
+    "Tell me about a time you had to cut scope to meet a deadline. How did you decide what to drop?"
+)
+
+
 def _grade(answer: str, round: str = "behavioural", asked: str = ASKED):
+    """``answer``: the candidate's turn, and any labelled lines after it."""
     text = f"# round: {round}\nInterviewer: {asked}\nCandidate: {answer}\n"
     return grade_session(parse_text_transcript(text, "t", round=round))
 
@@ -134,14 +140,11 @@ def test_a_scope_cut_told_by_voice_meets_its_criteria_points() -> None:
     sorted it on how much each piece mattered ... and how risky it was") and who was told
     ("I told the subscription lead on the same day") are criteria, read by checkers; a
     vague story does not meet them."""
-    text = (
-        "# round: behavioural\n"
-        "Interviewer: Tell me about a time you had to cut scope to meet a deadline. How did "
-        "you decide what to drop?\n"
-        "Candidate: Sure. Last spring, I was building a churn prediction service for our "
-        "subscription team, and we had a hard launch date tied to a marketing campaign six "
-        "weeks out. Three weeks in, the data pipeline for usage features was still broken, so "
-        "we were clearly not going to make it win everything.\n"
+    card = _grade(
+        "Sure. Last spring, I was building a churn prediction service for our subscription "
+        "team, and we had a hard launch date tied to a marketing campaign six weeks out. Three "
+        "weeks in, the data pipeline for usage features was still broken, so we were clearly "
+        "not going to make it win everything.\n"
         "Interviewer (probe): What was the specific goal, and why was it at risk?\n"
         "Candidate: I listed what was left and sorted it on how much each piece mattered to "
         "the campaign and how risky it was. The must have won a daily score for every "
@@ -151,23 +154,20 @@ def test_a_scope_cut_told_by_voice_meets_its_criteria_points() -> None:
         "Candidate: I told the subscription lead on the same day, showed the numbers, and we "
         "agreed the explanations would come in the next release. We launched on time, the "
         "campaign reached about 40,000 customers, and we added the usage features a month "
-        "later. What I learned is to build the riskiest pipeline first.\n"
+        "later. What I learned is to build the riskiest pipeline first.",
+        asked=SCOPE_ASKED,
     )
-    card = grade_session(parse_text_transcript(text, "bh-cutting-scope", round="behavioural"))
     substance = card.dimensions["substance"]
     assert "5 of 5 strong points" in substance.rationale, substance.rationale
     quotes = " ".join(e.quote for e in substance.evidence)
     assert "I told the subscription lead" in quotes and "sorted it on how much" in quotes
     assert card.overall is not None and card.overall >= 3
-    vague = (
-        "# round: behavioural\n"
-        "Interviewer: Tell me about a time you had to cut scope to meet a deadline. How did "
-        "you decide what to drop?\n"
-        "Candidate: We had a project with a deadline and there was too much to do. We talked "
-        "about it a lot as a team and some things got dropped. In the end it was fine and "
-        "everyone was happy with what we shipped.\n"
+    card = _grade(
+        "We had a project with a deadline and there was too much to do. We talked about it a "
+        "lot as a team and some things got dropped. In the end it was fine and everyone was "
+        "happy with what we shipped.",
+        asked=SCOPE_ASKED,
     )
-    card = grade_session(parse_text_transcript(vague, "bh-cutting-scope", round="behavioural"))
     missed = card.dimensions["substance"].rationale.split("not made:")[-1]
     assert "explains the criteria" in missed and "shows how stakeholders" in missed, missed
 

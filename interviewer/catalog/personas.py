@@ -340,10 +340,13 @@ def fact_hits(facts: list[_FactT], text: str) -> list[tuple[int, _FactT]]:
                 (number, i, i + n) for i in range(len(said) - n + 1) if n and said[i : i + n] == k
             ]
         found.append(places)
+    ended_by: dict[int, set[int]] = {}  # a position in ``said``: the facts whose keyword ends there
+    for index, places in enumerate(found):
+        for _, _, end in places:
+            ended_by.setdefault(end, set()).add(index)
     hits = []
     for index, fact in enumerate(facts):
-        ends = {end for j, places in enumerate(found) if j != index for _, _, end in places}
-        kept = {number for number, start, _ in found[index] if start not in ends}
+        kept = {n for n, start, _ in found[index] if not ended_by.get(start, set()) - {index}}
         hits.append((len(kept), fact))
     return hits
 

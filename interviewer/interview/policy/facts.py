@@ -38,15 +38,14 @@ class FactMatch:
     # model picks for it is said there, so the reply goes in the order the questions came.
     unmatched_at: int | None = None
 
-    def add(self, fact: ScenarioFact) -> None:
+    def add(self, fact: ScenarioFact, at: int | None = None) -> None:
+        """A fact for the reply, at the end or at ``at`` (where its question was asked)."""
         if fact not in self.facts and len(self.facts) < MAX_FACTS_PER_REPLY:
-            self.facts.append(fact)
+            self.facts.insert(len(self.facts) if at is None else at, fact)
 
     def add_for_unmatched(self, fact: ScenarioFact) -> None:
         """The fact picked for the parts no keyword found, in their place."""
-        if fact not in self.facts and len(self.facts) < MAX_FACTS_PER_REPLY:
-            at = len(self.facts) if self.unmatched_at is None else self.unmatched_at
-            self.facts.insert(at, fact)
+        self.add(fact, self.unmatched_at)
 
     def reply(self) -> str:
         if not self.facts:
