@@ -562,3 +562,22 @@ def test_how_a_case_is_handled_is_said_by_what_comes_of_it(catalog):
     # The second run's model asked it of their code.
     asked = "How does the function handle the case where the amount is 0?"
     assert given_method(asked, answer).startswith("needs 0 coins")
+
+
+def test_a_strong_point_asked_in_other_forms_of_its_words_gives_it_away(catalog):
+    """The page by voice, a prioritisation story: after "I told the marketing lead that the
+    model would have to wait a month", the model's last follow-up was the bank's own strong
+    point as a question ("Shows how they communicated trade-offs and said no or not yet");
+    "communicate" and "communicated" are one word to the check."""
+    answer = (
+        "Three teams asked for work in the same week. I ranked the requests by impact and "
+        "urgency, fixed the fraud alert first, and I told the marketing lead that the model "
+        "would have to wait a month."
+    )
+    _told_apart(
+        catalog.question("bh-prioritisation"),
+        answer,
+        "How did you communicate the trade-offs and say no or not yet to the marketing lead?",
+        "gives away a point",
+        "How did the marketing lead take the month's wait?",
+    )

@@ -177,6 +177,20 @@ def _stems(text: str) -> set[str]:
     return {w[:_STEM_CHARS] for w in naming_words(text)}
 
 
+GIVE_AWAY_MIN_WORDS = 4  # of the point's own words beyond the answer; fewer is no point
+GIVE_AWAY_SHARE = 0.7  # of those, in the question: it asks the point itself
+
+
+def gives_away(question: str, point: str, answer: str) -> bool:
+    """The question states a strong point the candidate has not made, compared by stems:
+    "How did you communicate the trade-offs and say no or not yet?" is the bank's "Shows
+    how they communicated trade-offs and said no or not yet"."""
+    own = {w[:_STEM_CHARS] for w in content_words(point)}
+    own -= {w[:_STEM_CHARS] for w in content_words(answer)}
+    asked = {w[:_STEM_CHARS] for w in content_words(question)}
+    return len(own) >= GIVE_AWAY_MIN_WORDS and len(own & asked) >= GIVE_AWAY_SHARE * len(own)
+
+
 def asks_back_the_unknown(question: str, answer: str) -> bool:
     """The question asks, in the answer's words, what the answer admitted not knowing, and
     names little of the attempt after the admission."""
@@ -452,13 +466,8 @@ def validate_probe(
         problems.append("that is the example's question, not theirs; ask about their answer")
     elif _only_from_their_questions(named - asked_before, candidate_text):
         problems.append("that turns their own question back on them; ask about what they said")
-    for point in question.strong_points:
-        point_words = set(content_words(point)) - set(content_words(candidate_text))
-        if len(point_words) >= 4 and len(point_words & set(content_words(q))) >= 0.7 * len(
-            point_words
-        ):
-            problems.append("the question gives away a point the candidate should find")
-            break
+    if any(gives_away(q, point, candidate_text) for point in question.strong_points):
+        problems.append("the question gives away a point the candidate should find")
     if (
         _ATTRIBUTES_CHOICE.search(q)
         and not _MADE_CHOICE.search(speech_acts.strip_fillers(candidate_text)[0])
