@@ -546,14 +546,16 @@ CHOICE = _rx(
     r"(use|choose|pick|go with|start with|train|build|add|try|prefer|rely on|apply)\s+"
     r"([^,.;?!]{3,60})"
 )
-# A claim stated as beyond doubt.
+# A claim stated as beyond doubt. "Never" before what a model or a test set has (not) seen
+# describes held-out data ("a month the model never trained on"), not certainty.
 ABSOLUTE = _rx(
     r"\b(definitely|absolutely|guaranteed|guarantees?|certainly|obviously"
     r"|without (a|any) doubt|100 ?%|one hundred percent|there's no way|no way that"
     r"|impossible|trust me|everyone knows|it just works|always works|never fails"
     r"|zero risk|no downside|no downsides|perfectly|i'm (completely |totally |100% )?"
     r"(sure|certain|positive)(?! if)|can't be done|cannot be done|the only (correct"
-    r"|right|possible|way)|nothing better|no better way|always|never)\b"
+    r"|right|possible|way)|nothing better|no better way|always"
+    r"|never\b(?!\s+(?:been\s+)?(?:seen|saw|trained|touched|used)\b))\b"
 )
 
 # --- thinking aloud -------------------------------------------------------------------------

@@ -606,3 +606,47 @@ def test_a_quote_from_a_long_sentence_is_whole_words(start, end):
     assert lo == 0 or LONG_SENTENCE[lo - 1] == " "  # starts on a word
     assert hi == len(LONG_SENTENCE) or LONG_SENTENCE[hi] in " ,"  # ends on one
     assert not quote.endswith(" ") and not quote.startswith(" ")
+
+
+def test_data_the_model_never_saw_is_not_an_absolute_claim() -> None:
+    """The page by voice, a calibration question: "a held-out month the model never trained
+    on", said to a follow-up, was cited as an absolute claim under probing (honesty 2)."""
+
+    def honesty(answer: str) -> int | None:
+        session = timed_session(
+            [
+                (
+                    "interviewer",
+                    "Product wants to show a predicted subscription rate. What must be true first?",
+                ),
+                (
+                    "candidate",
+                    "The scores have to be calibrated, and downsampled negatives push them up.",
+                ),
+                ("interviewer", "How would you check that?"),
+                ("candidate", answer),
+            ],
+            round="modelling",
+            acts={2: "probe"},
+        )
+        return grade_session(session).dimensions["honesty"].score
+
+    check = (
+        "I would take a held-out month {}, bucket the users by predicted score, and plot the "
+        "predicted rate against the observed rate in each bucket."
+    )
+    assert honesty(check.format("the model never trained on")) is None
+    assert honesty(check.format("that it has never seen")) is None
+    assert honesty(check.format("because a reliability plot never fails")) == 2
+
+
+def test_how_a_model_was_trained_and_the_real_rate_are_questions_about_data() -> None:
+    """The page by voice: "how was the model trained, and what do the scores look like
+    compared with the real subscription rate?" was read as about none of the topics."""
+    text = """# round: modelling
+Interviewer: A model predicts who will subscribe. Product wants to show a predicted rate to users. What must be true first?
+Candidate: Before I answer, how was the model trained, and what do the scores look like compared with the real subscription rate?
+Interviewer: Negatives were downsampled; the average score is 0.41 and the real rate is 3%.
+Candidate: Then the scores are pushed up by the downsampling, so I would recalibrate them on a held-out month before showing any number.
+"""
+    assert "about data" in grade_text(text).dimensions["clarifying_questions"].rationale

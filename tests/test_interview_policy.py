@@ -118,6 +118,20 @@ def test_a_latency_budget_is_about_latency_and_a_question_left_is_answered(catal
     assert decision.say == f"{facts['latency'].fact} {facts['data and labels'].fact}"
 
 
+def test_the_real_rate_asked_beside_the_scores_is_told(catalog):
+    """The page by voice: "how was the model trained, and what do the scores look like
+    compared with the real subscription rate?" was told the training and the average score,
+    never the 3% the candidate asked to compare it with."""
+    question = catalog.question("md-calibration")
+    asked = (
+        "Before I answer, how was the model trained, and what do the scores look like "
+        "compared with the real subscription rate?"
+    )
+    _, policy, state = make(question, [])
+    said = policy.decide(state, asked, 5).say
+    assert "0.41" in said and "3%" in said and "downsampled" in said
+
+
 def test_the_model_s_pick_is_said_where_its_question_was_asked(catalog):
     """The page by voice: "Can you tell me where the time goes today, stage by stage, and how
     much traffic we have?" was told the traffic first (the keywords found it), then the

@@ -86,7 +86,9 @@ CLARIFY_TOPICS: dict[str, re.Pattern[str]] = {
         r"|change|changes|changed|update[sd]?|edit(s|ed)?|neighbou?rs?|connected"
         r"|format|schema|sorted|duplicates?|negative|null|empty|range|characters"
         r"|unicode|corpus|history|ground truth|integers?|strings?|values?|what kind of"
-        r"|what type of|types?|structure|do we (know|have|log|keep|store|get))\b"
+        r"|what type of|types?|structure|do we (know|have|log|keep|store|get)"
+        r"|trained|training|base rate|prevalence|class balance|(real|true|actual|observed)"
+        r"( \w+)? rate)\b"
     ),
     "success": _rx(
         r"\b(metrics?|success|succeed|measure|measured|kpi|goal|objective"
