@@ -431,7 +431,7 @@ def is_question(sentence: str) -> bool:
 _NEXT_QUESTION = _rx(
     r"(?:,\s*(?:(?:and|also)\s+)?|\s+(?:and|also)\s+)"
     r"(?=(?:whether|how|what|what's|which|who|where|when|why|do|does|is|are|can|could|will"
-    r"|would|should)\b)"
+    r"|would|should|has|have|did|was|were)\b)"
     r"|,?\s+(?:and|also)\s+(?=if\b)"
 )
 # A part that asks: a question word or a frame that asks ("can I ask", "I'd like to know").
@@ -579,7 +579,10 @@ REJECTION = _rx(
     r"|rule (that|it|this) out|ruled out|won't work|wouldn't work|doesn't work"
     r"|the problem with|the issue with|the downside of|too slow|too expensive"
     r"|i'd rather|i would rather|not worth|reject\w*|doesn't scale|won't scale"
-    r"|overkill|(which|that) (gets|is|would be) (painful|too))\b"
+    r"|overkill|(which|that) (gets|is|would be) (painful|too)"
+    r"|i don't think\b.{0,40}\b(fix|fixes|solve|solves|works|is enough)"
+    r"|(won't|wouldn't|doesn't|does not|will not|would not) (fix|solve)"
+    r"|(isn't|is not) enough|not enough on its own|(can't|cannot) rely on)\b"
 )
 ASSUMPTION = _rx(
     r"\b(i'll assume|i will assume|i'm assuming|i am assuming|assuming|let's assume"

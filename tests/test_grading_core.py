@@ -11,8 +11,10 @@ from grading_helpers import timed_session
 
 from interviewer.errors import ConfigError, SessionError, TranscriptFormatError
 from interviewer.grading import grade_session, grade_target, load_rubric, read_target
+from interviewer.grading.evidence import scenario_topic
 from interviewer.grading.sentences import _ignored_reason
 from interviewer.grading.transcript import parse_text_transcript
+from interviewer.session.models import Session
 from interviewer.session.store import SessionWriter, load_session
 
 DESIGN = """# round: ml_system_design
@@ -650,3 +652,51 @@ Interviewer: Negatives were downsampled; the average score is 0.41 and the real 
 Candidate: Then the scores are pushed up by the downsampling, so I would recalibrate them on a held-out month before showing any number.
 """
     assert "about data" in grade_text(text).dimensions["clarifying_questions"].rationale
+
+
+def _prompt_injection_session(clarify_meta: dict) -> Session:
+    """The page by voice, a prompt-injection question (llm_retrieval), turn by turn."""
+    session = timed_session(
+        [
+            ("interviewer", "How would you protect our email assistant against prompt injection?"),
+            (
+                "candidate",
+                "What can the assistant actually do on its own, and has anyone managed to attack it?",
+            ),
+            (
+                "interviewer",
+                "It can create calendar events directly. A red team got it to invite an external address.",
+            ),
+            (
+                "candidate",
+                "Right, so that attack is the classic indirect injection. I don't think a better "
+                "system prompt fixes this. Events with only internal people can go through, and "
+                "we only ask the user when it's risky.",
+            ),
+        ],
+        round="llm_retrieval",
+        acts={2: "clarify"},
+    )
+    session.turns[2].meta.update(clarify_meta)
+    return session
+
+
+def test_what_the_interviewer_revealed_is_what_the_questions_asked_for() -> None:
+    """ "What can it actually do, and has anyone managed to attack it?" found no topic in
+    the words; the reply revealed the assistant's capabilities and the red team's attack."""
+    asked = _prompt_injection_session({"revealed_topics": ["capabilities", "threat examples"]})
+    card = grade_session(asked)
+    clarifying = card.dimensions["clarifying_questions"]
+    assert clarifying.score == 3 and "capabilities, threat examples" in clarifying.rationale
+    assert (
+        grade_session(_prompt_injection_session({})).dimensions["clarifying_questions"].score == 2
+    )
+    assert scenario_topic("success metric") == "success" and scenario_topic("model") == "model"
+
+
+def test_security_against_friction_and_a_rejected_fix_are_heard() -> None:
+    """The same answer: "we only ask the user when it's risky" weighs security against
+    friction; "I don't think a better system prompt fixes this" rules an option out."""
+    card = grade_session(_prompt_injection_session({}))
+    assert "risk vs friction" in card.dimensions["tradeoffs"].rationale
+    assert "rejection" in card.dimensions["thinking_aloud"].rationale

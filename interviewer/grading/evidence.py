@@ -135,6 +135,7 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
     """Candidate questions about the problem (not answers to a probe), tagged by topic."""
     hits: list[Hit] = []
     seen: set[str] = set()
+    answered: set[int] = set()  # turns whose revealed topics are counted
     rhetorical = _self_questions(sentences)
     for i, s in enumerate(sentences):
         if s.ignored is not None or i in rhetorical:
@@ -149,16 +150,33 @@ def clarifying_questions(sentences: list[Sentence]) -> list[Hit]:
         # tagged with every topic it touches.
         if not is_clarifying_question(s.clean):
             continue  # a check-in or a request ("can we move on?"), not about the problem
+        tagged: set[str] = set()
         for group, (lo, hi) in enumerate(question_spans(s.clean)):
             found = False
             for topic, rx in CLARIFY_TOPICS.items():
                 m = rx.search(s.clean, lo, hi)
                 if m:
                     found = True
+                    tagged.add(topic)
                     hits.append(_hit("question", s, m.start(), m.end(), topic, group))
             if not found:  # about the problem, but not scale/latency/data/success/constraints
                 hits.append(_hit("question", s, lo, hi, "other", group))
+        if s.turn not in answered:
+            # What the interviewer's reply revealed is what the turn's questions asked for:
+            # "what can it actually do?" asked for the assistant's capabilities.
+            answered.add(s.turn)
+            for topic in {scenario_topic(t) for t in s.revealed} - tagged:
+                hits.append(_hit("question", s, 0, len(s.clean), topic, 0))
     return hits
+
+
+def scenario_topic(fact_topic: str) -> str:
+    """A question bank's fact topic as a clarifying topic: one that names a topic is it
+    ("success metric" is success, "data and labels" data); others are their own."""
+    for topic in CLARIFY_TOPICS:
+        if re.search(rf"\b{topic}", fact_topic, re.IGNORECASE):
+            return topic
+    return fact_topic
 
 
 # --- thinking aloud ---------------------------------------------------------------------------
@@ -293,12 +311,17 @@ TRADEOFF_AXES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         r"latency|cost|recall|noise|relevan|precision|tokens",
     ),
     "explore_vs_exploit": _axes(r"explor", r"exploit"),
+    "risk_vs_friction": _axes(
+        r"risk|secur|safe|attack|abuse|fraud|exfiltrat|injection|harm",
+        r"friction|usab|confirm|annoy|user experience|ux\b|convenien|interrupt|dialog"
+        r"|ask(s|ing)? (the user|them|when|for)",
+    ),
 }
 CONTRAST = _rx(
     r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of|trade[- ]?offs?"
     r"|in exchange|on the other hand|although|though|downside|upside|the price"
     r"|sacrific\w*|costs? us|comes with|gives up|give up|balance|worse|lower|higher"
-    r"|less|more|than|yet|leaves? on the table|at the price of)\b"
+    r"|less|more|than|yet|leaves? on the table|at the price of|only\b.{0,24}\b(when|if))\b"
 )
 STRONG_CONTRAST = _rx(
     r"\b(but|while|whereas|versus|vs|at the cost of|at the expense of"

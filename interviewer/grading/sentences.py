@@ -65,6 +65,10 @@ class Sentence:
     clean_index: tuple[int, ...] = ()  # clean char i is text char clean_index[i]
     question: str = ""  # the interviewer's question this thread answers (not a probe)
     question_id: str | None = None  # its id in the question bank, when the session has one
+    # The scenario topics the interviewer's reply to this turn revealed (a clarify turn's
+    # ``revealed_topics``): what the candidate's questions asked for, as the live policy read
+    # them, the model's pick included.
+    revealed: tuple[str, ...] = ()
 
     @property
     def lower(self) -> str:
@@ -140,9 +144,20 @@ def _kept_for_the_end(session: Session) -> set[int]:
     return kept
 
 
+def _revealed_in_reply(session: Session) -> dict[int, tuple[str, ...]]:
+    """Candidate turn index -> the scenario topics the interviewer's clarify reply revealed."""
+    found: dict[int, tuple[str, ...]] = {}
+    for turn, reply in zip(session.turns, session.turns[1:], strict=False):
+        if turn.speaker == "candidate" and reply.act == "clarify":
+            topics = reply.meta.get("revealed_topics") or []
+            found[turn.index] = tuple(str(t) for t in topics)
+    return found
+
+
 def candidate_sentences(session: Session, round: str | None = None) -> list[Sentence]:
     """Every candidate sentence in order, tagged with the context the detectors need."""
     kept_for_the_end = _kept_for_the_end(session)
+    revealed = _revealed_in_reply(session)
     sentences: list[Sentence] = []
     prompt_turn: Turn | None = None
     ask_turn: Turn | None = None
@@ -180,6 +195,7 @@ def candidate_sentences(session: Session, round: str | None = None) -> list[Sent
                     clean_index=clean_index,
                     question=ask_turn.text if ask_turn else "",
                     question_id=ask_turn.question_id if ask_turn else turn.question_id,
+                    revealed=revealed.get(turn.index, ()),
                 )
             )
     return sentences
