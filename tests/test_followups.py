@@ -581,3 +581,20 @@ def test_a_strong_point_asked_in_other_forms_of_its_words_gives_it_away(catalog)
         "gives away a point",
         "How did the marketing lead take the month's wait?",
     )
+
+
+def test_a_cost_just_given_is_not_asked_for(catalog):
+    """The page by voice, a coding round: "... sorting makes it n log n" got "How does the
+    sorting process affect the time complexity of the algorithm?"."""
+    answer = (
+        "Okay, so I'll sort by start time, then walk through once, and if the next interval "
+        "starts before the current end, I extend the end, otherwise I start a new merged "
+        "interval, sorting makes it n log n."
+    )
+    _told_apart(
+        catalog.question("cd-merge-intervals"),
+        answer,
+        "How does the sorting process affect the time complexity of the algorithm?",
+        "already gave that cost",
+        "What happens to a nested interval when you extend the end?",
+    )

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from ... import speech_acts
 from ...catalog.personas import Question, round_follow_ups
+from ...coding import complexity
 from .decisions import MAX_PROBE_WORDS, PROBE_OPENERS, ProbeDraft
 from .unclear import quotes_unclear
 
@@ -175,6 +176,20 @@ _STEM_CHARS = 5  # a word's first letters, compared as its stem ("order", "order
 
 def _stems(text: str) -> set[str]:
     return {w[:_STEM_CHARS] for w in naming_words(text)}
+
+
+# "How does the sorting process affect the time complexity?" after "sorting makes it n log
+# n" (the page by voice, a coding round): the cost asked for was just given.
+_ASKS_TIME = re.compile(r"\b(?:time complexity|running time|runtime|how fast|big o)\b", re.I)
+_ASKS_SPACE = re.compile(r"\b(?:space complexity|extra space|memory)\b", re.I)
+
+
+def asks_given_cost(question: str, answer: str) -> bool:
+    """The question asks for the time (or space) cost, and the answer gave it."""
+    said_time, said_space = complexity.states_costs(answer)
+    return bool(
+        (said_time and _ASKS_TIME.search(question)) or (said_space and _ASKS_SPACE.search(question))
+    )
 
 
 GIVE_AWAY_MIN_WORDS = 4  # of the point's own words beyond the answer; fewer is no point
@@ -484,6 +499,8 @@ def validate_probe(
         problems.append("they already said why; ask about the reason they gave")
     elif given_method(q, candidate_text):
         problems.append("they already said how; ask about the way they gave")
+    if asks_given_cost(q, candidate_text):
+        problems.append("they already gave that cost; ask about a choice behind it")
     if asks_back_the_unknown(q, candidate_text):
         problems.append("they said they don't know that; ask about what they tried")
     asked = set(content_words(q))
