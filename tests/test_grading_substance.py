@@ -236,3 +236,42 @@ def test_an_answer_that_makes_no_point_is_quoted_where_it_began() -> None:
     dim = grade_session(_session("bh-prioritisation", said)).dimensions["substance"]
     assert "0 of" in dim.rationale and "where the answer began" in dim.rationale
     assert [e.quote for e in dim.evidence] == [said.removeprefix("Right. ")]
+
+
+def test_costs_said_in_words_make_the_point_that_states_them() -> None:
+    """The page by voice, merging GPU bookings: "Merging is n log n time, and linear space
+    for the output" scored complexity 4 while substance said "not made: states O(n log n)
+    time and O(n) space" (no word of the point marks it; its cosine was 0.45)."""
+    point = "States O(n log n) time and O(n) space"
+    plan = (
+        "I'll sort by start time, then walk through once, and extend the end of the last "
+        "merged interval while the next one starts before it."
+    )
+
+    def made(costs: str) -> bool:
+        card = grade_session(_session("cd-merge-intervals", f"{plan} {costs}"))
+        cited = [e for e in card.dimensions["substance"].evidence if point in e.kind]
+        assert all(e.quote in costs for e in cited)  # the sentence that states the costs
+        return bool(cited)
+
+    assert made("Merging is n log n time, and linear space for the output.")
+    assert made("That's O of n log n because of the sort, and O(n) memory.")
+    assert not made("Merging is n log n time.")  # no space cost
+    assert not made("It takes one pass over n intervals and some space.")
+
+
+def test_a_cost_is_heard_in_any_spoken_form() -> None:
+    from interviewer.coding.complexity import point_costs, says_cost
+
+    assert point_costs("States O(amount x coins) time and O(amount) space") == [
+        ["amount", "coins"],
+        ["amount"],
+    ]
+    assert point_costs("States O(n d) per epoch and discusses learning rate") == []
+    assert point_costs("Sorts by start and merges in one pass") == []
+    assert says_cost(["amount", "coins"], "it is amount times coins time")
+    assert says_cost(["n", "2"], "the nested loops are n squared")
+    assert says_cost(["1"], "and constant extra space")
+    assert says_cost(["n", "log", "n"], "sorting makes it end log n")  # as the recogniser wrote it
+    assert not says_cost(["1"], "in one pass")
+    assert not says_cost(["n"], "we extend the end time")

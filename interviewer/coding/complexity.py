@@ -91,3 +91,72 @@ def nested_loops_over_same(code: str) -> list[str]:
 
     visit(tree, [])
     return found
+
+
+# --- the costs a strong point asks for ("States O(n log n) time and O(n) space") ----------------
+_POINT_COST = re.compile(r"\bO\(([^)]+)\)")
+_COST_POINT = re.compile(r"^states\b(?!.*\bdiscuss)", re.I)  # costs alone, nothing besides
+_DROPPED = frozenset({"x", "times", "the", "number", "by", "a", "an"})
+_O_MARK = frozenset({"o", "of", "big"})  # "O of n", "big O": what comes next is a cost
+# Spoken costs, as tokens; "~" marks a cost said as a word ("linear time"), not a symbol.
+_SPOKEN = {
+    "linear": ["n~"],
+    "constant": ["1~"],
+    "one": ["1"],
+    "quadratic": ["n~", "2"],
+    "squared": ["2"],
+    "square": ["2"],
+    "logarithmic": ["log", "n"],
+}
+_COST_WORDS = frozenset(
+    {
+        "time",
+        "space",
+        "memory",
+        "extra",
+        "per",
+        "each",
+        "for",
+        "operation",
+        "operations",
+        "insertion",
+        "lookup",
+    }
+)
+COST_CONTEXT = 2  # tokens after a one-token cost in which a cost word must come
+
+
+def _cost_tokens(text: str) -> list[str]:
+    out: list[str] = []
+    text = re.sub(r"\bend log\b", "n log", text.lower())  # the recogniser's "end log n"
+    for word in re.findall(r"[a-z]+|\d+", text.replace("^", " ")):
+        if word in _O_MARK:
+            out.append("O")
+        elif word not in _DROPPED:
+            out.extend(_SPOKEN.get(word, [word]))
+    return out
+
+
+def point_costs(point: str) -> list[list[str]]:
+    """The costs a strong point that only states costs asks for, each as spoken tokens
+    ("n log n", "amount coins", "1"); [] for any other point."""
+    if not _COST_POINT.search(point):
+        return []
+    return [_cost_tokens(expr) for expr in _POINT_COST.findall(point)]
+
+
+def says_cost(cost: list[str], text: str) -> bool:
+    """Whether ``text`` states this cost in any spoken form: "n log n", "O of n log n",
+    "amount times coins"; a one-token cost ("n", "1") only as "O(n)" or "linear time",
+    "constant space", so that a stray "one", "n" or the last "n" of "n log n" is no cost."""
+    said = _cost_tokens(text)
+    width = len(cost)
+    for i in range(len(said) - width + 1):
+        window = [t for t in said[i:] if t != "O"][:width]
+        if said[i] == "O" or [t.rstrip("~") for t in window] != cost:
+            continue
+        if width > 1 or (i and said[i - 1] == "O"):
+            return True
+        if said[i].endswith("~") and _COST_WORDS & set(said[i + 1 : i + 1 + COST_CONTEXT]):
+            return True
+    return False

@@ -39,6 +39,7 @@ from functools import lru_cache
 
 from ..catalog.personas import Catalog, Question, load_catalog
 from ..catalog.rounds import probes_knowledge
+from ..coding import complexity
 from ..errors import ConfigError
 from ..speech_acts import asked_part, clause_windows, is_clarifying_question
 from . import evidence as ev
@@ -222,6 +223,12 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
     facts: list[str] = []
     live = [s for s in sentences if s.ignored is None]
     for p in q.strong_points:
+        costs = complexity.point_costs(p)
+        if costs:
+            stating = _stating_costs(costs, live)
+            if stating is not None:
+                made.append(PointMade(p, stating, ("costs",)))
+            continue
         checker = story.checker_for(p)
         if checker is None:
             facts.append(p)
@@ -264,6 +271,16 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
             made.append(PointMade(facts[i], unit.sentence, (f"{value:.2f}",), unit.span))
     order = {p: n for n, p in enumerate(q.strong_points)}
     return sorted(made, key=lambda m: order[m.point])
+
+
+def _stating_costs(costs: list[list[str]], sentences: list[Sentence]) -> Sentence | None:
+    """The sentence that states most of the costs a point asks for, when the answer states
+    every one of them somewhere: "n log n time" and "linear space" are O(n log n) time and
+    O(n) space, which sentence embeddings do not read and no word of the point marks."""
+    said = [[complexity.says_cost(c, s.clean) for c in costs] for s in sentences]
+    if not sentences or not all(any(row[k] for row in said) for k in range(len(costs))):
+        return None
+    return sentences[max(range(len(sentences)), key=lambda i: sum(said[i]))]
 
 
 def _overlap(a: _Unit, b: _Unit) -> bool:
