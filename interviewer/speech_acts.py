@@ -933,3 +933,17 @@ def edge_cases(text: str) -> dict[str, tuple[int, int]]:
 
 def talks_about_testing(text: str) -> bool:
     return bool(example_spans(text) or edge_cases(text))
+
+
+# "I'd test it with ...", "try amount zero", "what about an empty list?": a check proposed.
+_TEST_INTENT = re.compile(
+    r"\b(?:test|tests|testing|tested|try|trying|check|checking|verify|assert|make sure"
+    r"|what if|what about|sanity)\b",
+    re.IGNORECASE,
+)
+
+
+def proposes_a_test(text: str) -> bool:
+    """Whether the text proposes checking the code on something, not only names a case:
+    "touching intervals got merged" tells what the failing test showed."""
+    return bool(_TEST_INTENT.search(text) or example_spans(text))

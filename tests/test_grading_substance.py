@@ -275,3 +275,18 @@ def test_a_cost_is_heard_in_any_spoken_form() -> None:
     assert says_cost(["n", "log", "n"], "sorting makes it end log n")  # as the recogniser wrote it
     assert not says_cost(["1"], "in one pass")
     assert not says_cost(["n"], "we extend the end time")
+
+
+def test_a_case_a_failing_run_showed_is_not_a_test_proposed() -> None:
+    """The same session: "I used less than or equal, so touching intervals got merged" (what
+    the failing run showed) made "Tests empty input, nested intervals and touching
+    intervals"; proposing the checks makes it."""
+    point = "Tests empty input, nested intervals and touching intervals"
+    plan = "I'll sort by start time and merge in one pass, extending the end while they overlap."
+
+    def made(said: str) -> bool:
+        card = grade_session(_session("cd-merge-intervals", f"{plan} {said}"))
+        return any(point in e.kind for e in card.dimensions["substance"].evidence)
+
+    assert not made("I used less than or equal, so the touching intervals got merged.")
+    assert made("I'd test it with an empty list, a nested interval and two touching intervals.")

@@ -41,7 +41,7 @@ from ..catalog.personas import Catalog, Question, load_catalog
 from ..catalog.rounds import probes_knowledge
 from ..coding import complexity
 from ..errors import ConfigError
-from ..speech_acts import asked_part, clause_windows, is_clarifying_question
+from ..speech_acts import asked_part, clause_windows, is_clarifying_question, proposes_a_test
 from . import evidence as ev
 from . import story
 from .embedder import MODEL_PACKAGE
@@ -82,6 +82,9 @@ def _only_asks(s: Sentence) -> bool:
 
 # A point made by asking: "Clarifies k, ties and the expected output order before coding".
 _ASKING_POINT = re.compile(r"^\s*(?:clarifies|asks)\b", re.IGNORECASE)
+# A point made by proposing a check: "Tests empty input, nested intervals and touching
+# intervals" is not made by "touching intervals got merged" (what a failing run showed).
+_TESTING_POINT = re.compile(r"^\s*tests\b", re.IGNORECASE)
 
 
 def _explains(text: str) -> bool:
@@ -250,6 +253,7 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
         sim = reader.vectors(facts) @ reader.vectors([u.text for u in candidates]).T
         said = [stems(u.text) for u in candidates]
         asks = [_only_asks(u.sentence) for u in candidates]
+        tests = [proposes_a_test(u.text) for u in candidates]
         pairs = sorted(
             (
                 (float(sim[i, j]), i, j)
@@ -257,6 +261,7 @@ def _points(q: Question, sentences: list[Sentence], point_df: Counter[str]) -> l
                 for j in range(len(candidates))
                 if _point_made(float(sim[i, j]), marks[facts[i]], said[j])
                 and (not asks[j] or _ASKING_POINT.match(facts[i]))
+                and (not _TESTING_POINT.match(facts[i]) or tests[j])
             ),
             reverse=True,
         )
