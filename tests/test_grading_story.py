@@ -180,3 +180,30 @@ def test_the_criteria_are_read_when_the_word_before_them_was_misheard() -> None:
     heard = "I ranked the free request side impact and urgency and how much effort each took."
     assert CRITERIA.search(heard)
     assert not CRITERIA.search("I ranked first in my class and the impact was huge.")
+
+
+def test_a_mistake_told_by_voice_meets_its_lasting_fix_point() -> None:
+    """The page by voice, as transcribed: "I fixed the join, backfilled the scores, and added
+    a checknet compares feature distributions ... Since now I don't ship pipeline changes
+    without that check" was below 0.35 from "Describes the fix and what changed afterwards in
+    their practice" in meaning; a story that only says it was fixed does not meet it."""
+    asked = "Tell me about a significant mistake you made at work and what you learned from it."
+    story = (
+        "Last year I shipped a change to our churn model's feature pipeline on a Friday and I "
+        "didn't check that the new customer table used a different time zone. I found it myself "
+        "when the weekly precision report dropped from 60% to 40%. I fixed the join, backfilled "
+        "the scores, and added a checknet compares feature distributions before and after any "
+        "pipeline change. Since now I don't ship pipeline changes without that check."
+    )
+    point = "Describes the fix and what changed afterwards in their practice"
+    assert checker_for(point) == "lasting_fix"
+
+    def made(answer: str) -> bool:
+        card = _grade(answer, asked=asked)
+        return any(point in e.kind for e in card.dimensions["substance"].evidence)
+
+    assert made(story)
+    assert not made(
+        "I made a mistake in a data pipeline once and it caused some problems for the team. "
+        "We fixed it eventually and things went back to normal."
+    )
