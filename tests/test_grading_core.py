@@ -700,3 +700,16 @@ def test_security_against_friction_and_a_rejected_fix_are_heard() -> None:
     card = grade_session(_prompt_injection_session({}))
     assert "risk vs friction" in card.dimensions["tradeoffs"].rationale
     assert "rejection" in card.dimensions["thinking_aloud"].rationale
+
+
+def test_a_share_of_something_evaluated_is_a_metric() -> None:
+    """The install's demo (delivery times, a simulated strong candidate): "I evaluate both
+    the share of late orders and the average gap" was read as no metric at all."""
+    text = """# round: ml_system_design
+Interviewer: Design the model that predicts the delivery time shown to customers.
+Candidate: I would train a quantile loss model on past orders. The trade-off is that promises get longer, so I evaluate both the share of late orders and the average gap, sliced by city and time of day.
+"""
+    metrics = grade_text(text).dimensions["metrics"]
+    assert metrics.score == 2 and "share of late orders" in metrics.evidence[0].quote
+    said = text.replace("I evaluate both the share of", "we deliver a share of")
+    assert grade_text(said).dimensions["metrics"].score == 1

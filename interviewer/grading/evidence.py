@@ -369,6 +369,8 @@ def tradeoffs(sentences: list[Sentence]) -> list[Hit]:
 OFFLINE_METRIC = _rx(
     r"\b(auc|roc|precision|recall|f1|f-score|log[- ]?loss|cross[- ]entropy"
     r"|(measure|track|report|evaluate|look at|use|compute)\w*\b.{0,25}accuracy"
+    r"|(measur|track|report|evaluat|look at|comput)\w*\b.{0,20}\b(the )?(share|percentage"
+    r"|fraction|proportion) of \w+"
     r"|accuracy (on|of) the"
     r"|ndcg|mrr|map@\d*|mean average precision|recall@\s?\w+|precision@\s?\w+"
     r"|hit rate|rmse|mae|mse|mape|bleu|rouge|perplexity|calibration|brier"
