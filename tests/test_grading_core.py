@@ -713,3 +713,14 @@ Candidate: I would train a quantile loss model on past orders. The trade-off is 
     assert metrics.score == 2 and "share of late orders" in metrics.evidence[0].quote
     said = text.replace("I evaluate both the share of", "we deliver a share of")
     assert grade_text(said).dimensions["metrics"].score == 1
+
+
+def test_prevalence_and_the_appeal_overturn_rate_are_production_metrics() -> None:
+    """The page by voice, content moderation: "I'd measure prevalence by sampling views
+    and having them labelled, plus the appeal overturn rate" was read as no metric."""
+    text = """# round: ml_system_design
+Interviewer: Design a system that detects harmful content in posts uploaded to a social platform.
+Candidate: I'd send the confident cases to removal and the rest to review. I'd measure prevalence by sampling views and having them labelled, plus the appeal overturn rate for wrongful removals.
+"""
+    metrics = grade_text(text).dimensions["metrics"]
+    assert metrics.score == 2 and metrics.rationale == "Only online metrics."

@@ -388,7 +388,7 @@ ONLINE_METRIC = _rx(
     r"|user satisfaction|thumbs (up|down)|deflection|resolution rate"
     r"|canary|shadow (mode|traffic)|interleaving|purchases?|bookings?"
     r"|in production|after launch|once (it's |it is )?live|live traffic"
-    r"|complaints?|surveys?)\b"
+    r"|complaints?|surveys?|prevalence|(appeals?|overturn\w*) rate|appeals? overturn\w*)\b"
 )
 MISALIGNMENT = _rx(
     r"\b(proxy|misalign\w*|goodhart|do(es)?n'?t (always |necessarily )?"
