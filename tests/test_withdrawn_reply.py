@@ -295,3 +295,15 @@ def test_the_time_box_leaves_out_the_candidates_waits_for_replies(tmp_path) -> N
     # The clock ran on between the two turns; the time left fell by that less the wait.
     given_back = (answers.at[1] - answers.at[0]) - (first - second)
     assert given_back == pytest.approx(waited, abs=0.02)
+
+
+def test_an_acknowledgement_leaves_the_cpu_to_the_reply_being_written(tmp_path) -> None:
+    """The answer's whole-answer pass starts at the reply's first sample, not at the
+    acknowledgement's: started by "Okay, a two tower model." it ran beside the model still
+    writing the probe (benchmarks/latency.py: acknowledged probes took seconds longer)."""
+    runner = runner_for(tmp_path, voice=SaysAtOnce(0.8))
+    gate = runner._next_line_started
+    runner._say("Okay, a two tower model.", act="acknowledge", round_type="behavioural")
+    assert not gate.is_set() and runner._next_line_started is gate
+    runner._say("Why a two tower model?", act="probe", round_type="behavioural")
+    assert gate.is_set() and runner._next_line_started is not gate
