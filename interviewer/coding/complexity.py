@@ -108,20 +108,9 @@ _SPOKEN = {
     "square": ["2"],
     "logarithmic": ["log", "n"],
 }
+# Words that make a one-token cost a cost: "linear time", "constant extra space".
 _COST_WORDS = frozenset(
-    {
-        "time",
-        "space",
-        "memory",
-        "extra",
-        "per",
-        "each",
-        "for",
-        "operation",
-        "operations",
-        "insertion",
-        "lookup",
-    }
+    "time space memory extra per each for operation operations insertion lookup".split()
 )
 COST_CONTEXT = 2  # tokens after a one-token cost in which a cost word must come
 
