@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
@@ -103,45 +103,9 @@ def own_actions(sentences: list[Sentence]) -> list[ev.Hit]:
     return [h for h in ev.star_parts(sentences) if h.kind == "action"]
 
 
-def causes(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("cause", CAUSE, sentences)
-
-
-def discoveries(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("discovery", DISCOVERY, sentences)
-
-
 def outcomes(sentences: list[Sentence]) -> list[ev.Hit]:
     """A result said as one ("as a result", "we shipped", a measured change)."""
     return [h for h in ev.star_parts(sentences) if h.kind in ("result", "measured_result")]
-
-
-def reflections(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("reflection", REFLECTION, sentences)
-
-
-def changes_of_mind(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("changed_mind", CHANGED_MIND, sentences)
-
-
-def evidence_used(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("evidence", EVIDENCE_BASED, sentences)
-
-
-def other_sides(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("other_side", OTHER_SIDE, sentences)
-
-
-def informed(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("informed", INFORMED, sentences)
-
-
-def criteria(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("criteria", CRITERIA, sentences)
-
-
-def lasting_fixes(sentences: list[Sentence]) -> list[ev.Hit]:
-    return ev._find("lasting_fix", LASTING_FIX, sentences)
 
 
 def measured_results(sentences: list[Sentence]) -> list[ev.Hit]:
@@ -161,20 +125,25 @@ def specific_incidents(sentences: list[Sentence]) -> list[ev.Hit]:
     return hits
 
 
+def _said(kind: str, pattern: re.Pattern[str]) -> Callable[[list[Sentence]], list[ev.Hit]]:
+    """A checker that is one phrase pattern: each sentence saying it, as a hit of ``kind``."""
+    return partial(ev._find, kind, pattern)
+
+
 CHECKERS: dict[str, Callable[[list[Sentence]], list[ev.Hit]]] = {
     "own_action": own_actions,
-    "cause": causes,
-    "discovery": discoveries,
+    "cause": _said("cause", CAUSE),
+    "discovery": _said("discovery", DISCOVERY),
     "measured_result": measured_results,
     "specific_incident": specific_incidents,
     "outcome": outcomes,
-    "reflection": reflections,
-    "changed_mind": changes_of_mind,
-    "evidence_based": evidence_used,
-    "other_side": other_sides,
-    "informed": informed,
-    "criteria": criteria,
-    "lasting_fix": lasting_fixes,
+    "reflection": _said("reflection", REFLECTION),
+    "changed_mind": _said("changed_mind", CHANGED_MIND),
+    "evidence_based": _said("evidence", EVIDENCE_BASED),
+    "other_side": _said("other_side", OTHER_SIDE),
+    "informed": _said("informed", INFORMED),
+    "criteria": _said("criteria", CRITERIA),
+    "lasting_fix": _said("lasting_fix", LASTING_FIX),
 }
 
 

@@ -558,12 +558,13 @@ class InterviewRunner:
         started = self.clock.now()
         meta = dict(meta or {})
 
-        if act == "acknowledge":
-            # Not the reply: the answer's whole-answer pass waits for the reply, whose model
-            # still needs the CPU (run beside it, it slowed the probe being written).
-            line_started = threading.Event()
-        else:
+        # An acknowledgement is not the reply: the answer's whole-answer pass waits for the
+        # reply, whose model still needs the CPU (run beside it, it slowed the probe).
+        is_reply = act != "acknowledge"
+        if is_reply:
             line_started, self._next_line_started = self._next_line_started, threading.Event()
+        else:
+            line_started = threading.Event()
 
         def first_sample() -> None:
             if answered_at is not None:
@@ -582,7 +583,7 @@ class InterviewRunner:
             # the line counts as said (an acknowledgement has the reply still to come).
             listener.settle()
         if went_on(listener):
-            if act != "acknowledge" and not line_started.is_set():
+            if is_reply and not line_started.is_set():
                 self._next_line_started = line_started  # never heard: they wait for the next
             if audio is not None:
                 audio.unlink(missing_ok=True)

@@ -178,6 +178,10 @@ def _stems(text: str) -> set[str]:
     return {w[:_STEM_CHARS] for w in naming_words(text)}
 
 
+def _content_stems(text: str) -> set[str]:
+    return {w[:_STEM_CHARS] for w in content_words(text)}
+
+
 # "How does the sorting process affect the time complexity?" after "sorting makes it n log
 # n" (the page by voice, a coding round): the cost asked for was just given.
 _ASKS_TIME = re.compile(r"\b(?:time complexity|running time|runtime|how fast|big o)\b", re.I)
@@ -200,9 +204,8 @@ def gives_away(question: str, point: str, answer: str) -> bool:
     """The question states a strong point the candidate has not made, compared by stems:
     "How did you communicate the trade-offs and say no or not yet?" is the bank's "Shows
     how they communicated trade-offs and said no or not yet"."""
-    own = {w[:_STEM_CHARS] for w in content_words(point)}
-    own -= {w[:_STEM_CHARS] for w in content_words(answer)}
-    asked = {w[:_STEM_CHARS] for w in content_words(question)}
+    own = _content_stems(point) - _content_stems(answer)
+    asked = _content_stems(question)
     return len(own) >= GIVE_AWAY_MIN_WORDS and len(own & asked) >= GIVE_AWAY_SHARE * len(own)
 
 
