@@ -125,6 +125,10 @@ class SmartTurnModel:
         options = ort.SessionOptions()
         options.inter_op_num_threads = 1
         options.intra_op_num_threads = threads
+        # The model is int8. On an x86-64 CPU without VNNI (AVX2 only) onnxruntime's fused
+        # int8 products saturate: JFK's finished "... for your country." scored 0.32 there
+        # against 0.63 unfused. This option widens them to int16, as the model needs.
+        options.add_session_config_entry("session.x64quantprecision", "1")
         self.path = path
         self._session = ort.InferenceSession(
             str(path), sess_options=options, providers=["CPUExecutionProvider"]
