@@ -227,10 +227,14 @@ class Replay:
 
 
 class TimedVoice(InterviewerVoice):
-    """Real pyttsx3 synthesis; notes when each line's first sample is ready to play."""
+    """Real pyttsx3 synthesis; notes when each line's first sample is ready to play, and
+    (``paced``) takes as long as the line would to play, as a candidate waits to hear it out:
+    what runs meanwhile (the question's prompt read, an earlier answer's whole-answer pass)
+    runs beside the line, as it would, not beside the next answer."""
 
-    def __init__(self, speaker: Speaker) -> None:
+    def __init__(self, speaker: Speaker, paced: bool = True) -> None:
         super().__init__(speaker, play=False)
+        self.paced = paced
         self.first_samples: list[tuple[float, str]] = []
 
     def say(self, text, path, on_first_sample=None, listener=None):
@@ -239,7 +243,15 @@ class TimedVoice(InterviewerVoice):
             if on_first_sample:
                 on_first_sample()
 
-        return super().say(text, path, on_first_sample=first, listener=listener)
+        duration, audio = super().say(text, path, on_first_sample=first, listener=listener)
+        if not self.paced:
+            return duration, audio
+        started = time.perf_counter()
+        while time.perf_counter() - started < duration:
+            if listener is not None and listener.line_stopped:  # they spoke over it: it stops
+                return time.perf_counter() - started, audio
+            time.sleep(0.02)
+        return duration, audio
 
 
 def run_pipeline(
@@ -251,6 +263,7 @@ def run_pipeline(
     out: Path,
     plan=None,
     acknowledge_after_s: float | None = None,
+    paced: bool = True,
 ):
     catalog = load_catalog()
     data = yaml.safe_load(DATA.read_text())
@@ -264,7 +277,7 @@ def run_pipeline(
         plan=plan,
     )
     replay = Replay(answers, source, source.recorder)
-    voice = TimedVoice(Speaker(voice=persona.voice.id, rate_wpm=persona.voice.rate_wpm))
+    voice = TimedVoice(Speaker(voice=persona.voice.id, rate_wpm=persona.voice.rate_wpm), paced)
     runner = interview_runner(
         out,
         Session(id=f"bench-{name}", rounds=[question.round]),
@@ -349,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
         default=ACKNOWLEDGE_AFTER_S,
         help="streaming: acknowledge when the reply is this late (negative: never)",
     )
+    parser.add_argument(
+        "--paced",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="each interviewer line takes as long as it would to play (--no-paced: none)",
+    )
     parser.add_argument("--cpus", type=int, default=None, help="run on this many cores only")
     parser.add_argument(
         "--plan", choices=["measured", "default"], default="measured", help="streaming plan"
@@ -391,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
             _WORK / name,
             plan,
             acknowledge_after_s=acknowledge if name == "streaming" else None,
+            paced=args.paced,
         )
         results[name] = summarise(turns) | {"wall_s": round(time.perf_counter() - started, 1)}
         results[name]["per_turn"] = [t.__dict__ for t in turns]

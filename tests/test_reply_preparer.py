@@ -438,3 +438,71 @@ def test_a_draft_survives_words_the_transcript_revised_but_not_another_answer():
     assert not draft.precedes(words("I would retrain the ranker daily and watch for drift."))
     early = Draft(text="Negative sampling matters")
     assert early.precedes(final) and not early.covers(final)  # too early to wait for
+
+
+def test_a_draft_the_checks_reject_is_retried_while_they_speak():
+    """The first try names nothing of theirs: the retry is written in the background too,
+    so the end of the turn finds a usable probe and asks the model nothing more."""
+    backend, policy, state, preparer = setup(
+        [json.dumps({"question": "What metric would you use?"}), json.dumps({"question": PROBE})]
+    )
+    backend.gate.set()
+    preparer.paused(ANSWER)
+    wait_for_drafts(preparer)
+    drafted = preparer.take(ANSWER)
+    preparer.close()
+    assert [d.question for d in drafted] == [PROBE] and len(backend.requests) == 2
+    decision = decide_with(policy, state, ANSWER, drafted)
+    assert decision.say == PROBE and decision.drafted and len(backend.requests) == 2
+
+
+def test_a_draft_the_whole_answer_rejects_is_the_first_try_of_the_reply():
+    """They went on to say why: the draft asking why is the reply's first try, so the one
+    call at the end is its retry, about the reason they gave."""
+    reason_probe = "Why does precomputing the video embeddings matter here?"
+    backend, policy, state, preparer = setup(
+        [json.dumps({"question": PROBE}), json.dumps({"question": reason_probe})]
+    )
+    backend.gate.set()
+    preparer.words_so_far(ANSWER)
+    wait_for_drafts(preparer)
+    final = (
+        ANSWER + " The two tower model is there because it lets us precompute the video embeddings."
+    )
+    drafted = preparer.take(final)
+    preparer.close()
+    assert [d.question for d in drafted] == [PROBE]
+    decision = decide_with(policy, state, final, drafted)
+    assert decision.say == reason_probe and not decision.drafted
+    assert len(backend.requests) == 2  # the draft, then its retry: no fresh first try
+    asked = backend.requests[-1][-1].content
+    assert "A follow-up was unusable" in asked and '"it lets us precompute' in asked
+
+
+def test_a_pause_cancels_a_draft_from_fewer_of_its_words():
+    """The draft in flight is from the answer's first words; at the pause the end of the
+    turn would cancel it, so the pause does, and the next draft is from the paused words."""
+    backend, _, _, preparer = setup([json.dumps({"question": PROBE})] * 2)
+    start = "I would use a two tower model for candidate generation"
+    preparer.words_so_far(start)
+    wait_for_draft_in_flight(preparer)
+    in_flight = preparer._running
+    preparer.paused(ANSWER)
+    assert in_flight.cancelled.is_set() and preparer.stats.drafts_cancelled == 1
+    backend.gate.set()
+    wait_until(lambda: len(backend.requests) == 2 and worker_idle(preparer), "no pause draft")
+    preparer.close()
+    assert backend.requests[-1][-1].content.endswith(ANSWER)
+
+
+def test_a_pause_leaves_a_draft_from_most_of_its_words_to_finish():
+    backend, _, _, preparer = setup([json.dumps({"question": PROBE})])
+    preparer.words_so_far(ANSWER)
+    wait_for_draft_in_flight(preparer)
+    in_flight = preparer._running
+    preparer.paused(ANSWER + " Yes.")
+    assert not in_flight.cancelled.is_set()
+    backend.gate.set()
+    drafted = preparer.take(ANSWER + " Yes.")
+    preparer.close()
+    assert [d.question for d in drafted] == [PROBE]

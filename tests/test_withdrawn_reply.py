@@ -307,3 +307,44 @@ def test_an_acknowledgement_leaves_the_cpu_to_the_reply_being_written(tmp_path) 
     assert not gate.is_set() and runner._next_line_started is gate
     runner._say("Why a two tower model?", act="probe", round_type="behavioural")
     assert gate.is_set() and runner._next_line_started is not gate
+
+
+class PrefillingBackend(ScriptedBackend):
+    """Records each prompt read ahead (``prefill``), as the embedded backend's KV cache."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.prefilled = threading.Event()
+        self.prompts: list[list] = []
+
+    def prefill(self, messages) -> int:  # type: ignore[override]
+        self.prompts.append(list(messages))
+        self.prefilled.set()
+        return 0
+
+
+class WaitsOutTheQuestion(SaysAtOnce):
+    """Says the question for as long as the model takes to read the prompt (a limit guards
+    a hang), noting whether it had."""
+
+    def __init__(self, backend: PrefillingBackend) -> None:
+        super().__init__()
+        self.backend = backend
+        self.read_while_asked: list[bool] = []
+
+    def say(self, text, path, *, on_first_sample=None, listener=None):
+        self.read_while_asked.append(self.backend.prefilled.wait(30))
+        return super().say(text, path, on_first_sample=on_first_sample, listener=listener)
+
+
+def test_the_questions_prompt_is_read_while_the_question_is_asked(tmp_path) -> None:
+    backend = PrefillingBackend()
+    voice = WaitsOutTheQuestion(backend)
+    runner = runner_for(tmp_path, backend, answers=TypedLive([]), voice=voice)
+    catalog = load_catalog()
+    question = catalog.question("sd-recsys-video")
+    policy = InterviewerPolicy(backend, catalog.persona("ada"))
+    assert runner._run_question(policy, question, 0.0) == "answers_exhausted"
+    assert voice.read_while_asked == [True]
+    system = policy.messages_for(QuestionState(question=question, started_at_s=0.0), "")
+    assert backend.prompts[0] == system  # the probe prompt, before any words of the answer

@@ -229,7 +229,17 @@ class InterviewRunner:
     ) -> QuestionOutcome:
         state = QuestionState(question=question, started_at_s=self.clock.now())
         act, line = "ask", question.prompt
-        self._say(line, act="ask", round_type=question.round, question=question)
+        # The question's prompt is new to the model: read while the question is asked, not
+        # in the candidate's first seconds (hundreds of tokens, seconds on a laptop).
+        asked = self._reply_preparer(policy, state)
+        if asked is not None:
+            asked.warm()
+        try:
+            self._say(line, act="ask", round_type=question.round, question=question)
+        except BaseException:
+            if asked is not None:
+                asked.close()
+            raise
         state.history.append(("interviewer", line))
         if self.coding is not None:
             self.coding.start(question.id)
@@ -239,7 +249,7 @@ class InterviewRunner:
         heard: CandidateAnswer | None = None  # the answer so far, when the candidate went on
         follows: AfterTurnListener | None = None  # over the line said: the next answer's stream
         while True:
-            preparer = self._reply_preparer(policy, state)
+            preparer, asked = asked or self._reply_preparer(policy, state), None
             listener: AnswerListener | None = preparer
             if preparer is not None and heard is not None:
                 listener = ContinuedListener(preparer, self._turn_text(heard))

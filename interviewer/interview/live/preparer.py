@@ -190,16 +190,27 @@ class ReplyPreparer:
                 self._latest, self._at_pause = text, False
                 self._cond.notify_all()
 
+    def warm(self) -> None:
+        """Read the prompt before any words (the question is being asked), so the answer's
+        first words are all the model has to read when they come."""
+        self.words_so_far("")
+
     def paused(self, text: str) -> None:
         """A pause after words that sound finished: draft from exactly these words next.
 
-        A draft in flight is left to finish: the pause is reported once its words are
-        transcribed, which is about when the turn ends, and a draft already under way from
-        most of the answer is then the quickest reply there is."""
+        The pause is reported once its words are transcribed, which is about when the turn
+        ends. A draft in flight from most of these words is left to finish: it is then the
+        quickest reply there is. One from less of them is cancelled now, as the end of the
+        turn would cancel it (``take``), so the draft from these words starts at once
+        instead of after it."""
         with self._cond:
-            if not self._closed:
-                self._latest, self._at_pause = text, True
-                self._cond.notify_all()
+            if self._closed:
+                return
+            self._latest, self._at_pause = text, True
+            running = self._running
+            self._cond.notify_all()
+        if running is not None and not running.covers(normalise_words(text)):
+            self._cancel(running)
 
     def resumed(self) -> None:
         """The candidate spoke again. Drafts so far stay: their words are still the start of

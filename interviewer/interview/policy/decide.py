@@ -501,34 +501,17 @@ class InterviewerPolicy:
 
     def draft_probe(self, state: QuestionState, words_so_far: str) -> ProbeDraft | None:
         """A 'why' about the words heard so far, written while the candidate goes on: valid
-        for those words, or None. decide() checks it again against the whole answer."""
-        draft, problems = self._draft_probe(
-            self.messages_for(state, words_so_far),
-            words_so_far,
-            state.question,
-            self._earlier_questions(state),
-        )
+        for those words, or None. A first try the checks reject is retried here as after the
+        turn (``_write_probe``), so the retry costs speaking time, not the candidate's wait.
+        decide() checks it again against the whole answer."""
+        draft, problems = self._write_probe(state, words_so_far)
+        if draft is not None and problems:
+            log.debug("draft %r unusable: %s", draft.question, "; ".join(problems))
         return draft if draft is not None and not problems else None
 
     @staticmethod
     def _earlier_questions(state: QuestionState) -> list[str]:
         return [t for speaker, t in state.history[1:] if speaker == "interviewer"]
-
-    def _ready_probe(
-        self,
-        state: QuestionState,
-        text: str,
-        drafted: Sequence[ProbeDraft],
-        unclear: frozenset[str] = frozenset(),
-    ) -> InterviewerDecision | None:
-        """The newest drafted probe that still names the whole answer's words, and passes
-        every check the answer puts it to."""
-        earlier = self._earlier_questions(state)
-        for draft in reversed(drafted):
-            if not validate_probe(draft, text, state.question, earlier, unclear):
-                state.depth += 1
-                return _llm_probe(state, draft, text, "written while you spoke", drafted=True)
-        return None
 
     def _probe(
         self,
@@ -537,21 +520,68 @@ class InterviewerPolicy:
         drafted: Sequence[ProbeDraft] = (),
         unclear: frozenset[str] = frozenset(),
     ) -> InterviewerDecision:
-        """A 'why' follow-up, remembered so "what do you mean?" can rephrase it."""
-        decision = self._ready_probe(state, text, drafted, unclear) or self._draft_and_check_probe(
-            state, text, unclear
-        )
+        """A 'why' follow-up, remembered so "what do you mean?" can rephrase it: the newest
+        probe drafted while they spoke that passes every check the whole answer puts it to,
+        else one written now. A newest draft the whole answer rejects (they went on to say
+        why, say) is that writing's first try: its retry asks about what they went on to say,
+        one model call sooner than starting afresh."""
+        earlier = self._earlier_questions(state)
+        checked = [
+            (draft, validate_probe(draft, text, state.question, earlier, unclear))
+            for draft in reversed(drafted)
+        ]
+        ready = next((draft for draft, problems in checked if not problems), None)
+        if ready is not None:
+            state.depth += 1
+            decision = _llm_probe(state, ready, text, "written while you spoke", drafted=True)
+        else:
+            decision = self._draft_and_check_probe(
+                state, text, unclear, rejected=checked[0] if checked else None
+            )
         state.last_probe, state.last_target = decision.say, decision.target
         state.last_answer, state.last_answer_turn = text, state.candidate_turns
         return decision
 
     def _draft_and_check_probe(
-        self, state: QuestionState, text: str, unclear: frozenset[str] = frozenset()
+        self,
+        state: QuestionState,
+        text: str,
+        unclear: frozenset[str] = frozenset(),
+        rejected: tuple[ProbeDraft, list[str]] | None = None,
     ) -> InterviewerDecision:
         started = time.perf_counter()
+        draft, problems = self._write_probe(state, text, unclear, rejected)
+        seconds = time.perf_counter() - started
+        state.depth += 1
+        if draft is not None and not problems:
+            return _llm_probe(state, draft, text, llm_seconds=seconds)
+        target, question = fallback_probe(
+            text, story=not probes_knowledge(state.question.round), unclear=unclear
+        )
+        log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
+        return InterviewerDecision(
+            act="probe",
+            say=question,
+            target=target or None,
+            source="fallback",
+            reason=f"'why' #{state.depth} (fallback: {'; '.join(problems)[:200]})",
+            llm_seconds=seconds,
+        )
+
+    def _write_probe(
+        self,
+        state: QuestionState,
+        text: str,
+        unclear: frozenset[str] = frozenset(),
+        first: tuple[ProbeDraft, list[str]] | None = None,
+    ) -> tuple[ProbeDraft | None, list[str]]:
+        """A probe about ``text`` and what is still wrong with it: one try (or ``first``,
+        a try already made, and its problems) and, if the checks reject it, one retry."""
         messages = self.messages_for(state, text)
         earlier = self._earlier_questions(state)
-        draft, problems = self._draft_probe(messages, text, state.question, earlier, unclear)
+        draft, problems = first or self._draft_probe(
+            messages, text, state.question, earlier, unclear
+        )
         if draft is not None and problems:
             # One retry: asked afresh about a phrase of the answer when there is one, else
             # told exactly what was wrong (warmer: at the same temperature a small model
@@ -595,22 +625,7 @@ class InterviewerPolicy:
             draft, problems = self._draft_probe(
                 messages, text, state.question, earlier, unclear, constrained=True
             )
-        seconds = time.perf_counter() - started
-        state.depth += 1
-        if draft is not None and not problems:
-            return _llm_probe(state, draft, text, llm_seconds=seconds)
-        target, question = fallback_probe(
-            text, story=not probes_knowledge(state.question.round), unclear=unclear
-        )
-        log.info("LLM follow-up unusable (%s); using a fallback", "; ".join(problems))
-        return InterviewerDecision(
-            act="probe",
-            say=question,
-            target=target or None,
-            source="fallback",
-            reason=f"'why' #{state.depth} (fallback: {'; '.join(problems)[:200]})",
-            llm_seconds=seconds,
-        )
+        return draft, problems
 
     def _draft_probe(
         self,
