@@ -25,6 +25,10 @@ listening after the turn: a candidate who goes on reopens it (``reopened_turns``
 
     .venv/bin/python benchmarks/latency.py [--json FILE] [--turns 12] [--cpus 1]
 
+Each interviewer line takes as long as it would to play (``--no-paced``: no time, as before
+2026-12-07), so what runs while it plays (the question's prompt read ahead, an answer's
+whole-answer pass) runs beside the line, and a reply waits for an acknowledgement to end.
+
 ``--cpus N`` runs the whole benchmark on N of the machine's cores (the process's CPU
 affinity, set before any model loads, so every thread of faster-whisper and llama.cpp
 inherits it, and both size their thread pools to it): a slow laptop on demand. The
