@@ -588,7 +588,7 @@ class InterviewRunner:
         if listener is not None and listener.next_turn_began.is_set():
             # After a typed turn they began the next over it: said (and shown) this far.
             meta["cut_short_s"] = round(duration, 3)
-        if listener is not None and act != "acknowledge" and not went_on(listener):
+        if listener is not None and is_reply and not went_on(listener):
             # Said to its end: what the candidate said with its last words is heard before
             # the line counts as said (an acknowledgement has the reply still to come).
             listener.settle()

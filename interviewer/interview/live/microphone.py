@@ -111,7 +111,9 @@ class LiveMicrophoneAnswers:
         # while the candidate speaks; elsewhere the probe is written after the answer.
         listener = context.listener if self.plan.llm_while_speaking else None
         if listener is not None:
-            listener.words_so_far("")  # warm the question's prompt before the first words
+            # The probe prompt before the first words: read while the question was asked
+            # (runner), so quick then; after another line (a fact, a hint) it reads it again.
+            listener.words_so_far("")
         incremental = IncrementalTranscriber(
             self.transcriber,
             context.stt_prompt,
