@@ -16,12 +16,17 @@ start on count:
   other file) is heard as recorded, quiet after the shift. So every policy's delay is its own.
 
     .venv/bin/python benchmarks/turn_taking_audio.py \\
-        --audio ../shared/data/turn-taking-audio --json OUT [--sweep] [--no-words]
+        --audio ../shared/data/turn-taking-audio --json OUT [--sweep] [--no-words] \\
+        [--crosstalk-db X] [--no-crosstalk-gate]
 
 JSON: ``holds``, ``shifts``, ``false_end_rate`` and ``end_delay_mean_s`` of the live policy
 (words, silence and the voice); ``silence_false_end_rate``: silence alone at the same mean end
 delay (interpolated over a sweep of its wait, through the same detector); the same figures for
 words and silence alone (the policy before the voice) and for the voice without words.
+``--crosstalk-db X`` plays, in a mixture, what follows a shift X dB down over the looped room
+tone, from where the next speaker begins: a headset channel's crosstalk, or a telephone's echo,
+made of real speech (the capture's VAD hears speech at any level; audio/vad.py), and
+``--no-crosstalk-gate`` turns off the VAD's gate on voices under the speaker's own level.
 ``--sweep`` adds the voice's settings tried (the trade-off table of docs/turn-taking.md);
 ``--cost N`` times N model calls against N Whisper passes (the bundled model) over the same
 8-s windows, interleaved, so the ratio holds on a loaded machine.
@@ -43,7 +48,7 @@ import numpy as np
 from turn_taking import WithoutWords
 
 from interviewer.audio.io import SAMPLE_RATE, load_audio
-from interviewer.audio.vad import VoiceActivityDetector
+from interviewer.audio.vad import VADParams, VoiceActivityDetector
 from interviewer.turns.endpointing import (
     STREAMING_END_SILENCE_MS,
     EndpointConfig,
@@ -97,8 +102,11 @@ def read_events(folder: Path) -> list[Event]:
         ]
 
 
-def event_audio(audio: np.ndarray, event: Event) -> tuple[np.ndarray, float]:
-    """The samples the detector hears for this event, and the file time of the first."""
+def event_audio(
+    audio: np.ndarray, event: Event, crosstalk_db: float | None = None
+) -> tuple[np.ndarray, float]:
+    """The samples the detector hears for this event, and the file time of the first; in a
+    mixture, with ``crosstalk_db``, the speech after a shift that many dB down (module doc)."""
     start_s = max(event.turn_start_s, event.pause_start_s - LOOKBACK_S, 0.0)
     a, p0, p1 = (round(t * SAMPLE_RATE) for t in (start_s, event.pause_start_s, event.pause_end_s))
     if event.kind == "hold":
@@ -110,14 +118,19 @@ def event_audio(audio: np.ndarray, event: Event) -> tuple[np.ndarray, float]:
         return np.pad(heard, (0, max(0, p0 + tail - a - heard.size))), start_s
     room = audio[p0:p1] if p1 - p0 >= FRAME else np.zeros(FRAME, dtype=np.float32)
     looped = np.resize(room, max(0, tail - (p1 - p0)))  # the pause's own room tone, repeated
+    if crosstalk_db is not None:
+        after = audio[p1 : p1 + looped.size] * np.float32(10 ** (-crosstalk_db / 20))
+        looped = looped + np.pad(after, (0, looped.size - after.size))
     return np.concatenate([audio[a:p1], looped]), start_s
 
 
-def trace(audio: np.ndarray, event: Event) -> Trace:
+def trace(
+    audio: np.ndarray, event: Event, crosstalk_db: float | None = None, gate: bool = True
+) -> Trace:
     """The capture's VAD over the event's audio, frame by frame (as TurnDetector.push)."""
-    samples, start_s = event_audio(audio, event)
+    samples, start_s = event_audio(audio, event, crosstalk_db)
     pcm = (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
-    vad = VoiceActivityDetector()
+    vad = VoiceActivityDetector(None if gate else VADParams(crosstalk_margin_db=None))
     out = Trace(event, [], [], [], [])
     ms = 1000 / SAMPLE_RATE
     for offset in range(0, pcm.size - FRAME + 1, FRAME):
@@ -307,6 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-words", action="store_true", help="skip Whisper: no words")
     parser.add_argument("--sweep", action="store_true", help="also try the voice's settings")
     parser.add_argument("--cost", type=int, default=0, help="time N model and Whisper calls")
+    parser.add_argument(
+        "--crosstalk-db", type=float, help="mixtures: after a shift, the next speech X dB down"
+    )
+    parser.add_argument(
+        "--no-crosstalk-gate", action="store_true", help="the VAD hears speech at any level"
+    )
     args = parser.parse_args(argv)
     if not (args.audio / "events.csv").is_file():
         raise SystemExit(f"no events.csv in {args.audio}")
@@ -320,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
 
     events = read_events(args.audio)
     audio_of = {name: load_audio(args.audio / name) for name in sorted({e.file for e in events})}
-    traces = [trace(audio_of[e.file], e) for e in events]
+    gate = not args.no_crosstalk_gate
+    traces = [trace(audio_of[e.file], e, args.crosstalk_db, gate) for e in events]
     if not args.no_words:
         add_words(traces, audio_of)
     holds = sum(e.kind == "hold" for e in events)
@@ -329,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     curve = silence_curve(traces)
     live = evaluate(lambda tr: VoiceEndPolicy(words_policy(), model), traces)
     report: dict = {"holds": holds, "shifts": shifts, "files": len(audio_of)}
+    report["crosstalk_db"] = args.crosstalk_db
+    report["crosstalk_gate"] = not args.no_crosstalk_gate
     report |= summary(live, curve)
     report["words"] = not args.no_words
     report["words_and_silence"] = summary(evaluate(lambda tr: words_policy(), traces), curve)

@@ -113,6 +113,30 @@ def test_stop_ms_counts_samples_not_time(speech: np.ndarray) -> None:
     assert len(stopping) * WINDOW_SAMPLES == 320 * SR // 1000 - WINDOW_SAMPLES
 
 
+def _pause_then(speech: np.ndarray, gain_db: float, margin_db: float | None):
+    """The speaker, a 0.6 s pause, then the same speech ``gain_db`` louder (or softer)."""
+    after = speech * np.float32(10 ** (gain_db / 20))
+    audio = np.concatenate([speech, silence(0.6), after, silence(0.3)])
+    det = VoiceActivityDetector(VADParams(crosstalk_margin_db=margin_db))
+    return run(det, audio)[-1], speech.size + round(0.6 * SR)
+
+
+def test_a_voice_far_under_the_speakers_own_does_not_end_their_pause(speech: np.ndarray) -> None:
+    """Crosstalk on a headset, a telephone's echo, a voice across the room: Silero hears speech
+    at any level, so without the gate the pause would end as if the speaker went on."""
+    gated, resumes_at = _pause_then(speech, -30.0, margin_db=20.0)
+    assert gated.speech_end_sample <= resumes_at  # the pause runs on through the other voice
+    assert gated.silence_samples >= gated.samples_seen - resumes_at
+    ungated, _ = _pause_then(speech, -30.0, margin_db=None)
+    assert ungated.speech_end_sample > resumes_at + SR // 2  # heard as the speaker going on
+
+
+def test_the_speaker_going_on_softer_still_ends_the_pause(speech: np.ndarray) -> None:
+    for gain_db in (0.0, -10.0):
+        final, resumes_at = _pause_then(speech, gain_db, margin_db=20.0)
+        assert final.speech_end_sample > resumes_at + SR // 2, gain_db
+
+
 def test_energy_fallback_detects_speech(speech: np.ndarray) -> None:
     audio = np.concatenate([silence(1.0), speech, silence(1.0)])
     final = run(VoiceActivityDetector(speech_probability=EnergySpeechProbability()), audio)[-1]

@@ -13,6 +13,13 @@ far faster than real time, and a replayed file must give the same answer as a li
 Speech probability comes from faster-whisper's bundled Silero VAD (ONNX, run one window at a
 time with its recurrent state carried over, which gives exactly the batch probabilities), or
 from an energy gate when onnxruntime/faster-whisper is missing.
+
+Silero hears speech at any level (jfk.flac 40 dB down keeps 94% of its speech windows), so
+another voice in the room, a headset's crosstalk or a telephone's echo would end a pause as if
+the speaker had gone on. Once the speaker has been heard, a window that would start speech
+again (out of a pause) counts only if it is within ``crosstalk_margin_db`` of the speaker's
+own level (the 90th percentile of their speech windows so far). Inside running speech nothing
+changes: Silero's own decisions, soft syllables and all, stand.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import enum
 import functools
 import logging
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,6 +39,9 @@ from .io import SAMPLE_RATE, to_float32
 log = logging.getLogger(__name__)
 
 WINDOW_SAMPLES = 512  # Silero VAD's window at 16 kHz
+_OWN_LEVEL_WINDOWS = 300  # the speaker's level: their last 300 speech windows (about 10 s)
+_OWN_LEVEL_MIN_WINDOWS = 10  # no gate until 320 ms of their speech has been heard
+_OWN_LEVEL_PERCENTILE = 90
 _CONTEXT_SAMPLES = 64  # Silero v5/v6 sees the tail of the previous window
 
 
@@ -50,6 +61,12 @@ class VADParams(BaseModel):
     )
     start_ms: int = Field(96, ge=0, description="speech needed to enter SPEAKING")
     stop_ms: int = Field(300, ge=0, description="silence needed to fall back to QUIET")
+    crosstalk_margin_db: float | None = Field(
+        20.0,
+        gt=0,
+        description="out of a pause, speech this far under the speaker's own level is another "
+        "voice (crosstalk, echo, the room) and does not end the pause; None: any speech does",
+    )
 
 
 class SpeechProbability(Protocol):
@@ -183,6 +200,19 @@ class VoiceActivityDetector:
         self._candidate_start: int | None = None
         self._speech_start: int | None = None
         self._speech_end: int | None = None
+        self._own_levels: deque[float] = deque(maxlen=_OWN_LEVEL_WINDOWS)
+
+    def own_level_dbfs(self) -> float | None:
+        """The speaker's speech level so far (None until enough of it has been heard)."""
+        if len(self._own_levels) < _OWN_LEVEL_MIN_WINDOWS:
+            return None
+        return float(np.percentile(self._own_levels, _OWN_LEVEL_PERCENTILE))
+
+    def _another_voice(self, level_dbfs: float) -> bool:
+        """Speech out of a pause too quiet to be the speaker (module doc)."""
+        margin = self.params.crosstalk_margin_db
+        own = self.own_level_dbfs() if margin is not None else None
+        return own is not None and level_dbfs < own - margin
 
     def process(self, frame: np.ndarray) -> VADUpdate:
         """Feed one frame (int16 or float32, any length); return the state after it."""
@@ -215,6 +245,11 @@ class VoiceActivityDetector:
         active = self.state in (VADState.SPEAKING, VADState.STOPPING)
         # Hysteresis: once speaking, a dip has to go below neg_threshold to count as silence.
         is_speech = prob >= (self.params.neg_threshold if active else self.params.threshold)
+        level = rms_dbfs(window)
+        if is_speech and self.state is not VADState.SPEAKING and self._another_voice(level):
+            is_speech = False  # out of a pause: someone else, not the speaker going on
+        if is_speech and prob >= self.params.threshold:
+            self._own_levels.append(level)
 
         if self.state is VADState.QUIET:
             if is_speech:
