@@ -100,3 +100,14 @@ def test_float_frames_are_accepted(parts: dict[str, np.ndarray]) -> None:
     info = detector.push(parts["first"][:FRAME])
     assert info.frame.dtype == np.int16 and info.index == 0
     np.testing.assert_array_equal(info.frame, to_int16(parts["first"][:FRAME]))
+
+
+def test_the_turn_carries_the_speakers_own_level(parts: dict[str, np.ndarray]) -> None:
+    """What the listener after the turn compares a later voice with (turns/barge_in.py)."""
+    audio = np.concatenate([silence(0.3), parts["second"], silence(1.5)])
+    loud = replay(TurnDetector(EndpointConfig(end_silence_ms=800)), audio).speech_level_dbfs
+    soft = replay(TurnDetector(EndpointConfig(end_silence_ms=800)), audio * 0.1).speech_level_dbfs
+    assert loud is not None and soft is not None
+    assert -40.0 < loud < 0.0
+    assert loud - soft == pytest.approx(20.0, abs=1.0)
+    assert replay(TurnDetector(), silence(0.5)).speech_level_dbfs is None  # nobody spoke

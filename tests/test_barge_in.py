@@ -17,6 +17,7 @@ from barge_in_helpers import FRAME, GOING_ON, REPLY, frames_of, mic_over
 
 from interviewer.audio.io import SAMPLE_RATE
 from interviewer.audio.playback import PlaybackHandle, play_blocks
+from interviewer.audio.vad import VoiceActivityDetector
 from interviewer.interview.live.after_turn import AfterTurnListener
 from interviewer.turns.barge_in import BargeInConfig, BargeInDetector, EchoGate
 
@@ -92,6 +93,37 @@ def test_a_burst_lasts_through_the_lines_loud_syllables_but_not_forever() -> Non
     # ... but not past echo_bridge_s without the candidate.
     events = [detector.push(step, 0.9, -28.0, -20.0) for _ in range(6)]
     assert events[-1] == "quiet" and "backchannel" in events
+
+
+def test_a_voice_far_under_the_candidates_own_begins_no_burst() -> None:
+    """Someone else in the room, 25 dB under the candidate: no onset, so no hold and no
+    reopening; the candidate (10 dB under their loudest) begins one, and inside it their
+    softest syllables still count."""
+    step = FRAME / SAMPLE_RATE
+    detector = BargeInDetector(BargeInConfig())
+    detector.gate.heard_speaker(-20.0)
+    events = [detector.push(step, 0.9, -45.0) for _ in range(30)]  # a second of another voice
+    assert set(events) == {"quiet"} and detector.bursts == 0
+    assert detector.push(step, 0.9, -30.0) == "onset"
+    assert detector.push(step, 0.9, -45.0) == "speech"
+    detector.gate.heard_speaker(None)  # a silent turn keeps the level already heard
+    assert detector.gate.speaker_dbfs == -20.0
+    unknown = BargeInDetector(BargeInConfig())  # before the candidate has been heard: any voice
+    assert unknown.push(step, 0.9, -45.0) == "onset"
+
+
+def test_another_voice_after_the_turn_does_not_reopen_it(speech) -> None:
+    """The same words going on, at the candidate's level and 30 dB under it, after a turn in
+    which the VAD measured that level."""
+    vad = VoiceActivityDetector()
+    vad.process(speech["going_on"])
+    gate = EchoGate()
+    gate.heard_speaker(vad.own_level_dbfs())
+    for gain_db, reopens in ((0.0, True), (-30.0, False)):
+        went_on = speech["going_on"] * np.float32(10 ** (gain_db / 20))
+        said = np.concatenate([silence(1.0, -70), went_on, silence(0.5, -70)])
+        listener = listen_to(said, gate=gate)
+        assert listener.reopened.is_set() is reopens, gain_db
 
 
 def test_short_backchannels_do_not_reopen_the_turn(speech) -> None:

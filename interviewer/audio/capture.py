@@ -84,6 +84,7 @@ class CapturedTurn:
     speech_start_s: float | None
     speech_end_s: float | None
     dropped_frames: int = 0
+    speech_level_dbfs: float | None = None  # the speaker's own level (VoiceActivityDetector)
 
     @property
     def duration_s(self) -> float:
@@ -362,6 +363,7 @@ class TurnDetector:
             speech_start_s=None if start is None else start * to_s,
             speech_end_s=None if end is None else end * to_s,
             dropped_frames=dropped_frames,
+            speech_level_dbfs=self.vad.own_level_dbfs(),
         )
 
 

@@ -32,6 +32,12 @@ has measured the echo, a candidate quieter than the line cannot be told from it:
 that begins while they are talking waits, silent, for them to go on or fall quiet
 (interview/live/after_turn.py).
 
+Another voice (someone across the room, a television) is speech to the VAD at any level.
+Once the candidate's own level is known (their last turn's, from its VAD), a frame far under
+it (``crosstalk_margin_db``, as in audio/vad.py) does not begin a burst: it neither reopens
+the turn nor holds the reply. Inside a burst begun by the candidate, their soft syllables
+count as before.
+
 Levels are in dBFS; durations are counted in audio, never the wall clock.
 """
 
@@ -42,6 +48,8 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
+
+from ..audio.vad import CROSSTALK_MARGIN_DB
 
 BargeInEvent = Literal["quiet", "onset", "speech", "backchannel", "barge_in"]
 
@@ -92,6 +100,12 @@ class BargeInConfig(BaseModel):
     preroll_s: float = Field(
         0.5, ge=0, description="audio before the burst's onset handed to the reopened turn"
     )
+    crosstalk_margin_db: float | None = Field(
+        CROSSTALK_MARGIN_DB,
+        gt=0,
+        description="a voice this far under the candidate's own level begins no burst: "
+        "another voice in the room; None: any voice does",
+    )
 
 
 class EchoGate:
@@ -100,6 +114,19 @@ class EchoGate:
     def __init__(self, config: BargeInConfig | None = None) -> None:
         self.config = config or BargeInConfig()
         self._differences: deque[float] = deque(maxlen=400)  # about 13 s of loud frames
+        self.speaker_dbfs: float | None = None  # the candidate's own level, once heard
+
+    def heard_speaker(self, level_dbfs: float | None) -> None:
+        """The candidate's level in the turn just recorded (kept when that turn had none)."""
+        if level_dbfs is not None:
+            self.speaker_dbfs = level_dbfs
+
+    def another_voice(self, mic_dbfs: float) -> bool:
+        """Far under the candidate's own level: not them (module doc)."""
+        margin = self.config.crosstalk_margin_db
+        if margin is None or self.speaker_dbfs is None:
+            return False
+        return mic_dbfs < self.speaker_dbfs - margin
 
     @property
     def coupling_db(self) -> float:
@@ -169,6 +196,8 @@ class BargeInDetector:
         elif self.unvoiced_s >= VOICE_GAP_S:
             self.voice_start_s = None
         candidate = voiced and self.gate.candidate(mic_dbfs, reference_dbfs)
+        if candidate and not self.in_burst and self.gate.another_voice(mic_dbfs):
+            candidate = False  # someone else in the room, not the candidate going on
         if reference_dbfs is not None and not candidate and not self.talking:
             # Only what cannot be the candidate teaches the gate the echo path: a reply
             # talked over, or the pauses of halting speech under it, must not teach it that

@@ -467,6 +467,7 @@ class ListeningMicrophone:
         except BaseException:
             close_stream(frames)
             raise
+        self.gate.heard_speaker(captured.speech_level_dbfs)
         return captured, AfterTurnListener(
             frames, config=self.config, gate=self.gate, sample_rate=self.recorder.sample_rate
         )
