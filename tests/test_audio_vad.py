@@ -9,6 +9,7 @@ import pytest
 from audio_helpers import silence, synth_samples
 
 from interviewer.audio.vad import (
+    CROSSTALK_MARGIN_DB,
     WINDOW_SAMPLES,
     EnergySpeechProbability,
     SileroSpeechProbability,
@@ -124,7 +125,7 @@ def _pause_then(speech: np.ndarray, gain_db: float, margin_db: float | None):
 def test_a_voice_far_under_the_speakers_own_does_not_end_their_pause(speech: np.ndarray) -> None:
     """Crosstalk on a headset, a telephone's echo, a voice across the room: Silero hears speech
     at any level, so without the gate the pause would end as if the speaker went on."""
-    gated, resumes_at = _pause_then(speech, -30.0, margin_db=20.0)
+    gated, resumes_at = _pause_then(speech, -30.0, margin_db=CROSSTALK_MARGIN_DB)
     assert gated.speech_end_sample <= resumes_at  # the pause runs on through the other voice
     assert gated.silence_samples >= gated.samples_seen - resumes_at
     ungated, _ = _pause_then(speech, -30.0, margin_db=None)
@@ -133,7 +134,7 @@ def test_a_voice_far_under_the_speakers_own_does_not_end_their_pause(speech: np.
 
 def test_the_speaker_going_on_softer_still_ends_the_pause(speech: np.ndarray) -> None:
     for gain_db in (0.0, -10.0):
-        final, resumes_at = _pause_then(speech, gain_db, margin_db=20.0)
+        final, resumes_at = _pause_then(speech, gain_db, margin_db=CROSSTALK_MARGIN_DB)
         assert final.speech_end_sample > resumes_at + SR // 2, gain_db
 
 

@@ -96,20 +96,20 @@ def test_a_burst_lasts_through_the_lines_loud_syllables_but_not_forever() -> Non
 
 
 def test_a_voice_far_under_the_candidates_own_begins_no_burst() -> None:
-    """Someone else in the room, 25 dB under the candidate: no onset, so no hold and no
+    """Someone else in the room, 30 dB under the candidate: no onset, so no hold and no
     reopening; the candidate (10 dB under their loudest) begins one, and inside it their
     softest syllables still count."""
     step = FRAME / SAMPLE_RATE
     detector = BargeInDetector(BargeInConfig())
     detector.gate.heard_speaker(-20.0)
-    events = [detector.push(step, 0.9, -45.0) for _ in range(30)]  # a second of another voice
+    events = [detector.push(step, 0.9, -50.0) for _ in range(30)]  # a second of another voice
     assert set(events) == {"quiet"} and detector.bursts == 0
     assert detector.push(step, 0.9, -30.0) == "onset"
-    assert detector.push(step, 0.9, -45.0) == "speech"
+    assert detector.push(step, 0.9, -50.0) == "speech"
     detector.gate.heard_speaker(None)  # a silent turn keeps the level already heard
     assert detector.gate.speaker_dbfs == -20.0
     unknown = BargeInDetector(BargeInConfig())  # before the candidate has been heard: any voice
-    assert unknown.push(step, 0.9, -45.0) == "onset"
+    assert unknown.push(step, 0.9, -50.0) == "onset"
 
 
 def test_another_voice_after_the_turn_does_not_reopen_it(speech) -> None:
