@@ -6,24 +6,31 @@ can: falling pitch, lower energy, a lengthened last syllable. At each pause, onc
 silence reaches ``score_at_ms``, an end-of-turn model (audio/smart_turn.py) scores the turn's
 last 8 s of audio, once per pause, and the wait for that pause follows:
 
-    the words end                     the voice: finished        the voice: unfinished
-    a done phrase, "let me think", um the words' own wait (TurnEndPolicy); the voice unheard
-    finished-sounding (or no words)   ``finished_ms`` (600)      ``unfinished_ms`` (1000)
-    open ("and", "the"), starting     the words' own wait        ``both_unfinished_ms`` (2000)
+    the words end                     the voice: finished          the voice: unfinished
+    a done phrase, "let me think"     the words' own wait (TurnEndPolicy); the voice unheard
+    finished-sounding (or no words)   ``finished_ms`` (600)        ``unfinished_ms`` (1000)
+    open ("and", "the"), starting     ``finished_open_ms`` (800)   ``both_unfinished_ms`` (2000)
+    a spoken "um", "uh"               ``finished_hesitation_ms``   the thinking wait (4500)
+                                      (2000)
     a trailing "..." (no "um")        ``both_unfinished_ms`` (2000), whatever the voice says
 
 Both signals saying "unfinished" is the strongest sign of a thought broken off, so that pause
-gets the longest wait; "let me think" and a spoken "um" keep their thinking wait whatever the
-voice says, and a done phrase still ends the turn at once. A trailing "..." is Whisper's guess
-that the voice trailed off (it writes one at the end of many live windows, finished or not).
-It waits 2 s, not the 4.5 s of a spoken "um": on a quiet machine the model scored a 1.5 s pause
-cut mid-phrase ("ask not what your | country") as finished, so the voice is not trusted to
-shorten it. Without words (no streaming transcriber)
-the voice and silence decide alone. The waits were chosen on real audio
-(benchmarks/turn_taking_audio.py, docs/turn-taking.md): on the shared meeting mixtures the
-model separates pauses inside turns from turn ends barely better than chance, so a
-finished-sounding pause still waits 600 ms and an unfinished one only 1 s; on clean speech
-from one speaker it is sharp (the jfk recording: high only at its phrase end and its end).
+gets the longest wait. Where the words alone would wait long (1.2 s after "and", 4.5 s after
+"um") but the voice says the speaker has finished, the voice shortens the wait, not to its
+own 600 ms: on the Switchboard pauses (benchmarks/turn_taking_voice_bound.py) those long
+waits alone keep the mean end delay at real ends at 0.97 s even with a voice that is never
+wrong, because 19% of turns end on such a word and 5% on "uh"; with the shorter waits, a
+voice right nine times in ten gives 0.79 s. "let me think" is a request for time and keeps its
+wait whatever the voice says, and a done phrase still ends the turn at once. A trailing "..."
+is Whisper's guess that the voice trailed off (it writes one at the end of many live windows,
+finished or not). It waits 2 s, not the 4.5 s of a spoken "um": on a quiet machine the model
+scored a 1.5 s pause cut mid-phrase ("ask not what your | country") as finished, so the voice
+is not trusted to shorten it. Without words (no streaming transcriber) the voice and silence
+decide alone. The waits were chosen on real audio (benchmarks/turn_taking_audio.py,
+docs/turn-taking.md): on the shared meeting mixtures the model separates pauses inside turns
+from turn ends barely better than chance, so a finished-sounding pause still waits 600 ms
+and an unfinished one only 1 s; on clean speech from one speaker it is sharp (the jfk
+recording: high only at its phrase end and its end).
 """
 
 from __future__ import annotations
@@ -64,6 +71,12 @@ class VoiceEndConfig(BaseModel):
     unfinished_ms: int = Field(1000, ge=0, description="wait when it does not")
     both_unfinished_ms: int = Field(
         2000, ge=0, description="wait when the words end open and the voice sounds unfinished"
+    )
+    finished_open_ms: int = Field(
+        800, ge=0, description="wait when the words end open but the voice sounds finished"
+    )
+    finished_hesitation_ms: int = Field(
+        2000, ge=0, description="wait after a spoken 'um' when the voice sounds finished"
     )
 
 
@@ -109,43 +122,48 @@ class VoiceEndPolicy:
             return said
         if said.end and said.reason != "silence":
             return said  # a done phrase, or no speech at all
-        words = self.words_reading(words_so_far)
-        if words is None:
-            return said  # "let me think", "um": the words' thinking wait stands
+        waits = self.waits_ms(words_so_far)
+        if waits is None:
+            return said  # "let me think": the words' thinking wait stands
         if silence_ms < self.voice.score_at_ms:
             return Decision(end=False, reason="pause")
         if self.score is None:
             self.score = self.model.probability(self.audio())
             log.debug("end-of-turn voice score %.2f at %d ms of silence", self.score, silence_ms)
-        return self.wait_decision(silence_ms, *words, self.score)
+        return self.wait_decision(silence_ms, *waits, self.score)
 
-    def words_reading(self, words_so_far: str | None) -> tuple[int, bool] | None:
-        """(the words' own wait, whether they sound unfinished) where the voice may set the
-        wait; None where it may not (a done phrase, "let me think", a spoken hesitation). A
-        "..." with no hesitation word is unfinished, with the longest wait the voice may set."""
-        finished_ms = self.words.config.end_silence_ms
+    def waits_ms(self, words_so_far: str | None) -> tuple[int, int] | None:
+        """(the wait if the voice sounds finished, the wait if not) after these words, as the
+        table of the module doc gives; None where the voice does not set it (a done phrase,
+        "let me think")."""
+        voice = self.voice
         if words_so_far is None or not words_so_far.strip():
-            return finished_ms, False
+            return voice.finished_ms, voice.unfinished_ms
         ending = self.words.read(words_so_far)
-        if ending is Ending.FILLER and not HESITATION_WORDS & set(bare_words(words_so_far)[-1:]):
+        if ending is Ending.FILLER:
+            if HESITATION_WORDS & set(bare_words(words_so_far)[-1:]):
+                thinking = self.words.wait_ms(ending)
+                return min(voice.finished_hesitation_ms, thinking), thinking
             # Whisper's "...", its guess that the voice trailed off: read the words without it.
             bare = self.words.read(words_so_far.rstrip().rstrip(".…").rstrip())
-            wait = self.words.wait_ms(bare) if bare in _VOICE_HEARD else finished_ms
-            return max(wait, finished_ms, self.voice.both_unfinished_ms), True
-        if ending not in _VOICE_HEARD:
-            return None
-        return self.words.wait_ms(ending), ending is not Ending.COMPLETE
+            wait = self.words.wait_ms(bare) if bare in _VOICE_HEARD else voice.finished_ms
+            longest = max(wait, voice.finished_ms, voice.both_unfinished_ms)
+            return longest, longest
+        if ending is Ending.COMPLETE:
+            return voice.finished_ms, voice.unfinished_ms
+        if ending in (Ending.OPEN, Ending.STARTING):
+            words_wait = self.words.wait_ms(ending)
+            return min(voice.finished_open_ms, words_wait), max(
+                words_wait, voice.both_unfinished_ms
+            )
+        return None
 
     def wait_decision(
-        self, silence_ms: int, words_wait_ms: int, words_unfinished: bool, score: float
+        self, silence_ms: int, finished_wait_ms: int, unfinished_wait_ms: int, score: float
     ) -> Decision:
-        """End once the silence reaches the wait the table of the module doc gives: after
-        words that sound unfinished, never sooner than the words' own wait."""
+        """End once the silence reaches the wait for what the voice says (``waits_ms``)."""
         finished = score >= self.voice.threshold
-        if words_unfinished:
-            wait = words_wait_ms if finished else max(words_wait_ms, self.voice.both_unfinished_ms)
-        else:
-            wait = self.voice.finished_ms if finished else self.voice.unfinished_ms
+        wait = finished_wait_ms if finished else unfinished_wait_ms
         if silence_ms >= wait:
             return Decision(end=True, reason="silence")
         return Decision(end=False, reason="pause" if finished else "voice_unfinished")
