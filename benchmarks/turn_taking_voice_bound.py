@@ -96,10 +96,10 @@ def wait_s(policy: VoiceEndPolicy, words: str, finished: bool) -> float:
         ending = policy.words.read(words)
         return min(on_frame_grid(policy.words.wait_ms(ending)), MAX_WAIT_S)
     score = 0.9 if finished else 0.1
-    silence = max(FRAME_MS, policy.voice.score_at_ms)
+    silence = round(on_frame_grid(policy.voice.score_at_ms) * 1000)  # decisions come per frame
     while silence <= MAX_WAIT_S * 1000:
         if policy.wait_decision(silence, *waits, score).end:
-            return on_frame_grid(silence)
+            return silence / 1000
         silence += FRAME_MS
     return MAX_WAIT_S
 

@@ -18,7 +18,7 @@ Both signals saying "unfinished" is the strongest sign of a thought broken off, 
 gets the longest wait. Where the words alone would wait long (1.2 s after "and", 4.5 s after
 "um") but the voice says the speaker has finished, the voice shortens the wait, not to its
 own 600 ms: on the Switchboard pauses (benchmarks/turn_taking_voice_bound.py) those long
-waits alone keep the mean end delay at real ends at 0.97 s even with a voice that is never
+waits alone keep the mean end delay at real ends at 0.94 s even with a voice that is never
 wrong, because 19% of turns end on such a word and 5% on "uh"; with the shorter waits, a
 voice right nine times in ten gives 0.79 s. "let me think" is a request for time and keeps its
 wait whatever the voice says, and a done phrase still ends the turn at once. A trailing "..."
