@@ -83,6 +83,14 @@ def test_the_wait_follows_the_voice_and_the_words(words, score, wait_ms) -> None
     assert first_end_ms(policy, words) == ceil_frame(wait_ms)
 
 
+def test_a_spoken_um_said_unfinished_is_a_thinking_pause() -> None:
+    """What the level meter shows ("take your time…") while the thinking wait runs."""
+    policy, _ = voice_policy(0.1)
+    assert policy.decide(1000, 4000, "the main reason is, um").reason == "thinking_pause"
+    policy, _ = voice_policy(0.9)
+    assert policy.decide(1000, 4000, "the main reason is, um").reason == "pause"
+
+
 @pytest.mark.parametrize("words", ["Let me think.", "Give me a second to think about that."])
 def test_asking_for_time_keeps_its_wait_whatever_the_voice_says(words) -> None:
     policy, model = voice_policy(0.99)

@@ -166,4 +166,6 @@ class VoiceEndPolicy:
         wait = finished_wait_ms if finished else unfinished_wait_ms
         if silence_ms >= wait:
             return Decision(end=True, reason="silence")
+        if wait >= self.words.config.thinking_silence_ms:
+            return Decision(end=False, reason="thinking_pause")  # the meter: "take your time…"
         return Decision(end=False, reason="pause" if finished else "voice_unfinished")
