@@ -47,8 +47,9 @@ _OWN_LEVEL_PERCENTILE = 90
 # Speech this far under the speaker's own level is another voice (module doc). On the shared
 # AMI mixtures the speaker's own speech resuming after a hold peaked at -16 to +17 dB from
 # that level (49 holds; one at -32 dB, where someone else broke the silence), and one soft
-# trailing "okay" ran 21-22 dB under it; 20 dB cut that off. Crosstalk on a headset, tens of
-# cm from another talker against a few cm from the wearer, is some 25-35 dB down.
+# trailing "okay" ran 21-22 dB under it (a 20-dB margin made that a false end). Crosstalk on
+# a headset, tens of cm from another talker against a few cm from the wearer, is some 25-35 dB
+# down.
 CROSSTALK_MARGIN_DB = 25.0
 _CONTEXT_SAMPLES = 64  # Silero v5/v6 sees the tail of the previous window
 
