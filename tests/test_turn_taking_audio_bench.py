@@ -21,6 +21,9 @@ from shared_data import REPO_ROOT, SHARED_SPEECH
 from interviewer.audio import smart_turn
 from interviewer.audio.io import SAMPLE_RATE, load_audio
 
+sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
+import turn_taking_audio  # noqa: E402
+
 JFK = SHARED_SPEECH / "jfk.flac"
 # The Silero VAD's pauses in jfk.flac (speech ends, speech resumes) and its last word's end.
 HOLDS = [(2.26, 3.38), (4.37, 5.49), (7.64, 8.28)]
@@ -45,9 +48,6 @@ def _run(folder, *options: str) -> dict:
             f"the end-of-turn model is not installed at {smart_turn.model_path()}: "
             "run ./install.sh (or python -m interviewer.audio.smart_turn install)"
         )
-    sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
-    import turn_taking_audio
-
     out = folder / f"eot{len(options)}.json"
     argv = ["--audio", str(folder), "--no-words", "--json", str(out), *options]
     assert turn_taking_audio.main(argv) == 0
@@ -58,8 +58,6 @@ def _run(folder, *options: str) -> dict:
 def test_a_speakers_own_channel_is_read_and_scored(tmp_path) -> None:
     _channel_folder(tmp_path, np.zeros(SAMPLE_RATE * 3, dtype=np.float32))
     report = _run(tmp_path)
-    import turn_taking_audio  # on the path once _run has run
-
     assert (report["holds"], report["shifts"], report["files"]) == (3, 1, 1)
     # The channel is quiet after its end: every policy ends the turn, within the wait cap.
     assert 0.0 < report["end_delay_mean_s"] < turn_taking_audio.MAX_WAIT_S

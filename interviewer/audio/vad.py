@@ -144,6 +144,14 @@ def default_speech_probability() -> SpeechProbability:
         return EnergySpeechProbability()
 
 
+def another_voice(level_dbfs: float, own_dbfs: float | None, margin_db: float | None) -> bool:
+    """Speech this far under the speaker's own level is someone else's (module doc); with no
+    level heard yet, or no margin, any voice may be theirs."""
+    if own_dbfs is None or margin_db is None:
+        return False
+    return level_dbfs < own_dbfs - margin_db
+
+
 def rms_dbfs(samples: np.ndarray) -> float:
     """Loudness in dB relative to full scale; -100 for digital silence."""
     data = to_float32(samples)
@@ -221,7 +229,7 @@ class VoiceActivityDetector:
         """Speech out of a pause too quiet to be the speaker (module doc)."""
         margin = self.params.crosstalk_margin_db
         own = self.own_level_dbfs() if margin is not None else None
-        return own is not None and level_dbfs < own - margin
+        return another_voice(level_dbfs, own, margin)
 
     def process(self, frame: np.ndarray) -> VADUpdate:
         """Feed one frame (int16 or float32, any length); return the state after it."""
@@ -254,12 +262,12 @@ class VoiceActivityDetector:
         active = self.state in (VADState.SPEAKING, VADState.STOPPING)
         # Hysteresis: once speaking, a dip has to go below neg_threshold to count as silence.
         is_speech = prob >= (self.params.neg_threshold if active else self.params.threshold)
-        level = rms_dbfs(window)
-        starts_again = prob >= self.params.threshold and self.state is not VADState.SPEAKING
-        if starts_again and self._another_voice(level):
-            is_speech = False  # out of a pause: someone else, not the speaker going on
-        if is_speech and prob >= self.params.threshold:
-            self._own_levels.append(level)
+        if is_speech and prob >= self.params.threshold:  # sure it is speech: whose?
+            level = rms_dbfs(window)
+            if self.state is not VADState.SPEAKING and self._another_voice(level):
+                is_speech = False  # out of a pause: someone else, not the speaker going on
+            else:
+                self._own_levels.append(level)
 
         if self.state is VADState.QUIET:
             if is_speech:

@@ -49,7 +49,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from ..audio.vad import CROSSTALK_MARGIN_DB
+from ..audio.vad import CROSSTALK_MARGIN_DB, another_voice
 
 BargeInEvent = Literal["quiet", "onset", "speech", "backchannel", "barge_in"]
 
@@ -123,10 +123,7 @@ class EchoGate:
 
     def another_voice(self, mic_dbfs: float) -> bool:
         """Far under the candidate's own level: not them (module doc)."""
-        margin = self.config.crosstalk_margin_db
-        if margin is None or self.speaker_dbfs is None:
-            return False
-        return mic_dbfs < self.speaker_dbfs - margin
+        return another_voice(mic_dbfs, self.speaker_dbfs, self.config.crosstalk_margin_db)
 
     @property
     def coupling_db(self) -> float:
