@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Literal
 
 import pytest
@@ -9,8 +11,9 @@ from llm_helpers import embedded_backend, smollm2_model_path
 from pydantic import BaseModel, Field
 
 from interviewer.errors import LLMUnavailableError
-from interviewer.llm.base import ChatMessage, LLMBackend
-from interviewer.llm.embedded import EmbeddedBackend
+from interviewer.llm.base import ChatMessage, GenerationCancelled, LLMBackend
+from interviewer.llm.embedded import PROMPT_SLICE_TOKENS, EmbeddedBackend
+from interviewer.machine.foreground import Foreground
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
 
@@ -160,3 +163,70 @@ def test_prefill_while_the_candidate_talks(smollm2_backend: EmbeddedBackend) -> 
         del llama.eval
     assert completion.prompt_tokens > cached
     assert evaluated[0] < 30  # the six new words and the turn's closing tokens
+
+
+def test_a_prompt_read_pauses_between_slices(smollm2_backend: EmbeddedBackend) -> None:
+    """With ``pause``, the prompt is read in slices and ``pause`` runs before each: the cache
+    ends up holding the same prompt as a read in one call."""
+    messages = _messages(" ".join(["The ranker scores a thousand candidates."] * 20))
+    smollm2_backend.forget_cache()
+    whole = smollm2_backend.prefill(messages)
+    smollm2_backend.forget_cache()
+    pauses: list[int] = []
+    llama = smollm2_backend._loaded.llama
+    sliced = smollm2_backend.prefill(messages, pause=lambda: pauses.append(llama.n_tokens))
+    assert sliced == whole > 150
+    assert len(pauses) >= whole // PROMPT_SLICE_TOKENS
+    # Before each slice, never more than one slice read since the last pause.
+    assert all(b - a <= PROMPT_SLICE_TOKENS for a, b in zip(pauses, pauses[1:], strict=False))
+    assert llama.pause is None  # the next request reads at full speed
+
+
+def test_a_withdrawn_request_stops_inside_its_prompt_read(
+    smollm2_backend: EmbeddedBackend,
+) -> None:
+    """``should_stop`` is polled between slices of the prompt too: withdrawn after three,
+    the read stops there; the next request reuses what was read and answers as a cold one."""
+    llama = smollm2_backend._loaded.llama
+    messages = _messages(" ".join(["We cache the hottest embeddings near the ranker."] * 20))
+    smollm2_backend.forget_cache()
+    cold = smollm2_backend.complete(messages, max_tokens=8, temperature=0.0)
+    smollm2_backend.forget_cache()
+    polls: list[int] = []
+
+    def withdrawn_after_three() -> bool:
+        polls.append(llama.n_tokens)
+        return len(polls) > 3
+
+    with pytest.raises(GenerationCancelled):
+        smollm2_backend.complete(
+            messages, max_tokens=8, temperature=0.0, should_stop=withdrawn_after_three
+        )
+    assert llama.n_tokens == 3 * PROMPT_SLICE_TOKENS < cold.prompt_tokens
+    again = smollm2_backend.complete(messages, max_tokens=8, temperature=0.0)
+    assert again.text == cold.text
+
+
+def test_a_background_read_waits_for_speech_to_text(smollm2_backend: EmbeddedBackend) -> None:
+    """A warm-up read while a transcription pass runs stops at a slice boundary until the
+    pass ends (machine/foreground.py), then reads the rest."""
+    llama = smollm2_backend._loaded.llama
+    messages = _messages(" ".join(["The two-tower model retrieves candidates."] * 20))
+    foreground = Foreground()
+    smollm2_backend.forget_cache()
+    done: list[int] = []
+    with foreground.running():
+        reader = threading.Thread(
+            target=lambda: done.append(
+                smollm2_backend.prefill(messages, pause=foreground.wait_for_foreground)
+            )
+        )
+        reader.start()
+        deadline = time.monotonic() + 60
+        while foreground.waits == 0:  # the limit only guards against a hang
+            assert time.monotonic() < deadline, "the read never stepped aside"
+            time.sleep(0.01)
+        assert reader.is_alive() and not done
+        assert llama.n_tokens == 0  # it waits before its first slice
+    reader.join(120)
+    assert not reader.is_alive() and done and done[0] > 150

@@ -30,12 +30,16 @@ class GatedBackend(ScriptedBackend):
         super().__init__(replies)
         self.gate = threading.Event()
         self.prefilled: list[str] = []
+        self.reads_begun = 0
 
     def complete(self, messages, **kwargs):
         assert self.gate.wait(10)
         return super().complete(messages, **kwargs)
 
-    def prefill(self, messages) -> int:
+    def prefill(self, messages, *, pause=None) -> int:
+        self.reads_begun += 1
+        if pause is not None:
+            pause()  # as the embedded backend does before each slice of the read
         self.prefilled.append(messages[-1].content)
         return 0
 
@@ -197,6 +201,27 @@ def test_words_so_far_warm_the_llm_with_the_partial_answer():
     # Too few words to ask about: the prompt is warmed with them instead of drafted from.
     assert backend.prefilled[0].endswith(("Candidate: ", "a two tower"))
     assert backend.requests == []
+
+
+def test_warming_steps_aside_while_speech_to_text_runs():
+    """The prompt read pauses for a transcription pass (the backend calls ``pause`` before
+    each slice of the read): the warm-up waits while a pass runs, and goes on after it."""
+    from interviewer.machine.foreground import Foreground
+
+    foreground = Foreground()
+    catalog = load_catalog()
+    backend = GatedBackend([])
+    policy = InterviewerPolicy(backend, catalog.persona("ada"))
+    state = QuestionState(question=catalog.question("sd-recsys-video"), started_at_s=0.0)
+    preparer = ReplyPreparer(policy, state, prefill=backend.prefill, foreground=foreground)
+    with foreground.running():
+        preparer.words_so_far("I would use a two tower")
+        wait_until(lambda: foreground.waits == 1, "the warm-up never stepped aside")
+        # It steps aside inside the read (where the backend pauses), not only before it.
+        assert backend.reads_begun == 1 and backend.prefilled == []
+    wait_until(lambda: backend.prefilled, "the warm-up did not go on after the pass")
+    preparer.close()
+    assert backend.prefilled[0].endswith("a two tower")
 
 
 class FakeIncremental:

@@ -317,7 +317,7 @@ class PrefillingBackend(ScriptedBackend):
         self.prefilled = threading.Event()
         self.prompts: list[list] = []
 
-    def prefill(self, messages) -> int:  # type: ignore[override]
+    def prefill(self, messages, *, pause=None) -> int:  # type: ignore[override]
         self.prompts.append(list(messages))
         self.prefilled.set()
         return 0

@@ -44,8 +44,19 @@ class Completion(BaseModel):
     )
 
 
-# Evaluates a prompt into the backend's KV cache ahead of the request (returns its tokens).
-Prefill = Callable[[list["ChatMessage"]], int]
+# Runs between two steps of a request's model work (a slice of a prompt read, a token): it may
+# wait (machine/foreground.py) or raise GenerationCancelled.
+Pause = Callable[[], None]
+
+
+class Prefill(Protocol):
+    """Evaluates a prompt into the backend's KV cache ahead of the request (returns its
+    tokens); ``pause`` runs between slices of the read, so background work can wait there
+    (machine/foreground.py)."""
+
+    def __call__(self, messages: list[ChatMessage], *, pause: Pause | None = None) -> int: ...
+
+
 # How likely the reply is to start with each of a few one-token choices (summing to 1);
 # raises ChoicesNotShown where a server turns out not to show them.
 ChoiceProbabilities = Callable[[list["ChatMessage"], Sequence[str]], list[float]]

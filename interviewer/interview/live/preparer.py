@@ -288,19 +288,25 @@ class ReplyPreparer:
                     draft = Draft(text=text)
                     self._drafts.append(draft)
                     self._running = draft
+            # Steps of model work, each waiting for speech-to-text (machine/foreground.py).
+            with self._foreground.background():
+                if draft is not None:
+                    self._make(draft)
+                elif text is not None and self._prefill is not None:
+                    self._warm(text)
             if draft is not None:
-                self._make(draft)
                 with self._cond:
                     self._running = None
-            elif text is not None and self._prefill is not None:
-                self._warm(text)
 
     def _warm(self, partial: str) -> None:
         assert self._prefill is not None
-        self._foreground.wait_for_foreground()  # one native call: start it only when free
         started = time.perf_counter()
         try:
-            self._prefill(self._policy.messages_for(self._state, partial))
+            # Read in slices, stepping aside for speech-to-text before each (llm/embedded.py).
+            self._prefill(
+                self._policy.messages_for(self._state, partial),
+                pause=self._foreground.wait_for_foreground,
+            )
             log.debug("warmed in %.2f s with %r", time.perf_counter() - started, partial)
             self.stats.prefills += 1
         except Exception as exc:  # a failed prefill only costs speed, never the turn
