@@ -14,6 +14,8 @@ start on count:
   detector is taken to have the floor: in a mixture (``*_mix.wav``), after ``pause_end_s``
   (someone else speaks) the pause's own room tone is looped; a speaker's own channel (any
   other file) is heard as recorded, quiet after the shift. So every policy's delay is its own.
+  On a speaker's own channel the VAD starts each turn knowing the speaker's level from their
+  earlier speech in the file, as the live recorder carries it from turn to turn (audio/vad.py).
 
     .venv/bin/python benchmarks/turn_taking_audio.py \\
         --audio ../shared/data/turn-taking-audio --json OUT [--sweep] [--no-words] \\
@@ -124,13 +126,47 @@ def event_audio(
     return np.concatenate([audio[a:p1], looped]), start_s
 
 
+def _pcm(samples: np.ndarray) -> np.ndarray:
+    return (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+
+
+def earlier_levels(audio: np.ndarray) -> np.ndarray:
+    """A speaker's own channel: their level (the VAD's, audio/vad.py) after each frame of the
+    file, NaN until known. The live recorder carries it from one turn to the next (the same
+    person at the same microphone); an event's turn starts with the level at its start."""
+    vad = VoiceActivityDetector()
+    pcm = _pcm(audio)
+    levels = np.full(pcm.size // FRAME, np.nan)
+    for n in range(levels.size):
+        vad.process(pcm[n * FRAME : (n + 1) * FRAME])
+        level = vad.own_level_dbfs()
+        levels[n] = np.nan if level is None else level
+    return levels
+
+
+def level_before(levels: np.ndarray | None, at_s: float) -> float | None:
+    """The speaker's level from their speech before ``at_s`` (None in a mixture, or unknown)."""
+    if levels is None:
+        return None
+    frame = min(int(at_s * SAMPLE_RATE) // FRAME, levels.size) - 1
+    return None if frame < 0 or np.isnan(levels[frame]) else float(levels[frame])
+
+
 def trace(
-    audio: np.ndarray, event: Event, crosstalk_db: float | None = None, gate: bool = True
+    audio: np.ndarray,
+    event: Event,
+    crosstalk_db: float | None = None,
+    gate: bool = True,
+    speaker_level_dbfs: float | None = None,
 ) -> Trace:
-    """The capture's VAD over the event's audio, frame by frame (as TurnDetector.push)."""
+    """The capture's VAD over the event's audio, frame by frame (as TurnDetector.push);
+    ``speaker_level_dbfs``: the speaker's level from their earlier turns (``earlier_levels``)."""
     samples, start_s = event_audio(audio, event, crosstalk_db)
-    pcm = (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
-    vad = VoiceActivityDetector(None if gate else VADParams(crosstalk_margin_db=None))
+    pcm = _pcm(samples)
+    vad = VoiceActivityDetector(
+        None if gate else VADParams(crosstalk_margin_db=None),
+        speaker_level_dbfs=speaker_level_dbfs if gate else None,
+    )
     out = Trace(event, [], [], [], [])
     ms = 1000 / SAMPLE_RATE
     for offset in range(0, pcm.size - FRAME + 1, FRAME):
@@ -340,7 +376,22 @@ def main(argv: list[str] | None = None) -> int:
     events = read_events(args.audio)
     audio_of = {name: load_audio(args.audio / name) for name in sorted({e.file for e in events})}
     gate = not args.no_crosstalk_gate
-    traces = [trace(audio_of[e.file], e, args.crosstalk_db, gate) for e in events]
+    # One speaker's own channel: the level of their earlier turns, as the live recorder keeps
+    # it (a mixture's earlier speech is everyone's, so none there).
+    levels_of = {
+        name: None if name.endswith(MIXTURE_SUFFIX) else earlier_levels(audio)
+        for name, audio in audio_of.items()
+    }
+    traces = [
+        trace(
+            audio_of[e.file],
+            e,
+            args.crosstalk_db,
+            gate,
+            level_before(levels_of[e.file], e.turn_start_s),
+        )
+        for e in events
+    ]
     if not args.no_words:
         add_words(traces, audio_of)
     holds = sum(e.kind == "hold" for e in events)

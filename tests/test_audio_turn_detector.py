@@ -111,3 +111,28 @@ def test_the_turn_carries_the_speakers_own_level(parts: dict[str, np.ndarray]) -
     assert -40.0 < loud < 0.0
     assert loud - soft == pytest.approx(20.0, abs=1.0)
     assert replay(TurnDetector(), silence(0.5)).speech_level_dbfs is None  # nobody spoke
+
+
+def test_the_recorder_gates_a_short_answer_with_the_level_of_the_last(
+    parts: dict[str, np.ndarray],
+) -> None:
+    """The same person at the same microphone: a turn too short to measure the speaker by
+    ("Yes.") is gated with the level of their last turn, so the other side's voice 30 dB
+    down does not hold it open (MicrophoneRecorder.record_turn, frames given as a stream)."""
+    from interviewer.audio import MicrophoneRecorder
+
+    def frames(audio: np.ndarray):
+        pcm = to_int16(audio)
+        return iter([pcm[i : i + FRAME] for i in range(0, pcm.size, FRAME)])
+
+    short = parts["second"][: round(0.25 * SR)]
+    other_side = parts["first"] * np.float32(10 ** (-30 / 20))
+    answer = np.concatenate([short, silence(0.2), other_side, silence(0.2), other_side])
+    recorder = MicrophoneRecorder(endpoint=EndpointConfig(end_silence_ms=800))
+    first = recorder.record_turn(frames=frames(answer))
+    assert first.ended_by == "max_length"  # never ended: the other side held it open
+    recorder.record_turn(frames=frames(np.concatenate([parts["second"], silence(1.2)])))
+    assert recorder.speaker_level_dbfs is not None
+    again = recorder.record_turn(frames=frames(answer))
+    assert again.ended_by == "silence"
+    assert again.duration_s < short.size / SR + 0.2 + 1.0

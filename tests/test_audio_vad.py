@@ -138,6 +138,38 @@ def test_the_speaker_going_on_softer_still_ends_the_pause(speech: np.ndarray) ->
         assert final.speech_end_sample > resumes_at + SR // 2, gain_db
 
 
+def _level(speech: np.ndarray) -> float:
+    """The speaker's own level over a whole turn of their speech, as the VAD measures it."""
+    det = VoiceActivityDetector()
+    run(det, np.concatenate([speech, silence(0.3)]))
+    level = det.own_level_dbfs()
+    assert level is not None
+    return level
+
+
+def test_a_short_answer_is_gated_with_the_level_of_earlier_turns(speech: np.ndarray) -> None:
+    """ "Yes." is too short to measure the speaker by (under 10 sure windows): with their
+    level from an earlier turn, the other side's voice 30 dB down after it does not count as
+    them going on; with no earlier turn it still does."""
+    short = speech[: round(0.25 * SR)]
+    audio = np.concatenate([short, silence(0.6), speech * np.float32(10 ** (-30 / 20))])
+    resumes_at = short.size + round(0.6 * SR)
+    fresh = run(VoiceActivityDetector(), audio)[-1]
+    assert fresh.speech_end_sample > resumes_at + SR // 2
+    known = run(VoiceActivityDetector(speaker_level_dbfs=_level(speech)), audio)[-1]
+    assert known.speech_end_sample <= resumes_at
+
+
+def test_the_level_of_earlier_turns_never_hides_the_start_of_a_turn(speech: np.ndarray) -> None:
+    """Someone 30 dB quieter than last time (further from the microphone) is still heard
+    starting; the earlier level only gates voices once this turn's speech has begun."""
+    quiet = speech * np.float32(10 ** (-30 / 20))
+    det = VoiceActivityDetector(speaker_level_dbfs=_level(speech))
+    final = run(det, np.concatenate([silence(0.5), quiet, silence(0.3)]))[-1]
+    assert final.speech_detected and final.speech_start_sample < round(0.5 * SR) + SR // 2
+    assert det.own_level_dbfs() is not None and det.own_level_dbfs() < _level(speech) - 20
+
+
 def test_energy_fallback_detects_speech(speech: np.ndarray) -> None:
     audio = np.concatenate([silence(1.0), speech, silence(1.0)])
     final = run(VoiceActivityDetector(speech_probability=EnergySpeechProbability()), audio)[-1]

@@ -79,3 +79,23 @@ def test_the_other_side_heard_20_db_down_does_not_hold_the_turn_open(tmp_path) -
     assert gated["crosstalk_gate"] and not ungated["crosstalk_gate"]
     assert gated["end_delay_mean_s"] < 1.0
     assert ungated["end_delay_mean_s"] > gated["end_delay_mean_s"] + 1.0
+
+
+@pytest.mark.skipif(not JFK.is_file(), reason="needs ../shared/data/speech/jfk.flac")
+def test_a_turn_on_a_speakers_own_channel_starts_with_their_earlier_level() -> None:
+    """As the live recorder carries the speaker's level from turn to turn, the benchmark
+    gives each turn on a speaker's own channel the level of their speech before it: none
+    before they have spoken, the VAD's own measure of that speech after it."""
+    from interviewer.audio.vad import VoiceActivityDetector
+
+    speech = load_audio(JFK)
+    channel = np.concatenate([np.zeros(SAMPLE_RATE, dtype=np.float32), speech])
+    levels = turn_taking_audio.earlier_levels(channel)
+    assert turn_taking_audio.level_before(levels, 0.9) is None  # nobody has spoken yet
+    assert turn_taking_audio.level_before(None, 5.0) is None  # a mixture: everyone's speech
+    vad = VoiceActivityDetector()
+    pcm = turn_taking_audio._pcm(channel)
+    for start in range(0, pcm.size - turn_taking_audio.FRAME + 1, turn_taking_audio.FRAME):
+        vad.process(pcm[start : start + turn_taking_audio.FRAME])
+    end_s = channel.size / SAMPLE_RATE
+    assert turn_taking_audio.level_before(levels, end_s) == pytest.approx(vad.own_level_dbfs())

@@ -41,3 +41,17 @@ def test_the_voice_shortens_the_wait_after_open_words_and_um(tmp_path: Path) -> 
     report = json.loads(out.read_text())
     assert (report["holds"], report["shifts"]) == (1, 2)
     assert len(report["rows"]) == len(bound.VOICES) * len(bound.WAITS)
+
+
+def test_a_voice_that_depends_on_the_words_ending(tmp_path: Path) -> None:
+    """``by_ending``: a voice that calls every hold after a complete sentence finished cuts
+    the complete-sentence hold at the voice's finished wait; one that never does, not."""
+    path = _timings(
+        tmp_path,
+        {"1A": _turn(1, "we looked at the click logs and then we shipped it", 0.0, {5: 0.9})},
+    )
+    events = bound.pauses(path)
+    always = {"complete": (1.0, 1.0), "other": (1.0, 0.0)}
+    never = {"complete": (1.0, 0.0), "other": (1.0, 0.0)}
+    assert bound.measure(events, 0.0, 0.0, {}, always)["false_end_rate"] == 1.0
+    assert bound.measure(events, 0.0, 0.0, {}, never)["false_end_rate"] == 0.0

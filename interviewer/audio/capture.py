@@ -154,6 +154,9 @@ class MicrophoneRecorder:
         self.vad_params = vad or VADParams()
         self.realtime = realtime
         self.dropped_frames = 0
+        # The speaker's level from their last turn with enough speech: the next turn's VAD
+        # gates other voices against it from the first frame (audio/vad.py).
+        self.speaker_level_dbfs: float | None = None
 
     def check_input(self) -> None:
         """Raise NoInputDeviceError when this recorder has nothing to record from."""
@@ -270,7 +273,11 @@ class MicrophoneRecorder:
         turn, to go on listening; without it the turn opens and closes its own.
         """
         detector = TurnDetector(
-            self.endpoint, policy or self.policy, self.vad_params, self.sample_rate
+            self.endpoint,
+            policy or self.policy,
+            self.vad_params,
+            self.sample_rate,
+            speaker_level_dbfs=self.speaker_level_dbfs,
         )
         owned = frames is None
         source = self.open_frames() if frames is None else frames
@@ -282,6 +289,8 @@ class MicrophoneRecorder:
                 if detector.ended_by is not None:
                     break
         turn = detector.turn(dropped_frames=self.dropped_frames)
+        if turn.speech_level_dbfs is not None:
+            self.speaker_level_dbfs = turn.speech_level_dbfs  # the next turn's gate starts here
         log.info(
             "turn ended by %s after %.2f s (speech %s)",
             turn.ended_by,
@@ -305,11 +314,13 @@ class TurnDetector:
         policy: EndPolicy | None = None,
         vad: VADParams | None = None,
         sample_rate: int = SAMPLE_RATE,
+        speaker_level_dbfs: float | None = None,
     ) -> None:
+        """``speaker_level_dbfs``: the speaker's level from earlier turns (audio/vad.py)."""
         self.endpoint = endpoint or EndpointConfig()
         self.policy: EndPolicy = policy or TurnEndPolicy(self.endpoint)
         self.sample_rate = sample_rate
-        self.vad = VoiceActivityDetector(vad, sample_rate)
+        self.vad = VoiceActivityDetector(vad, sample_rate, speaker_level_dbfs=speaker_level_dbfs)
         self.max_samples = int(self.endpoint.max_turn_s * sample_rate)
         self.ended_by: EndReason | None = None
         self._chunks: list[np.ndarray] = []

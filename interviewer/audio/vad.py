@@ -195,12 +195,17 @@ class VoiceActivityDetector:
         params: VADParams | None = None,
         sample_rate: int = SAMPLE_RATE,
         speech_probability: SpeechProbability | None = None,
+        speaker_level_dbfs: float | None = None,
     ) -> None:
+        """``speaker_level_dbfs``: the speaker's level from their earlier turns (the same
+        person at the same microphone), the gate's level until this turn has its own: a
+        short answer ("Yes, exactly.") is gated against the other side's voice too."""
         if sample_rate != SAMPLE_RATE:
             raise ValueError(f"VAD runs at {SAMPLE_RATE} Hz, got {sample_rate}")
         self.params = params or VADParams()
         self.sample_rate = sample_rate
         self.prob = speech_probability or default_speech_probability()
+        self.speaker_level_dbfs = speaker_level_dbfs
         self._start_samples = self.params.start_ms * sample_rate // 1000
         self._stop_samples = self.params.stop_ms * sample_rate // 1000
         self.reset()
@@ -220,10 +225,12 @@ class VoiceActivityDetector:
         self._own_levels: deque[float] = deque(maxlen=_OWN_LEVEL_WINDOWS)
 
     def own_level_dbfs(self) -> float | None:
-        """The speaker's speech level so far (None until enough of it has been heard)."""
-        if len(self._own_levels) < _OWN_LEVEL_MIN_WINDOWS:
-            return None
-        return float(np.percentile(self._own_levels, _OWN_LEVEL_PERCENTILE))
+        """The speaker's speech level in this turn; until enough of it has been heard, their
+        level from earlier turns once this turn's speech has begun (before it, someone
+        quieter than last time must still be heard starting); else None."""
+        if len(self._own_levels) >= _OWN_LEVEL_MIN_WINDOWS:
+            return float(np.percentile(self._own_levels, _OWN_LEVEL_PERCENTILE))
+        return self.speaker_level_dbfs if self._speech_start is not None else None
 
     def _another_voice(self, level_dbfs: float) -> bool:
         """Speech out of a pause too quiet to be the speaker (module doc)."""
