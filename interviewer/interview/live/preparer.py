@@ -15,7 +15,8 @@ still names the whole answer's own words and passes every check the answer puts 
                   uses a draft only for a 'why'
 
 One background thread does it all, so drafts never compete with each other, and each one
-steps aside between tokens while a transcription pass runs (machine/foreground.py).
+steps aside between tokens, and between slices of its prompt read, while a transcription
+pass runs (machine/foreground.py).
 """
 
 from __future__ import annotations
