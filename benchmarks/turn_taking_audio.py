@@ -378,8 +378,13 @@ def main(argv: list[str] | None = None) -> int:
     gate = not args.no_crosstalk_gate
     # One speaker's own channel: the level of their earlier turns, as the live recorder keeps
     # it (a mixture's earlier speech is everyone's, so none there).
-    levels_of = {
-        name: None if name.endswith(MIXTURE_SUFFIX) else earlier_levels(audio)
+    last_start = {e.file: 0.0 for e in events}
+    for e in events:
+        last_start[e.file] = max(last_start[e.file], e.turn_start_s)
+    levels_of = {  # read only as far as the last turn needs (channels may be long)
+        name: None
+        if name.endswith(MIXTURE_SUFFIX)
+        else earlier_levels(audio[: round(last_start[name] * SAMPLE_RATE)])
         for name, audio in audio_of.items()
     }
     traces = [

@@ -6,8 +6,9 @@ the candidate's last words (the one the end of the turn waits for) took two or t
 its time (issue 13). The transcription passes are short and on the reply's path, so they run
 in the foreground; a background generation polls ``wait_for_foreground`` between tokens and
 pauses there, keeping its place, until the pass is done. A prompt read pauses the same way
-between slices of 16 tokens (llm/embedded.py): read whole, one native call, a draft's or a
-warm-up's read ran beside the pass that the end of the turn waits for and slowed it by half.
+between slices of 16 tokens (llm/embedded.py): read whole, in one native call, a draft's or
+a warm-up's read ran beside the pass that the end of the turn waits for and slowed it by about
+half.
 
 One instance per process, because the cores are the process's.
 """
@@ -29,9 +30,9 @@ class Foreground:
     Background work goes in steps (a token, a slice of a prompt read): it calls
     ``wait_for_foreground`` between two steps, inside ``background()``. A foreground job
     starting lets the step in flight finish before it runs, so the two never share the cores
-    (measured with a prompt read running behind Whisper passes of 5 s of speech, 2 cores:
-    0.81 s from the request to the words with this wait, 0.93-1.06 s without it, 1.0-1.2 s
-    with reads that could not pause).
+    (benchmarks/speech_first.py, a prompt read behind Whisper passes over 5 s of speech, 2
+    cores: 0.76-1.00 s from asking for a pass to its words, against 1.13-1.15 s with reads
+    that could not pause and 0.72-0.75 s with nothing behind; docs/slow-machines.md).
     """
 
     def __init__(self) -> None:
@@ -59,7 +60,9 @@ class Foreground:
 
     def wait_for_foreground(self, timeout_s: float = 30.0) -> None:
         """Between two background steps: block while a foreground job runs (at most
-        ``timeout_s``: never hang a draft); the next step begins on return."""
+        ``timeout_s``: never hang a draft); the next step begins on return. Call it inside
+        ``background()``, which ends the last step: a thread left mid-step would make every
+        pass wait :data:`DRAIN_TIMEOUT_S` for it."""
         me = threading.get_ident()
         with self._cond:
             self._stepping.discard(me)
