@@ -54,7 +54,7 @@ os.environ["ALSA_CONFIG_PATH"] = str(_WORK / "asoundrc")
 import numpy as np  # noqa: E402
 from bench_stats import percentile  # noqa: E402
 
-from interviewer.audio.io import SAMPLE_RATE, load_audio  # noqa: E402
+from interviewer.audio.io import SAMPLE_RATE, load_audio, to_int16  # noqa: E402
 from interviewer.audio.playback import PlaybackHandle, play_interruptible  # noqa: E402
 from interviewer.audio.vad import hop_dbfs  # noqa: E402
 from interviewer.interview.live.after_turn import AfterTurnListener  # noqa: E402
@@ -165,7 +165,7 @@ class Microphone:
             if self.speech.size and self.speech_reached_at is None and heard_to_s > self.onset_s:
                 self.speech_reached_at = started + self.onset_s
             sent += FRAME
-            yield (np.clip(frame, -1, 32767 / 32768) * 32768).astype(np.int16)
+            yield to_int16(frame)
 
 
 def trial(

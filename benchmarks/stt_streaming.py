@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stt_accuracy import DATA, synthesise, word_error_rate  # noqa: E402
 
 from interviewer.audio.capture import FrameInfo  # noqa: E402
-from interviewer.audio.io import load_audio  # noqa: E402
+from interviewer.audio.io import load_audio, to_int16  # noqa: E402
 from interviewer.audio.vad import VoiceActivityDetector, rms_dbfs  # noqa: E402
 from interviewer.speech.incremental import IncrementalTranscriber  # noqa: E402
 from interviewer.speech.stt import Transcriber, Transcription, build_prompt, load_transcriber  # noqa: E402
@@ -103,7 +103,7 @@ def benchmark_answer(ids: list[str], tmp: Path) -> Answer:
 
 
 def frames(samples: np.ndarray) -> list[np.ndarray]:
-    pcm = (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
+    pcm = to_int16(samples)
     return [pcm[i : i + FRAME_SAMPLES] for i in range(0, pcm.size, FRAME_SAMPLES)]
 
 

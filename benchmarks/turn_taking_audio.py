@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 from turn_taking import WithoutWords
 
-from interviewer.audio.io import SAMPLE_RATE, load_audio
+from interviewer.audio.io import SAMPLE_RATE, load_audio, to_int16
 from interviewer.audio.vad import VADParams, VoiceActivityDetector
 from interviewer.turns.endpointing import (
     STREAMING_END_SILENCE_MS,
@@ -126,16 +126,12 @@ def event_audio(
     return np.concatenate([audio[a:p1], looped]), start_s
 
 
-def _pcm(samples: np.ndarray) -> np.ndarray:
-    return (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
-
-
 def earlier_levels(audio: np.ndarray) -> np.ndarray:
     """A speaker's own channel: their level (the VAD's, audio/vad.py) after each frame of the
     file, NaN until known. The live recorder carries it from one turn to the next (the same
     person at the same microphone); an event's turn starts with the level at its start."""
     vad = VoiceActivityDetector()
-    pcm = _pcm(audio)
+    pcm = to_int16(audio)
     levels = np.full(pcm.size // FRAME, np.nan)
     for n in range(levels.size):
         vad.process(pcm[n * FRAME : (n + 1) * FRAME])
@@ -162,7 +158,7 @@ def trace(
     """The capture's VAD over the event's audio, frame by frame (as TurnDetector.push);
     ``speaker_level_dbfs``: the speaker's level from their earlier turns (``earlier_levels``)."""
     samples, start_s = event_audio(audio, event, crosstalk_db)
-    pcm = _pcm(samples)
+    pcm = to_int16(samples)
     vad = VoiceActivityDetector(
         None if gate else VADParams(crosstalk_margin_db=None),
         speaker_level_dbfs=speaker_level_dbfs if gate else None,

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import soundfile as sf
 
+from interviewer.audio.io import to_int16
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_SPEECH_DIR = REPO_ROOT.parent / "shared" / "data" / "speech"
 SAMPLE_RATE = 16000
@@ -65,10 +67,6 @@ def silence(seconds: float, noise_dbfs: float | None = None, seed: int = 0) -> n
         return np.zeros(n, dtype=np.float32)
     rms = 10 ** (noise_dbfs / 20)
     return (np.random.default_rng(seed).standard_normal(n) * rms).astype(np.float32)
-
-
-def to_int16(samples: np.ndarray) -> np.ndarray:
-    return (np.clip(samples, -1.0, 32767 / 32768) * 32768).astype(np.int16)
 
 
 def write_raw_s16(samples: np.ndarray, path: str | os.PathLike[str]) -> Path:

@@ -19,7 +19,7 @@ import soundfile as sf
 from shared_data import REPO_ROOT, SHARED_SPEECH
 
 from interviewer.audio import smart_turn
-from interviewer.audio.io import SAMPLE_RATE, load_audio
+from interviewer.audio.io import SAMPLE_RATE, load_audio, to_int16
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 import turn_taking_audio  # noqa: E402
@@ -94,7 +94,7 @@ def test_a_turn_on_a_speakers_own_channel_starts_with_their_earlier_level() -> N
     assert turn_taking_audio.level_before(levels, 0.9) is None  # nobody has spoken yet
     assert turn_taking_audio.level_before(None, 5.0) is None  # a mixture: everyone's speech
     vad = VoiceActivityDetector()
-    pcm = turn_taking_audio._pcm(channel)
+    pcm = to_int16(channel)
     for start in range(0, pcm.size - turn_taking_audio.FRAME + 1, turn_taking_audio.FRAME):
         vad.process(pcm[start : start + turn_taking_audio.FRAME])
     end_s = channel.size / SAMPLE_RATE

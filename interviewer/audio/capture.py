@@ -29,7 +29,7 @@ from ..turns.endpointing import (
     HearsAudio,
     TurnEndPolicy,
 )
-from .io import SAMPLE_RATE
+from .io import SAMPLE_RATE, to_int16
 from .playback import sounddevice_module
 from .vad import VADParams, VADState, VoiceActivityDetector, rms_dbfs
 
@@ -330,7 +330,7 @@ class TurnDetector:
         """Add one frame; decide whether the turn has ended (sets ``ended_by``)."""
         if self.ended_by is not None:
             raise RuntimeError(f"the turn already ended ({self.ended_by})")
-        frame = frame if frame.dtype == np.int16 else _to_int16(frame)
+        frame = frame if frame.dtype == np.int16 else to_int16(frame)
         self._chunks.append(frame)
         index = len(self._chunks) - 1
         self._seen += frame.size
@@ -376,8 +376,3 @@ class TurnDetector:
             dropped_frames=dropped_frames,
             speech_level_dbfs=self.vad.own_level_dbfs(),
         )
-
-
-def _to_int16(samples: np.ndarray) -> np.ndarray:
-    data = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 32767 / 32768)
-    return (data * 32768).astype(np.int16)

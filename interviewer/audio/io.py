@@ -65,6 +65,12 @@ def to_float32(samples: np.ndarray) -> np.ndarray:
     return array.astype(np.float32, copy=False)
 
 
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """Float audio in [-1, 1] as int16 PCM (clipped), the capture's frame format."""
+    data = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 32767 / 32768)
+    return (data * 32768).astype(np.int16)
+
+
 def write_wav(
     path: str | os.PathLike[str], samples: np.ndarray, sample_rate: int = SAMPLE_RATE
 ) -> Path:
