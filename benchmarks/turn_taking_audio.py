@@ -22,9 +22,12 @@ start on count:
         [--crosstalk-db X] [--no-crosstalk-gate]
 
 JSON: ``holds``, ``shifts``, ``false_end_rate`` and ``end_delay_mean_s`` of the live policy
-(words, silence and the voice); ``silence_false_end_rate``: silence alone at the same mean end
-delay (interpolated over a sweep of its wait, through the same detector); the same figures for
-words and silence alone (the policy before the voice) and for the voice without words.
+(the words' meaning read by SmolLM2, silence and the voice; turns/text_end.py, when installed);
+``silence_false_end_rate``: silence alone at the same mean end delay (interpolated over a sweep
+of its wait, through the same detector); the same figures for the word list and silence alone
+(the policy before the voice), the word list with the voice (before the meaning), the meaning
+and silence without the voice, and the voice without words. ``--no-meaning`` leaves the
+meaning out of the live policy.
 ``--crosstalk-db X`` plays, in a mixture, what follows a shift X dB down over the looped room
 tone, from where the next speaker begins: a headset channel's crosstalk, or a telephone's echo,
 made of real speech (the capture's VAD hears speech at any level; audio/vad.py), and
@@ -58,7 +61,7 @@ from interviewer.turns.endpointing import (
     HearsAudio,
     TurnEndPolicy,
 )
-from interviewer.turns.voice_end import TurnModel, VoiceEndConfig, VoiceEndPolicy
+from interviewer.turns.voice_end import TurnModel, VoiceEndConfig, VoiceEndPolicy, WordsModel
 
 FRAME = 512  # 32 ms, the capture frame
 LOOKBACK_S = 10.0  # turn audio before the pause, at most (the model hears 8 s)
@@ -238,6 +241,19 @@ class CachedModel:
         return self.cache[key]
 
 
+class CachedMeaning:
+    """The reader of the words' meaning, each text read once (policies replay the same words)."""
+
+    def __init__(self, model: WordsModel) -> None:
+        self.model = model
+        self.cache: dict[str, float] = {}
+
+    def standard_score(self, words: str) -> float:
+        if words not in self.cache:
+            self.cache[words] = self.model.standard_score(words)
+        return self.cache[words]
+
+
 def words_policy(end_silence_ms: int = STREAMING_END_SILENCE_MS) -> TurnEndPolicy:
     return TurnEndPolicy(EndpointConfig(end_silence_ms=end_silence_ms))
 
@@ -302,9 +318,10 @@ def sweep(traces: list[Trace], model: TurnModel, with_words: bool) -> list[dict]
     return rows
 
 
-def event_row(tr: Trace, model: TurnModel) -> dict:
-    """One event under the live policy: its words' ending, the voice's score, when it ended."""
-    policy = VoiceEndPolicy(words_policy(), model)
+def event_row(tr: Trace, model: TurnModel, meaning: WordsModel | None) -> dict:
+    """One event under the live policy: its words' ending and meaning, the voice's score, when
+    it ended."""
+    policy = VoiceEndPolicy(words_policy(), model, meaning=meaning)
     heard: list[float] = []
     ended = first_end_s(policy, tr, heard)
     has_words = tr.words is not None and bool(tr.words.strip())
@@ -316,6 +333,9 @@ def event_row(tr: Trace, model: TurnModel) -> dict:
         "words_end": (tr.words or "")[-60:],
         "ending": policy.words.read(tr.words).value if has_words else None,
         "voice_score": round(heard[-1], 3) if heard else None,
+        "meaning_score": (
+            round(meaning.standard_score(tr.words), 3) if meaning and has_words else None
+        ),
         "ended_after_s": None if ended is None else round(ended - tr.event.pause_start_s, 3),
     }
 
@@ -358,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-crosstalk-gate", action="store_true", help="the VAD hears speech at any level"
     )
+    parser.add_argument(
+        "--no-meaning", action="store_true", help="the live policy without the words' meaning"
+    )
     args = parser.parse_args(argv)
     if not (args.audio / "events.csv").is_file():
         raise SystemExit(f"no events.csv in {args.audio}")
@@ -368,6 +391,14 @@ def main(argv: list[str] | None = None) -> int:
     if loaded is None:
         raise SystemExit("no end-of-turn model: python -m interviewer.audio.smart_turn install")
     model = CachedModel(loaded)
+    meaning: CachedMeaning | None = None
+    if not args.no_meaning and not args.no_words:
+        from interviewer.turns.text_end import load_text_end
+
+        reader = load_text_end()
+        if reader is None:
+            raise SystemExit("the words' meaning will not load (see the warning); --no-meaning")
+        meaning = CachedMeaning(reader)
 
     events = read_events(args.audio)
     audio_of = {name: load_audio(args.audio / name) for name in sorted({e.file for e in events})}
@@ -399,13 +430,22 @@ def main(argv: list[str] | None = None) -> int:
     shifts = len(events) - holds
 
     curve = silence_curve(traces)
-    live = evaluate(lambda tr: VoiceEndPolicy(words_policy(), model), traces)
+    live = evaluate(lambda tr: VoiceEndPolicy(words_policy(), model, meaning=meaning), traces)
     report: dict = {"holds": holds, "shifts": shifts, "files": len(audio_of)}
     report["crosstalk_db"] = args.crosstalk_db
     report["crosstalk_gate"] = gate
     report |= summary(live, curve)
     report["words"] = not args.no_words
+    report["meaning"] = meaning is not None
     report["words_and_silence"] = summary(evaluate(lambda tr: words_policy(), traces), curve)
+    report["word_list_and_voice"] = summary(
+        evaluate(lambda tr: VoiceEndPolicy(words_policy(), model), traces), curve
+    )
+    if meaning is not None:
+        report["meaning_and_silence"] = summary(
+            evaluate(lambda tr: VoiceEndPolicy(words_policy(), None, meaning=meaning), traces),
+            curve,
+        )
     report["voice_and_silence"] = summary(
         evaluate(lambda tr: WithoutWords(VoiceEndPolicy(words_policy(), model)), traces), curve
     )
@@ -417,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         for w, o in curve[::4]
     ]
-    report["events"] = [event_row(tr, model) for tr in traces]
+    report["events"] = [event_row(tr, model, meaning) for tr in traces]
     if args.cost:
         report["cost"] = call_cost(traces, loaded, args.cost)
     if args.sweep:
@@ -429,7 +469,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['end_delay_mean_s']:.2f} s; silence alone at that delay "
         f"{report['silence_false_end_rate']:.1%}"
     )
-    for name in ("words_and_silence", "voice_and_silence"):
+    for name in (
+        "words_and_silence",
+        "word_list_and_voice",
+        "meaning_and_silence",
+        "voice_and_silence",
+    ):
+        if name not in report:
+            continue
         part = report[name]
         print(
             f"  {name}: {part['false_end_rate']:.1%} false ends, {part['end_delay_mean_s']:.2f} s"

@@ -77,6 +77,7 @@ class Pause:
     words: str  # the turn's words up to the pause
     kind: str  # hold | shift
     length_s: float  # a hold's silence; a shift's is not known (the other side spoke)
+    side: str = ""  # the speaker side ("4519A"): its call is the unit of a held-out split
 
 
 def pauses(path: Path) -> list[Pause]:
@@ -88,8 +89,9 @@ def pauses(path: Path) -> list[Pause]:
         for i in range(len(words) - 1):
             gap = words[i + 1].start_s - words[i].end_s
             if gap >= MIN_PAUSE_S:
-                out.append(Pause(" ".join(w.text for w in words[: i + 1]), "hold", gap))
-        out.append(Pause(" ".join(w.text for w in words), "shift", MAX_WAIT_S))
+                said = " ".join(w.text for w in words[: i + 1])
+                out.append(Pause(said, "hold", gap, turn.side))
+        out.append(Pause(" ".join(w.text for w in words), "shift", MAX_WAIT_S, turn.side))
     return out
 
 

@@ -206,3 +206,73 @@ def test_a_corrupt_model_file_falls_back_too(tmp_path, monkeypatch, caplog) -> N
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"not an onnx model")
     assert "cannot load" in _load_from(broken, monkeypatch, caplog)
+
+
+class ScriptedMeaning:
+    """A reader of the words' meaning that gives one standard score; records what it read."""
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+        self.read: list[str] = []
+
+    def standard_score(self, words: str) -> float:
+        self.read.append(words)
+        return self.score
+
+
+def meaning_policy(
+    meaning: float, voice: float | None, **config
+) -> tuple[VoiceEndPolicy, ScriptedMeaning]:
+    reader = ScriptedMeaning(meaning)
+    model = ScriptedVoice(voice) if voice is not None else None
+    policy = VoiceEndPolicy(TurnEndPolicy(), model, VoiceEndConfig(**config), reader)
+    policy.hear(np.zeros(FRAME, dtype=np.int16))
+    return policy, reader
+
+
+@pytest.mark.parametrize(
+    ("words", "meaning", "voice", "wait_ms"),
+    [
+        # The wait falls as the words sound more finished: base 850 ms - 300 ms per unit.
+        ("I would shard the index by region.", 0.0, None, 850),
+        ("I would shard the index by region.", 0.5, None, 700),
+        ("I would shard the index by region.", -2.0, None, 1450),
+        # An open last word no longer fixes the wait: the reader's score does...
+        ("I would shard the index by", -1.0, None, 1150),
+        ("I would shard the index by", 1.0, 0.1, 700),
+        # ...unless the voice says unfinished too: a thought broken off waits 2 s.
+        ("I would shard the index by", -1.0, 0.1, 2000),
+        ("I would shard the index by", -1.0, 0.9, 1050),
+        # Within [600 ms, 3 s].
+        ("That is the whole design.", 5.0, None, 600),
+        ("That is the whole design.", 5.0, 0.9, 600),
+        ("I would shard it.", -20.0, None, 3000),
+        # The voice moves the wait 100 ms either way.
+        ("I would shard the index by region.", 0.0, 0.9, 750),
+        ("I would shard the index by region.", 0.0, 0.1, 950),
+        # After a spoken "um", at least 2 s, whatever the voice says.
+        ("the main reason is, um", 2.0, 0.9, 2000),
+        ("the main reason is, um", 2.0, 0.1, 2000),
+        ("the main reason is, um", -10.0, 0.9, 2900),  # 3 s at most, less the voice
+        # Whisper's "..." (its guess that the voice trailed off) keeps the table's 2 s.
+        ("I would shard the index by region...", 1.0, 0.9, 2000),
+        ("I would shard the index by region...", -4.0, 0.1, 2150),
+    ],
+)
+def test_the_words_meaning_sets_the_wait(
+    words: str, meaning: float, voice: float | None, wait_ms: int
+) -> None:
+    policy, reader = meaning_policy(meaning, voice)
+    assert first_end_ms(policy, words) == ceil_frame(wait_ms)
+    assert reader.read and set(reader.read) == {words}
+
+
+@pytest.mark.parametrize(
+    ("words", "wait_ms"), [("That's my answer.", 250), ("Hmm, let me think.", 4500)]
+)
+def test_requests_keep_their_own_wait_over_the_meaning(words: str, wait_ms: int) -> None:
+    """A done phrase ends at once and "let me think" gets its time, whatever the reader says
+    (rules do these well: the gates come first)."""
+    policy, reader = meaning_policy(-5.0 if wait_ms < 1000 else 5.0, 0.5)
+    assert first_end_ms(policy, words) == ceil_frame(wait_ms)
+    assert reader.read == []

@@ -1,6 +1,6 @@
 """The live microphone path through a virtual ALSA device: a 1.5-s pause mid-answer does not
-end the turn, with the end-of-turn voice model in (as ``practice`` runs it), and without it
-the path still works and says why.
+end the turn, with the end-of-turn voice model and the reader of the words' meaning in (as
+``practice`` runs it), and without the voice model the path still works and says why.
 
 The device replays real speech (jfk.flac, split mid-sentence with 1.5 s of silence) paced to
 real time, through the same builder ``practice`` uses (pipeline.microphone_answers): capture,
@@ -54,6 +54,7 @@ answer = source.next_answer(
 )
 print(json.dumps({
     "voice_model": source.turn_model is not None,
+    "words_model": source.words_model is not None,
     "ended_by": answer.ended_by,
     "text": answer.transcription.text,
     "seconds": answer.samples.size / 16000,
@@ -109,6 +110,7 @@ def _words(text: str) -> str:
 def test_a_pause_mid_answer_does_not_end_the_turn(tmp_path) -> None:
     result, _, total_s, split_s = _run(tmp_path)
     assert result["voice_model"] is True  # as practice runs it, with the voice heard
+    assert result["words_model"] is True  # and the words' meaning read
     assert result["ended_by"] == "silence"
     heard = _words(result["text"])
     # Both halves are in the one answer: the part before the pause and the part after it.

@@ -13,6 +13,7 @@ from ..llm.gguf import bundled_model_path, smollm2_model_path
 from ..llm.health import remember_success, run_check
 from ..llm.settings import LLMSettings
 from ..speech.stt import bundled_model_dir, resolve_model
+from ..turns.text_end import PROBE_PATH
 from .app import app, console, err_console
 
 
@@ -56,6 +57,11 @@ def models(
         "end of turn (voice)",
         "Smart Turn v3.2 (pipecat-ai 1.14.0, BSD-2-Clause)",
         str(turn_model) if turn_model.is_file() else "not installed: words and silence",
+    )
+    table.add_row(
+        "end of turn (meaning)",
+        "SmolLM2-135M-Instruct with a probe fitted on Switchboard",
+        str(PROBE_PATH) if PROBE_PATH.is_file() else "missing: the word list decides",
     )
     table.add_row(
         "interviewer (default)", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "assembled on first use"

@@ -54,8 +54,9 @@ def microphone_answers(
     meanwhile; otherwise each answer is transcribed once it ends. ``recorder_type`` and
     ``realtime`` are for replaying a virtual microphone (benchmarks, tests). ``plan`` sizes
     the live pipeline's background work to the machine (interviewer/machine). ``voice_end``:
-    the live pipeline hears the end of the turn in the voice too (audio/smart_turn.py), when
-    the model is installed; words and silence alone otherwise (logged). ``on_words`` gets the
+    the live pipeline hears the end of the turn in the voice too (audio/smart_turn.py) and reads
+    it in the words' meaning (turns/text_end.py), each when its model is installed; the word
+    list and silence otherwise (logged). ``on_words`` gets the
     words heard so far (streaming only), for a page's live transcript.
     """
     from ..audio.capture import MicrophoneRecorder
@@ -65,8 +66,10 @@ def microphone_answers(
     )
     if streaming:
         from ..audio.smart_turn import load_smart_turn
+        from ..turns.text_end import load_text_end
 
         model = load_smart_turn() if voice_end else None
+        words_model = load_text_end() if voice_end else None
         return LiveMicrophoneAnswers(
             recorder,
             transcriber,
@@ -74,6 +77,7 @@ def microphone_answers(
             plan=plan,
             turn_model=model,
             on_words=on_words,
+            words_model=words_model,
         )
     return MicrophoneAnswers(recorder, on_frame=on_frame)
 

@@ -60,6 +60,13 @@ class TurnModel(Protocol):
     def probability(self, samples: np.ndarray) -> float: ...
 
 
+class WordsModel(Protocol):
+    """Reads the words so far: how much more finished they sound than the typical pause, in
+    standard units (turns/text_end.TextEndModel)."""
+
+    def standard_score(self, words: str) -> float: ...
+
+
 class VoiceEndConfig(BaseModel):
     """How the voice's score sets the wait at a pause (chosen on real audio; module doc)."""
 
@@ -78,6 +85,15 @@ class VoiceEndConfig(BaseModel):
     finished_hesitation_ms: int = Field(
         2000, ge=0, description="wait after a spoken 'um' when the voice sounds finished"
     )
+    # With a reader of the words' meaning (turns/text_end.py) the wait follows its score
+    # instead of the table's word classes: wait = base - slope x score, within [min, max];
+    # the voice moves it by voice_ms either way. Fitted on Switchboard's pauses
+    # (benchmarks/text_end_fit.py, docs/turn-taking.md).
+    text_base_ms: int = Field(850, ge=0, description="the wait at a typical pause (score 0)")
+    text_slope_ms: int = Field(300, ge=0, description="shorter by this per unit more finished")
+    text_min_ms: int = Field(600, ge=0, description="the shortest wait the words can set")
+    text_max_ms: int = Field(3000, ge=0, description="the longest")
+    text_voice_ms: int = Field(100, ge=0, description="the voice's finished / unfinished shift")
 
 
 class VoiceEndPolicy:
@@ -86,11 +102,15 @@ class VoiceEndPolicy:
     def __init__(
         self,
         words: TurnEndPolicy,
-        model: TurnModel,
+        model: TurnModel | None,
         voice: VoiceEndConfig | None = None,
+        meaning: WordsModel | None = None,
     ) -> None:
+        """``model`` hears the voice, ``meaning`` reads the words; either may be None (not
+        both: then the words policy alone is the policy)."""
         self.words = words
         self.model = model
+        self.meaning = meaning
         self.voice = voice or VoiceEndConfig()
         self._frames: deque[np.ndarray] = deque()
         self._buffered = 0
@@ -128,7 +148,10 @@ class VoiceEndPolicy:
         if silence_ms < self.voice.score_at_ms:
             return Decision(end=False, reason="pause")
         if self.score is None:
-            self.score = self.model.probability(self.audio())
+            if self.model is None:
+                self.score = self.voice.threshold  # no voice: the finished wait, unshifted
+            else:
+                self.score = self.model.probability(self.audio())
             log.debug("end-of-turn voice score %.2f at %d ms of silence", self.score, silence_ms)
         return self.wait_decision(silence_ms, *waits, self.score)
 
@@ -140,6 +163,8 @@ class VoiceEndPolicy:
         if words_so_far is None or not words_so_far.strip():
             return voice.finished_ms, voice.unfinished_ms
         ending = self.words.read(words_so_far)
+        if self.meaning is not None and ending not in (Ending.DONE, Ending.THINKING):
+            return self.meaning_waits_ms(words_so_far, ending)
         if ending is Ending.FILLER:
             if HESITATION_WORDS & set(bare_words(words_so_far)[-1:]):
                 thinking = self.words.wait_ms(ending)
@@ -157,6 +182,31 @@ class VoiceEndPolicy:
                 words_wait, voice.both_unfinished_ms
             )
         return None
+
+    def meaning_waits_ms(self, words_so_far: str, ending: Ending) -> tuple[int, int]:
+        """(finished, unfinished) waits from the reader of the words' meaning: the wait falls
+        as the words sound more finished, and the voice moves it either way (without a voice
+        model the finished wait is taken, unshifted). Floors from the word list stay: after a
+        spoken "um" at least ``finished_hesitation_ms`` whatever the voice says (the thinking
+        wait there cost more than it saved on real calls: docs/turn-taking.md; who goes on
+        later reopens the turn); after Whisper's trailing "..." (no "um") at least
+        ``both_unfinished_ms``, as the table has it (the reader never saw one: its transcripts
+        have no punctuation); and after an open word, when the voice and the meaning both say
+        unfinished, ``both_unfinished_ms``: a thought broken off."""
+        assert self.meaning is not None
+        voice = self.voice
+        score = self.meaning.standard_score(words_so_far)
+        wait = voice.text_base_ms - voice.text_slope_ms * score
+        wait = round(min(max(wait, voice.text_min_ms), voice.text_max_ms))
+        shift = voice.text_voice_ms if self.model is not None else 0
+        finished, unfinished = max(wait - shift, voice.text_min_ms), wait + shift
+        if ending is Ending.FILLER:
+            spoken = HESITATION_WORDS & set(bare_words(words_so_far)[-1:])
+            floor = voice.finished_hesitation_ms if spoken else voice.both_unfinished_ms
+            return max(finished, floor), max(unfinished, floor)
+        if ending in (Ending.OPEN, Ending.STARTING) and score < 0:
+            unfinished = max(unfinished, voice.both_unfinished_ms)
+        return finished, unfinished
 
     def wait_decision(
         self, silence_ms: int, finished_wait_ms: int, unfinished_wait_ms: int, score: float

@@ -6,8 +6,9 @@ the probe is often already written.
     microphone frames ─► IncrementalTranscriber ─► words so far ─► TurnEndPolicy (when to stop)
            │                       │                     └──────► listener.words_so_far (draft)
            │                       └─► pause + fresh, finished-sounding words ─► listener.paused
-           └─► VoiceEndPolicy: at each pause, the end-of-turn model hears the voice (the words'
-               thinking waits and done phrases still rule; without the model, words and silence)
+           └─► VoiceEndPolicy: at each pause, the end-of-turn model hears the voice and
+               SmolLM2 reads the words' meaning (the words' thinking waits and done phrases
+               still rule; without the models, the word list and silence)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ...speech.incremental import IncrementalTranscriber
 from ...speech.stt import Transcriber
 from ...turns.endpointing import AwaitFreshWords, EndPolicy, TurnEndPolicy
 from ...turns.thinking import thinking_policy
-from ...turns.voice_end import TurnModel, VoiceEndPolicy
+from ...turns.voice_end import TurnModel, VoiceEndPolicy, WordsModel
 from ..answers.sources import AnswerContext, AnswerListener, CandidateAnswer
 from .after_turn import ListeningMicrophone
 
@@ -68,6 +69,7 @@ class LiveMicrophoneAnswers:
     kind: AnswerSourceKind = "microphone"
     live = True  # reports words while the candidate talks (AnswerContext.listener)
     turn_model: TurnModel | None = None  # the end-of-turn voice model, when there is one
+    words_model: WordsModel | None = None  # the reader of the words' end of turn, likewise
 
     def __init__(
         self,
@@ -77,12 +79,14 @@ class LiveMicrophoneAnswers:
         plan: StreamingPlan | None = None,
         turn_model: TurnModel | None = None,
         on_words: Callable[[str], None] | None = None,
+        words_model: WordsModel | None = None,
     ) -> None:
         """``plan``: how much background work to do while the candidate speaks, from the
         machine's measured speed (interviewer/machine); the defaults when None.
         ``turn_model``: the end-of-turn voice model (audio/smart_turn.py); None ends turns on
-        words and silence alone. ``on_words``: the words so far, for a front end's live
-        transcript."""
+        words and silence alone. ``words_model``: the reader of the words' meaning
+        (turns/text_end.py); None reads only their last word. ``on_words``: the words so
+        far, for a front end's live transcript."""
         recorder.check_input()
         self.recorder = recorder
         self.transcriber = transcriber
@@ -91,6 +95,7 @@ class LiveMicrophoneAnswers:
         self.plan = plan or StreamingPlan()
         self.microphone = ListeningMicrophone(recorder)
         self.turn_model = turn_model
+        self.words_model = words_model
 
     def _words_callback(self, listener: AnswerListener | None) -> Callable[[str], None] | None:
         """The words so far go to the reply preparer and to the front end, where present."""
@@ -127,8 +132,8 @@ class LiveMicrophoneAnswers:
             # They asked for time to think: a longer wait for speech, and no end on a murmur.
             words_policy = thinking_policy(self.recorder.endpoint, context.patience_s)
             end_policy = words_policy
-        elif self.turn_model is not None:
-            end_policy = VoiceEndPolicy(words_policy, self.turn_model)
+        elif self.turn_model is not None or self.words_model is not None:
+            end_policy = VoiceEndPolicy(words_policy, self.turn_model, meaning=self.words_model)
         watcher = (
             PauseWatcher(listener, incremental, words_policy) if listener is not None else None
         )
