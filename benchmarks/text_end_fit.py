@@ -18,8 +18,11 @@ inside them. Reported from those held-out scores: the AUC of shifts against hold
 per word-list ending (``turns/completeness.py``), and the live combination's waits
 (``turns/voice_end.VoiceEndPolicy`` with the reader in place of the word table, no voice) as
 the issue measures them: false ends at holds, the mean end delay at shifts, and silence alone
-at that delay, with the word table itself beside it. ``--write`` fits the probe on every pause
-(the penalty chosen held out) and writes it as the reader's data file.
+at that delay, with the word table itself beside it, over a grid of the waits; and, with the
+default waits, both again with a scripted voice of the accuracies in
+``turn_taking_voice_bound.VOICES_BY_ENDING`` (word timings carry no audio). ``--write`` fits
+the probe on every pause (the penalty chosen held out) and writes it as the reader's data
+file.
 """
 
 from __future__ import annotations
@@ -28,11 +31,19 @@ import argparse
 import itertools
 import json
 import math
+import random
 import sys
 from pathlib import Path
 
 import numpy as np
-from turn_taking_voice_bound import MAX_WAIT_S, Pause, on_frame_grid, pauses
+from turn_taking_voice_bound import (
+    MAX_WAIT_S,
+    VOICES_BY_ENDING,
+    Pause,
+    ScriptedVoice,
+    on_frame_grid,
+    pauses,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -139,21 +150,38 @@ class Scored:
         return self.score
 
 
-def live_waits(events: list[Pause], scores: np.ndarray | None, config: VoiceEndConfig):
-    """Each pause's wait (s) under the live policy: the reader's held-out standard score
-    (no voice), or the word table when ``scores`` is None."""
+def live_waits(
+    events: list[Pause],
+    scores: np.ndarray | None,
+    config: VoiceEndConfig,
+    voice: dict[str, tuple[float, float]] | None = None,
+) -> np.ndarray:
+    """Each pause's wait (s) under the live policy: the reader's held-out standard score, or
+    the word table when ``scores`` is None; with a scripted ``voice`` (hit at shifts, false
+    alarm at holds, per words' ending: ``VOICES_BY_ENDING``) or none."""
     words_policy = TurnEndPolicy(EndpointConfig())
     scored = Scored()
-    policy = VoiceEndPolicy(words_policy, None, config, scored if scores is not None else None)
+    policy = VoiceEndPolicy(
+        words_policy,
+        ScriptedVoice() if voice is not None else None,
+        config,
+        scored if scores is not None else None,
+    )
+    draw = random.Random(0)
     waits = []
     for i, event in enumerate(events):
         if scores is not None:
             scored.score = float(scores[i])
         pair = policy.waits_ms(event.words)
-        if pair is None or scores is None:  # a done phrase, "let me think"; or the table
+        if pair is None or (scores is None and voice is None):  # a request; the table alone
             wait_ms = words_policy.wait_ms(words_policy.read(event.words))
-        else:
+        elif voice is None:
             wait_ms = pair[0]
+        else:
+            ending = words_policy.read(event.words).value
+            hit, false_alarm = voice.get(ending, voice["other"])
+            finished = draw.random() < (hit if event.kind == "shift" else false_alarm)
+            wait_ms = pair[0] if finished else pair[1]
         waits.append(min(on_frame_grid(wait_ms), MAX_WAIT_S))
     return np.array(waits)
 
@@ -208,6 +236,13 @@ def main(argv: list[str] | None = None) -> int:
             cfg = config.model_copy(update=update)
             key = f"base {base} ms, slope {slope} ms, min {least} ms"
             report["meaning_waits"][key] = trade_off(events, live_waits(events, standard, cfg))
+    report["with_a_voice"] = {
+        name: {
+            "word_table": trade_off(events, live_waits(events, None, config, voice)),
+            "meaning": trade_off(events, live_waits(events, standard, config, voice)),
+        }
+        for name, voice in VOICES_BY_ENDING.items()
+    }
     print(json.dumps(report, indent=2))
 
     if args.write:

@@ -340,14 +340,19 @@ def event_row(tr: Trace, model: TurnModel, meaning: WordsModel | None) -> dict:
     }
 
 
-def call_cost(traces: list[Trace], model: TurnModel, calls: int) -> dict:
-    """ms per model call and per Whisper pass over the same 8-s windows, interleaved."""
+def call_cost(
+    traces: list[Trace], model: TurnModel, calls: int, meaning: WordsModel | None = None
+) -> dict:
+    """ms per model call and per Whisper pass over the same 8-s windows, interleaved; with
+    ``meaning``, ms per reading of each event's words too (a whole turn read afresh, as at the
+    turn's first pause: later pauses read only the words since)."""
     from interviewer.audio.smart_turn import window
     from interviewer.speech.stt import load_transcriber
 
     stt = load_transcriber()
     windows = [window(np.concatenate(tr.frames).astype(np.float32) / 32768) for tr in traces]
-    model_s, whisper_s = [], []
+    said = [tr.words for tr in traces if tr.words]
+    model_s, whisper_s, meaning_s = [], [], []
     for n in range(calls):
         samples = windows[n % len(windows)]
         started = time.perf_counter()
@@ -356,13 +361,22 @@ def call_cost(traces: list[Trace], model: TurnModel, calls: int) -> dict:
         started = time.perf_counter()
         stt.transcribe(samples)
         whisper_s.append(time.perf_counter() - started)
+        if meaning is not None and said:
+            started = time.perf_counter()
+            meaning.standard_score(said[n % len(said)])
+            meaning_s.append(time.perf_counter() - started)
     model_ms, whisper_ms = 1000 * np.median(model_s), 1000 * np.median(whisper_s)
-    return {
+    cost = {
         "calls": calls,
         "model_ms_median": round(float(model_ms), 1),
         "whisper_pass_ms_median": round(float(whisper_ms), 1),
         "model_to_whisper_ratio": round(float(model_ms / whisper_ms), 3),
     }
+    if meaning_s:
+        meaning_ms = 1000 * np.median(meaning_s)
+        cost["meaning_ms_median"] = round(float(meaning_ms), 1)
+        cost["meaning_to_whisper_ratio"] = round(float(meaning_ms / whisper_ms), 3)
+    return cost
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -392,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("no end-of-turn model: python -m interviewer.audio.smart_turn install")
     model = CachedModel(loaded)
     meaning: CachedMeaning | None = None
+    reader = None
     if not args.no_meaning and not args.no_words:
         from interviewer.turns.text_end import load_text_end
 
@@ -459,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     report["events"] = [event_row(tr, model, meaning) for tr in traces]
     if args.cost:
-        report["cost"] = call_cost(traces, loaded, args.cost)
+        report["cost"] = call_cost(traces, loaded, args.cost, reader)
     if args.sweep:
         report["sweep_with_words"] = sweep(traces, model, with_words=True)
         report["sweep_voice_only"] = sweep(traces, model, with_words=False)
