@@ -35,6 +35,7 @@ import numpy as np
 from ..errors import LLMError, LLMUnavailableError
 from .base import ChatMessage, Completion, GenerationCancelled, Pause
 from .gguf import check_gguf_file
+from .llama_log import hidden_state_reads
 
 logger = logging.getLogger(__name__)
 
@@ -260,12 +261,7 @@ class EmbeddedBackend:
         import llama_cpp
 
         llama = self._loaded.llama
-        quiet = logging.getLogger("llama-cpp-python")
-        with self._loaded.lock:
-            level = quiet.level
-            # "embeddings required but some input tokens were not marked as outputs":
-            # llama.cpp's note that it keeps them all, expected here.
-            quiet.setLevel(logging.CRITICAL)
+        with self._loaded.lock, hidden_state_reads():
             llama_cpp.llama_set_embeddings(llama.ctx, True)
             if llama.n_tokens > 0:
                 # A prompt cached whole is sampled from its kept logits, with no decode and
@@ -279,7 +275,6 @@ class EmbeddedBackend:
                 state = np.ctypeslib.as_array(pointer, shape=(llama.n_embd(),)).copy()
             finally:
                 llama_cpp.llama_set_embeddings(llama.ctx, False)
-                quiet.setLevel(level)
         return probabilities, state
 
     def forget_cache(self) -> None:

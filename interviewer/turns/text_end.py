@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..llm.llama_log import hidden_state_reads
+
 log = logging.getLogger(__name__)
 
 PROBE_PATH = Path(__file__).with_name("text_end_probe.json")
@@ -101,15 +103,8 @@ class TextEndReader:
                     break
                 same += 1
             self.llama.n_tokens = min(same, len(tokens) - 1)  # read at least the last token
-            quiet = logging.getLogger("llama-cpp-python")
-            level = quiet.level
-            # "embeddings required but some input tokens were not marked as outputs":
-            # llama.cpp's note that it keeps every token's output, expected here.
-            quiet.setLevel(logging.CRITICAL)
-            try:
+            with hidden_state_reads():
                 self.llama.eval(tokens[self.llama.n_tokens :])
-            finally:
-                quiet.setLevel(level)
             llama_cpp = self._llama_cpp
             state = np.ctypeslib.as_array(
                 llama_cpp.llama_get_embeddings_ith(self.llama.ctx, -1), shape=(self.llama.n_embd(),)
