@@ -136,3 +136,10 @@ def test_two_overlapping_hidden_state_reads_restore_the_logger_once_both_are_don
         assert logger.level == logging.ERROR
     finally:
         logger.setLevel(before)
+
+
+def test_a_probe_of_mismatched_lengths_is_refused_with_the_reason(tmp_path: Path) -> None:
+    data = read_probe().model_dump()
+    data["weights"] = data["weights"][:-1]
+    with pytest.raises(ValueError, match="one length"):
+        text_end.TextEndProbe.model_validate(data)

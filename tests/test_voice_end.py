@@ -276,3 +276,19 @@ def test_requests_keep_their_own_wait_over_the_meaning(words: str, wait_ms: int)
     policy, reader = meaning_policy(-5.0 if wait_ms < 1000 else 5.0, 0.5)
     assert first_end_ms(policy, words) == ceil_frame(wait_ms)
     assert reader.read == []
+
+
+def test_a_reader_that_fails_mid_answer_leaves_the_word_list_in_charge(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The capture thread asks at every pause: a reader that raises must not stop it."""
+
+    class Broken:
+        def standard_score(self, words: str) -> float:
+            raise RuntimeError("llama_decode returned -1")
+
+    policy = VoiceEndPolicy(TurnEndPolicy(), ScriptedVoice(0.1), VoiceEndConfig(), Broken())
+    policy.hear(np.zeros(FRAME, dtype=np.int16))
+    with caplog.at_level(logging.WARNING):
+        assert first_end_ms(policy, "I would shard the index by region.") == ceil_frame(1000)
+    assert "the word list decides" in caplog.text and policy.meaning is None

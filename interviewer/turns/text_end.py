@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..llm.llama_log import hidden_state_reads
 
@@ -67,6 +67,14 @@ class TextEndProbe(BaseModel):
     logit_std: float = Field(gt=0, description="their standard deviation")
     fitted_on: str
     held_out: dict[str, float] = Field(default_factory=dict, description="figures at fitting")
+
+    @model_validator(mode="after")
+    def _one_length(self) -> TextEndProbe:
+        if not len(self.mean) == len(self.scale) == len(self.weights) > 2:
+            raise ValueError("mean, scale and weights must have one length, over 2")
+        if min(self.scale) <= 0:
+            raise ValueError("every scale must be positive")
+        return self
 
 
 def features(state: np.ndarray, end_logprob: float, n_words: int) -> np.ndarray:
@@ -158,7 +166,10 @@ def load_text_end(n_threads: int = 1, probe_path: Path = PROBE_PATH) -> TextEndM
         path = smollm2_model_path()
         if path.name != probe.model_file:
             raise ValueError(f"the probe was fitted on {probe.model_file}, not {path.name}")
-        return TextEndModel(TextEndReader(path, probe.system, n_threads), probe)
+        reader = TextEndReader(path, probe.system, n_threads)
+        if len(probe.weights) != reader.llama.n_embd() + 2:
+            raise ValueError(f"the probe reads {len(probe.weights)} features, not the model's")
+        return TextEndModel(reader, probe)
     except Exception as exc:  # the model not installed, a corrupt probe file
         log.warning("cannot read the words' end of turn (%s); the word list decides", exc)
         return None

@@ -172,7 +172,11 @@ class VoiceEndPolicy:
             return voice.finished_ms, voice.unfinished_ms
         ending = self.words.read(words_so_far)
         if self.meaning is not None and ending not in (Ending.DONE, Ending.THINKING):
-            return self.meaning_waits_ms(words_so_far, ending)
+            try:
+                return self.meaning_waits_ms(words_so_far, ending)
+            except Exception as exc:  # the reader failed mid-answer: the word list goes on
+                log.warning("cannot read the words' end of turn (%s); the word list decides", exc)
+                self.meaning = None
         if ending is Ending.FILLER:
             if HESITATION_WORDS & set(bare_words(words_so_far)[-1:]):
                 thinking = self.words.wait_ms(ending)
