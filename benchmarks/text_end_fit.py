@@ -43,6 +43,7 @@ from turn_taking_voice_bound import (
     ScriptedVoice,
     on_frame_grid,
     pauses,
+    trade_off,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -184,20 +185,6 @@ def live_waits(
             wait_ms = pair[0] if finished else pair[1]
         waits.append(min(on_frame_grid(wait_ms), MAX_WAIT_S))
     return np.array(waits)
-
-
-def trade_off(events: list[Pause], waits: np.ndarray) -> dict:
-    hold = np.array([e.kind == "hold" for e in events])
-    lengths = np.array([e.length_s for e in events])[hold]
-    rate = float(np.mean(lengths > waits[hold]))
-    delay = float(waits[~hold].mean())
-    silence = float(np.mean(lengths > delay))
-    return {
-        "false_end_rate": round(rate, 4),
-        "end_delay_mean_s": round(delay, 3),
-        "silence_false_end_rate": round(silence, 4),
-        "ratio": round(rate / silence, 3) if silence else None,
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

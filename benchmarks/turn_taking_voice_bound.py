@@ -135,26 +135,30 @@ def measure(
     config = VoiceEndConfig(**waits)
     policy = VoiceEndPolicy(TurnEndPolicy(EndpointConfig()), ScriptedVoice(), config)
     draw = random.Random(0)
-    cut, holds, delays = 0, [], []
+    ended = []
     for event in events:
         if by_ending is not None:
             ending = policy.words.read(event.words).value
             hit, false_alarm = by_ending.get(ending, by_ending["other"])
         finished = draw.random() < (hit if event.kind == "shift" else false_alarm)
-        ended = wait_s(policy, event.words, finished)
-        if event.kind == "hold":
-            holds.append(event.length_s)
-            cut += ended < event.length_s
-        else:
-            delays.append(ended)
-    lengths = np.array(holds)
-    delay = float(np.mean(delays))
-    rate = cut / lengths.size
-    silence = float(np.mean(lengths > delay))
+        ended.append(wait_s(policy, event.words, finished))
     return {
         "hit": hit,
         "false_alarm": false_alarm,
         "waits": config.model_dump(include=set(WAIT_FIELDS)),
+    } | trade_off(events, np.array(ended))
+
+
+def trade_off(events: list[Pause], waits: np.ndarray) -> dict:
+    """The issue's measure from each pause's wait (s): false ends at holds (a hold is cut when
+    its silence outlasts the wait), the mean end delay at shifts, silence alone's false ends at
+    that delay, and their ratio."""
+    hold = np.array([e.kind == "hold" for e in events])
+    lengths = np.array([e.length_s for e in events])[hold]
+    rate = float(np.mean(lengths > waits[hold]))
+    delay = float(waits[~hold].mean())
+    silence = float(np.mean(lengths > delay))
+    return {
         "false_end_rate": round(rate, 4),
         "end_delay_mean_s": round(delay, 3),
         "silence_false_end_rate": round(silence, 4),
