@@ -218,11 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     report["word_table"] = trade_off(events, live_waits(events, None, config))
     report["meaning_waits"] = {}
     for base, slope, least in itertools.product(range(800, 1001, 50), (200, 300), (500, 600)):
-        if True:
-            update = {"text_base_ms": base, "text_slope_ms": slope, "text_min_ms": least}
-            cfg = config.model_copy(update=update)
-            key = f"base {base} ms, slope {slope} ms, min {least} ms"
-            report["meaning_waits"][key] = trade_off(events, live_waits(events, standard, cfg))
+        update = {"text_base_ms": base, "text_slope_ms": slope, "text_min_ms": least}
+        cfg = config.model_copy(update=update)
+        key = f"base {base} ms, slope {slope} ms, min {least} ms"
+        report["meaning_waits"][key] = trade_off(events, live_waits(events, standard, cfg))
     report["with_a_voice"] = {
         name: {
             "word_table": trade_off(events, live_waits(events, None, config, voice)),

@@ -105,11 +105,7 @@ class TextEndReader:
         )
         with self._lock:
             cached = self.llama.input_ids[: self.llama.n_tokens].tolist()
-            same = 0
-            for old, new in zip(cached, tokens, strict=False):
-                if old != new:
-                    break
-                same += 1
+            same = self.llama.longest_token_prefix(cached, tokens)
             self.llama.n_tokens = min(same, len(tokens) - 1)  # read at least the last token
             with hidden_state_reads():
                 self.llama.eval(tokens[self.llama.n_tokens :])
