@@ -154,6 +154,7 @@ class PacedRecorder(MicrophoneRecorder):
             delay = self.started_at + sent / SAMPLE_RATE - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
+            self.heard_until = self.started_at + sent / SAMPLE_RATE  # the stream's clock
             yield frame
 
 

@@ -22,12 +22,12 @@ start on count:
         [--crosstalk-db X] [--no-crosstalk-gate]
 
 JSON: ``holds``, ``shifts``, ``false_end_rate`` and ``end_delay_mean_s`` of the live policy
-(words, silence and the voice; with ``--meaning``, the words' meaning read by SmolLM2,
-turns/text_end.py, which the live path does not yet use by default);
+(the words' meaning read by SmolLM2, silence and the voice; turns/text_end.py, when installed);
 ``silence_false_end_rate``: silence alone at the same mean end delay (interpolated over a sweep
 of its wait, through the same detector); the same figures for the word list and silence alone
 (the policy before the voice), the word list with the voice (before the meaning), the meaning
-and silence without the voice (with ``--meaning``), and the voice without words.
+and silence without the voice, and the voice without words. ``--no-meaning`` leaves the
+meaning out of the live policy.
 ``--crosstalk-db X`` plays, in a mixture, what follows a shift X dB down over the looped room
 tone, from where the next speaker begins: a headset channel's crosstalk, or a telephone's echo,
 made of real speech (the capture's VAD hears speech at any level; audio/vad.py), and
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-crosstalk-gate", action="store_true", help="the VAD hears speech at any level"
     )
     parser.add_argument(
-        "--meaning", action="store_true", help="the policy reads the words' meaning too"
+        "--no-meaning", action="store_true", help="the live policy without the words' meaning"
     )
     args = parser.parse_args(argv)
     if not (args.audio / "events.csv").is_file():
@@ -407,12 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     model = CachedModel(loaded)
     meaning: CachedMeaning | None = None
     reader = None
-    if args.meaning and not args.no_words:
+    if not args.no_meaning and not args.no_words:
         from interviewer.turns.text_end import load_text_end
 
         reader = load_text_end()
         if reader is None:
-            raise SystemExit("the words' meaning will not load (see the warning); drop --meaning")
+            raise SystemExit("the words' meaning will not load (see the warning); --no-meaning")
         meaning = CachedMeaning(reader)
 
     events = read_events(args.audio)

@@ -75,9 +75,13 @@ class HeldRecorder(MicrophoneRecorder):
         for frame in super().frames(buffer_s):
             if from_file >= STAGE.hold_samples:
                 while not STAGE.release.is_set():
-                    yield self.clock.tick(silence)
+                    held = self.clock.tick(silence)
+                    self.heard_until = self.clock.now_of_last
+                    yield held
             from_file += frame.size
-            yield self._with_echo(self.clock.tick(frame))
+            frame = self._with_echo(self.clock.tick(frame))
+            self.heard_until = self.clock.now_of_last  # the stream's clock: this pace
+            yield frame
 
     def record_turn(self, *args, **kwargs):
         turn = super().record_turn(*args, **kwargs)

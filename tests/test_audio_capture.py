@@ -193,6 +193,30 @@ def test_realtime_pacing_replays_at_speaking_pace(tmp_path: Path, answer: np.nda
     assert wall_s >= audio_s - 2 * FRAME_S  # never faster than real time (no upper bound)
 
 
+def test_frames_read_late_keep_the_time_they_were_heard(tmp_path: Path, answer: np.ndarray) -> None:
+    """The stream's clock (``heard_until``) times a frame by when it was heard, not when it
+    was read: frames queued while the reader was busy are in the past (after_turn.py)."""
+    env = mic(tmp_path, answer, silence(1.0))
+    code = (
+        "import json, time\n"
+        "from interviewer.audio.capture import MicrophoneRecorder\n"
+        "recorder = MicrophoneRecorder(realtime=True)\n"
+        "frames = recorder.frames()\n"
+        "next(frames)\n"
+        "first = recorder.heard_until\n"
+        "time.sleep(0.5)  # busy: the next frames wait in the queue\n"
+        "for _ in range(5):\n"
+        "    frame = next(frames)\n"
+        "print(json.dumps([first, recorder.heard_until, time.perf_counter(), frame.size]))\n"
+        "frames.close()\n"
+    )
+    proc = run_python(env, code)
+    assert proc.returncode == 0, proc.stderr
+    first, heard_until, read_at, size = json.loads(proc.stdout)
+    assert heard_until == pytest.approx(first + 5 * size / SR, abs=1e-6)  # by the stream
+    assert read_at - heard_until > 0.3  # read well after it was heard
+
+
 def test_unknown_named_device_is_a_clear_error(tmp_path: Path) -> None:
     env = mic(tmp_path, silence(0.1))
     code = (

@@ -42,7 +42,6 @@ source = microphone_answers(
     stt,
     streaming=True,
     realtime=True,
-    read_meaning=True,
     on_frame=lambda info: decisions.append((info.elapsed_s, info.decision)),
 )
 answer = source.next_answer(

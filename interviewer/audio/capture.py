@@ -154,6 +154,11 @@ class MicrophoneRecorder:
         self.vad_params = vad or VADParams()
         self.realtime = realtime
         self.dropped_frames = 0
+        # The stream's clock: perf_counter when the newest frame handed out ended (when its
+        # block reached the callback). A consumer that reads queued frames late times them
+        # by it (interview/live/after_turn.py: the echo gate compares each frame with what
+        # was playing when it was heard).
+        self.heard_until: float | None = None
         # The speaker's level from their last turn with enough speech: the next turn's VAD
         # gates other voices against it from the first frame (audio/vad.py).
         self.speaker_level_dbfs: float | None = None
@@ -178,9 +183,9 @@ class MicrophoneRecorder:
         )
         gap = [0]  # frames dropped since the last one queued; PortAudio's thread only
 
-        def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
+        def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
             try:
-                blocks.put_nowait((indata[:, 0].copy(), gap[0]))
+                blocks.put_nowait((indata[:, 0].copy(), gap[0], time.perf_counter()))
                 gap[0] = 0
             except queue.Full:
                 gap[0] += 1
@@ -188,12 +193,12 @@ class MicrophoneRecorder:
         stream, resampler = self._open_stream(sd, info, callback)
         self.dropped_frames = 0
         yielded = 0
-        started = time.monotonic()
+        started = time.perf_counter()
         with stream:
             log.debug("capturing from %s at %d Hz", info.get("name"), int(stream.samplerate))
             while True:
                 try:
-                    block, dropped_before = blocks.get(timeout=_STALL_TIMEOUT_S)
+                    block, dropped_before, arrived = blocks.get(timeout=_STALL_TIMEOUT_S)
                 except queue.Empty:
                     raise AudioError(
                         f"the microphone stopped sending audio ({info.get('name')})",
@@ -211,10 +216,13 @@ class MicrophoneRecorder:
                     if block.size == 0:
                         continue
                 if self.realtime:
-                    ahead_s = yielded / self.sample_rate - (time.monotonic() - started)
+                    ahead_s = yielded / self.sample_rate - (time.perf_counter() - started)
                     if ahead_s > 0:
                         time.sleep(ahead_s)
                 yielded += block.size
+                # A file-backed device delivers at once: its frames are heard at the pace.
+                paced = started + yielded / self.sample_rate
+                self.heard_until = paced if self.realtime else arrived
                 yield block
 
     def _open_stream(

@@ -61,9 +61,7 @@ def models(
     table.add_row(
         "end of turn (meaning)",
         "SmolLM2-135M-Instruct with a probe fitted on Switchboard",
-        f"not used yet (off by default): {PROBE_PATH}"
-        if PROBE_PATH.is_file()
-        else "missing: the word list decides",
+        str(PROBE_PATH) if PROBE_PATH.is_file() else "missing: the word list decides",
     )
     table.add_row(
         "interviewer (default)", "Qwen2.5-Coder-1.5B-Instruct Q4_K_M", "assembled on first use"

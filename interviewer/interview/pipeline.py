@@ -46,7 +46,6 @@ def microphone_answers(
     on_frame: Callable | None = None,
     plan: StreamingPlan | None = None,
     voice_end: bool = True,
-    read_meaning: bool = False,
     on_words: Callable[[str], None] | None = None,
 ) -> LiveMicrophoneAnswers | MicrophoneAnswers:
     """The microphone as an answer source; raises NoInputDeviceError when there is none.
@@ -55,11 +54,10 @@ def microphone_answers(
     meanwhile; otherwise each answer is transcribed once it ends. ``recorder_type`` and
     ``realtime`` are for replaying a virtual microphone (benchmarks, tests). ``plan`` sizes
     the live pipeline's background work to the machine (interviewer/machine). ``voice_end``:
-    the live pipeline hears the end of the turn in the voice too (audio/smart_turn.py), when the
-    model is installed; the word list and silence otherwise (logged). ``read_meaning`` also
-    reads it in the words' meaning (turns/text_end.py): off by default, because with it on the
-    barge-in device test's echo scenario fell into a loop in 3 of 4 runs (docs/turn-taking.md).
-    ``on_words`` gets the words heard so far (streaming only), for a page's live transcript.
+    the live pipeline hears the end of the turn in the voice too (audio/smart_turn.py) and reads
+    it in the words' meaning (turns/text_end.py), each when its model is installed; the word
+    list and silence otherwise (logged). ``on_words`` gets the
+    words heard so far (streaming only), for a page's live transcript.
     """
     from ..audio.capture import MicrophoneRecorder
 
@@ -71,7 +69,7 @@ def microphone_answers(
         from ..turns.text_end import load_text_end
 
         model = load_smart_turn() if voice_end else None
-        words_model = load_text_end() if voice_end and read_meaning else None
+        words_model = load_text_end() if voice_end else None
         return LiveMicrophoneAnswers(
             recorder,
             transcriber,

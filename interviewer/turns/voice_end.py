@@ -1,12 +1,12 @@
 """The end of a turn heard in the voice as well as read in the words.
 
-With the reader of the words' meaning (turns/text_end.py; not yet on by default in the live
-path: interview/pipeline.py) the wait at a pause follows its score instead of the table
-below: ``text_base_ms`` less ``text_slope_ms`` per standard unit more finished, within
-[``text_min_ms``, ``text_max_ms``], the voice moving it ``text_voice_ms`` either way; the
-table's rules stay for requests, "um", "..." and a thought broken off
-(``meaning_waits_ms``). On Switchboard's pauses, held out, that takes the words' ratio to
-silence alone from 1.10 to 0.69 (docs/turn-taking.md, "The words' meaning"). Without it:
+With the reader of the words' meaning (turns/text_end.py, the live default where SmolLM2 is
+installed) the wait at a pause follows its score instead of the table below: ``text_base_ms``
+less ``text_slope_ms`` per standard unit more finished, within [``text_min_ms``,
+``text_max_ms``], the voice moving it ``text_voice_ms`` either way; the table's rules stay for
+requests, "um", "..." and a thought broken off (``meaning_waits_ms``). On Switchboard's pauses,
+held out, that takes the words' ratio to silence alone from 1.10 to 0.69 (docs/turn-taking.md,
+"The words' meaning"). Without the reader:
 
 Words and silence alone cannot tell a finished sentence in the middle of an answer from the
 end of the answer (docs/turn-taking.md): people pause 0.8 s and more after both. The voice

@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -108,9 +108,13 @@ class AfterTurnListener:
         gate: EchoGate | None = None,
         sample_rate: int = SAMPLE_RATE,
         after_typed: bool = False,
+        heard_until: Callable[[], float | None] | None = None,
     ) -> None:
         """``after_typed``: the turn before was typed, so speech over the line begins the next
-        turn (module doc) rather than reopening that one."""
+        turn (module doc) rather than reopening that one. ``heard_until``: the stream's own
+        clock (perf_counter when the newest frame it handed out ended; the recorder's
+        ``heard_until``), so frames queued while the turn ended are timed when they were
+        heard, not when this thread reads them; without it, by when the first is read."""
         self.config = config or BargeInConfig()
         self.detector = BargeInDetector(self.config, gate or EchoGate(self.config))
         self.sample_rate = sample_rate
@@ -123,6 +127,7 @@ class AfterTurnListener:
         self.heard_s = 0.0  # audio listened to since the turn ended
         self.skipped = np.zeros(0, np.float32)  # the pause before the pre-roll (handoff)
         self._frames = frames
+        self._heard_until = heard_until
         self._buffer: list[np.ndarray] = []
         self._pending = np.zeros(0, dtype=np.float32)
         self._vad = default_speech_probability()
@@ -280,7 +285,7 @@ class AfterTurnListener:
         try:
             for frame in self._frames:
                 if self._started is None:  # the stream's clock: when this frame began
-                    self._started = time.perf_counter() - frame.size / self.sample_rate
+                    self._started = self._stream_time() - frame.size / self.sample_rate
                 self._buffer.append(frame)
                 self._listen(frame)
                 # A live microphone is real time; a virtual one is paced to it here, so what
@@ -295,6 +300,15 @@ class AfterTurnListener:
         finally:  # nobody is left to resume a held line: it goes on now
             if not self.line_stopped:
                 self._resume_line()
+
+    def _stream_time(self) -> float:
+        """When the frame just read ended: by the stream's clock where it keeps one. Read
+        late (the capture thread busy at the end of the turn), a frame timed by the reading
+        is judged against a later moment of the line than it echoes: the line's first
+        syllables then seem to play into a silent room, and the gate learns too quiet an
+        echo (turns/barge_in.py)."""
+        heard = self._heard_until() if self._heard_until is not None else None
+        return time.perf_counter() if heard is None else heard
 
     def _listen(self, frame: np.ndarray) -> None:
         data = frame.astype(np.float32) / 32768.0 if frame.dtype == np.int16 else frame
@@ -469,8 +483,15 @@ class ListeningMicrophone:
             raise
         self.gate.heard_speaker(captured.speech_level_dbfs)
         return captured, AfterTurnListener(
-            frames, config=self.config, gate=self.gate, sample_rate=self.recorder.sample_rate
+            frames,
+            config=self.config,
+            gate=self.gate,
+            sample_rate=self.recorder.sample_rate,
+            heard_until=self._stream_clock,
         )
+
+    def _stream_clock(self) -> float | None:
+        return getattr(self.recorder, "heard_until", None)
 
     def after_typed(self) -> AfterTurnListener:
         """A listener over the reply to a typed turn (module doc), on a stream of its own."""
@@ -480,6 +501,7 @@ class ListeningMicrophone:
             gate=self.gate,
             sample_rate=self.recorder.sample_rate,
             after_typed=True,
+            heard_until=self._stream_clock,
         )
 
 

@@ -6,10 +6,9 @@ the probe is often already written.
     microphone frames ─► IncrementalTranscriber ─► words so far ─► TurnEndPolicy (when to stop)
            │                       │                     └──────► listener.words_so_far (draft)
            │                       └─► pause + fresh, finished-sounding words ─► listener.paused
-           └─► VoiceEndPolicy: at each pause, the end-of-turn model hears the voice, and
-               SmolLM2 reads the words' meaning when asked (pipeline's read_meaning; the words'
-               thinking waits and done phrases still rule; without the models, the word list
-               and silence)
+           └─► VoiceEndPolicy: at each pause, the end-of-turn model hears the voice and
+               SmolLM2 reads the words' meaning (the words' thinking waits and done phrases
+               still rule; without the models, the word list and silence)
 """
 
 from __future__ import annotations
