@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from turn_taking import FRAME_MS, read_timings
+from turn_taking import FRAME_MS, LONG_TURN_WORDS, read_timings
 
 from interviewer.turns.endpointing import EndpointConfig, TurnEndPolicy
 from interviewer.turns.voice_end import VoiceEndConfig, VoiceEndPolicy
@@ -78,11 +78,13 @@ class Pause:
     kind: str  # hold | shift
     length_s: float  # a hold's silence; a shift's is not known (the other side spoke)
     side: str = ""  # the speaker side ("4519A"): its call is the unit of a held-out split
+    turn: int = -1  # the turn's place in the file: a turn's pauses share it
+    turn_words: int = 0  # the words of the whole turn
 
 
 def pauses(path: Path) -> list[Pause]:
     out: list[Pause] = []
-    for turn in read_timings(path):
+    for index, turn in enumerate(read_timings(path)):
         words = turn.words
         if words[-1].end_s - words[0].start_s <= MIN_TURN_S:
             continue
@@ -90,8 +92,9 @@ def pauses(path: Path) -> list[Pause]:
             gap = words[i + 1].start_s - words[i].end_s
             if gap >= MIN_PAUSE_S:
                 said = " ".join(w.text for w in words[: i + 1])
-                out.append(Pause(said, "hold", gap, turn.side))
-        out.append(Pause(" ".join(w.text for w in words), "shift", MAX_WAIT_S, turn.side))
+                out.append(Pause(said, "hold", gap, turn.side, index, len(words)))
+        said = " ".join(w.text for w in words)
+        out.append(Pause(said, "shift", MAX_WAIT_S, turn.side, index, len(words)))
     return out
 
 
@@ -149,20 +152,28 @@ def measure(
     } | trade_off(events, np.array(ended))
 
 
-def trade_off(events: list[Pause], waits: np.ndarray) -> dict:
+def trade_off(events: list[Pause], waits: np.ndarray, first_audio_s: float = 1.0) -> dict:
     """The issue's measure from each pause's wait (s): false ends at holds (a hold is cut when
     its silence outlasts the wait), the mean end delay at shifts, silence alone's false ends at
-    that delay, and their ratio."""
+    that delay, and their ratio. And, as benchmarks/turn_taking.py counts it, the share of
+    long turns (``LONG_TURN_WORDS`` words or more) **spoken over**: at some hold the candidate
+    goes on only after the interviewer's first audio, ``first_audio_s`` after the end."""
     hold = np.array([e.kind == "hold" for e in events])
-    lengths = np.array([e.length_s for e in events])[hold]
+    all_lengths = np.array([e.length_s for e in events])
+    lengths = all_lengths[hold]
     rate = float(np.mean(lengths > waits[hold]))
     delay = float(waits[~hold].mean())
     silence = float(np.mean(lengths > delay))
+    long_turns = {e.turn for e in events if e.turn_words >= LONG_TURN_WORDS}
+    over = hold & (all_lengths > waits + first_audio_s)
+    spoken_over = {events[i].turn for i in np.flatnonzero(over)} & long_turns
     return {
         "false_end_rate": round(rate, 4),
         "end_delay_mean_s": round(delay, 3),
         "silence_false_end_rate": round(silence, 4),
         "ratio": round(rate / silence, 3) if silence else None,
+        "spoken_over_rate": round(len(spoken_over) / len(long_turns), 4) if long_turns else None,
+        "long_turns": len(long_turns),
     }
 
 

@@ -170,19 +170,30 @@ class StageVoice(InterviewerVoice):
 
 
 class OneAnswer:
-    """The microphone for ``answers`` answers (and their continuations); then no more."""
+    """The microphone for ``answers`` answers (and their continuations); then no more. No
+    scenario reopens a turn more than once: past ``MAX_REOPENINGS`` the echo is being taken
+    for the candidate, and the run ends there (its assertions fail) instead of looping until
+    the test's timeout."""
+
+    MAX_REOPENINGS = 4
 
     def __init__(self, source, answers: int = 1) -> None:
         self.source = source
         self.kind = source.kind
         self.live = source.live
         self.answers = 0
+        self.reopenings = 0
         self.limit = answers
 
     def next_answer(self, context):
         if context.resume is None:
             self.answers += 1
             if self.answers > self.limit:
+                return None
+        else:
+            self.reopenings += 1
+            if self.reopenings > self.MAX_REOPENINGS:
+                context.resume.close()
                 return None
         return self.source.next_answer(context)
 

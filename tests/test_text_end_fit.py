@@ -59,6 +59,27 @@ def test_trade_off_reads_false_ends_at_holds_and_delay_at_shifts() -> None:
     assert report["false_end_rate"] == 0.5  # 0.5 s outlasts its 0.4 s wait; 1.5 s does not
     assert report["end_delay_mean_s"] == 0.8
     assert report["silence_false_end_rate"] == 0.5  # an 0.8 s wait cuts the 1.5 s hold
+    assert report["spoken_over_rate"] is None  # no turn of 15 words
+
+
+def test_a_long_turn_is_spoken_over_when_the_candidate_goes_on_after_the_first_audio() -> None:
+    """Cut at a hold, the turn reopens if the candidate goes on before the interviewer's
+    voice (1 s after the end); later than that, it was spoken over (turn_taking.py's count)."""
+    events = [
+        fit.Pause("a", "hold", 1.2, turn=0, turn_words=20),  # cut at 0.6 s, back at 1.2: reopened
+        fit.Pause("b", "hold", 1.7, turn=1, turn_words=20),  # back 1.1 s after the cut: over
+        fit.Pause("b", "hold", 1.9, turn=1, turn_words=20),  # the same turn again: counted once
+        fit.Pause("c", "hold", 3.0, turn=2, turn_words=5),  # a short turn: not counted
+        fit.Pause("a", "shift", 6.0, turn=0, turn_words=20),
+        fit.Pause("b", "shift", 6.0, turn=1, turn_words=20),
+        fit.Pause("c", "shift", 6.0, turn=2, turn_words=5),
+    ]
+    report = fit.trade_off(events, np.full(len(events), 0.6))
+    assert report["spoken_over_rate"] == 0.5 and report["long_turns"] == 2  # one of the two
+    assert (
+        fit.trade_off(events, np.full(len(events), 0.6), first_audio_s=0.0)["spoken_over_rate"]
+        == 1.0
+    )  # with no time to go on, every cut is heard
 
 
 @pytest.mark.slow
