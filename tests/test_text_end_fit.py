@@ -100,7 +100,10 @@ def test_the_whole_fit_on_real_smollm2_writes_a_probe_the_reader_loads(tmp_path:
         "end_delay_mean_s",
         "silence_false_end_rate",
         "ratio",
+        "spoken_over_rate",
+        "long_turns",
     }
+    assert report["word_table"]["long_turns"] == 10  # the ten long first turns
     assert report["meaning_waits"]
     model = load_text_end(probe_path=probe_path)
     assert model is not None
