@@ -75,13 +75,15 @@ class HeldRecorder(MicrophoneRecorder):
         for frame in super().frames(buffer_s):
             if from_file >= STAGE.hold_samples:
                 while not STAGE.release.is_set():
-                    held = self.clock.tick(silence)
-                    self.heard_until = self.clock.now_of_last
-                    yield held
+                    yield self._tick(silence)
             from_file += frame.size
-            frame = self._with_echo(self.clock.tick(frame))
-            self.heard_until = self.clock.now_of_last  # the stream's clock: this pace
-            yield frame
+            yield self._with_echo(self._tick(frame))
+
+    def _tick(self, frame: np.ndarray) -> np.ndarray:
+        """The frame at its moment in real time, which is also the stream's clock."""
+        frame = self.clock.tick(frame)
+        self.heard_until = self.clock.now_of_last
+        return frame
 
     def record_turn(self, *args, **kwargs):
         turn = super().record_turn(*args, **kwargs)

@@ -154,22 +154,37 @@ def _playing(handle: PlaybackHandle) -> threading.Thread:
     return threading.Thread(target=play_blocks, args=(handle, lambda block: None), daemon=True)
 
 
-def _heard_with_echo(handle: PlaybackHandle, mic: np.ndarray, gain_db: float):
+class EchoingMicrophone:
     """The microphone: ``mic`` plus what the device was given (held and resumed as it was),
-    80 ms late, made as the listener reads it (it paces itself to real time)."""
-    gain = 10 ** (gain_db / 20)
-    first = time.perf_counter()
-    for at in range(0, mic.size, FRAME):
-        frame = mic[at : at + FRAME].copy()
-        if handle.started_at is not None:
-            since_s = first + at / SAMPLE_RATE - handle.started_at - 0.08
-            frame += handle.output(since_s, frame.size, SAMPLE_RATE) * gain
-        yield to_int16(frame)
+    80 ms late, made as the listener reads it (it paces itself to real time). ``behind_s``:
+    the listener starts that late, as when the capture thread was busy as the turn ended
+    (the end-of-turn models read the last pause) and the first frames were queued.
+    ``heard_until`` is the stream's own clock, as the recorder keeps it."""
+
+    def __init__(self, handle: PlaybackHandle, mic: np.ndarray, gain_db: float, behind_s: float):
+        self.handle, self.mic, self.behind_s = handle, mic, behind_s
+        self.gain = 10 ** (gain_db / 20)
+        self.heard_until: float | None = None
+
+    def frames(self):
+        first = time.perf_counter() - self.behind_s  # when the stream's first frame began
+        for at in range(0, self.mic.size, FRAME):
+            frame = self.mic[at : at + FRAME].copy()
+            if self.handle.started_at is not None:
+                since_s = first + at / SAMPLE_RATE - self.handle.started_at - 0.08
+                frame += self.handle.output(since_s, frame.size, SAMPLE_RATE) * self.gain
+            self.heard_until = first + (at + frame.size) / SAMPLE_RATE
+            yield to_int16(frame)
 
 
-def _listen_while_playing(mic: np.ndarray, reply: PlaybackHandle, echo_db: float | None):
-    frames = _heard_with_echo(reply, mic, echo_db) if echo_db is not None else frames_of(mic)
-    listener = AfterTurnListener(iter(frames))
+def _listen_while_playing(
+    mic: np.ndarray, reply: PlaybackHandle, echo_db: float | None, behind_s: float = 0.0
+):
+    frames, clock = iter(frames_of(mic)), None
+    if echo_db is not None:
+        stream = EchoingMicrophone(reply, mic, echo_db, behind_s)
+        frames, clock = stream.frames(), lambda: stream.heard_until
+    listener = AfterTurnListener(frames, heard_until=clock)
     listener.voice_started(reply)
     playing = _playing(reply)
     playing.start()
@@ -207,40 +222,13 @@ def test_the_interviewers_own_voice_at_the_microphone_does_not_stop_it(
     assert listener.detector.gate.coupling_db == pytest.approx(gain_db, abs=6.0)
 
 
-class BehindStream:
-    """A microphone stream whose consumer starts ``behind_s`` late: the capture thread was
-    busy when the turn ended (the end-of-turn models read the last pause), so the first
-    frames were queued. ``heard_until`` is the stream's own clock, as the recorder keeps it."""
-
-    def __init__(self, handle: PlaybackHandle, mic: np.ndarray, gain_db: float, behind_s: float):
-        self.handle, self.mic, self.behind_s = handle, mic, behind_s
-        self.gain = 10 ** (gain_db / 20)
-        self.heard_until: float | None = None
-
-    def frames(self):
-        first = time.perf_counter() - self.behind_s  # when the stream's first frame began
-        for at in range(0, self.mic.size, FRAME):
-            frame = self.mic[at : at + FRAME].copy()
-            if self.handle.started_at is not None:
-                since_s = first + at / SAMPLE_RATE - self.handle.started_at - 0.08
-                frame += self.handle.output(since_s, frame.size, SAMPLE_RATE) * self.gain
-            self.heard_until = first + (at + frame.size) / SAMPLE_RATE
-            yield to_int16(frame)
-
-
 def test_a_listener_that_starts_behind_its_stream_still_knows_the_echo(reply) -> None:
     """The frames queued while the turn ended are timed by the stream's clock, not by when
     they were read: read late, the line's first 0.3 s seemed to play into a silent room, the
     gate learned an echo 10-15 dB too quiet, and the echo itself then held and stopped the
     line (a looping device test, 2026-12-07)."""
     handle = PlaybackHandle(*reply)
-    stream = BehindStream(handle, _mic(reply), -6.0, behind_s=0.3)
-    listener = AfterTurnListener(stream.frames(), heard_until=lambda: stream.heard_until)
-    listener.voice_started(handle)
-    playing = _playing(handle)
-    playing.start()
-    listener._thread.join(timeout=120)
-    playing.join(timeout=120)
+    listener = _listen_while_playing(_mic(reply), handle, -6.0, behind_s=0.3)
     assert not listener.reopened.is_set()
     assert not handle.stop_requested.is_set() and not handle.holds
     assert listener.detector.gate.coupling_db == pytest.approx(-6.0, abs=6.0)
