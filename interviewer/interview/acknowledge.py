@@ -25,7 +25,20 @@ from .policy.decide import content_words
 log = logging.getLogger(__name__)
 # A choice that starts with one of these points at something said elsewhere: not a name.
 _POINTERS = frozenset("it this that these those them something anything everything one".split())
-_NAME_ENDS = frozenset("for to so because like such e.g. or and with which that".split())
+_NAME_ENDS = frozenset("for to so because like such e.g. or and with which that as during".split())
+# Endings a term and the candidate's word may differ by ("ranking", "ranker", "rankers"),
+# longest first; what is left must keep _STEM_MIN letters. Not "ed": "Okay, ranked." names
+# nothing.
+_INFLECTIONS = ("ations", "ation", "ings", "ers", "ing", "er", "es", "s", "e")
+_STEM_MIN = 4
+
+
+def stem(word: str) -> str:
+    """The word without one inflection: "ranker" and "ranking" both read "rank"."""
+    for ending in _INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= _STEM_MIN:
+            return word[: -len(ending)]
+    return word
 
 
 class AcknowledgementLines(BaseModel):
@@ -49,7 +62,10 @@ def load_lines(path: Path) -> AcknowledgementLines:
 
 def named_phrase(answer: str, terms: list[str], max_words: int) -> str:
     """What the candidate chose ("I'd use X"), else the last of the question's terms they
-    said, in their words: at most ``max_words`` words, without a dangling "and" or "the"."""
+    said, in their words: at most ``max_words`` words, without a dangling "and" or "the".
+    Fillers are read past ("I would, um, add dropout" chose dropout), and a term matches
+    the candidate's inflection of it ("ranker" for the term "ranking")."""
+    answer = speech_acts.strip_fillers(answer)[0]
     for choice in reversed(list(speech_acts.CHOICE.finditer(answer))):
         words = choice.group(2).split()
         if words and words[0].lower() in _POINTERS:
@@ -65,13 +81,14 @@ def named_phrase(answer: str, terms: list[str], max_words: int) -> str:
         if content_words(" ".join(words)):
             return " ".join(words).strip(",;: ")
     said = speech_acts.words(answer)
+    stems = [stem(w) for w in said]
     best: tuple[int, list[str]] = (-1, [])
     for term in terms:
-        wanted = speech_acts.words(term)
+        wanted = [stem(w) for w in speech_acts.words(term)]
         if not wanted or len(wanted) > max_words:
             continue
         for i in range(len(said) - len(wanted), -1, -1):
-            if said[i : i + len(wanted)] == wanted:
+            if stems[i : i + len(wanted)] == wanted:
                 if i > best[0]:
                     best = (i, said[i : i + len(wanted)])
                 break
