@@ -108,3 +108,33 @@ def test_the_whole_fit_on_real_smollm2_writes_a_probe_the_reader_loads(tmp_path:
     model = load_text_end(probe_path=probe_path)
     assert model is not None
     assert 0.0 < model.probability("we looked at the click logs") < 1.0
+
+
+def test_interview_answers_are_cut_at_sentence_ends_and_backchannels(tmp_path: Path) -> None:
+    """benchmarks/text_end_interviews.py: an answer runs on across the interviewer's
+    "Mm-hmm" and ends at their next real question; a short answer is left out."""
+    import text_end_interviews as interviews
+
+    details = "|".join(
+        [
+            "Interviewer: Tell me about yourself?",
+            "Interviewee: I study  uh  mechanical engineering. I like robots a lot and I build",
+            "Interviewer: Mm-hmm.",
+            "Interviewee: them on weekends with friends from my dorm [laughter] in Boston.",
+            "Interviewer: Great. What about leadership?",
+            "Interviewee: Yes. I led a team.",
+            "Interviewer: Thanks.",
+        ]
+    )
+    (tmp_path / "transcripts.csv").write_text(f'Code,Details\np1,"{details}"\n')
+    found = interviews.answers(tmp_path)
+    assert found == [
+        (
+            "p1",
+            [
+                "I study, uh, mechanical engineering.",
+                "I like robots a lot and I build",
+                "them on weekends with friends from my dorm, in Boston.",  # a mark leaves a comma
+            ],
+        )
+    ]
