@@ -104,7 +104,7 @@ def clean(text: str) -> str:
     return text.strip(" ,")
 
 
-def _is_backchannel(turn: str) -> bool:
+def is_backchannel(turn: str) -> bool:
     """An interviewer's "Mm-hmm", "Ok great": the answer goes on after it."""
     return "?" not in turn and len(turn.split()) <= 3
 
@@ -128,7 +128,7 @@ def read_answers(directory: Path, mapping: list[dict[str, str]]) -> list[MitAnsw
                     speaker, _, words = later.partition(":")
                     if speaker == "Interviewee":
                         said.append(words)
-                    elif speaker == "Interviewer" and not _is_backchannel(words):
+                    elif speaker == "Interviewer" and not is_backchannel(words):
                         break
                 text = clean(" ".join(said))
                 if text:

@@ -30,7 +30,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from followups import _is_backchannel, clean
+from followups import clean, is_backchannel
 from text_end_fit import auc
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +57,7 @@ def answers(directory: Path) -> list[tuple[str, list[str]]]:
                 if speaker == "Interviewee":
                     text = clean(words)
                     pieces += [s for s in _SENTENCE_END.split(text) if s.strip()]
-                elif speaker == "Interviewer" and not _is_backchannel(words):
+                elif speaker == "Interviewer" and not is_backchannel(words):
                     if sum(len(p.split()) for p in pieces) >= MIN_WORDS:
                         found.append((row["Code"], pieces))
                     pieces = []

@@ -32,8 +32,8 @@ TERMS = load_catalog().question("sd-recsys-video").terms
         ),
         # "Regularisation for example weight. Right." in a practice session: cut mid-name.
         ("I would add regularisation for example, weight decay or dropout.", "regularisation"),
-        # Both got no acknowledgement in a latency run: a filler broke the choice, and the
-        # term is "ranking".
+        # The latency benchmark's answers that named nothing: a filler broke the choice, the
+        # choice ran on past "as", or the term is "ranking".
         ("I would, um, add a dropout layer.", "a dropout layer"),
         ("To correct that I would, um, add the position as a feature.", "the position"),
         ("Then the ranker orders them by predicted watch.", "ranker"),
