@@ -164,7 +164,6 @@ def test_silence_only_gives_an_empty_transcription(transcriber):
         inc.feed(noise[start : start + 512])
         inc.wait_idle()
     assert inc.words_so_far() == ""
-    assert inc.stats.passes == 0  # the silence before any voice is no pause to transcribe
     result = inc.finish()
     assert result.text == "" and result.words == []
     assert result.duration == pytest.approx(4.0, abs=0.01)

@@ -198,12 +198,8 @@ class IncrementalTranscriber:
             self._cond.notify_all()
 
     def _maybe_kick_locked(self) -> None:
-        """A pause just started after words no pass has heard: transcribe them now. (Not
-        before any voice: the silence before the first word is no pause, and a pass over
-        it only holds the cores when the candidate starts.)"""
-        unheard = self._voice_end > 0 and self._voice_end + self._pad > max(
-            self._pass_end, self._running_end
-        )
+        """A pause just started after words no pass has heard: transcribe them now."""
+        unheard = self._voice_end + self._pad > max(self._pass_end, self._running_end)
         if unheard and self._total - self._voice_end >= self._kick_after and not self._kick:
             self._kick = True
         # Whatever changed (audio, the voice end, a kick) may have made a pass due: wake the
