@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
 
 from interviewer.machine.foreground import Foreground
+from interviewer.speech.incremental import IncrementalTranscriber
+from interviewer.speech.stt import Transcription
 
 
 def _wait_until(condition, what: str) -> None:
@@ -66,3 +72,85 @@ def test_a_pass_never_waits_for_background_that_has_ended() -> None:
     with foreground.running():
         pass
     assert foreground.drains == 0
+
+
+class _RecordingForeground(Foreground):
+    """Logs each time the last foreground job ends: background work may step in there."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with super().running():
+            yield
+        with self._cond:
+            if self._running == 0:
+                self.log.append("released")
+
+
+class _HeldTranscriber:
+    """A Whisper pass that returns only when the test releases it (logic only: no model)."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.started = threading.Semaphore(0)
+        self.release = threading.Semaphore(0)
+
+    def transcribe(self, samples, *, prompt=None) -> Transcription:
+        self.log.append("pass")
+        self.started.release()
+        assert self.release.acquire(timeout=30)
+        return Transcription(text="", duration=samples.size / 16000, words=[])
+
+
+def _feed(incremental: IncrementalTranscriber, seconds: float, voiced: bool) -> None:
+    """Frames of 32 ms: a loud tone (voice, by level) or silence."""
+    frame = np.full(512, 0.3 if voiced else 0.0, dtype=np.float32)
+    for _ in range(round(seconds / 0.032)):
+        incremental.feed(frame)
+
+
+def test_a_pause_kicked_during_a_pass_runs_next_without_letting_background_work_in() -> None:
+    """The candidate stops while a step pass runs: the pause's own pass, which the end of the
+    turn waits for, follows it in the same foreground stretch. Released in between, the
+    background's next step (0.6-0.7 s of a prompt read, measured in the live pipeline) ran
+    first and held that pass up."""
+    log: list[str] = []
+    transcriber = _HeldTranscriber(log)
+    incremental = IncrementalTranscriber(
+        transcriber, min_step_s=0.5, foreground=_RecordingForeground(log)
+    )
+    _feed(incremental, 0.6, voiced=True)  # a step pass starts while the voice goes on
+    assert transcriber.started.acquire(timeout=30)
+    _feed(incremental, 0.2, voiced=True)
+    _feed(incremental, 0.3, voiced=False)  # a pause begins: its pass is due at once
+    transcriber.release.release()
+    assert transcriber.started.acquire(timeout=30)
+    assert log == ["pass", "pass"]  # no release between the two passes
+    transcriber.release.release()
+    assert incremental.wait_idle(30)
+    incremental.close(30)
+    assert log == ["pass", "pass", "released"]
+
+
+def test_the_foreground_is_released_between_passes_that_are_not_due_back_to_back() -> None:
+    """While the candidate talks, background work (the reply's draft) runs between passes,
+    and the words go out to it (``on_words``) only once the foreground is released."""
+    log: list[str] = []
+    transcriber = _HeldTranscriber(log)
+    transcriber.release.release()  # the first pass returns at once
+    incremental = IncrementalTranscriber(
+        transcriber,
+        min_step_s=0.5,
+        foreground=_RecordingForeground(log),
+        on_words=lambda words: log.append("words"),
+    )
+    _feed(incremental, 0.6, voiced=True)
+    assert incremental.wait_idle(30)
+    transcriber.release.release()
+    _feed(incremental, 0.6, voiced=True)  # the next step, after the worker went idle
+    assert incremental.wait_idle(30)
+    incremental.close(30)
+    assert log == ["pass", "released", "words", "pass", "released", "words"]
