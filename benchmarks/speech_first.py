@@ -9,10 +9,12 @@ speaks. Three ways, interleaved round by round so a noisy machine loads them ali
   alone    the pass with nothing behind it: the floor
   whole    a prompt read behind it in one native call, as before 2026-12-07: it cannot pause
   sliced   the read in slices of 16 tokens (llm/embedded.py), waiting before each while a pass
-           runs, and a pass starting once the slice in flight is over (the live code)
+           runs, and a pass starting once the slice in flight is over (before 2026-12-08)
+  stopped  the same, but the slice in flight stops at its next graph node when a pass starts,
+           and is read again after it (the live code)
 
 Per way: the median time from asking for a pass to its words (``request_to_words_s``), and
-for the two with a read behind, the read's speed (prompt tokens per second, what the slices
+for the three with a read behind, the read's speed (prompt tokens per second, what the slices
 cost it).
 
     .venv/bin/python benchmarks/speech_first.py [--rounds 3] [--passes 6] [--json FILE]
@@ -41,7 +43,7 @@ from interviewer.machine.foreground import Foreground  # noqa: E402
 from interviewer.speech.stt import FILLER_PROMPT, load_transcriber  # noqa: E402
 
 SPEECH = REPO_ROOT.parent / "shared" / "data" / "speech" / "jfk.flac"
-WAYS = ("alone", "whole", "sliced")
+WAYS = ("alone", "whole", "sliced", "stopped")
 PASS_GAP_S = 1.0  # between passes, as the live step passes come every 2 s of speech
 # An interview-sized prompt for the read behind the passes (about 700 tokens).
 PROMPT = [
@@ -57,7 +59,7 @@ PROMPT = [
 def one_round(way: str, transcriber, backend, audio, passes: int) -> tuple[list[float], float]:
     """``passes`` passes with ``way`` behind them: their request-to-words times, and the
     background's prompt tokens per second (NaN alone)."""
-    foreground = Foreground()
+    foreground = Foreground(preempt=way != "sliced")
     stop = threading.Event()
     read: list[tuple[int, float]] = []
 
@@ -65,7 +67,7 @@ def one_round(way: str, transcriber, backend, audio, passes: int) -> tuple[list[
         while not stop.is_set():
             backend.forget_cache()
             started = time.perf_counter()
-            if way == "sliced":
+            if way in ("sliced", "stopped"):
                 with foreground.background():
                     tokens = backend.prefill(PROMPT, pause=foreground.wait_for_foreground)
             else:

@@ -154,3 +154,45 @@ def test_the_foreground_is_released_between_passes_that_are_not_due_back_to_back
     assert incremental.wait_idle(30)
     incremental.close(30)
     assert log == ["pass", "released", "words", "pass", "released", "words"]
+
+
+def test_the_preempt_byte_is_set_only_while_a_job_waits_for_a_step() -> None:
+    """Native work in a background step reads it (llm/embedded.py): set while a pass waits
+    for the step, clear before and after; outside a step there is no byte to read."""
+    import ctypes
+
+    from interviewer.machine.foreground import preempt_flag_address
+
+    foreground = Foreground()
+    assert preempt_flag_address() is None
+    seen: list[bytes] = []
+    in_step, job_waiting, step_over = threading.Event(), threading.Event(), threading.Event()
+
+    def background() -> None:
+        with foreground.background():
+            foreground.wait_for_foreground()
+            address = preempt_flag_address()
+            assert address is not None
+            seen.append(ctypes.string_at(address, 2))
+            in_step.set()
+            assert job_waiting.wait(30)
+            _wait_until(lambda: ctypes.string_at(address, 1) == b"\x01", "never set")
+            seen.append(ctypes.string_at(address, 2))
+        assert preempt_flag_address() is None  # the step is over
+        step_over.set()
+
+    worker = threading.Thread(target=background)
+    worker.start()
+    assert in_step.wait(30)
+
+    def a_pass() -> None:
+        job_waiting.set()
+        with foreground.running():
+            seen.append(bytes(foreground._preempt.raw))
+
+    passer = threading.Thread(target=a_pass)
+    passer.start()
+    worker.join(30)
+    passer.join(30)
+    assert step_over.is_set()
+    assert seen == [b"\x00\x00", b"\x01\x00", b"\x00\x00"]

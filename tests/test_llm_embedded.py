@@ -230,3 +230,71 @@ def test_a_background_read_waits_for_speech_to_text(smollm2_backend: EmbeddedBac
         assert llama.n_tokens == 0  # it waits before its first slice
     reader.join(120)
     assert not reader.is_alive() and done and done[0] > 150
+
+
+def test_a_pass_stops_the_background_slice_in_flight(
+    smollm2_backend: EmbeddedBackend, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A pass that starts mid-slice does not wait for the slice: llama.cpp stops it at its
+    next graph node (machine/foreground.py's preempt byte, read by the abort callback), and
+    the read takes it again after the pass. What is cached reads as an unbroken read does,
+    and llama.cpp's note on the dropped slice does not reach the candidate's terminal."""
+    llama = smollm2_backend._loaded.llama
+    messages = _messages(" ".join(["The two-tower model retrieves candidates."] * 40))
+    smollm2_backend.forget_cache()
+    cold = smollm2_backend.complete(messages, max_tokens=8, temperature=0.0)
+    smollm2_backend.forget_cache()
+    foreground = Foreground()
+    before = llama.preempted
+    done: list[int] = []
+
+    def read() -> None:
+        with foreground.background():
+            done.append(smollm2_backend.prefill(messages, pause=foreground.wait_for_foreground))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    while reader.is_alive() and llama.preempted == before:  # a pass lands mid-slice
+        with foreground.running():
+            pass
+        time.sleep(0.002)
+    reader.join(120)
+    assert not reader.is_alive() and done and done[0] > 300
+    assert llama.preempted > before, "no pass landed inside a slice"
+    again = smollm2_backend.complete(messages, max_tokens=8, temperature=0.0)
+    assert again.text == cold.text
+    assert "removing memory" not in capfd.readouterr().err
+
+
+def test_a_request_outside_a_background_step_is_never_stopped(
+    smollm2_backend: EmbeddedBackend,
+) -> None:
+    """The reply's own request polls ``should_stop`` but steps aside for no pass: the abort
+    callback is not set for it, whatever the foregrounds are doing."""
+    llama = smollm2_backend._loaded.llama
+    messages = _messages(" ".join(["The ranker scores each candidate."] * 30))
+    smollm2_backend.forget_cache()
+    foreground = Foreground()
+    before = llama.preempted
+    stepping = threading.Event()
+
+    def background_step() -> None:  # another thread inside a step, holding a job waiting
+        with foreground.background():
+            foreground.wait_for_foreground()
+            stepping.set()
+            time.sleep(0.5)
+
+    other = threading.Thread(target=background_step)
+    other.start()
+    assert stepping.wait(30)
+
+    def a_pass() -> None:
+        with foreground.running():  # the preempt byte is set while it waits for the step
+            pass
+
+    waiter = threading.Thread(target=a_pass)
+    waiter.start()
+    reply = smollm2_backend.complete(messages, max_tokens=4, should_stop=lambda: False)
+    other.join(30)
+    waiter.join(30)
+    assert reply.prompt_tokens > 200 and llama.preempted == before

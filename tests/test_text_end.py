@@ -118,16 +118,16 @@ def test_the_cache_reads_only_new_words_and_gives_what_a_fresh_read_gives() -> N
     assert with_cache[-1] == pytest.approx(np.log1p(len(more.split())))
 
 
-def test_two_overlapping_hidden_state_reads_restore_the_logger_once_both_are_done() -> None:
+def test_two_overlapping_quiet_llama_notes_restore_the_logger_once_both_are_done() -> None:
     """The grader's probe and the end-of-turn reader may read at once: the llama.cpp logger is
     silenced while either reads and back to its level after the last, whatever the order."""
-    from interviewer.llm.llama_log import LLAMA_LOGGER, hidden_state_reads
+    from interviewer.llm.llama_log import LLAMA_LOGGER, quiet_llama_notes
 
     logger = logging.getLogger(LLAMA_LOGGER)
     before = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        first, second = hidden_state_reads(), hidden_state_reads()
+        first, second = quiet_llama_notes(), quiet_llama_notes()
         first.__enter__()
         second.__enter__()
         first.__exit__(None, None, None)  # the first one out is not the last

@@ -15,11 +15,15 @@ speech-to-text pass the end of the turn waits for (machine/foreground.py). Betwe
 can; a prompt read, one native call over hundreds of tokens, could not, and held both cores
 for seconds while that pass ran beside it. Such requests pass ``pause``: their prompt is read
 in slices of :data:`PROMPT_SLICE_TOKENS`, and ``pause`` runs before each (it may wait, or
-raise GenerationCancelled to stop).
+raise GenerationCancelled to stop). Inside a background step a slice (or a token) is also cut
+short when a pass starts: llama.cpp's abort callback reads the step's preempt byte
+(machine/foreground.py), the read stops at its next graph node, and the slice is read again
+once ``pause`` lets it go on.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import logging
@@ -33,9 +37,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import LLMError, LLMUnavailableError
+from ..machine.foreground import preempt_flag_address
 from .base import ChatMessage, Completion, GenerationCancelled, Pause
 from .gguf import check_gguf_file
-from .llama_log import hidden_state_reads
+from .llama_log import quiet_llama_notes
 
 logger = logging.getLogger(__name__)
 
@@ -49,21 +54,69 @@ PROMPT_SLICE_TOKENS = 16
 def _pausable_llama() -> type:
     """``llama_cpp.Llama`` whose prompt reads call ``pause`` between slices when it is set
     (``Llama.generate`` reads every prompt and every sampled token through ``eval``)."""
+    import llama_cpp
     from llama_cpp import Llama
 
     class PausableLlama(Llama):
         pause: Pause | None = None
+        preempted = 0  # slices (or tokens) cut short by a pass and read again
 
         def eval(self, tokens: Sequence[int]) -> None:
             pause = self.pause
             if pause is None:
                 return super().eval(tokens)
             for start in range(0, len(tokens), PROMPT_SLICE_TOKENS):
-                pause()
-                super().eval(tokens[start : start + PROMPT_SLICE_TOKENS])
+                while True:
+                    pause()
+                    flag = preempt_flag_address() if _abort_if_set() is not None else None
+                    self._stop_when(flag)
+                    try:
+                        if flag is None:
+                            super().eval(tokens[start : start + PROMPT_SLICE_TOKENS])
+                        else:
+                            with quiet_llama_notes():  # its note when the slice is stopped
+                                super().eval(tokens[start : start + PROMPT_SLICE_TOKENS])
+                        break
+                    except RuntimeError as exc:
+                        # llama_decode returns 2 when the abort callback stopped it; eval()
+                        # counts no token of the slice, and drops their cache on the next read.
+                        if flag is None or "returned 2" not in str(exc):
+                            raise
+                        self.preempted += 1
+                    finally:
+                        self._stop_when(None)
             return None
 
+        def _stop_when(self, flag: int | None) -> None:
+            """Have llama.cpp stop its computation once the byte at ``flag`` is non-zero."""
+            callback = _abort_if_set() if flag is not None else _no_abort()
+            llama_cpp.llama_set_abort_callback(self._ctx.ctx, callback, flag)
+
     return PausableLlama
+
+
+@functools.cache
+def _abort_if_set() -> Any:
+    """An abort callback with no Python in it: libc's ``strlen`` of the preempt byte (a C
+    string of length 1 once set, else empty), which is true exactly when it is set. ggml's
+    compute thread calls it after every graph node; a Python callback there would wait for
+    the GIL each time, behind the very Whisper pass it is meant to make room for. None where
+    the C library cannot be opened so: every step then runs to its end, as before."""
+    import llama_cpp
+
+    try:
+        strlen = ctypes.cast(ctypes.CDLL(None).strlen, ctypes.c_void_p).value
+    except (OSError, TypeError, AttributeError) as exc:
+        logger.info("background reads cannot be stopped mid-slice here (%s)", exc)
+        return None
+    return llama_cpp.ggml_abort_callback(strlen)
+
+
+@functools.cache
+def _no_abort() -> Any:
+    import llama_cpp
+
+    return ctypes.cast(None, llama_cpp.ggml_abort_callback)
 
 
 @dataclass
@@ -261,7 +314,7 @@ class EmbeddedBackend:
         import llama_cpp
 
         llama = self._loaded.llama
-        with self._loaded.lock, hidden_state_reads():
+        with self._loaded.lock, quiet_llama_notes():
             llama_cpp.llama_set_embeddings(llama.ctx, True)
             if llama.n_tokens > 0:
                 # A prompt cached whole is sampled from its kept logits, with no decode and

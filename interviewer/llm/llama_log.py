@@ -1,6 +1,12 @@
-"""Reads that ask llama.cpp for hidden states make it print, on every call, "embeddings
-required but some input tokens were not marked as outputs": its note that it keeps every
-token's output, expected there. ``hidden_state_reads`` hides that note for such a read.
+"""llama.cpp prints notes on stderr that are expected where this project provokes them:
+
+- reads that ask for hidden states: "embeddings required but some input tokens were not
+  marked as outputs", on every call (its note that it keeps every token's output);
+- a background read stopped mid-slice for a Whisper pass (llm/embedded.py): "decode: removing
+  memory module entries for seq_id = 0, pos = [16, +inf)", its note that it dropped the
+  slice's cache.
+
+``quiet_llama_notes`` hides them for such a read.
 
 Two threads may read at once (the grader's probe on the interviewer model, the end-of-turn
 reader on SmolLM2), so the logger's level is saved by the first read in and restored by the
@@ -21,7 +27,7 @@ _saved_level = logging.NOTSET
 
 
 @contextmanager
-def hidden_state_reads() -> Iterator[None]:
+def quiet_llama_notes() -> Iterator[None]:
     global _inside, _saved_level
     logger = logging.getLogger(LLAMA_LOGGER)
     with _lock:

@@ -10,11 +10,18 @@ between slices of 16 tokens (llm/embedded.py): read whole, in one native call, a
 a warm-up's read ran beside the pass that the end of the turn waits for and slowed it by about
 half.
 
+A step in flight when a pass starts is cut short where it can be: while the pass waits for
+it, a byte native code can read without Python (``preempt_flag_address``) is set, and the
+embedded model's read stops at its next graph node and is read again after the pass
+(llm/embedded.py). Waiting for the whole step cost the pass 0.1-0.7 s in the live pipeline
+(benchmarks/latency.py, instrumented: a 16-token slice took up to 0.7 s beside the capture).
+
 One instance per process, because the cores are the process's.
 """
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +29,16 @@ from contextlib import contextmanager
 # A foreground job waits at most this long for the background step in flight (a 16-token
 # slice takes about 0.3 s on two cores; a token about 60 ms): never hang a pass on it.
 DRAIN_TIMEOUT_S = 1.0
+
+_step = threading.local()  # .foreground: the Foreground whose background step this thread is in
+
+
+def preempt_flag_address() -> int | None:
+    """For native work inside a background step on this thread: the address of a byte that
+    becomes non-zero while a foreground job waits for the step (a C string of length 1, else
+    empty). None outside a step: such work must not be stopped (the reply's own request)."""
+    foreground = getattr(_step, "foreground", None)
+    return None if foreground is None else ctypes.addressof(foreground._preempt)
 
 
 class Foreground:
@@ -35,12 +52,16 @@ class Foreground:
     that could not pause and 0.72-0.75 s with nothing behind; docs/slow-machines.md).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, preempt: bool = True) -> None:
+        """``preempt=False`` lets every step finish (benchmarks/speech_first.py compares)."""
+        self._preempts = preempt
         self._cond = threading.Condition()
         self._running = 0
         self._stepping: set[int] = set()  # background threads inside a step
         self.waits = 0  # times background work stepped aside (for benchmarks and tests)
         self.drains = 0  # times a foreground job waited for a background step to end
+        # b"\x01\x00" while a job waits for a step (preempt_flag_address), else zeros.
+        self._preempt = ctypes.create_string_buffer(2)
 
     @contextmanager
     def running(self) -> Iterator[None]:
@@ -50,7 +71,12 @@ class Foreground:
             self._running += 1
             if self._stepping:
                 self.drains += 1
-                self._cond.wait_for(lambda: not self._stepping, DRAIN_TIMEOUT_S)
+                if self._preempts:
+                    self._preempt[0] = b"\x01"  # native steps stop at their next graph node
+                try:
+                    self._cond.wait_for(lambda: not self._stepping, DRAIN_TIMEOUT_S)
+                finally:
+                    self._preempt[0] = b"\x00"
         try:
             yield
         finally:
@@ -71,6 +97,7 @@ class Foreground:
                 self.waits += 1
                 self._cond.wait_for(lambda: self._running == 0, timeout_s)
             self._stepping.add(me)
+            _step.foreground = self
 
     @contextmanager
     def background(self) -> Iterator[None]:
@@ -78,6 +105,7 @@ class Foreground:
         try:
             yield
         finally:
+            _step.foreground = None
             with self._cond:
                 self._stepping.discard(threading.get_ident())
                 self._cond.notify_all()

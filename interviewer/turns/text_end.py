@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..llm.llama_log import hidden_state_reads
+from ..llm.llama_log import quiet_llama_notes
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class TextEndReader:
             cached = self.llama.input_ids[: self.llama.n_tokens].tolist()
             same = self.llama.longest_token_prefix(cached, tokens)
             self.llama.n_tokens = min(same, len(tokens) - 1)  # read at least the last token
-            with hidden_state_reads():
+            with quiet_llama_notes():
                 self.llama.eval(tokens[self.llama.n_tokens :])
             llama_cpp = self._llama_cpp
             state = np.ctypeslib.as_array(
