@@ -98,3 +98,29 @@ def test_a_late_line_is_said_only_when_nothing_came_first() -> None:
     assert saying.wait(30)
     late.finish()
     assert said == ["ack"]
+
+
+def test_a_late_line_hurried_is_said_at_once() -> None:
+    """The reply needs the model (seconds of writing): the acknowledgement goes now, not at
+    its deadline; hurried after it was cancelled, it stays unsaid."""
+    import threading
+    import time
+
+    from interviewer.interview.runner import LateLine
+
+    said = []
+    saying = threading.Event()
+
+    def say():
+        saying.set()
+        said.append("ack")
+        return None
+
+    hurried = LateLine(say, time.perf_counter() + 3600)
+    hurried.hurry()
+    assert saying.wait(30)  # an hour before its deadline
+    hurried.finish()
+    cancelled = LateLine(say, time.perf_counter() + 3600)
+    cancelled.finish()
+    cancelled.hurry()
+    assert said == ["ack"]

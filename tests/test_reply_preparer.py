@@ -531,3 +531,23 @@ def test_a_pause_leaves_a_draft_from_most_of_its_words_to_finish():
     drafted = preparer.take(ANSWER + " Yes.")
     preparer.close()
     assert [d.question for d in drafted] == [PROBE]
+
+
+def test_the_reply_s_view_tells_when_the_model_starts_writing():
+    """The runner's acknowledgement waits for this (a reply the model writes takes seconds);
+    a withdrawn request never reaches the model and tells nothing."""
+    from interviewer.interview.live.preparer import WithdrawableBackend
+    from interviewer.llm.base import ChatMessage, GenerationCancelled
+
+    told = []
+    backend = ScriptedBackend([PROBE])
+    withdrawn = threading.Event()
+    view = WithdrawableBackend(
+        backend, withdrawn, on_request=lambda: told.append(len(backend.requests))
+    )
+    view.complete([ChatMessage(role="user", content="hi")])
+    assert told == [0]  # told before the request reached the model
+    withdrawn.set()
+    with pytest.raises(GenerationCancelled):
+        view.complete([ChatMessage(role="user", content="hi")])
+    assert told == [0]

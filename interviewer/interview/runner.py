@@ -404,7 +404,9 @@ class InterviewRunner:
         next reply) instead of finishing a reply that will not be said."""
         if after is None:
             return policy.decide(state, text, self.clock.now(), drafted=drafted, unclear=unclear)
-        withdrawable = policy.with_backend(WithdrawableBackend(policy.backend, after.reopened))
+        withdrawable = policy.with_backend(
+            WithdrawableBackend(policy.backend, after.reopened, on_request=self._acknowledge_now)
+        )
         try:
             return withdrawable.decide(
                 state, text, self.clock.now(), drafted=drafted, unclear=unclear
@@ -462,6 +464,13 @@ class InterviewRunner:
             )
 
         self._pending_ack = LateLine(say, at + wait_s)
+
+    def _acknowledge_now(self) -> None:
+        """The reply needs the model (a probe written after the answer: seconds): the
+        acknowledgement, if one is waiting, need not wait for ``acknowledge_after_s``."""
+        pending = self._pending_ack
+        if pending is not None:
+            pending.hurry()
 
     def _settle_acknowledgement(self) -> None:
         """Before anything else is said: cancel the acknowledgement if it has not begun, or
@@ -741,12 +750,14 @@ class LateLine:
         self._say = say
         self._deadline = deadline
         self._cancelled = threading.Event()
+        self._wake = threading.Event()  # cancelled, or hurried: said now
         self._turn: Turn | None = None
         self._thread = threading.Thread(target=self._run, name="late-line", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        if self._cancelled.wait(max(0.0, self._deadline - time.perf_counter())):
+        self._wake.wait(max(0.0, self._deadline - time.perf_counter()))
+        if self._cancelled.is_set():
             return
         try:
             self._turn = self._say()
@@ -756,8 +767,13 @@ class LateLine:
     def is_current_thread(self) -> bool:
         return threading.current_thread() is self._thread
 
+    def hurry(self) -> None:
+        """Say it now, not at the deadline (unless it was cancelled or has been said)."""
+        self._wake.set()
+
     def finish(self) -> Turn | None:
         self._cancelled.set()
+        self._wake.set()
         self._thread.join()
         return self._turn
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -68,10 +69,14 @@ class WithdrawableBackend:
         inner: LLMBackend,
         withdrawn: threading.Event,
         foreground: Foreground | None = None,
+        on_request: Callable[[], None] | None = None,
     ):
+        """``on_request`` is told as each request starts: the model is writing, so the
+        reply will be a while (the runner says its acknowledgement then)."""
         self._inner = inner
         self._withdrawn = withdrawn
         self._foreground = foreground
+        self._on_request = on_request
         self.yielded_s = 0.0  # time spent stepping aside for speech-to-text
         self.name = inner.name
         self.model = inner.model
@@ -86,6 +91,8 @@ class WithdrawableBackend:
     def complete(self, messages: list[ChatMessage], **kwargs: Any) -> Any:
         if self._should_stop():
             raise GenerationCancelled("the request was withdrawn")
+        if self._on_request is not None:
+            self._on_request()
         started = time.perf_counter()
         if self._inner.cancellable:
             done = self._inner.complete(messages, should_stop=self._should_stop, **kwargs)
@@ -103,6 +110,8 @@ class WithdrawableBackend:
         return done
 
     def stream(self, messages: list[ChatMessage], **kwargs: Any) -> Any:
+        if self._on_request is not None:
+            self._on_request()
         return self._inner.stream(messages, **kwargs)
 
 
