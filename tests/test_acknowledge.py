@@ -78,49 +78,47 @@ def test_a_reopened_answer_is_one_answer_on_one_timeline() -> None:
     assert joined.ended_by == "silence"
 
 
+class _Said:
+    """A late line's ``say``: records each time it is said."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lines: list[str] = []
+        self.saying = threading.Event()
+
+    def __call__(self) -> None:
+        self.saying.set()
+        self.lines.append("ack")
+
+
 def test_a_late_line_is_said_only_when_nothing_came_first() -> None:
-    import threading
     import time
 
     from interviewer.interview.runner import LateLine
 
-    said = []
-    saying = threading.Event()
-
-    def say():
-        saying.set()
-        said.append("ack")
-        return None
-
+    say = _Said()
     early = LateLine(say, time.perf_counter() + 3600)  # the reply came first
     early.finish()
     late = LateLine(say, time.perf_counter())  # the reply is late: said, and awaited
-    assert saying.wait(30)
+    assert say.saying.wait(30)
     late.finish()
-    assert said == ["ack"]
+    assert say.lines == ["ack"]
 
 
 def test_a_late_line_hurried_is_said_at_once() -> None:
     """The reply needs the model (seconds of writing): the acknowledgement goes now, not at
     its deadline; hurried after it was cancelled, it stays unsaid."""
-    import threading
     import time
 
     from interviewer.interview.runner import LateLine
 
-    said = []
-    saying = threading.Event()
-
-    def say():
-        saying.set()
-        said.append("ack")
-        return None
-
+    say = _Said()
     hurried = LateLine(say, time.perf_counter() + 3600)
     hurried.hurry()
-    assert saying.wait(30)  # an hour before its deadline
+    assert say.saying.wait(30)  # an hour before its deadline
     hurried.finish()
     cancelled = LateLine(say, time.perf_counter() + 3600)
     cancelled.finish()
     cancelled.hurry()
-    assert said == ["ack"]
+    assert say.lines == ["ack"]
